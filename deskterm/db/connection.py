@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase
 
@@ -25,6 +25,10 @@ SQLITE_PRAGMAS = (
     ("synchronous", "FULL"),
     ("busy_timeout", 10000),
 )
+
+
+_PG_QUERY_OPTIONS = {"host", "port", "sslmode", "connect_timeout", "application_name", "user",
+                     "password"}
 
 
 def default_database_path() -> Path:
@@ -93,7 +97,14 @@ def _make_postgres(value: str) -> PostgresqlDatabase:
         params["user"] = unquote(parsed.username)
     if parsed.password:
         params["password"] = unquote(parsed.password)
-    return PostgresqlDatabase(name, autorollback=True, **params)
+    # libpq-style query options: ?host=/run/postgresql (a socket folder), ?sslmode=require
+    for key, values in parse_qs(parsed.query).items():
+        if key not in _PG_QUERY_OPTIONS:
+            raise SetupError(
+                _("Malformed database URL: unknown option '{key}'.").format(key=key))
+        params[key] = values[-1]
+    params.setdefault("connect_timeout", 5)
+    return PostgresqlDatabase(name, **params)
 
 
 def _make_sqlite(path: Path) -> SqliteDatabase:

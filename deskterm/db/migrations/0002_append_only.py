@@ -11,10 +11,11 @@ APPEND_ONLY = (
     "attendance_event", "stock_move",
 )
 
+# %% is a literal % once psycopg has bound the (empty) parameters.
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION deskterm_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+    RAISE EXCEPTION '%% is append-only: %% refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql

@@ -189,7 +189,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'repair_order'
-            indexes = ((('office', 'number'), True), (('office', 'state', 'appointment_at'), False), (('office', 'state', 'callback_due_at'), False), (('office', 'appointment_at'), False), (('office', 'returned_at', 'callback_on_time'), False), (('unit', 'registered_at'), False))
+            indexes = ((('office', 'number'), True), (('office', 'state', 'appointment_at'), False), (('office', 'state', 'callback_due_at'), False), (('office', 'appointment_at'), False), (('office', 'returned_at', 'callback_due_at', 'callback_on_time'), False), (('unit', 'registered_at'), False))
     db.create_tables([RepairOrder])
 
     class Complaint(Model):

@@ -87,7 +87,7 @@ class RepairOrder(BaseModel):
             (("office", "state", "appointment_at"), False),  # Open orders pane
             (("office", "state", "callback_due_at"), False),  # Overdue callbacks pane
             (("office", "appointment_at"), False),  # today's appointments (timeline)
-            (("office", "returned_at", "callback_on_time"), False),  # callback rate
+            (("office", "returned_at", "callback_due_at", "callback_on_time"), False),  # rate
             (("unit", "registered_at"), False),  # a unit's history
         )
 

@@ -32,19 +32,47 @@ def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
 
 
+#: 128 * n * r bytes of memory: 64 MiB at most (ours is 16 MiB).
+_MAX_N_R = 2**19
+
+
+def _sane_cost(n: int, r: int, p: int) -> bool:
+    """Parameters a stored hash may ask for: ours, or up to a few times stronger.
+
+    A stored hash is data, and data can be damaged or tampered with: unchecked, it could
+    ask scrypt for gigabytes of memory or minutes of work at every sign-in.
+    """
+    power_of_two = n >= 2 and n & (n - 1) == 0
+    return power_of_two and 1 <= r <= 32 and 1 <= p <= 4 and n * r <= _MAX_N_R
+
+
 def pin_matches(pin: str, stored: str) -> bool:
-    """True when ``pin`` is the one ``stored`` was made from (False for no stored PIN)."""
+    """True when ``pin`` is the one ``stored`` was made from.
+
+    Never raises: no stored PIN, a damaged or foreign stored hash and a PIN that is not
+    4-8 digits are all simply "does not match".
+    """
+    if not isinstance(pin, str) or not isinstance(stored, str):
+        return False
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        return False
+    _scheme, n_text, r_text, p_text, salt_hex, digest_hex = parts
     try:
-        scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(digest_hex)
     except ValueError:
         return False
-    if scheme != "scrypt":
+    if not _sane_cost(n, r, p) or len(expected) != 32:
         return False
     try:
         pin = normalise_pin(pin)
     except DutyError:
         return False
-    digest = hashlib.scrypt(
-        pin.encode(), salt=bytes.fromhex(salt_hex), n=int(n), r=int(r), p=int(p), dklen=32
-    )
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    try:
+        digest = hashlib.scrypt(
+            pin.encode(), salt=salt, n=n, r=r, p=p, maxmem=160 * _MAX_N_R, dklen=32
+        )
+    except (ValueError, MemoryError):  # a combination OpenSSL refuses (n too big for r)
+        return False
+    return hmac.compare_digest(digest, expected)

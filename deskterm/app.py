@@ -1,0 +1,185 @@
+"""The desk application: wires the screens, the keys and the live refresh. Nothing else.
+
+Live refresh: one thread worker polls the change log's newest id (a microsecond query)
+and, when it moves, asks which topics changed and tells the dashboard, which reloads only
+the panes showing them. A change committed by another clerk's process shows within
+``POLL_SECONDS``. The clock and the timeline move at minute boundaries.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib.resources import files
+
+from textual.app import App, SystemCommand
+from textual.worker import get_current_worker
+
+from deskterm.clock import now_utc
+from deskterm.db import changes
+from deskterm.db.models import database
+from deskterm.i18n import _
+from deskterm.keys import DESK_KEYS, desk_bindings, install_bindings
+from deskterm.screens.dashboard import DashboardScreen
+from deskterm.screens.help import HelpScreen
+from deskterm.screens.sign_in import SignInScreen
+from deskterm.session import DeskSession
+
+POLL_SECONDS = 0.4
+_STYLES = files("deskterm.styles")
+
+
+class DeskApp(App[None]):
+    TITLE = "deskterm"
+    CSS_PATH = [str(_STYLES / "base.tcss"), str(_STYLES / "dashboard.tcss"),
+                str(_STYLES / "forms.tcss")]
+
+    def __init__(self, session: DeskSession, *, keymap: dict[str, str] | None = None,
+                 theme: str | None = None, demo_pin: str | None = None,
+                 demo_staff_id: int | None = None, watch: bool = True) -> None:
+        super().__init__()
+        install_bindings(self, desk_bindings())
+        self.session = session
+        self.desk_keymap = dict(keymap or {})
+        self._theme_name = theme
+        self._demo = (demo_staff_id, demo_pin) if demo_staff_id and demo_pin else None
+        self._watch = watch
+        self._stop = threading.Event()
+        self.dashboard: DashboardScreen | None = None
+
+    # --- start -----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._theme_name:
+            self.theme = self._theme_name
+        if self.desk_keymap:
+            self.set_keymap(self.desk_keymap)
+        self.dashboard = DashboardScreen(self.session)
+        self.push_screen(self.dashboard)
+        start_id = changes.latest_id()
+        if self._demo:
+            self._demo_sign_in()
+        else:
+            self.ask_sign_in()
+        if self._watch:
+            self.run_worker(lambda: self._watch_changes(start_id), thread=True,
+                            exclusive=True, group="watch", name="change watcher")
+        self._arm_minute()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    def ask_sign_in(self, reason: str = "") -> None:
+        self.push_screen(SignInScreen(self.session, reason=reason), callback=self._signed_in)
+
+    def _signed_in(self, staff) -> None:
+        self.session.staff = staff
+        if self.dashboard is not None:
+            self.dashboard.show_staff()
+            self.dashboard.reload({"attendance_event"})
+        self.notify(_("Signed in: {name}").format(name=staff.name), markup=False, timeout=3)
+
+    def _demo_sign_in(self) -> None:
+        staff_id, pin = self._demo
+
+        def work() -> None:
+            from deskterm.duties.desk import sign_in
+
+            with database.connection_context():
+                staff = sign_in(self.session.office, staff_id, pin)
+            self.call_from_thread(self._signed_in, staff)
+
+        self.run_worker(work, thread=True, exclusive=True, group="sign-in", name="demo sign-in")
+
+    # --- live refresh ----------------------------------------------------------------------
+    def _watch_changes(self, last: int) -> None:
+        worker = get_current_worker()
+        office_id = self.session.office.id
+        while not worker.is_cancelled and not self._stop.is_set():
+            try:
+                with database.connection_context():
+                    latest = changes.latest_id()
+                    if latest != last:
+                        last, topics = changes.topics_since(last, office_id)
+                        if topics:
+                            self.call_from_thread(self._changed, topics)
+            except Exception as exc:  # noqa: BLE001 - a busy or lost database: try again
+                self.call_from_thread(self.log.warning, f"change watch: {exc!r}")
+            self._stop.wait(POLL_SECONDS)
+
+    def _changed(self, topics: set[str]) -> None:
+        if self.dashboard is not None:
+            self.dashboard.reload(topics)
+
+    def _arm_minute(self) -> None:
+        now = now_utc()
+        delay = 60 - now.second - now.microsecond / 1_000_000 + 0.05
+        self.set_timer(delay, self._on_minute, name="minute")
+
+    def _on_minute(self) -> None:
+        if self.dashboard is not None:
+            self.dashboard.minute()
+        self._arm_minute()
+
+    # --- actions -----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_maximize(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif screen.focused is not None:
+            screen.maximize(screen.focused)
+
+    def action_sign_out(self) -> None:
+        if self.session.staff is None or isinstance(self.screen, SignInScreen):
+            return
+        name = self.session.staff.name
+        self.session.staff = None
+        if self.dashboard is not None:
+            self.dashboard.show_staff()
+        self.ask_sign_in(_("{name} signed out.").format(name=name))
+
+    def _coming(self, key_id: str) -> None:
+        key = next(k for k in DESK_KEYS if k.id == key_id)
+        self.notify(
+            _("{what}: this screen comes with issue #{n}.").format(
+                what=_(key.description), n=key.issue),
+            title=_(key.label), markup=False, timeout=4,
+        )
+
+    def action_new_call(self) -> None:
+        self._coming("new_call")
+
+    def action_payment(self) -> None:
+        self._coming("payment")
+
+    def action_callback(self) -> None:
+        self._coming("callback")
+
+    def action_handover(self) -> None:
+        self._coming("handover")
+
+    def action_cash(self) -> None:
+        self._coming("cash")
+
+    def action_complaint(self) -> None:
+        self._coming("complaint")
+
+    def action_visitor(self) -> None:
+        self._coming("visitor")
+
+    def action_reports(self) -> None:
+        self._coming("reports")
+
+    def get_system_commands(self, screen):
+        """Every desk action in the ctrl+p palette, with its key."""
+        for key in DESK_KEYS:
+            if key.id == "quit":
+                continue
+            shown = self.desk_keymap.get(key.id, key.key)
+            yield SystemCommand(
+                f"{_(key.label)} ({shown})", _(key.description),
+                lambda action=key.action: self.run_action(action),
+            )
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,136 @@
+"""The ``deskterm`` command: open the desk, build the demo office, migrate a database.
+
+    deskterm [--db PATH|URL] [--lang en|zh_CN] [--no-mouse] [--theme NAME] [--office N]
+    deskterm demo [--db PATH] [--orders N] [--seed N] [--no-open] [--rebuild]
+    deskterm migrate [--db PATH|URL]
+
+Problems a person must fix (a bad config line, a database newer than the code, an
+unwritable folder...) print one clear message and exit with status 2, never a traceback.
+Imports are deferred so that ``--help`` and errors answer quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from deskterm import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="SQLite file or postgresql:// URL (env DESKTERM_DB)")
+    common.add_argument("--lang", help="en or zh_CN (env DESKTERM_LANG, LANG)")
+    common.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16 colours")
+    common.add_argument("--no-mouse", dest="mouse", action="store_false", default=None,
+                        help="do not ask the terminal for mouse events (for slow SSH links)")
+    common.add_argument("--office", help="which office of a shared database this desk serves")
+
+    parser = argparse.ArgumentParser(
+        prog="deskterm", parents=[common],
+        description="The reception duty desk of a property-management office.")
+    parser.add_argument("--version", action="version", version=f"deskterm {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", parents=[common],
+                          help="build (if missing) and open the demo office")
+    demo.add_argument("--orders", type=int, default=None,
+                      help="repair orders of history (default about 8,800; up to 1,000,000)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument("--no-open", action="store_true", help="only build it")
+    demo.add_argument("--rebuild", action="store_true", help="build it anew even if present")
+    sub.add_parser("migrate", parents=[common], help="create or upgrade the database's tables")
+    return parser
+
+
+def _flags(args: argparse.Namespace) -> dict[str, object]:
+    return {"db": args.db, "lang": args.lang, "theme": args.theme, "mouse": args.mouse,
+            "office": args.office}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from deskterm.errors import SetupError
+
+    try:
+        return _run(args)
+    except SetupError as exc:
+        print(f"deskterm: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from deskterm.config import load_settings
+    from deskterm.i18n import set_language
+
+    flags = _flags(args)
+    if args.command == "demo" and not args.db:
+        flags["db"] = str(_demo_path())
+    settings = load_settings(flags=flags)
+    set_language(settings.lang)
+    if args.command == "migrate":
+        return _migrate(settings.db)
+    if args.command == "demo":
+        return _demo(settings, args)
+    return _open(settings)
+
+
+def _demo_path():
+    from platformdirs import user_data_path
+
+    return user_data_path("deskterm", appauthor=False) / "demo.db"
+
+
+def _migrate(db_value: str) -> int:
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, open_database
+
+    db = open_database(db_value)
+    try:
+        applied = schema.migrate(db)
+    finally:
+        close_database()
+    where = describe(db_value)
+    if applied:
+        print(f"{where}: applied {', '.join(applied)}")
+    else:
+        print(f"{where}: up to date")
+    return 0
+
+
+def _demo(settings, args) -> int:
+    from deskterm.demo.open import ensure_demo
+
+    demo = ensure_demo(settings.db, orders=args.orders, seed=args.seed, rebuild=args.rebuild,
+                       say=lambda text: print(text, file=sys.stderr))
+    if args.no_open:
+        print(settings.db)
+        return 0
+    return _open(settings, demo=demo)
+
+
+def _open(settings, demo=None) -> int:
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, open_database
+    from deskterm.duties.desk import desk_office
+
+    db = open_database(settings.db)
+    try:
+        schema.check(db, describe(settings.db))
+        office = desk_office(settings.office)
+        from deskterm.app import DeskApp
+        from deskterm.session import DeskSession
+
+        session = DeskSession(office=office, db_label=describe(settings.db),
+                              demo=demo is not None)
+        app = DeskApp(
+            session, keymap=settings.keys, theme=settings.theme,
+            demo_staff_id=demo.clerk_id if demo else None,
+            demo_pin=demo.clerk_pin if demo else None,
+        )
+        app.run(mouse=settings.mouse)
+    finally:
+        close_database()
+    return app.return_code or 0

@@ -1,0 +1,325 @@
+"""What the dashboard's live panes show: each a plain query with a small result.
+
+Every pane returns its counts and only the top ``limit`` rows (a pane never holds a large
+result), through the composite indexes that start with (office, state, ...). Each function
+is safe to call from a worker thread inside ``database.connection_context()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, Case, fn
+
+from deskterm.clock import day_bounds_utc, local, now_utc
+from deskterm.db.models import (
+    BankDeposit,
+    CashEntry,
+    CashSession,
+    Complaint,
+    Office,
+    Payment,
+    Receipt,
+    ReceiptVoid,
+    RepairOrder,
+    Staff,
+    Unit,
+)
+
+CALLBACK_STANDARD = 0.98  # [6.4] callback rate of 98 % or better
+RATE_DAYS = 7  # the running callback rate covers the last seven days
+
+
+# --- Open orders -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenOrder:
+    id: int
+    number: str
+    unit: str  # unit code, or the building for a public-area order
+    description: str
+    technician: str
+    appointment_at: dt.datetime | None
+    registered_at: dt.datetime
+    state: str
+    overdue: bool  # the appointment time has passed and the technician has not returned
+
+
+@dataclass(frozen=True)
+class OpenOrders:
+    count: int
+    overdue: int
+    rows: tuple[OpenOrder, ...]
+
+
+def _open_where(office: Office):
+    return (RepairOrder.office == office) & RepairOrder.state.in_(RepairOrder.OPEN_STATES)
+
+
+def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 50) -> OpenOrders:
+    """Every repair order not yet returned: overdue appointments first, then by time."""
+    now = now or now_utc()
+    where = _open_where(office)
+    count, overdue = (
+        RepairOrder.select(
+            fn.COUNT(RepairOrder.id),
+            fn.SUM(Case(None, ((RepairOrder.appointment_at < now, 1),), 0)),
+        )
+        .where(where)
+        .tuples()
+        .get()
+    )
+    Tech = Staff.alias()
+    query = (
+        RepairOrder.select(
+            RepairOrder.id, RepairOrder.number, Unit.code, RepairOrder.description,
+            Tech.name, RepairOrder.appointment_at, RepairOrder.registered_at,
+            RepairOrder.state, RepairOrder.is_public,
+        )
+        .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Tech.id))
+        .where(where)
+        .order_by(RepairOrder.appointment_at.asc(nulls="LAST"), RepairOrder.id)
+        .limit(limit)
+        .tuples()
+    )
+    rows = tuple(
+        OpenOrder(
+            id=oid, number=number, unit=unit or "", description=text, technician=tech or "",
+            appointment_at=appt, registered_at=registered, state=state,
+            overdue=appt is not None and appt < now,
+        )
+        for oid, number, unit, text, tech, appt, registered, state, _public in query
+    )
+    return OpenOrders(count=count or 0, overdue=int(overdue or 0), rows=rows)
+
+
+# --- Overdue callbacks --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DueCallback:
+    kind: str  # "order" or "complaint"
+    id: int
+    number: str
+    unit: str
+    who: str  # technician (orders) or handler (complaints)
+    phone: str
+    due_at: dt.datetime
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CallbackRate:
+    on_time: int
+    counted: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.counted if self.counted else None
+
+    @property
+    def meets_standard(self) -> bool:
+        return self.rate is None or self.rate >= CALLBACK_STANDARD
+
+
+@dataclass(frozen=True)
+class DueCallbacks:
+    overdue: int  # window already passed
+    due_in_shift: int  # window passes before the shift ends
+    rows: tuple[DueCallback, ...]
+    rate: CallbackRate
+
+
+def callback_rate(office: Office, *, now: dt.datetime | None = None,
+                  days: int = RATE_DAYS) -> CallbackRate:
+    """Orders called back within their window over orders whose window has closed (or
+    that were called back already), among those returned in the last ``days`` days."""
+    now = now or now_utc()
+    since = now - dt.timedelta(days=days)
+    counted, on_time = (
+        RepairOrder.select(
+            fn.COUNT(RepairOrder.id),
+            fn.SUM(Case(None, ((RepairOrder.callback_on_time == True, 1),), 0)),  # noqa: E712
+        )
+        .where(
+            (RepairOrder.office == office)
+            & (RepairOrder.returned_at >= since)
+            & ((RepairOrder.callback_due_at <= now) | RepairOrder.callback_on_time.is_null(False))
+        )
+        .tuples()
+        .get()
+    )
+    return CallbackRate(on_time=int(on_time or 0), counted=int(counted or 0))
+
+
+def due_callbacks(office: Office, *, shift_end: dt.datetime, now: dt.datetime | None = None,
+                  limit: int = 50) -> DueCallbacks:
+    """Orders and complaints whose callback window has passed or passes before
+    ``shift_end``, most urgent first, with the running callback rate."""
+    now = now or now_utc()
+    Tech = Staff.alias()
+    order_where = (
+        (RepairOrder.office == office)
+        & (RepairOrder.state == "returned")
+        & (RepairOrder.callback_due_at <= shift_end)
+    )
+    complaint_where = (
+        (Complaint.office == office)
+        & (Complaint.state == "handled")
+        & (Complaint.callback_due_at <= shift_end)
+    )
+    order_counts = (
+        RepairOrder.select(
+            fn.COUNT(RepairOrder.id),
+            fn.SUM(Case(None, ((RepairOrder.callback_due_at < now, 1),), 0)),
+        ).where(order_where).tuples().get()
+    )
+    complaint_counts = (
+        Complaint.select(
+            fn.COUNT(Complaint.id),
+            fn.SUM(Case(None, ((Complaint.callback_due_at < now, 1),), 0)),
+        ).where(complaint_where).tuples().get()
+    )
+    orders = (
+        RepairOrder.select(
+            RepairOrder.id, RepairOrder.number, Unit.code, Tech.name,
+            RepairOrder.reporter_phone, RepairOrder.callback_due_at,
+        )
+        .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Tech.id))
+        .where(order_where)
+        .order_by(RepairOrder.callback_due_at, RepairOrder.id)
+        .limit(limit)
+        .tuples()
+    )
+    complaints = (
+        Complaint.select(
+            Complaint.id, Complaint.number, Unit.code, Tech.name, Complaint.phone,
+            Complaint.callback_due_at,
+        )
+        .join(Unit, JOIN.LEFT_OUTER, on=(Complaint.unit == Unit.id))
+        .switch(Complaint)
+        .join(Tech, JOIN.LEFT_OUTER, on=(Complaint.handler == Tech.id))
+        .where(complaint_where)
+        .order_by(Complaint.callback_due_at, Complaint.id)
+        .limit(limit)
+        .tuples()
+    )
+    rows = [
+        DueCallback("order", i, n, u or "", t or "", p or "", d, d < now)
+        for i, n, u, t, p, d in orders
+    ] + [
+        DueCallback("complaint", i, n, u or "", t or "", p or "", d, d < now)
+        for i, n, u, t, p, d in complaints
+    ]
+    rows.sort(key=lambda r: (r.due_at, r.kind, r.id))
+    total = (order_counts[0] or 0) + (complaint_counts[0] or 0)
+    overdue = int(order_counts[1] or 0) + int(complaint_counts[1] or 0)
+    return DueCallbacks(
+        overdue=overdue,
+        due_in_shift=total - overdue,
+        rows=tuple(rows[:limit]),
+        rate=callback_rate(office, now=now),
+    )
+
+
+# --- Unbalanced cash ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CashRow:
+    session_id: int
+    clerk: str
+    day: dt.date
+    state: str  # open / closed
+    opening_float: int
+    taken: int  # cash taken less refunds and reversals
+    deposited: int  # positive: taken to the bank
+    undeposited: int
+    expected: int  # what the drawer should hold
+    counted: int | None
+    difference: int | None
+    late: bool  # undeposited after the office's deposit time of its day [5.3]
+
+
+@dataclass(frozen=True)
+class CashState:
+    undeposited: int
+    late: int  # how much of it is past its deposit time
+    oldest_day: dt.date | None
+    rows: tuple[CashRow, ...]
+    receipts_today: int
+    payments_today: int
+    voided_today: int
+    deposits_today: int
+
+
+def _deposit_deadline(office: Office, day: dt.date) -> dt.datetime:
+    hour, minute = (int(x) for x in office.deposit_by_at.split(":"))
+    import arrow
+
+    moment = arrow.get(dt.datetime.combine(day, dt.time(hour, minute)), tzinfo=office.timezone)
+    return moment.to("UTC").naive
+
+
+def cash_state(office: Office, *, now: dt.datetime | None = None) -> CashState:
+    """Cash taken but not yet in the bank, per clerk's session, and today's paper trail."""
+    now = now or now_utc()
+    sessions = list(
+        CashSession.select(
+            CashSession.id, Staff.name, CashSession.day, CashSession.state,
+            CashSession.opening_float, CashSession.counted, CashSession.difference,
+        )
+        .join(Staff, on=(CashSession.clerk == Staff.id))
+        .where((CashSession.office == office) & (CashSession.state != "banked"))
+        .order_by(CashSession.day, Staff.name)
+        .tuples()
+    )
+    sums: dict[tuple[int, str], int] = {}
+    if sessions:
+        for session_id, kind, total in (
+            CashEntry.select(CashEntry.session, CashEntry.kind, fn.SUM(CashEntry.amount))
+            .where(CashEntry.session.in_([s[0] for s in sessions]))
+            .group_by(CashEntry.session, CashEntry.kind)
+            .tuples()
+        ):
+            sums[(session_id, kind)] = int(total or 0)
+    rows = []
+    for sid, clerk, day, state, opening, counted, difference in sessions:
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        taken = sum(sums.get((sid, k), 0) for k in ("payment", "refund", "reversal"))
+        deposited = -sums.get((sid, "deposit"), 0)
+        undeposited = taken - deposited
+        expected = sums.get((sid, "float"), 0) + undeposited
+        late = undeposited > 0 and now >= _deposit_deadline(office, day)
+        rows.append(CashRow(sid, clerk, day, state, int(opening or 0), taken, deposited,
+                            undeposited, expected, counted, difference, late))
+    rows.sort(key=lambda r: (not r.late, r.day, r.clerk))
+    start, end = day_bounds_utc(local(now, office.timezone).date(), office.timezone)
+    receipts = Receipt.select().where(
+        (Receipt.office == office) & (Receipt.issued_at >= start) & (Receipt.issued_at < end)
+    ).count()
+    payments = Payment.select().where(
+        (Payment.office == office) & (Payment.taken_at >= start) & (Payment.taken_at < end)
+        & Payment.reverses.is_null()
+    ).count()
+    voided = ReceiptVoid.select().where(
+        (ReceiptVoid.office == office) & (ReceiptVoid.voided_at >= start)
+        & (ReceiptVoid.voided_at < end)
+    ).count()
+    deposits = BankDeposit.select().where(
+        (BankDeposit.office == office) & (BankDeposit.at >= start) & (BankDeposit.at < end)
+    ).count()
+    return CashState(
+        undeposited=sum(r.undeposited for r in rows),
+        late=sum(r.undeposited for r in rows if r.late),
+        oldest_day=min((r.day for r in rows if r.undeposited), default=None),
+        rows=tuple(r for r in rows if r.undeposited or r.state == "open" or r.difference),
+        receipts_today=receipts,
+        payments_today=payments,
+        voided_today=voided,
+        deposits_today=deposits,
+    )

@@ -1,0 +1,59 @@
+"""Every desk key in one table: the app's bindings, the footer, the F1 help, the command
+palette and the README are all made from it. Each binding has an id, so a clerk can remap
+it in the config file's ``[keys]`` table (``new_call = "f2,ctrl+n"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from deskterm.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class DeskKey:
+    id: str
+    key: str
+    action: str
+    label: str  # short, for the footer (translated when shown)
+    description: str  # for help and the command palette
+    issue: int | None = None  # the issue that builds its screen, while it is not built
+    show: bool = True
+
+
+DESK_KEYS: tuple[DeskKey, ...] = (
+    DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do")),
+    DeskKey("new_call", "f2", "new_call", N_("Call"), N_("Take a call: log a repair or request"), 3),
+    DeskKey("payment", "f3", "payment", N_("Pay"), N_("Take a fee payment and issue a receipt"), 4),
+    DeskKey("callback", "f4", "callback", N_("Callback"), N_("Call back the selected order"), 3),
+    DeskKey("handover", "f5", "handover", N_("Handover"), N_("Review the night log and sign the handover"), 5),
+    DeskKey("cash", "f6", "cash", N_("Cash"), N_("Cash session and bank deposit"), 4),
+    DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint"), 3),
+    DeskKey("visitor", "f8", "visitor", N_("Visitor"), N_("Record a walk-in visitor"), 3),
+    DeskKey("reports", "f9", "reports", N_("Reports"), N_("Weekly and monthly reports"), 6),
+    DeskKey("maximize", "z", "toggle_maximize", N_("Zoom"), N_("Maximise the focused pane, or restore it")),
+    DeskKey("sign_out", "ctrl+l", "sign_out", N_("Sign out"), N_("Sign out and let someone else sign in")),
+    DeskKey("quit", "ctrl+q", "quit", N_("Quit"), N_("Quit deskterm")),
+)
+
+
+def desk_bindings() -> list[Binding]:
+    """The desk's bindings with their labels in the current language."""
+    return [
+        Binding(k.key, k.action, _(k.label), show=k.show, id=k.id, priority=k.id == "quit")
+        for k in DESK_KEYS
+    ]
+
+
+def install_bindings(node: DOMNode, bindings: list[Binding]) -> None:
+    """Add ``bindings`` to one node at run time.
+
+    Class-level BINDINGS are built at import, before the language is chosen, so labels
+    would stay English; adding them per instance lets the footer show them translated.
+    """
+    extra = BindingsMap(bindings)
+    for key, items in extra.key_to_bindings.items():
+        node._bindings.key_to_bindings.setdefault(key, []).extend(items)

@@ -1,0 +1,137 @@
+"""The dashboard: four live panes and the status line, always on screen.
+
+Panes reload in thread workers (one exclusive group per pane) when the change log says a
+topic they show has changed, and the timeline and status line at each minute boundary.
+Workers never touch widgets: they fetch, then hand the result to the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from deskterm.clock import local, now_utc
+from deskterm.db.models import database
+from deskterm.i18n import _
+from deskterm.keys import install_bindings
+from deskterm.widgets.pane import Pane
+from deskterm.widgets.panes import CallbacksPane, CashPane, OpenOrdersPane
+from deskterm.widgets.status_line import StatusLine
+from deskterm.widgets.timeline_pane import TimelinePane
+
+
+class DashboardScreen(Screen):
+    def __init__(self, session) -> None:
+        super().__init__(id="dashboard")
+        self.session = session
+        install_bindings(self, [
+            Binding("1", "focus_pane('timeline')", _("Today"), show=False, id="pane_today"),
+            Binding("2", "focus_pane('orders')", _("Orders"), show=False, id="pane_orders"),
+            Binding("3", "focus_pane('callbacks')", _("Callbacks"), show=False,
+                    id="pane_callbacks"),
+            Binding("4", "focus_pane('cash')", _("Cash"), show=False, id="pane_cash"),
+        ])
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine()
+        with Grid(id="panes"):
+            yield TimelinePane(self.session, id="timeline")
+            yield OpenOrdersPane(self.session, id="orders")
+            yield CallbacksPane(self.session, id="callbacks")
+            yield CashPane(self.session, id="cash")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.action_focus_pane("timeline")
+        status = self.query_one(StatusLine)
+        status.set_office(self.session.office.name)
+        self.show_staff()
+        self.tick()
+        self.reload(None)
+
+    # --- refreshing ----------------------------------------------------------------------
+    @property
+    def panes(self) -> list[Pane]:
+        return list(self.query(Pane))
+
+    def reload(self, topics: Iterable[str] | None) -> None:
+        """Reload the panes that show any of ``topics`` (all panes for ``None``)."""
+        wanted = None if topics is None else set(topics)
+        for pane in self.panes:
+            if wanted is None or pane.TOPICS & wanted or "seed" in wanted:
+                self._load(pane)
+        if wanted is None or wanted & {"office", "deadline_done", "bank_deposit", "stocktake",
+                                       "daily_work_record", "canteen_purchase", "repair_order"}:
+            self._load_deadline()
+
+    def tick(self) -> None:
+        """Once a minute: the clock, and the timeline's now/missed marks."""
+        self.query_one(StatusLine).set_clock(local(now_utc(), self.session.tz).format("HH:mm"))
+
+    def minute(self) -> None:
+        self.tick()
+        self._load(self.query_one(TimelinePane))
+        self._load_deadline()
+
+    def show_staff(self) -> None:
+        staff = self.session.staff
+        text = _("at the desk: {name}").format(name=staff.name) if staff else _("nobody signed in")
+        if self.session.demo:
+            text += " · " + _("demo")
+        self.query_one(StatusLine).set_staff(text)
+
+    def _load(self, pane: Pane) -> None:
+        self.run_worker(
+            lambda: self._fetch(pane), thread=True, exclusive=True,
+            group=f"pane-{pane.id}", name=f"load {pane.id}",
+        )
+
+    def _fetch(self, pane: Pane) -> None:
+        try:
+            with database.connection_context():
+                data = pane.fetch()
+        except Exception as exc:  # noqa: BLE001 - a pane shows the error, the desk goes on
+            self.app.call_from_thread(self._pane_failed, pane, exc)
+            return
+        self.app.call_from_thread(pane.show, data)
+
+    def _pane_failed(self, pane: Pane, exc: Exception) -> None:
+        self.app.log.error(f"pane {pane.id} failed: {exc!r}")
+        self.notify(
+            _("Could not load {pane}: {error}").format(pane=pane.title(), error=exc),
+            severity="error", timeout=8, markup=False,
+        )
+
+    def _load_deadline(self) -> None:
+        self.run_worker(self._fetch_deadline, thread=True, exclusive=True,
+                        group="deadline", name="next deadline")
+
+    def _fetch_deadline(self) -> None:
+        from deskterm.duties.deadlines import next_deadline
+
+        try:
+            with database.connection_context():
+                deadline = next_deadline(self.session.office, now_utc())
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.app.log.error, f"deadline failed: {exc!r}")
+            return
+        self.app.call_from_thread(self._show_deadline, deadline)
+
+    def _show_deadline(self, deadline) -> None:
+        if deadline is None:
+            text = ""
+        else:
+            shown = local(deadline.due_at, self.session.tz)
+            today = local(now_utc(), self.session.tz).date()
+            stamp = shown.format("HH:mm") if shown.date() == today else shown.format("MM-DD")
+            text = _("next: {when} {what}").format(when=stamp, what=deadline.label)
+        self.query_one(StatusLine).set_deadline(text)
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_focus_pane(self, pane_id: str) -> None:
+        self.query_one(f"#{pane_id}").query_one("KeyedTable").focus()

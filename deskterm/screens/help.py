@@ -1,0 +1,51 @@
+"""F1: every key of the desk, made from the same table as the bindings (deskterm.keys)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from deskterm.display import plain
+from deskterm.i18n import N_, _
+from deskterm.keys import DESK_KEYS
+
+NAVIGATION = (
+    ("1 2 3 4", N_("Go to a pane: Today, Open orders, Callbacks, Cash")),
+    ("tab / shift+tab", N_("Next / previous pane")),
+    ("↑ ↓ pgup pgdn", N_("Move in the focused pane")),
+    ("esc", N_("Close a form or restore a zoomed pane")),
+    ("ctrl+p", N_("Command palette: every action by name")),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss_help", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help", classes="form"):
+            yield Static(plain(_("deskterm keys")), classes="form-title", markup=False)
+            yield DataTable(id="help-keys", cursor_type="row", show_header=False)
+            yield Static(plain(_("Esc closes this help.")), classes="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("key", key="key")
+        table.add_column("what", key="what")
+        keymap = getattr(self.app, "desk_keymap", {})
+        for key in DESK_KEYS:
+            shown = keymap.get(key.id, key.key)
+            text = _(key.description)
+            if key.issue:
+                text += " " + _("(coming: issue #{n})").format(n=key.issue)
+            table.add_row(plain(shown), plain(text))
+        for keys, text in NAVIGATION:
+            table.add_row(plain(keys), plain(_(text)))
+        table.focus()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

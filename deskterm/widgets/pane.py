@@ -1,0 +1,94 @@
+"""The base of the dashboard's live panes: a titled box, a summary line, a keyed table.
+
+A pane knows which change-log topics concern it (``TOPICS``), how to fetch its data in a
+worker thread (``fetch``, which calls duties only), and how to show it (``summary`` and
+``rows``). It never queries on a timer: the dashboard reloads it when one of its topics
+changes (and the timeline at each minute). At 80×24 it shows its counts and top rows;
+when wider it shows more columns; ``z`` maximises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from deskterm.display import plain
+from deskterm.widgets.keyed_table import KeyedTable, Row
+
+WIDE = 70  # a pane at least this many cells wide gets its wide column set
+
+
+class Pane(Vertical):
+    ALLOW_MAXIMIZE = True
+    TOPICS: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, context: Any, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+        self.data: Any = None
+        self.wide = False
+        self.loaded = False
+
+    # --- what each pane defines -----------------------------------------------------------
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def columns(self, wide: bool) -> Sequence[tuple[str, str]]:
+        raise NotImplementedError
+
+    def fetch(self) -> Any:
+        """Runs in a worker thread inside a database connection context."""
+        raise NotImplementedError
+
+    def summary(self, data: Any) -> str:
+        raise NotImplementedError
+
+    def rows(self, data: Any, wide: bool, width: int) -> list[Row]:
+        raise NotImplementedError
+
+    def summary_is_alert(self, data: Any) -> bool:
+        return False
+
+    # --- machinery --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(plain(""), classes="pane-summary", markup=False)
+        yield KeyedTable(self.columns(False), classes="pane-table")
+
+    def on_mount(self) -> None:
+        self.border_title = self.title()
+
+    @property
+    def table(self) -> KeyedTable:
+        return self.query_one(KeyedTable)
+
+    def show(self, data: Any) -> None:
+        """Show freshly fetched data (on the UI thread)."""
+        self.data = data
+        self.loaded = True
+        self._paint()
+
+    def _paint(self) -> None:
+        if self.data is None:
+            return
+        summary = self.query_one(".pane-summary", Static)
+        summary.update(plain(self.summary(self.data)), layout=False)
+        summary.set_class(self.summary_is_alert(self.data), "-alert")
+        width = max(self.content_region.width, 20)
+        self.table.show_rows(self.rows(self.data, self.wide, width))
+
+    async def on_resize(self) -> None:
+        wide = self.content_region.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            old = self.table
+            had_focus = old.has_focus
+            await old.remove()
+            table = KeyedTable(self.columns(wide), classes="pane-table")
+            await self.mount(table)
+            if had_focus:
+                table.focus()
+        self._paint()

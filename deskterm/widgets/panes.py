@@ -1,0 +1,154 @@
+"""Three of the four live panes: open orders, overdue callbacks, unbalanced cash.
+(The timeline has its own module.) Each fetches through ``deskterm.duties.panes``."""
+
+from __future__ import annotations
+
+from deskterm.clock import now_utc
+from deskterm.display import SYMBOLS, age, fit, late_by, money, percent, when
+from deskterm.duties import panes as queries
+from deskterm.i18n import _
+from deskterm.widgets.pane import Pane
+
+LIMIT = 50  # rows a pane holds at most; the summary line carries the full counts
+
+
+class OpenOrdersPane(Pane):
+    TOPICS = frozenset({"repair_order"})
+
+    def title(self) -> str:
+        return _("Open orders") + " · 未完成工单"
+
+    def columns(self, wide):
+        if wide:
+            return [("appt", _("Appt")), ("number", _("Order")), ("unit", _("Unit")),
+                    ("what", _("What")), ("tech", _("Technician")), ("age", _("Age"))]
+        return [("appt", _("Appt")), ("unit", _("Unit")), ("what", _("What")),
+                ("tech", _("Tech"))]
+
+    def fetch(self):
+        return queries.open_orders(self.context.office, limit=LIMIT)
+
+    def summary(self, data) -> str:
+        text = _("{count} open").format(count=data.count)
+        if data.overdue:
+            text += " · " + SYMBOLS["overdue"] + " " + _("{n} past appointment").format(
+                n=data.overdue)
+        return text
+
+    def summary_is_alert(self, data) -> bool:
+        return data.overdue > 0
+
+    def rows(self, data, wide, width):
+        now = now_utc()
+        tz = self.context.tz
+        fixed = 12 + 9 + 8 + (15 + 5 if wide else 0)
+        what_width = max(8, width - fixed)
+        out = []
+        for order in data.rows:
+            mark = SYMBOLS["overdue"] if order.overdue else " "
+            appt = mark + when(order.appointment_at, tz, now)
+            cells = [appt]
+            if wide:
+                cells.append(order.number)
+            cells += [fit(order.unit, 9), fit(order.description, what_width),
+                      fit(order.technician, 7 if not wide else 10)]
+            if wide:
+                cells.append(age(order.registered_at, now))
+            out.append((f"o{order.id}", cells))
+        return out
+
+
+class CallbacksPane(Pane):
+    TOPICS = frozenset({"repair_order", "complaint", "callback", "office"})
+
+    def title(self) -> str:
+        return _("Overdue callbacks") + " · 逾期回访"
+
+    def columns(self, wide):
+        if wide:
+            return [("due", _("Due")), ("number", _("No.")), ("unit", _("Unit")),
+                    ("who", _("Technician")), ("phone", _("Phone")), ("late", _("Late"))]
+        return [("due", _("Due")), ("number", _("No.")), ("unit", _("Unit")),
+                ("late", _("Late"))]
+
+    def fetch(self):
+        from deskterm.duties.schedule import shift_end
+
+        office = self.context.office
+        return queries.due_callbacks(office, shift_end=shift_end(office), limit=LIMIT)
+
+    def summary(self, data) -> str:
+        rate = data.rate
+        mark = "✓" if rate.meets_standard else "✗"
+        parts = [
+            _("{n} overdue").format(n=data.overdue),
+            _("{n} due this shift").format(n=data.due_in_shift),
+            _("7-day rate {rate} {mark} (≥98%)").format(rate=percent(rate.rate), mark=mark),
+        ]
+        return " · ".join(parts)
+
+    def summary_is_alert(self, data) -> bool:
+        return data.overdue > 0 or not data.rate.meets_standard
+
+    def rows(self, data, wide, width):
+        now = now_utc()
+        tz = self.context.tz
+        out = []
+        for item in data.rows:
+            mark = SYMBOLS["overdue"] if item.overdue else " "
+            number = item.number if wide else item.number.rsplit("-", 1)[-1]
+            cells = [mark + when(item.due_at, tz, now), number, fit(item.unit, 10)]
+            if wide:
+                cells += [fit(item.who, 10), item.phone]
+            cells.append(late_by(item.due_at, now))
+            out.append((f"{item.kind[0]}{item.id}", cells))
+        return out
+
+
+class CashPane(Pane):
+    TOPICS = frozenset({"cash_session", "cash_entry", "payment", "receipt", "receipt_void",
+                        "bank_deposit", "office"})
+
+    def title(self) -> str:
+        return _("Unbalanced cash") + " · 未平现金"
+
+    def columns(self, wide):
+        if wide:
+            return [("clerk", _("Clerk")), ("day", _("Day")), ("state", _("Session")),
+                    ("taken", _("Taken")), ("banked", _("Banked")),
+                    ("left", _("Undeposited")), ("diff", _("Count diff"))]
+        return [("clerk", _("Clerk")), ("day", _("Day")), ("left", _("Undeposited")),
+                ("diff", _("Diff"))]
+
+    def fetch(self):
+        return queries.cash_state(self.context.office)
+
+    def summary(self, data) -> str:
+        if data.undeposited:
+            text = _("{amount} not banked").format(amount=money(data.undeposited))
+            if data.late:
+                text = SYMBOLS["overdue"] + " " + text + " · " + _("{amount} late").format(
+                    amount=money(data.late))
+        else:
+            text = "✓ " + _("all cash banked")
+        text += " · " + _("receipts {r}/payments {p}").format(
+            r=data.receipts_today, p=data.payments_today)
+        if data.voided_today:
+            text += " · " + _("{n} voided").format(n=data.voided_today)
+        return text
+
+    def summary_is_alert(self, data) -> bool:
+        return data.late > 0 or data.receipts_today != data.payments_today
+
+    def rows(self, data, wide, width):
+        out = []
+        for row in data.rows:
+            mark = SYMBOLS["overdue"] if row.late else " "
+            state = _("open") if row.state == "open" else _("closed")
+            diff = money(row.difference) if row.difference is not None else "—"
+            cells = [mark + fit(row.clerk, 8), row.day.strftime("%m-%d")]
+            if wide:
+                cells += [state, money(row.taken), money(row.deposited)]
+            cells += [money(row.undeposited), diff]
+            out.append((f"s{row.session_id}", cells))
+        return out

@@ -1,0 +1,75 @@
+"""Today's timeline (今日时间线): the fixed day, appointments, callbacks, tasks and
+deadlines, with a "now" marker; done and missed items carry a symbol and a word."""
+
+from __future__ import annotations
+
+from deskterm.clock import now_utc
+from deskterm.display import SYMBOLS, fit, hhmm
+from deskterm.i18n import _
+from deskterm.widgets.pane import Pane
+
+STATE_WORDS = {
+    "done": "done",
+    "missed": "missed",
+    "now": "now",
+    "upcoming": "",
+}
+
+
+class TimelinePane(Pane):
+    TOPICS = frozenset({
+        "repair_order", "task", "complaint", "attendance_event", "handover", "bank_deposit",
+        "cash_entry", "cash_session", "daily_work_record", "deadline_done", "stocktake",
+        "canteen_purchase", "callback", "office",
+    })
+
+    def title(self) -> str:
+        return _("Today") + " · 今日时间线"
+
+    def columns(self, wide):
+        if wide:
+            return [("time", _("Time")), ("mark", " "), ("what", _("What")),
+                    ("state", _("State"))]
+        return [("time", _("Time")), ("mark", " "), ("what", _("What"))]
+
+    def fetch(self):
+        from deskterm.duties.timeline import day_timeline
+
+        return day_timeline(self.context.office, now=now_utc(), staff=self.context.staff)
+
+    def summary(self, data) -> str:
+        done = sum(1 for item in data if item.state == "done")
+        missed = sum(1 for item in data if item.state == "missed")
+        text = _("{done} of {total} done").format(done=done, total=len(data))
+        if missed:
+            text += " · " + SYMBOLS["missed"] + " " + _("{n} missed").format(n=missed)
+        return text
+
+    def summary_is_alert(self, data) -> bool:
+        return any(item.state == "missed" for item in data)
+
+    def rows(self, data, wide, width):
+        now = now_utc()
+        tz = self.context.tz
+        what_width = max(10, width - 8 - (8 if wide else 0))
+        out = []
+        marker_done = False
+        for index, item in enumerate(data):
+            if not marker_done and item.at is not None and item.at > now:
+                out.append(self._now_row(hhmm(now, tz), wide, what_width))
+                marker_done = True
+            cells = [item.local_time, SYMBOLS.get(item.state, " "), fit(item.label, what_width)]
+            if wide:
+                cells.append(_(STATE_WORDS[item.state]) if STATE_WORDS.get(item.state) else "")
+            key = f"{item.kind}:{item.ref[0]}:{item.ref[1]}" if item.ref else f"{item.kind}:{index}"
+            out.append((key, cells))
+        if not marker_done:
+            out.append(self._now_row(hhmm(now, tz), wide, what_width))
+        return out
+
+    @staticmethod
+    def _now_row(time_text: str, wide: bool, width: int):
+        cells = [time_text, SYMBOLS["now"], fit("── " + _("now") + " " + "─" * width, width)]
+        if wide:
+            cells.append("")
+        return ("now-marker", cells)

@@ -101,7 +101,7 @@ def _migrate(db_value: str) -> int:
 
 
 def _demo(settings, args) -> int:
-    from deskterm.demo.open import ensure_demo
+    from deskterm.demo.sandbox import ensure_demo
 
     demo = ensure_demo(settings.db, orders=args.orders, seed=args.seed, rebuild=args.rebuild,
                        say=lambda text: print(text, file=sys.stderr))

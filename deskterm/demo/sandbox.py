@@ -1,0 +1,106 @@
+"""``deskterm demo``: the demo office is a sandbox, always live.
+
+It is built into its own SQLite file (never the real desk database), rebuilt when it was
+built on an earlier day (its history ends "today"), and opened signed in as the demo
+clerk. A file that is not a demo database is never deleted or rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from deskterm.clock import local, today_local
+from deskterm.db import schema
+from deskterm.db.connection import close_database, is_postgres_url, open_database
+from deskterm.db.models import ChangeLog, Office, Staff
+from deskterm.errors import SetupError
+from deskterm.i18n import _
+
+
+@dataclass(frozen=True)
+class DemoDesk:
+    path: str
+    clerk_id: int
+    clerk_pin: str
+    built: bool  # True when this call built it
+
+
+def _demo_clerk() -> tuple[str, str]:
+    from deskterm.demo.build import DEMO_STAFF
+
+    name, _role, pin = next(s for s in DEMO_STAFF if s[1] == "clerk")
+    return name, pin
+
+
+def _is_demo() -> bool:
+    return ChangeLog.select().where(ChangeLog.action == "seed").exists()
+
+
+def _fresh(db_path: Path) -> bool:
+    """Is the demo at ``db_path`` complete and built today (office time)?"""
+    db = open_database(str(db_path))
+    try:
+        state = schema.status(db)
+        if state.empty:
+            return False
+        if not state.current:
+            return False
+        office = Office.select().order_by(Office.id).first()
+        if office is None:
+            return False
+        if not _is_demo():
+            raise SetupError(
+                _("{path} holds a real office, not the demo: give the demo another --db.").format(
+                    path=db_path))
+        return local(office.created_at, office.timezone).date() == today_local(office.timezone)
+    finally:
+        close_database()
+
+
+def _remove(db_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(f"{db_path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def ensure_demo(db_value: str, *, orders: int | None = None, seed: int = 2026,
+                rebuild: bool = False, say: Callable[[str], None] = print) -> DemoDesk:
+    """Make sure a current demo office exists at ``db_value``; build it if not."""
+    if is_postgres_url(db_value):
+        raise SetupError(_("The demo office is built into a SQLite file: give --db a path."))
+    db_path = Path(db_value).expanduser()
+    built = False
+    exists = db_path.exists() and db_path.stat().st_size > 0
+    # _fresh() refuses a real office's database before anything could delete it.
+    fresh = _fresh(db_path) if exists else False
+    if rebuild or not fresh:
+        if exists:
+            say(_("Building the demo office anew for today at {path}").format(path=db_path))
+        else:
+            say(_("Building the demo office at {path}").format(path=db_path))
+        _remove(db_path)
+        from deskterm.demo.build import build_demo
+
+        db = open_database(str(db_path))
+        try:
+            schema.migrate(db)
+            build_demo(orders=orders, seed=seed, progress=say)
+        finally:
+            close_database()
+        built = True
+    name, pin = _demo_clerk()
+    open_database(str(db_path))
+    try:
+        clerk = Staff.get_or_none((Staff.name == name) & (Staff.role == "clerk"))
+        if clerk is None:
+            raise SetupError(_("The demo office at {path} has no demo clerk: rebuild it with "
+                               "`deskterm demo --rebuild`.").format(path=db_path))
+        clerk_id = clerk.id
+    finally:
+        close_database()
+    return DemoDesk(path=str(db_path), clerk_id=clerk_id, clerk_pin=pin, built=built)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlencode, urlparse
 
 from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from deskterm.db.models import database
 from deskterm.errors import SetupError
 from deskterm.i18n import _
+
+#: The first 16 bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
@@ -43,13 +46,25 @@ def is_postgres_url(value: str) -> bool:
 
 
 def describe(value: str) -> str:
-    """The database named for a person, with any password blanked out."""
-    if is_postgres_url(value):
+    """The database named for a person, with any password blanked out.
+
+    Both ``postgresql://user:secret@host/db`` and ``...?password=secret`` are masked; a URL
+    too broken to parse keeps only its scheme, since a password may be anywhere in it.
+    """
+    if not is_postgres_url(value):
+        return value
+    try:
         parsed = urlparse(value)
-        if parsed.password:
-            netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@")
-            return parsed._replace(netloc=netloc).geturl()
-    return value
+        if parsed.password is not None:
+            userinfo, _at, hostport = parsed.netloc.rpartition("@")
+            parsed = parsed._replace(netloc=userinfo.partition(":")[0] + ":***@" + hostport)
+        pairs = parse_qsl(parsed.query, keep_blank_values=True)
+        if any(key == "password" for key, _value in pairs):
+            masked = [(key, "***" if key == "password" else v) for key, v in pairs]
+            parsed = parsed._replace(query=urlencode(masked, safe="/:*", quote_via=quote))
+        return parsed.geturl()
+    except ValueError:
+        return value.split("://", 1)[0] + "://***"
 
 
 def make_database(value: str) -> Database:
@@ -59,15 +74,15 @@ def make_database(value: str) -> Database:
         raise SetupError(_("No database given: pass --db PATH or a postgresql:// URL."))
     if is_postgres_url(value):
         return _make_postgres(value)
-    if "://" in value:
+    if value.startswith("sqlite:///"):  # as peewee's db_url: sqlite:///rel.db, sqlite:////abs.db
+        value = value[len("sqlite:///"):]
+    elif "://" in value:
         scheme = value.split("://", 1)[0]
         raise SetupError(
             _("Unsupported database URL scheme '{scheme}': use a file path or "
               "postgresql://user@host/dbname.").format(scheme=scheme)
         )
-    if value.startswith("sqlite:///"):
-        value = value[len("sqlite://"):]
-    return _make_sqlite(Path(value).expanduser())
+    return _make_sqlite(value)
 
 
 def _make_postgres(value: str) -> PostgresqlDatabase:
@@ -98,16 +113,28 @@ def _make_postgres(value: str) -> PostgresqlDatabase:
     if parsed.password:
         params["password"] = unquote(parsed.password)
     # libpq-style query options: ?host=/run/postgresql (a socket folder), ?sslmode=require
-    for key, values in parse_qs(parsed.query).items():
+    for key, values in parse_qs(parsed.query, keep_blank_values=True).items():
         if key not in _PG_QUERY_OPTIONS:
             raise SetupError(
                 _("Malformed database URL: unknown option '{key}'.").format(key=key))
-        params[key] = values[-1]
+        if values[-1]:
+            params[key] = values[-1]
+    if "\x00" in name or any("\x00" in str(v) for v in params.values()):
+        raise SetupError(_("Malformed database URL: {error}").format(error="NUL (\\0)"))
     params.setdefault("connect_timeout", 5)
     return PostgresqlDatabase(name, **params)
 
 
-def _make_sqlite(path: Path) -> SqliteDatabase:
+def _make_sqlite(value: str) -> SqliteDatabase:
+    if "\x00" in value:
+        shown = value.replace("\x00", "\\0")
+        raise SetupError(_("{path} is not a database file.").format(path=shown))
+    try:
+        path = Path(value).expanduser()
+    except RuntimeError as exc:  # "~someone/desk.db" for a user this host does not know
+        raise SetupError(
+            _("Cannot open the database {path}: {error}").format(path=value, error=exc)
+        ) from exc
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -116,6 +143,20 @@ def _make_sqlite(path: Path) -> SqliteDatabase:
             _("Cannot create the data folder {folder}: {error}").format(
                 folder=folder, error=exc.strerror or exc)
         ) from exc
+    try:
+        _check_path(path, folder)
+    except OSError as exc:  # a name too long, a loop of symlinks...
+        raise SetupError(
+            _("Cannot open the database {path}: {error}").format(
+                path=path, error=exc.strerror or exc)
+        ) from exc
+    return SqliteDatabase(
+        str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=10,
+        check_same_thread=False,
+    )
+
+
+def _check_path(path: Path, folder: Path) -> None:
     if path.is_dir():
         raise SetupError(_("{path} is a folder, not a database file.").format(path=path))
     # WAL needs to create <db>-wal and <db>-shm beside the file: every clerk's user
@@ -129,10 +170,60 @@ def _make_sqlite(path: Path) -> SqliteDatabase:
         raise SetupError(
             _("The database {path} is not readable and writable by this user.").format(path=path)
         )
-    return SqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=10,
-        check_same_thread=False,
-    )
+    _check_existing_file(path)
+
+
+def _not_sqlite(path: Path) -> SetupError:
+    return SetupError(
+        _("{path} is not a deskterm database (the file is not SQLite).").format(path=path))
+
+
+def _not_ours(path: Path) -> SetupError:
+    return SetupError(
+        _("{path} is a SQLite database of another program (it has tables but no deskterm "
+          "schema): give deskterm a file of its own.").format(path=path))
+
+
+def _check_existing_file(path: Path) -> None:
+    """Refuse, without changing a byte, a file that is not (or not yet) a deskterm database.
+
+    Connecting switches the file to WAL, which rewrites its header: so a file that is not
+    SQLite at all is recognised by its first bytes before SQLite ever opens it, and a SQLite
+    file still in rollback-journal mode (no deskterm database is) is read first through a
+    read-only connection, to see whether it belongs to another program.
+    """
+    if not path.exists():
+        return  # a new database: SQLite creates it
+    if not path.is_file():
+        raise SetupError(_("{path} is not a database file.").format(path=path))
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise SetupError(
+            _("Cannot open the database {path}: {error}").format(
+                path=path, error=exc.strerror or exc)
+        ) from exc
+    if not header:
+        return  # an empty file is an empty SQLite database
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise _not_sqlite(path)
+    if header[18] != 1:  # already WAL (2): connecting changes nothing
+        return
+    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise _not_sqlite(path) from exc
+        return  # e.g. a hot journal a read-only connection cannot roll back: let SQLite say
+    if tables and "schema_migration" not in tables:
+        raise _not_ours(path)
 
 
 def open_database(value: str) -> Database:
@@ -146,7 +237,10 @@ def open_database(value: str) -> Database:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1").fetchone()
         if isinstance(db, SqliteDatabase):
-            db.execute_sql("PRAGMA schema_version").fetchone()
+            tables = set(db.get_tables())
+            if tables and "schema_migration" not in tables:
+                db.close()
+                raise _not_ours(Path(db.database))
     except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
         if not db.is_closed():
             db.close()

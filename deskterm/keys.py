@@ -32,11 +32,13 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("handover", "f5", "handover", N_("Handover"), N_("Review the night log and sign the handover"), 5),
     DeskKey("cash", "f6", "cash", N_("Cash"), N_("Cash session and bank deposit"), 4),
     DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint"), 3),
-    DeskKey("visitor", "f8", "visitor", N_("Visitor"), N_("Record a walk-in visitor"), 3),
+    DeskKey("visitor", "f8", "visitor", N_("Visit"), N_("Record a walk-in visitor"), 3),
     DeskKey("reports", "f9", "reports", N_("Reports"), N_("Weekly and monthly reports"), 6),
-    DeskKey("maximize", "z", "toggle_maximize", N_("Zoom"), N_("Maximise the focused pane, or restore it")),
-    DeskKey("sign_out", "ctrl+l", "sign_out", N_("Sign out"), N_("Sign out and let someone else sign in")),
-    DeskKey("quit", "ctrl+q", "quit", N_("Quit"), N_("Quit deskterm")),
+    DeskKey("maximize", "z", "toggle_maximize", N_("Zoom"), N_("Maximise the focused pane, or restore it"),
+           show=False),
+    DeskKey("sign_out", "ctrl+l", "sign_out", N_("Sign out"), N_("Sign out and let someone else sign in"),
+           show=False),
+    DeskKey("quit", "ctrl+q", "quit", N_("Quit"), N_("Quit deskterm"), show=False),
 )
 
 

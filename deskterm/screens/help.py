@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from deskterm.display import plain
 from deskterm.i18n import N_, _
@@ -29,13 +30,14 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help", classes="form"):
             yield Static(plain(_("deskterm keys")), classes="form-title", markup=False)
-            yield DataTable(id="help-keys", cursor_type="row", show_header=False)
+            with VerticalScroll(id="help-keys"):
+                yield Static(self._keys_table(), markup=False)
             yield Static(plain(_("Esc closes this help.")), classes="form-hint", markup=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("key", key="key")
-        table.add_column("what", key="what")
+    def _keys_table(self) -> Table:
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+        table.add_column("key", no_wrap=True, style="bold")
+        table.add_column("what", ratio=1)
         keymap = getattr(self.app, "desk_keymap", {})
         for key in DESK_KEYS:
             shown = keymap.get(key.id, key.key)
@@ -45,7 +47,10 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(plain(shown), plain(text))
         for keys, text in NAVIGATION:
             table.add_row(plain(keys), plain(_(text)))
-        table.focus()
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys").focus()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -44,7 +44,7 @@ class Pane(Vertical):
         """Runs in a worker thread inside a database connection context."""
         raise NotImplementedError
 
-    def summary(self, data: Any) -> str:
+    def summary(self, data: Any, wide: bool) -> str:
         raise NotImplementedError
 
     def rows(self, data: Any, wide: bool, width: int) -> list[Row]:
@@ -52,6 +52,13 @@ class Pane(Vertical):
 
     def summary_is_alert(self, data: Any) -> bool:
         return False
+
+    @staticmethod
+    def free_width(width: int, fixed: Sequence[int]) -> int:
+        """Cells left for the one flexible column, beside columns of ``fixed`` widths:
+        every column also takes two cells of padding, and the scrollbar one."""
+        columns = len(fixed) + 1
+        return max(6, width - sum(fixed) - 2 * columns - 1)
 
     # --- machinery --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -75,7 +82,7 @@ class Pane(Vertical):
         if self.data is None:
             return
         summary = self.query_one(".pane-summary", Static)
-        summary.update(plain(self.summary(self.data)), layout=False)
+        summary.update(plain(self.summary(self.data, self.wide)), layout=False)
         summary.set_class(self.summary_is_alert(self.data), "-alert")
         width = max(self.content_region.width, 20)
         self.table.show_rows(self.rows(self.data, self.wide, width))

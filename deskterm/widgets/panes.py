@@ -28,11 +28,13 @@ class OpenOrdersPane(Pane):
     def fetch(self):
         return queries.open_orders(self.context.office, limit=LIMIT)
 
-    def summary(self, data) -> str:
+    def summary(self, data, wide) -> str:
         text = _("{count} open").format(count=data.count)
         if data.overdue:
             text += " · " + SYMBOLS["overdue"] + " " + _("{n} past appointment").format(
                 n=data.overdue)
+        if data.count > len(data.rows):
+            text += " · " + _("top {n} shown").format(n=len(data.rows))
         return text
 
     def summary_is_alert(self, data) -> bool:
@@ -41,17 +43,18 @@ class OpenOrdersPane(Pane):
     def rows(self, data, wide, width):
         now = now_utc()
         tz = self.context.tz
-        fixed = 12 + 9 + 8 + (15 + 5 if wide else 0)
-        what_width = max(8, width - fixed)
+        fixed = [12 if wide else 6, 9, 10 if wide else 6] + ([14, 4] if wide else [])
+        what_width = self.free_width(width, fixed)
         out = []
         for order in data.rows:
             mark = SYMBOLS["overdue"] if order.overdue else " "
-            appt = mark + when(order.appointment_at, tz, now)
+            shown = when(order.appointment_at, tz, now)
+            appt = mark + (shown if wide else shown[-5:])
             cells = [appt]
             if wide:
                 cells.append(order.number)
             cells += [fit(order.unit, 9), fit(order.description, what_width),
-                      fit(order.technician, 7 if not wide else 10)]
+                      fit(order.technician, 10 if wide else 6)]
             if wide:
                 cells.append(age(order.registered_at, now))
             out.append((f"o{order.id}", cells))
@@ -72,20 +75,31 @@ class CallbacksPane(Pane):
                 ("late", _("Late"))]
 
     def fetch(self):
-        from deskterm.duties.schedule import shift_end
+        from deskterm.clock import today_local
+        from deskterm.duties.schedule import end_of_day_utc
 
         office = self.context.office
-        return queries.due_callbacks(office, shift_end=shift_end(office), limit=LIMIT)
+        shift_end = end_of_day_utc(office, today_local(office.timezone))
+        return queries.due_callbacks(office, shift_end=shift_end, limit=LIMIT)
 
-    def summary(self, data) -> str:
+    def summary(self, data, wide) -> str:
         rate = data.rate
         mark = "✓" if rate.meets_standard else "✗"
-        parts = [
-            _("{n} overdue").format(n=data.overdue),
-            _("{n} due this shift").format(n=data.due_in_shift),
-            _("7-day rate {rate} {mark} (≥98%)").format(rate=percent(rate.rate), mark=mark),
-        ]
-        return " · ".join(parts)
+        if wide:
+            parts = [
+                _("{n} overdue").format(n=data.overdue),
+                _("{n} due this shift").format(n=data.due_in_shift),
+                _("callback rate, 7 days: {rate} {mark} (standard 98%)").format(
+                    rate=percent(rate.rate), mark=mark),
+            ]
+        else:
+            parts = [
+                _("{n} late").format(n=data.overdue),
+                _("{n} due").format(n=data.due_in_shift),
+                _("7d {rate}{mark}").format(rate=percent(rate.rate), mark=mark),
+            ]
+        text = " · ".join(parts)
+        return (SYMBOLS["overdue"] + " " + text) if data.overdue else text
 
     def summary_is_alert(self, data) -> bool:
         return data.overdue > 0 or not data.rate.meets_standard
@@ -123,16 +137,22 @@ class CashPane(Pane):
     def fetch(self):
         return queries.cash_state(self.context.office)
 
-    def summary(self, data) -> str:
+    def summary(self, data, wide) -> str:
         if data.undeposited:
             text = _("{amount} not banked").format(amount=money(data.undeposited))
             if data.late:
                 text = SYMBOLS["overdue"] + " " + text + " · " + _("{amount} late").format(
                     amount=money(data.late))
         else:
-            text = "✓ " + _("all cash banked")
-        text += " · " + _("receipts {r}/payments {p}").format(
-            r=data.receipts_today, p=data.payments_today)
+            text = "✓ " + _("all banked")
+        if wide:
+            text += " · " + _("today: {r} receipts, {p} payments").format(
+                r=data.receipts_today, p=data.payments_today)
+        else:
+            text += " · " + _("rcpt {r}/pay {p}").format(
+                r=data.receipts_today, p=data.payments_today)
+        if data.receipts_today != data.payments_today:
+            text += " ✗"
         if data.voided_today:
             text += " · " + _("{n} voided").format(n=data.voided_today)
         return text

@@ -37,7 +37,7 @@ class TimelinePane(Pane):
 
         return day_timeline(self.context.office, now=now_utc(), staff=self.context.staff)
 
-    def summary(self, data) -> str:
+    def summary(self, data, wide) -> str:
         done = sum(1 for item in data if item.state == "done")
         missed = sum(1 for item in data if item.state == "missed")
         text = _("{done} of {total} done").format(done=done, total=len(data))
@@ -45,13 +45,30 @@ class TimelinePane(Pane):
             text += " · " + SYMBOLS["missed"] + " " + _("{n} missed").format(n=missed)
         return text
 
+    def _paint(self) -> None:
+        super()._paint()
+        # Keep "now" in view: the cursor follows the now marker unless the clerk has moved
+        # it elsewhere to read the day.
+        table = self.table
+        if "now-marker" not in table.rows:
+            return
+        index = table.get_row_index("now-marker")
+        if self._follow_now or table.cursor_row in (self._now_index, -1):
+            self._follow_now = False
+            self._now_index = index
+            table.move_cursor(row=index, scroll=False)
+            table.scroll_to(y=max(0, index - 2), animate=False)
+
+    _follow_now = True
+    _now_index = 0
+
     def summary_is_alert(self, data) -> bool:
         return any(item.state == "missed" for item in data)
 
     def rows(self, data, wide, width):
         now = now_utc()
         tz = self.context.tz
-        what_width = max(10, width - 8 - (8 if wide else 0))
+        what_width = self.free_width(width, [5, 1] + ([7] if wide else []))
         out = []
         marker_done = False
         for index, item in enumerate(data):

@@ -48,6 +48,7 @@ def frozen_clock():
 def sqlite_db(tmp_path):
     path = tmp_path / "desk.db"
     db = open_database(str(path))
+    db.deskterm_url = str(path)  # what another process passes to open_database
     schema.migrate(db)
     yield db
     close_database()
@@ -75,6 +76,7 @@ def pg_db(pg_server):
         pytest.skip(pg_unavailable_reason())
     url = pg_server.fresh_database_url()
     db = open_database(url)
+    db.deskterm_url = url
     schema.migrate(db)
     yield db
     close_database()

@@ -1,0 +1,48 @@
+"""Starting the desk app in tests: a session over a small office, waiting for the panes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from deskterm.app import DeskApp
+from deskterm.session import DeskSession
+from deskterm.widgets.pane import Pane
+from tests.factories import PIN, SmallOffice
+
+
+def desk_app(so: SmallOffice, *, signed_in: bool = True, **kwargs) -> DeskApp:
+    session = DeskSession(office=so.office, db_label="test")
+    if signed_in:
+        kwargs.setdefault("demo_staff_id", so.clerk.id)
+        kwargs.setdefault("demo_pin", PIN)
+    return DeskApp(session, **kwargs)
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> float:
+    """Pause until ``condition()`` holds; returns the seconds it took (fails on timeout)."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.02)
+        await pilot.pause()
+    return time.monotonic() - start
+
+
+async def panes_loaded(pilot) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: app.dashboard is not None and all(
+        p.loaded for p in app.dashboard.query(Pane)))
+    await wait_until(pilot, lambda: not any(
+        w.is_running for w in app.workers if w.group.startswith("pane") or w.group == "sign-in"))
+    await pilot.pause()
+
+
+def pane_text(app, pane_id: str) -> str:
+    """Everything a pane shows, as plain text: summary line and every cell."""
+    pane = app.dashboard.query_one(f"#{pane_id}", Pane)
+    summary = str(pane.query_one(".pane-summary").content)
+    table = pane.table
+    cells = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+    return "\n".join([summary, *cells])

@@ -1,0 +1,138 @@
+"""The dashboard driven as a clerk drives it, at 80×24, asserting what the panes show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input
+
+from deskterm.db.models import AttendanceEvent
+from deskterm.screens.help import HelpScreen
+from deskterm.screens.sign_in import SignInScreen
+from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
+from tests.factories import order, small_office
+
+NOW = "2026-11-26T02:05:00"  # 10:05 in Shanghai
+
+
+@pytest.fixture
+def office(desk_db, frozen_clock):
+    now = frozen_clock(NOW)
+    so = small_office()
+    order(so, appointment=now - dt.timedelta(hours=1), text="厨房下水道堵塞")
+    order(so, appointment=now + dt.timedelta(hours=3), text="[red]not markup[/red]")
+    order(so, state="returned", returned=now - dt.timedelta(hours=25), text="楼道灯不亮")
+    return so
+
+
+async def test_panes_show_real_counts_at_80x24(office):
+    app = desk_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        orders = pane_text(app, "orders")
+        assert "2 open" in orders and "1 past appointment" in orders
+        assert "!" in orders  # overdue is a symbol, not only a colour
+        assert "[red]not markup[/red]"[:6] in orders  # shown literally, not as markup
+        callbacks = pane_text(app, "callbacks")
+        assert "1 late" in callbacks and "3-2-501" in callbacks
+        cash = pane_text(app, "cash")
+        assert "all banked" in cash
+        timeline = pane_text(app, "timeline")
+        assert "now" in timeline and "Sign" in timeline
+
+
+async def test_sign_in_refuses_a_wrong_pin_then_signs_in(office):
+    app = desk_app(office, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.press("enter")  # the first person (the clerk) is highlighted
+        await pilot.press(*"9999", "enter")
+        await wait_until(pilot, lambda: "Wrong PIN" in str(
+            app.screen.query_one("#pin-error").content))
+        assert app.session.staff is None
+        assert app.screen.query_one("#sign-in-pin", Input).value == ""
+        await pilot.press(*"1234", "enter")
+        await wait_until(pilot, lambda: app.session.staff is not None)
+        assert app.session.staff.name == "李静"
+        await panes_loaded(pilot)
+        status = str(app.dashboard.query_one("#status-staff").content)
+        assert "李静" in status
+    assert AttendanceEvent.select().where(AttendanceEvent.kind == "sign_in").count() == 1
+
+
+async def test_escape_does_not_skip_sign_in(office):
+    app = desk_app(office, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+
+
+async def test_help_opens_and_escape_closes(office):
+    app = desk_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.dashboard)
+
+
+@pytest.mark.parametrize("key", ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"])
+async def test_keys_of_later_issues_say_so(office, key):
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("comes with issue #" in m for m in messages), messages
+
+
+async def test_zoom_maximises_the_focused_pane_and_restores(office):
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press("2", "z")
+        await pilot.pause()
+        assert app.screen.maximized is not None and app.screen.maximized.id == "orders"
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is None
+
+
+async def test_sign_out_asks_who_is_next(office):
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert app.session.staff is None
+
+
+async def test_command_palette_lists_desk_actions(office):
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for word in ("Help (f1)", "Call (f2)", "Pay (f3)", "Reports (f9)", "Zoom (z)"):
+            assert word in titles
+
+
+async def test_remapped_key_works(office):
+    app = desk_app(office, watch=False, keymap={"help": "f12"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+async def test_a_large_terminal_gets_the_wide_columns(office):
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await panes_loaded(pilot)
+        orders = app.dashboard.query_one("#orders")
+        assert orders.wide
+        assert "WX-TEST" in pane_text(app, "orders")  # the full order number column

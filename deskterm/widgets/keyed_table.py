@@ -32,6 +32,16 @@ class KeyedTable(DataTable):
         for key, label in self._column_spec:
             self.add_column(plain(label), key=key)
 
+    def set_columns(self, columns: Sequence[tuple[str, str]]) -> None:
+        """Replace the columns (a pane crossing the wide/narrow width); rows are re-shown
+        by the pane's next ``show_rows``."""
+        self.clear(columns=True)
+        self._column_spec = list(columns)
+        self._shown = {}
+        self._order = []
+        for key, label in self._column_spec:
+            self.add_column(plain(label), key=key)
+
     def relabel(self, labels: dict[str, str]) -> None:
         """Retitle columns (after a language change)."""
         for key, label in labels.items():

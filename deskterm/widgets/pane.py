@@ -87,15 +87,9 @@ class Pane(Vertical):
         width = max(self.content_region.width, 20)
         self.table.show_rows(self.rows(self.data, self.wide, width))
 
-    async def on_resize(self) -> None:
+    def on_resize(self) -> None:
         wide = self.content_region.width >= WIDE
         if wide != self.wide:
             self.wide = wide
-            old = self.table
-            had_focus = old.has_focus
-            await old.remove()
-            table = KeyedTable(self.columns(wide), classes="pane-table")
-            await self.mount(table)
-            if had_focus:
-                table.focus()
+            self.table.set_columns(self.columns(wide))
         self._paint()

@@ -20,13 +20,13 @@ from deskterm.db.models import Staff, database
 from deskterm.display import plain
 from deskterm.duties.desk import DeskPerson, desk_people, sign_in
 from deskterm.errors import DeskError, DutyError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 
 ROLE_WORDS = {
-    "clerk": "clerk",
-    "supervisor": "supervisor",
-    "manager": "manager",
-    "night": "night shift",
+    "clerk": N_("clerk"),
+    "supervisor": N_("supervisor"),
+    "manager": N_("manager"),
+    "night": N_("night shift"),
 }
 
 

@@ -16,7 +16,7 @@ class OpenOrdersPane(Pane):
     TOPICS = frozenset({"repair_order"})
 
     def title(self) -> str:
-        return _("Open orders") + " · 未完成工单"
+        return _("Open orders")
 
     def columns(self, wide):
         if wide:
@@ -65,7 +65,7 @@ class CallbacksPane(Pane):
     TOPICS = frozenset({"repair_order", "complaint", "callback", "office"})
 
     def title(self) -> str:
-        return _("Overdue callbacks") + " · 逾期回访"
+        return _("Overdue callbacks")
 
     def columns(self, wide):
         if wide:
@@ -124,7 +124,7 @@ class CashPane(Pane):
                         "bank_deposit", "office"})
 
     def title(self) -> str:
-        return _("Unbalanced cash") + " · 未平现金"
+        return _("Unbalanced cash")
 
     def columns(self, wide):
         if wide:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from deskterm.clock import now_utc
 from deskterm.display import SYMBOLS, fit, hhmm
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.widgets.pane import Pane
 
 STATE_WORDS = {
-    "done": "done",
-    "missed": "missed",
-    "now": "now",
+    "done": N_("done"),
+    "missed": N_("missed"),
+    "now": N_("now"),
     "upcoming": "",
 }
 
@@ -24,7 +24,7 @@ class TimelinePane(Pane):
     })
 
     def title(self) -> str:
-        return _("Today") + " · 今日时间线"
+        return _("Today")
 
     def columns(self, wide):
         if wide:

@@ -245,6 +245,11 @@ def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _squeeze(text: str) -> str:
+    """A format with an empty part leaves double spaces: fold them."""
+    return re.sub(r" {2,}", " ", text).strip()
+
+
 def _point_state(done: bool, at: dt.datetime, now: dt.datetime) -> str:
     if done:
         return "done"
@@ -286,8 +291,8 @@ def _dated_items(office, now, start, end, tz) -> list[TimelineItem]:
     for (oid, number, at, returned_at, category, description, is_public, unit_code,
          building_name, technician) in _appointments(office, start, end):
         what = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
-        label = _join(_("Appointment"), number, _place(unit_code, building_name, is_public),
-                      what)
+        label = _squeeze(_("Appointment {number} {place} {what}").format(
+            number=number, place=_place(unit_code, building_name, is_public), what=what))
         if technician:
             label = f"{label} — {technician}"
         items.append(TimelineItem(
@@ -300,7 +305,8 @@ def _dated_items(office, now, start, end, tz) -> list[TimelineItem]:
         done = called_back_at is not None and (returned_at is None or called_back_at >= returned_at)
         items.append(TimelineItem(
             at=due, local_time=_hhmm(due, tz), kind="callback",
-            label=_join(_("Callback"), number, _place(unit_code, building_name)),
+            label=_squeeze(_("Callback {number} {place}").format(
+                number=number, place=_place(unit_code, building_name))),
             state=_point_state(done, due, now), ref=("repair_order", oid),
             note=_join(_one_line(name, 20), _one_line(phone, 20)),
             key=f"callback:repair_order:{oid}", rank=_RANK_CALLBACK,
@@ -309,7 +315,8 @@ def _dated_items(office, now, start, end, tz) -> list[TimelineItem]:
             office, start, end):
         items.append(TimelineItem(
             at=due, local_time=_hhmm(due, tz), kind="callback",
-            label=_join(_("Complaint callback"), number, unit_code or ""),
+            label=_squeeze(_("Complaint callback {number} {place}").format(
+                number=number, place=unit_code or "")),
             state=_point_state(called_back_at is not None, due, now), ref=("complaint", cid),
             note=_join(_one_line(name, 20), _one_line(phone, 20)),
             key=f"callback:complaint:{cid}", rank=_RANK_CALLBACK,

@@ -75,7 +75,6 @@ class DeskApp(App[None]):
         if self.dashboard is not None:
             self.dashboard.show_staff()
             self.dashboard.reload({"attendance_event"})
-        self.notify(_("Signed in: {name}").format(name=staff.name), markup=False, timeout=3)
 
     def _demo_sign_in(self) -> None:
         staff_id, pin = self._demo

@@ -89,7 +89,7 @@ class CallbacksPane(Pane):
             parts = [
                 _("{n} overdue").format(n=data.overdue),
                 _("{n} due this shift").format(n=data.due_in_shift),
-                _("callback rate, 7 days: {rate} {mark} (standard 98%)").format(
+                _("7-day callback rate {rate} {mark} (≥98%)").format(
                     rate=percent(rate.rate), mark=mark),
             ]
         else:

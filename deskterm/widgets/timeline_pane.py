@@ -20,7 +20,7 @@ class TimelinePane(Pane):
     TOPICS = frozenset({
         "repair_order", "task", "complaint", "attendance_event", "handover", "bank_deposit",
         "cash_entry", "cash_session", "daily_work_record", "deadline_done", "stocktake",
-        "canteen_purchase", "callback", "office",
+        "canteen_purchase", "callback", "office", "assessment", "work_summary",
     })
 
     def title(self) -> str:
@@ -71,15 +71,14 @@ class TimelinePane(Pane):
         what_width = self.free_width(width, [5, 1] + ([7] if wide else []))
         out = []
         marker_done = False
-        for index, item in enumerate(data):
+        for item in data:
             if not marker_done and item.at is not None and item.at > now:
                 out.append(self._now_row(hhmm(now, tz), wide, what_width))
                 marker_done = True
             cells = [item.local_time, SYMBOLS.get(item.state, " "), fit(item.label, what_width)]
             if wide:
                 cells.append(_(STATE_WORDS[item.state]) if STATE_WORDS.get(item.state) else "")
-            key = f"{item.kind}:{item.ref[0]}:{item.ref[1]}" if item.ref else f"{item.kind}:{index}"
-            out.append((key, cells))
+            out.append((item.key, cells))
         if not marker_done:
             out.append(self._now_row(hhmm(now, tz), wide, what_width))
         return out

@@ -1,0 +1,54 @@
+"""Snapshots of what the clerk sees, with the clock frozen: the dashboard at 80×24 and
+160×48, in 16 colours, and the sign-in form. Update with ``pytest --snapshot-update``
+after looking at the new pictures (``snapshot_report.html``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from deskterm.i18n import set_language
+from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.factories import order, small_office
+
+NOW = "2026-11-26T02:05:00"  # 10:05 in Shanghai
+
+
+@pytest.fixture
+def office(sqlite_db, frozen_clock):
+    now = frozen_clock(NOW)
+    so = small_office()
+    order(so, appointment=now - dt.timedelta(hours=1), text="厨房下水道堵塞")
+    order(so, appointment=now + dt.timedelta(hours=3), text="电梯异响 [red]不是标记[/red]")
+    order(so, state="returned", returned=now - dt.timedelta(hours=25), text="楼道灯不亮")
+    return so
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_dashboard(snap_compare, office, size):
+    assert snap_compare(desk_app(office, watch=False), terminal_size=size,
+                        run_before=panes_loaded)
+
+
+def test_dashboard_in_16_colours(snap_compare, office):
+    app = desk_app(office, watch=False, theme="ansi-dark")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=panes_loaded)
+
+
+def test_dashboard_in_chinese(snap_compare, office):
+    set_language("zh_CN")
+    assert snap_compare(desk_app(office, watch=False), terminal_size=(80, 24),
+                        run_before=panes_loaded)
+
+
+def test_sign_in_form(snap_compare, office):
+    from deskterm.screens.sign_in import SignInScreen
+
+    app = desk_app(office, signed_in=False, watch=False)
+
+    async def shown(pilot):
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -26,6 +27,9 @@ from deskterm.widgets.timeline_pane import TimelinePane
 
 
 class DashboardScreen(Screen):
+    class Ready(Message):
+        """Every pane has shown its first data."""
+
     def __init__(self, session) -> None:
         super().__init__(id="dashboard")
         self.session = session
@@ -98,7 +102,13 @@ class DashboardScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - a pane shows the error, the desk goes on
             self.app.call_from_thread(self._pane_failed, pane, exc)
             return
-        self.app.call_from_thread(pane.show, data)
+        self.app.call_from_thread(self._show, pane, data)
+
+    def _show(self, pane: Pane, data) -> None:
+        first = not pane.loaded
+        pane.show(data)
+        if first and all(p.loaded for p in self.panes):
+            self.post_message(self.Ready())
 
     def _pane_failed(self, pane: Pane, exc: Exception) -> None:
         self.app.log.error(f"pane {pane.id} failed: {exc!r}")

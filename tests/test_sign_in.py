@@ -145,17 +145,21 @@ def test_five_wrong_pins_lock_out_even_the_right_one(desk, frozen_clock):
     assert f"(1 of {MAX_FAILURES} tries)" in refusal(office, clerk, "9999").message
 
 
-def test_after_a_lockout_the_tries_start_again(desk, frozen_clock):
+def test_after_a_lockout_one_try_per_wait_until_a_good_pin(desk, frozen_clock):
     office, people = desk
     clerk = people["clerk"]
     lock_out(office, clerk)
-    frozen_clock(START + dt.timedelta(minutes=LOCKOUT_MINUTES, seconds=1))
-    error = refusal(office, clerk, "9999")
-    assert f"(1 of {MAX_FAILURES} tries)" in error.message  # not "6 of 5"
-    frozen_clock(START + dt.timedelta(minutes=LOCKOUT_MINUTES + 1))
-    for attempt in range(2, MAX_FAILURES + 1):
-        assert f"({attempt} of {MAX_FAILURES} tries)" in refusal(office, clerk, "9999").message
-    assert "try again in" in refusal(office, clerk, "1234").message
+    later = START + dt.timedelta(minutes=LOCKOUT_MINUTES, seconds=1)
+    frozen_clock(later)
+    error = refusal(office, clerk, "9999")  # the one try: wrong again
+    assert error.field == "pin"
+    assert f"try again in {LOCKOUT_MINUTES} min" in error.message  # not "(6 of 5 tries)"
+    assert ChangeLog.select().where(ChangeLog.action == "pin_refused").count() == MAX_FAILURES + 1
+    frozen_clock(later + dt.timedelta(minutes=LOCKOUT_MINUTES - 1))
+    assert "try again in 1 min" in refusal(office, clerk, "1234").message
+    frozen_clock(later + dt.timedelta(minutes=LOCKOUT_MINUTES))
+    sign_in(office, clerk.id, "1234")
+    assert f"(1 of {MAX_FAILURES} tries)" in refusal(office, clerk, "9999").message
 
 
 def test_the_count_holds_across_terminals(desk):

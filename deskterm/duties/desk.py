@@ -1,7 +1,8 @@
 """Who is at the desk, and which office it serves: signing in with one's own PIN.
 
 A wrong PIN is refused and counted; after ``MAX_FAILURES`` wrong PINs in a row a person
-must wait ``LOCKOUT_MINUTES`` before trying again. Failures are change-log rows (the
+must wait ``LOCKOUT_MINUTES`` before trying again, and then has one try per wait until
+a good PIN. Failures are change-log rows (the
 audit trail), so the count holds across restarts and across clerks' terminals.
 """
 
@@ -76,6 +77,14 @@ def _recent_failures(staff: Staff, now: dt.datetime) -> tuple[int, dt.datetime |
     return count, latest
 
 
+def _locked_out(minutes: int) -> DutyError:
+    return DutyError(
+        _("Too many wrong PINs: try again in {minutes} min, or ask a supervisor.").format(
+            minutes=max(minutes, 1)),
+        "pin",
+    )
+
+
 def sign_in(office: Office, staff_id: int, pin: str) -> Staff:
     """Check ``pin`` for ``staff_id`` and record the sign-in as an attendance event.
 
@@ -89,16 +98,15 @@ def sign_in(office: Office, staff_id: int, pin: str) -> Staff:
     now = now_utc()
     failures, latest = _recent_failures(staff, now)
     if failures >= MAX_FAILURES and latest and now - latest < dt.timedelta(minutes=LOCKOUT_MINUTES):
-        wait = LOCKOUT_MINUTES - int((now - latest).total_seconds() // 60)
-        raise DutyError(
-            _("Too many wrong PINs: try again in {minutes} min, or ask a supervisor.").format(
-                minutes=max(wait, 1)),
-            "pin",
-        )
+        raise _locked_out(LOCKOUT_MINUTES - int((now - latest).total_seconds() // 60))
     if not pin_matches(pin, staff.pin_hash):
         with changes.write():
             changes.record("staff", staff.id, "pin_refused", office=office, staff=staff)
         failures += 1
+        if failures > MAX_FAILURES:
+            # Once locked out, a person gets one try per lockout until a good PIN: this
+            # wrong one locks them out again (it used to say "Wrong PIN (6 of 5 tries)").
+            raise _locked_out(LOCKOUT_MINUTES)
         raise DutyError(
             _("Wrong PIN ({count} of {limit} tries).").format(count=failures, limit=MAX_FAILURES),
             "pin",

@@ -112,10 +112,19 @@ def _demo(settings, args) -> int:
 
 
 def _open(settings, demo=None) -> int:
-    from deskterm.db import schema
-    from deskterm.db.connection import close_database, describe, open_database
-    from deskterm.duties.desk import desk_office
+    from pathlib import Path
 
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
+    from deskterm.duties.desk import desk_office
+    from deskterm.errors import SetupError
+    from deskterm.i18n import _
+
+    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
+        # Opening must not leave an empty database file behind.
+        raise SetupError(
+            _("There is no database at {path}: run `deskterm migrate --db {path}` to create "
+              "one, or `deskterm demo` for the demo office.").format(path=settings.db))
     db = open_database(settings.db)
     try:
         schema.check(db, describe(settings.db))

@@ -1,0 +1,60 @@
+"""Guards on the layering and on start-up cost (harlequin's import-hygiene idea).
+
+- duties and db never import Textual (screens call duties, duties call the database);
+- ``deskterm --help`` and setup errors do not pay for Textual or the database layer;
+- every package folder is listed in pyproject.toml, so ``pip install .`` ships it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    ).stdout
+    return set(out.split())
+
+
+def test_duties_and_db_do_not_import_textual():
+    duty_modules = sorted(
+        "deskterm." + ".".join(p.relative_to(ROOT / "deskterm").with_suffix("").parts)
+        for folder in ("duties", "db")
+        for p in (ROOT / "deskterm" / folder).rglob("*.py")
+        if "migrations" not in p.parts and p.name != "__init__.py"
+    )
+    code = "\n".join(f"import {m}" for m in duty_modules)
+    loaded = _modules_after(code)
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
+
+
+def test_the_command_line_starts_light():
+    loaded = _modules_after("import deskterm.cli")
+    heavy = {"textual", "peewee", "arrow", "pypinyin"} & loaded
+    assert not heavy, f"deskterm.cli imports {heavy} before it needs them"
+
+
+def test_every_package_is_listed_for_the_wheel():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        "deskterm." + ".".join(p.parent.relative_to(ROOT / "deskterm").parts)
+        if p.parent != ROOT / "deskterm" else "deskterm"
+        for p in (ROOT / "deskterm").rglob("__init__.py")
+    }
+    found.add("deskterm.styles")
+    assert found == listed
+
+
+def test_stylesheets_exist_for_the_app():
+    from deskterm.app import DeskApp
+
+    for path in DeskApp.CSS_PATH:
+        assert Path(path).is_file(), path

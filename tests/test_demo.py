@@ -104,6 +104,7 @@ def test_default_office_has_the_size_of_the_issue(demo, demo_database):
     assert demo.offices == 1 and Office.select().count() == 1
     office = Office.get()
     assert office.name == "非凡物业翠湖花园管理处" and office.timezone == TZ
+    assert office.created_at == clock.now_utc()  # the sandbox dates the build by it
     assert demo.districts == District.select().count() == 3
     assert demo.buildings == Building.select().count() == 30
     assert demo.units == Unit.select().count() == 2400
@@ -439,6 +440,21 @@ def test_refuses_to_build_over_an_existing_office(sqlite_db, frozen_clock):
     with pytest.raises(SetupError, match="already has an office"):
         build_demo(orders=10, buildings=1)
     assert Staff.select().count() == 0
+
+
+def test_a_failed_build_leaves_the_database_empty(sqlite_db, frozen_clock, monkeypatch):
+    frozen_clock(NOW)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("deskterm.demo.build.build_attendance", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_demo(orders=200, buildings=1)
+    for model in (Office, Staff, Unit, RepairOrder, Payment, ChangeLog):
+        assert model.select().count() == 0, model.__name__
+    monkeypatch.undo()
+    assert build_demo(orders=200, buildings=1).orders == 200
 
 
 def test_builds_on_both_backends(desk_db, frozen_clock):

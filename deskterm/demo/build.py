@@ -14,10 +14,13 @@ orders take minutes, not hours.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from peewee import SqliteDatabase
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Office, database
@@ -90,10 +93,35 @@ def build_demo(*, orders: int | None = None, seed: int = 2026,
     if not 1 <= buildings <= 300:
         raise SetupError(_("The demo office has between 1 and 300 buildings."))
     say = progress or _quiet
-    if Office.select().exists():
-        raise SetupError(
-            _("This database already has an office: the demo is built only into an empty "
-              "database. Choose a new database file and run the demo again."))
+    # One transaction for the whole office (the builders' own write() blocks nest as
+    # savepoints): a failed or interrupted build leaves the database empty, ready for
+    # another try, instead of half an office that the check below would then refuse.
+    with _big_page_cache(database.obj), changes.write():
+        if Office.select().exists():
+            raise SetupError(
+                _("This database already has an office: the demo is built only into an "
+                  "empty database. Choose a new database file and run the demo again."))
+        summary = _build(total, seed, buildings, say)
+    say("done")
+    return summary
+
+
+@contextlib.contextmanager
+def _big_page_cache(db) -> Iterator[None]:
+    """SQLite: a 128 MiB page cache while building, so one big transaction's index pages
+    are not spilled and rewritten again and again (1M orders: 60 s instead of 76 s)."""
+    if not isinstance(db, SqliteDatabase):
+        yield
+        return
+    before = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql("PRAGMA cache_size = -131072")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def _build(total: int, seed: int, buildings: int, say: Callable[[str], None]) -> DemoSummary:
     db = database.obj
     cal = Calendar(TIMEZONE)
     bulk = Bulk(db)
@@ -130,7 +158,7 @@ def build_demo(*, orders: int | None = None, seed: int = 2026,
                       json.dumps({"rows": count})) for table, count in seeded])
     bulk.fix_sequences()
     counts = bulk.counts
-    say("done")
+    say("committing")
     return DemoSummary(
         office_id=world.office_id,
         demo_clerk_id=world.demo_clerk,

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from common import PYTHON, REPO, median, parser, table, write_json
+from common import PYTHON, REPO, app_env, median, parser, table, write_json
 
 DESK_IMPORTS = ("deskterm.cli", "deskterm.config", "deskterm.i18n", "deskterm.demo.sandbox",
                 "deskterm.db.schema", "deskterm.db.connection", "deskterm.duties.desk",
@@ -38,7 +38,7 @@ def wall(code: str, runs: int) -> tuple[float, float]:
     for _ in range(runs + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([PYTHON, "-c", code], check=True, cwd=REPO)
+        subprocess.run([PYTHON, "-c", code], check=True, cwd=REPO, env=app_env(None))
         times.append((time.perf_counter() - start) * 1000)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
@@ -51,7 +51,7 @@ def importtime(code: str, runs: int) -> dict[str, dict[str, float]]:
     depth: dict[str, int] = {}
     for _ in range(runs):
         proc = subprocess.run([PYTHON, "-X", "importtime", "-c", code], check=True, cwd=REPO,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=app_env(None))
         for line in proc.stderr.splitlines():
             found = _LINE.match(line)
             if found:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from common import ensure_demo, label, median, parser, table, write_json
 
 TARGET_MS = 5.0
+SLOW_STATEMENT_MS = 1.0  # --verbose names every statement slower than this
 WARMUP = 5
 
 
@@ -70,6 +71,17 @@ def pane_calls(office, clerk) -> dict[str, Callable[[], object]]:
 #: Which calls are the panes' (the target applies to them); latest_id is the poll.
 PANE_QUERIES = ("open_orders", "due_callbacks (+rate)", "cash_state", "day_timeline",
                 "next_deadline")
+
+
+def _size(value) -> int | None:
+    """How many rows a pane gets: a list's length, a result's ``rows``; None for one
+    value (a deadline, an id)."""
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    rows = getattr(value, "rows", None)
+    if isinstance(rows, (list, tuple)):
+        return len(rows)
+    return None
 
 
 def _time(call: Callable[[], object], runs: int, own_connection: bool) -> list[float]:
@@ -133,6 +145,8 @@ def explain(db, name: str, call: Callable[[], object], big_tables: set[str]) -> 
             db.execute_sql(sql, params).fetchall()
             took.append((time.perf_counter() - start) * 1000)
         print(f"  {name} #{n} ({median(took):.2f} ms): {short}")
+        if median(took) > SLOW_STATEMENT_MS:
+            warnings.append(f"{name} #{n} takes {median(took):.1f} ms: {rows[0][-1]}")
         for row in rows:
             detail = row[-1]
             mark = ""
@@ -220,7 +234,7 @@ def run_size(size: int, runs: int, cache, *, verbose: bool = False) -> dict:
                 warnings += explain(db, name, call, big)
         for name, call in calls.items():
             warm = _time(call, runs, own_connection=False)
-            result["calls"][name] = {"warm_ms": median(warm)}
+            result["calls"][name] = {"warm_ms": median(warm), "rows": _size(call())}
         close_database()  # from here each call opens its own connection, as a worker does
         for name, call in calls.items():
             own = _time(call, runs, own_connection=True)
@@ -250,18 +264,19 @@ def print_report(results: list[dict], runs: int) -> None:
     headers = ["query"]
     for r in results:
         headers += [f"{label(r['size'])} own", f"{label(r['size'])} p90",
-                    f"{label(r['size'])} warm"]
+                    f"{label(r['size'])} warm", f"{label(r['size'])} rows"]
     rows = []
     for name in names:
         row = [name]
         for r in results:
             c = r["calls"][name]
-            row += [c["own_ms"], c["own_p90_ms"], c["warm_ms"]]
+            row += [c["own_ms"], c["own_p90_ms"], c["warm_ms"],
+                    "-" if c.get("rows") is None else c["rows"]]
         rows.append(row)
     total = ["all five panes"]
     for r in results:
         total += [sum(r["calls"][n]["own_ms"] for n in PANE_QUERIES), float("nan"),
-                  sum(r["calls"][n]["warm_ms"] for n in PANE_QUERIES)]
+                  sum(r["calls"][n]["warm_ms"] for n in PANE_QUERIES), ""]
     rows.append(total)
     print(f"Pane queries, median of {runs} calls after {WARMUP} warm-up (ms); "
           "own = a new connection per call (as the desk's workers), warm = one open connection")

@@ -418,12 +418,60 @@ def test_orders_scale_and_live_state_holds_for_any_count(sqlite_db, frozen_clock
     assert 15 <= summary.open_orders <= 40
     open_orders = RepairOrder.select().where(RepairOrder.state.in_(RepairOrder.OPEN_STATES))
     assert open_orders.count() == summary.open_orders
-    assert any(o.appointment_at and o.appointment_at < now for o in open_orders)
-    overdue = RepairOrder.select().where((RepairOrder.state == "returned")
-                                         & (RepairOrder.callback_due_at < now))
-    assert overdue.count() >= 3
+    assert clock.now_utc() == now
+    _assert_live_and_consistent()
     # payments follow the homes, not the orders
     assert summary.payments < 2000
+
+
+# Stored moments that may lie ahead of "now": appointments, deadlines.
+FUTURE_ALLOWED = {("repair_order", "appointment_at"), ("repair_order", "callback_due_at"),
+                  ("service_entry", "appointment_at"), ("complaint", "callback_due_at"),
+                  ("task", "due_at")}
+
+
+def _assert_live_and_consistent() -> None:
+    now = clock.now_utc()
+    start, end = _today_bounds()
+    for model in MODELS:
+        table = model._meta.table_name
+        for field in model._meta.sorted_fields:
+            if field.field_type != "DATETIME" or (table, field.name) in FUTURE_ALLOWED:
+                continue
+            latest = model.select(fn.MAX(field)).scalar()
+            assert latest is None or latest <= now, f"{table}.{field.name} {latest} > {now}"
+    open_orders = list(RepairOrder.select().where(
+        RepairOrder.state.in_(RepairOrder.OPEN_STATES)))
+    assert 15 <= len(open_orders) <= 40
+    overdue = [o for o in open_orders if o.appointment_at and o.appointment_at < now]
+    assert 3 <= len(overdue) <= len(open_orders) // 2 + 1
+    if end - now > 2 * HOUR:
+        assert sum(1 for o in open_orders
+                   if o.appointment_at and now < o.appointment_at < end) >= 3
+    waiting = RepairOrder.select().where((RepairOrder.state == "returned")
+                                         & (RepairOrder.callback_due_at < now))
+    assert waiting.count() >= 3
+    session = CashSession.get(CashSession.day == clock.today_local(TZ))
+    taken = (CashEntry.select(fn.SUM(CashEntry.amount))
+             .where((CashEntry.session == session) & (CashEntry.kind == "payment")).scalar())
+    assert session.state == "open" and taken > 0
+    assert Handover.select().where(Handover.signed_at >= start).count() == 0
+    last = Handover.select().order_by(Handover.signed_at.desc()).first()
+    assert NightLogEntry.select().where(NightLogEntry.written_at > last.covers_until).count() >= 3
+    assert AttendanceEvent.select().where(AttendanceEvent.at >= start).count() == 0
+    period = clock.local(now, TZ).format("YYYY-MM")
+    assert Charge.select().where(Charge.period == period).count() > 0
+
+
+@pytest.mark.parametrize("moment", [
+    "2026-11-29T23:30:00",  # Monday 07:30, before the desk opens
+    "2026-03-31T16:10:00",  # 00:10 on the first of April
+    "2026-06-15T15:55:00",  # 23:55, nothing left of the day
+])
+def test_live_at_any_hour(sqlite_db, frozen_clock, moment):
+    frozen_clock(moment)
+    build_demo(orders=2000, buildings=1)
+    _assert_live_and_consistent()
 
 
 def test_tiny_order_counts_still_build(sqlite_db, frozen_clock):

@@ -449,6 +449,13 @@ class OrderMaker:
                 order.appointment = moment.replace(second=0, microsecond=0)
                 if order.appointment < lo:
                     order.appointment = lo.replace(microsecond=0)
+        # The others waiting for days were given a new time with the owner.
+        late = {id(o) for o in overdue}
+        for order in open_now:
+            if id(order) not in late and order.appointment is not None \
+                    and order.appointment < now:
+                order.appointment = self.cal.at(self.cal.today + DAY * rng.choice((1, 1, 2)),
+                                                9 * 60 + 30 * rng.randrange(0, 16))
 
         # Callbacks: some overdue (returned the day before yesterday's end..yesterday),
         # some falling due later today.

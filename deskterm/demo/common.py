@@ -37,7 +37,9 @@ class Bulk:
         self.db = db
         self.counts: Counter[str] = Counter()
         self._next: dict[type, int] = {}
-        self._sql: dict[tuple, str] = {}
+        self._sql: dict[tuple, tuple[str, tuple]] = {}
+        # PostgreSQL: COPY FROM STDIN (psycopg 3), several times faster than executemany.
+        self._copy = isinstance(db, PostgresqlDatabase)
 
     def next_id(self, model) -> int:
         if model not in self._next:
@@ -60,8 +62,12 @@ class Bulk:
             names = [meta.fields[name].column_name for name in fields]
             names += [f.column_name for f in extra]
             columns = ", ".join(f'"{name}"' for name in names)
-            marks = ", ".join([self.db.param] * len(names))
-            found = (f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})', defaults)
+            if self._copy:
+                sql = f'COPY "{meta.table_name}" ({columns}) FROM STDIN'
+            else:
+                marks = ", ".join([self.db.param] * len(names))
+                sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
+            found = (sql, defaults)
             self._sql[key] = found
         sql, defaults = found
         cursor = self.db.cursor()
@@ -69,8 +75,13 @@ class Bulk:
             rows = [tuple(row) + defaults for row in rows]
         elif not isinstance(rows, list):
             rows = list(rows)
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start:start + BATCH])
+        if self._copy:
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, rows[start:start + BATCH])
         self.counts[model._meta.table_name] += len(rows)
         return len(rows)
 

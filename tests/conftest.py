@@ -70,14 +70,25 @@ def pg_server(tmp_path_factory) -> Iterator[PgServer | None]:
         shutil.rmtree(server.folder, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_db(pg_server):
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str | None:
+    """A database migrated once; each test copies it (CREATE DATABASE ... TEMPLATE)."""
     if pg_server is None:
-        pytest.skip(pg_unavailable_reason())
+        return None
     url = pg_server.fresh_database_url()
     db = open_database(url)
-    db.deskterm_url = url
     schema.migrate(db)
+    close_database()
+    return pg_server.name_of(url)
+
+
+@pytest.fixture
+def pg_db(pg_server, pg_template):
+    if pg_server is None:
+        pytest.skip(pg_unavailable_reason())
+    url = pg_server.fresh_database_url(template=pg_template)
+    db = open_database(url)
+    db.deskterm_url = url
     yield db
     close_database()
     pg_server.drop(url)

@@ -37,6 +37,7 @@ async def panes_loaded(pilot) -> None:
     await wait_until(pilot, lambda: not any(
         w.is_running for w in app.workers if w.group.startswith("pane") or w.group == "sign-in"))
     await pilot.pause()
+    await pilot.pause()  # scrolls queued with call_after_refresh
 
 
 def pane_text(app, pane_id: str) -> str:

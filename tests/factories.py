@@ -52,14 +52,12 @@ def small_office(name: str = "非凡物业翠湖管理处") -> SmallOffice:
     return SmallOffice(office, clerk, supervisor, tech, district, building, unit)
 
 
-_numbers = iter(range(1, 10**6))
-
-
 def order(so: SmallOffice, *, state: str = "dispatched", appointment: dt.datetime | None = None,
           returned: dt.datetime | None = None, text: str = "水龙头漏水", **fields) -> RepairOrder:
     now = now_utc()
     values = dict(
-        office=so.office, number=f"WX-TEST-{next(_numbers):04d}", district=so.district,
+        office=so.office, district=so.district,
+        number=f"WX-TEST-{RepairOrder.select().where(RepairOrder.office == so.office).count() + 1:04d}",
         building=so.building, unit=so.unit, description=text, technician=so.technician,
         appointment_at=appointment, state=state, registered_at=now - dt.timedelta(hours=3),
         registered_by=so.clerk,

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlparse
 
 
 def _bin_dir() -> Path | None:
@@ -81,11 +82,18 @@ class PgServer:
                              autocommit=True) as conn:
             conn.execute(sql)
 
-    def fresh_database_url(self) -> str:
+    def fresh_database_url(self, template: str | None = None) -> str:
         name = f"desk_{os.getpid()}_{next(self._names)}"
-        self._admin(f"CREATE DATABASE {name}")
+        if template:
+            self._admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+        else:
+            self._admin(f"CREATE DATABASE {name}")
         return self.url(name)
 
+    @staticmethod
+    def name_of(url: str) -> str:
+        return urlparse(url).path.lstrip("/")
+
     def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        name = self.name_of(url)
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

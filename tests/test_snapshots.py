@@ -49,6 +49,6 @@ def test_sign_in_form(snap_compare, office):
 
     async def shown(pilot):
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
-        await pilot.pause()
+        await panes_loaded(pilot)  # the dashboard behind the form, settled
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

@@ -142,6 +142,11 @@ class DashboardScreen(Screen):
             text = _("next: {when} {what}").format(when=stamp, what=deadline.label)
         self.query_one(StatusLine).set_deadline(text)
 
+    def on_screen_resume(self) -> None:
+        # Back from a form: bring "now" into view again (scrolls queued while the screen
+        # was covered may not have run).
+        self.query_one(TimelinePane).follow_now()
+
     # --- actions ---------------------------------------------------------------------------
     def action_focus_pane(self, pane_id: str) -> None:
         self.query_one(f"#{pane_id}").query_one("KeyedTable").focus()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from deskterm.display import plain
 
@@ -77,6 +79,22 @@ class KeyedTable(DataTable):
                             self.update_cell(key, column, self._cell(new))
                 self._shown[key] = cells
             self._order = order
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Size every column to its widest cell ourselves: DataTable's own auto-width can
+        miss rows added right after the columns were replaced (seen in snapshots)."""
+        for index, (key, label) in enumerate(self._column_spec):
+            column = self.columns.get(ColumnKey(key))
+            if column is None:
+                continue
+            needed = max([cell_len(label)] + [cell_len(c[index]) for c in self._shown.values()
+                                              if index < len(c)])
+            if column.auto_width or column.width != needed:
+                column.auto_width = False
+                column.width = needed
+                self._require_update_dimensions = True
+        self.refresh()
 
     def _rebuild(self, order: list[str], wanted: dict[str, tuple[str, ...]]) -> None:
         row = self.cursor_row
@@ -85,6 +103,7 @@ class KeyedTable(DataTable):
             self.add_row(*(self._cell(c) for c in wanted[key]), key=key)
         self._shown = {key: wanted[key] for key in order}
         self._order = order
+        self._fit_columns()
         if order:
             self.move_cursor(row=min(row, len(order) - 1))
 

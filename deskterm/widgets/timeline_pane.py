@@ -57,10 +57,18 @@ class TimelinePane(Pane):
             self._follow_now = False
             self._now_index = index
             table.move_cursor(row=index, scroll=False)
-            table.scroll_to(y=max(0, index - 2), animate=False)
+            # After the refresh: rows just added are not laid out yet, and scrolling now
+            # would be clamped to the old height.
+            table.call_after_refresh(table.scroll_to, y=max(0, index - 2), animate=False)
 
     _follow_now = True
     _now_index = 0
+
+    def follow_now(self) -> None:
+        """Scroll the now marker into view on the next paint (and now, if shown)."""
+        self._follow_now = True
+        if self.data is not None:
+            self._paint()
 
     def summary_is_alert(self, data) -> bool:
         return any(item.state == "missed" for item in data)

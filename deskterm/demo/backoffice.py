@@ -1,6 +1,6 @@
 """The back office, small but real: the repair store with two years of stock moves and a
 stocktake every 24th, the canteen's purchases and meals, two homes listed for rent and
-sale, and the supervisor's weekly written assessments of the clerks."""
+sale."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import random
 
 from deskterm.db import changes
 from deskterm.db.models import (
-    Assessment,
     CanteenMeal,
     CanteenPurchase,
     Listing,
@@ -25,13 +24,6 @@ from deskterm.demo.orders import Order
 from deskterm.demo.org import World
 
 DAY = dt.timedelta(days=1)
-ASSESSMENTS = (
-    (92, "接听电话用语规范，来电记录完整，回访及时。"),
-    (88, "收费准确，票据整理及时；交接班记录可再详细一些。"),
-    (95, "主动跟进逾期维修单，业主反馈良好。"),
-    (85, "本周有一次迟到，已提醒；服务态度良好。"),
-    (90, "日清记录按时完成，前台环境整洁。"),
-)
 
 
 def build_stock(bulk: Bulk, cal: Calendar, world: World, rng: random.Random,
@@ -108,9 +100,9 @@ def build_stock(bulk: Bulk, cal: Calendar, world: World, rng: random.Random,
     return {"stock_items": len(items), "stock_moves": len(moves)}
 
 
-def build_canteen_listings_assessments(bulk: Bulk, cal: Calendar, world: World, roster: Roster,
-                                       rng: random.Random) -> None:
-    office, clerk, supervisor = world.office_id, world.demo_clerk, world.staff["刘芳"]
+def build_canteen_and_listings(bulk: Bulk, cal: Calendar, world: World, roster: Roster,
+                               rng: random.Random) -> None:
+    office, clerk = world.office_id, world.demo_clerk
     purchases = []
     for day, count, checked in ((cal.yesterday, 3, True), (cal.today, 2, False)):
         for item, quantity, amount, supplier in rng.sample(texts.CANTEEN, count):
@@ -141,14 +133,6 @@ def build_canteen_listings_assessments(bulk: Bulk, cal: Calendar, world: World, 
             viewings.append((listing_id, min(at, cal.now), names.person_name(rng),
                              phones.mobile(), rng.choice(("看房满意，考虑中", "嫌价格偏高", ""))))
 
-    assessments = []
-    monday = cal.today - DAY * cal.today.weekday()
-    for week in range(8, 0, -1):
-        friday = monday - DAY * (7 * week - 4)
-        for person in world.clerks:
-            score, text = rng.choice(ASSESSMENTS)
-            assessments.append((office, person, supervisor,
-                                cal.at(friday, rng.uniform(15 * 60, 17 * 60)), text, score))
     with changes.write():
         bulk.insert(CanteenPurchase, ("office", "day", "item", "quantity", "amount", "supplier",
                                       "bought_by", "checked_by", "checked_at"), purchases)
@@ -156,5 +140,3 @@ def build_canteen_listings_assessments(bulk: Bulk, cal: Calendar, world: World, 
         bulk.insert(Listing, ("id", "office", "unit", "owner", "kind", "asking", "terms",
                               "status", "contact", "listed_at"), listings)
         bulk.insert(ListingViewing, ("listing", "at", "visitor", "phone", "note"), viewings)
-        bulk.insert(Assessment, ("office", "clerk", "supervisor", "at", "text", "score"),
-                    assessments)

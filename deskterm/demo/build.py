@@ -24,12 +24,13 @@ from peewee import SqliteDatabase
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Office, database
-from deskterm.demo.backoffice import build_canteen_listings_assessments, build_stock
+from deskterm.demo.backoffice import build_canteen_and_listings, build_stock
 from deskterm.demo.common import Bulk, Calendar, Roster
 from deskterm.demo.desk import build_complaints, build_visits_and_enquiries
 from deskterm.demo.money import MoneyMaker
 from deskterm.demo.orders import DEFAULT_PER_DAY, OrderMaker
 from deskterm.demo.org import DEMO_CLERK, DEMO_STAFF, OFFICE_NAME, build_org
+from deskterm.demo.records import build_records
 from deskterm.demo.shift import build_attendance, build_night_and_handovers, build_tasks
 from deskterm.errors import SetupError
 from deskterm.i18n import _
@@ -141,15 +142,19 @@ def _build(total: int, seed: int, buildings: int, say: Callable[[str], None]) ->
     build_visits_and_enquiries(bulk, cal, world, roster, rng("desk"))
     say("complaints, visitors and enquiries")
 
-    money = MoneyMaker(bulk, cal, world, roster, rng("money"), say).run()
+    cashier = MoneyMaker(bulk, cal, world, roster, rng("money"), say)
+    money = cashier.run()
 
     night = build_night_and_handovers(bulk, cal, world, roster, rng("night"))
     attendance = build_attendance(bulk, cal, world, roster, rng("attendance"))
     build_tasks(bulk, cal, world, roster, rng("tasks"))
     say("night log, handovers, attendance and tasks")
     stock = build_stock(bulk, cal, world, rng("stock"), tail)
-    build_canteen_listings_assessments(bulk, cal, world, roster, rng("canteen"))
-    say("stock, canteen, listings and assessments")
+    build_canteen_and_listings(bulk, cal, world, roster, rng("canteen"))
+    say("stock, canteen and listings")
+    build_records(bulk, cal, world, roster, rng("records"), maker.registered_per_day,
+                  cashier.payments_per_day)
+    say("work records, summaries, assessments and deadlines done")
 
     with changes.write():
         seeded = sorted((t, n) for t, n in bulk.counts.items() if n)

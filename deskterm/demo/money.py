@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 from deskterm.db import changes
@@ -85,6 +86,8 @@ class MoneyMaker:
         self.months = _month_list(cal, months)
         self.supervisor = world.staff["刘芳"]
         self.stats = MoneyStats()
+        #: payments taken per (clerk id, office day), for the daily work records
+        self.payments_per_day: Counter[tuple[int, dt.date]] = Counter()
 
     def _pay_day(self, year: int, month: int) -> dt.date | None:
         """A day of that month before today (and not before the history starts)."""
@@ -302,6 +305,7 @@ class MoneyMaker:
                 change = tendered - amount
             payments.append((payment_id, office, unit_id, name, group.method, amount, tendered,
                              change, moment, group.clerk, session_id, None, ""))
+            self.payments_per_day[group.clerk, group.day] += 1
             lines.extend((payment_id, c, a) for c, a in group.charges)
             receipt_id = receipt(payment_id, group, moment, amount)
             if kind == "pay":

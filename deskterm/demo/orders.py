@@ -136,6 +136,8 @@ class OrderMaker:
         self.counters: dict[str, int] = {}
         self.open_orders = 0
         self.tail: list[Order] = []
+        #: orders registered per (staff id, office day), for the daily work records
+        self.registered_per_day: Counter[tuple[int, dt.date]] = Counter()
         self.callbacks = 0
         self.names = {i: n for n, i in world.staff.items()}
         self.cs_supervisor = {d: s for d, _code, s in world.districts}
@@ -221,6 +223,7 @@ class OrderMaker:
             order.id = self.bulk.next_id(RepairOrder)
             order.registered = moment
             order.registered_by = self._desk_person(moment)
+            self.registered_per_day[order.registered_by, day] += 1
             if rng.random() < 0.15:
                 self._public(order)
             else:
@@ -438,8 +441,8 @@ class OrderMaker:
         rng.shuffle(early)
         overdue = early[: max(3, len(open_now) // 4)]
         for order in overdue:
-            lo, hi = order.registered + minutes(45), now - minutes(30)
-            order.appointment = (lo + (hi - lo) * rng.random()).replace(second=0, microsecond=0)
+            order.appointment = self._past_slot(order.registered + minutes(45),
+                                                now - minutes(30))
         rest = [o for o in open_now if o not in overdue]
         rng.shuffle(rest)
         lo = now + minutes(20)
@@ -461,10 +464,27 @@ class OrderMaker:
         # some falling due later today.
         returned = [o for o in reversed(live) if id(o) not in opened]
         used: set[int] = set()
+        # (few: with a dozen orders a day each one costs the week's callback rate 1-2 %)
         self._callback_role(returned, used, now - 47 * HOUR, now - 24 * HOUR - minutes(10),
-                            rng.randint(3, 5))
+                            rng.randint(2, 4))
         self._callback_role(returned, used, now - 24 * HOUR + minutes(15),
                             today_end - 24 * HOUR, rng.randint(3, 5))
+
+    def _past_slot(self, lo: dt.datetime, hi: dt.datetime) -> dt.datetime:
+        """A half-hour appointment slot in working hours within [lo, hi], one of the
+        latest few (any minute in [lo, hi] when no slot fits)."""
+        cal, rng = self.cal, self.rng
+        slots = []
+        day = cal.local_date(hi)
+        while day >= cal.local_date(lo) and len(slots) < 8:
+            for slot in range(16 * 60 + 30, 9 * 60 - 1, -30):
+                moment = cal.at(day, slot)
+                if lo <= moment <= hi:
+                    slots.append(moment)
+            day -= DAY
+        if slots:
+            return rng.choice(slots[:8])
+        return (lo + (hi - lo) * rng.random()).replace(second=0, microsecond=0)
 
     def _callback_role(self, returned: list[Order], used: set[int], lo: dt.datetime,
                        hi: dt.datetime, need: int) -> None:

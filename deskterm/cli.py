@@ -18,28 +18,50 @@ from collections.abc import Sequence
 from deskterm import __version__
 
 
+def _early_language(argv: Sequence[str]) -> str:
+    """The language for --help and errors, before the config file is read:
+    --lang, then DESKTERM_LANG, then LANG/LC_ALL."""
+    import os
+
+    from deskterm.i18n import language_from_environment, normalise_language
+
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return normalise_language(argv[index + 1])
+        if arg.startswith("--lang="):
+            return normalise_language(arg.split("=", 1)[1])
+    if os.environ.get("DESKTERM_LANG"):
+        return normalise_language(os.environ["DESKTERM_LANG"])
+    return language_from_environment()
+
+
 def _parser() -> argparse.ArgumentParser:
+    from deskterm.i18n import _
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="SQLite file or postgresql:// URL (env DESKTERM_DB)")
-    common.add_argument("--lang", help="en or zh_CN (env DESKTERM_LANG, LANG)")
-    common.add_argument("--theme", help="Textual theme, e.g. ansi-dark for 16 colours")
+    common.add_argument("--db", help=_("SQLite file or postgresql:// URL (env DESKTERM_DB)"))
+    common.add_argument("--lang", help=_("en or zh_CN (env DESKTERM_LANG, LANG)"))
+    common.add_argument("--theme", help=_("Textual theme, e.g. ansi-dark for 16 colours"))
     common.add_argument("--no-mouse", dest="mouse", action="store_false", default=None,
-                        help="do not ask the terminal for mouse events (for slow SSH links)")
-    common.add_argument("--office", help="which office of a shared database this desk serves")
+                        help=_("do not ask the terminal for mouse events (for slow SSH links)"))
+    common.add_argument("--office",
+                        help=_("which office of a shared database this desk serves"))
 
     parser = argparse.ArgumentParser(
         prog="deskterm", parents=[common],
-        description="The reception duty desk of a property-management office.")
+        description=_("The reception duty desk of a property-management office."))
     parser.add_argument("--version", action="version", version=f"deskterm {__version__}")
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", parents=[common],
-                          help="build (if missing) and open the demo office")
+                          help=_("build (if missing) and open the demo office"))
     demo.add_argument("--orders", type=int, default=None,
-                      help="repair orders of history (default about 8,800; up to 1,000,000)")
-    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    demo.add_argument("--no-open", action="store_true", help="only build it")
-    demo.add_argument("--rebuild", action="store_true", help="build it anew even if present")
-    sub.add_parser("migrate", parents=[common], help="create or upgrade the database's tables")
+                      help=_("repair orders of history (default about 8,800; up to 1,000,000)"))
+    demo.add_argument("--seed", type=int, default=2026, help=_("random seed (default 2026)"))
+    demo.add_argument("--no-open", action="store_true", help=_("only build it"))
+    demo.add_argument("--rebuild", action="store_true",
+                      help=_("build it anew even if present"))
+    sub.add_parser("migrate", parents=[common],
+                   help=_("create or upgrade the database's tables"))
     return parser
 
 
@@ -49,6 +71,10 @@ def _flags(args: argparse.Namespace) -> dict[str, object]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from deskterm.i18n import set_language
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(_early_language(argv))
     args = _parser().parse_args(argv)
     from deskterm.errors import SetupError
 
@@ -92,11 +118,13 @@ def _migrate(db_value: str) -> int:
         applied = schema.migrate(db)
     finally:
         close_database()
+    from deskterm.i18n import _
+
     where = describe(db_value)
     if applied:
-        print(f"{where}: applied {', '.join(applied)}")
+        print(_("{db}: applied {names}").format(db=where, names=", ".join(applied)))
     else:
-        print(f"{where}: up to date")
+        print(_("{db}: up to date").format(db=where))
     return 0
 
 

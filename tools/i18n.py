@@ -154,7 +154,7 @@ def update() -> None:
         path = po_path(locale)
         if path.exists():
             catalog = _read_po(path, locale)
-            before = {m.id for m in catalog if m.id}
+            before = {_key(m.id) for m in catalog if m.id}
             catalog.update(template, no_fuzzy_matching=locale not in REQUIRED,
                            update_creation_date=True)
         else:
@@ -167,7 +167,7 @@ def update() -> None:
                     message.string = ("",) * 2 if isinstance(message.id, tuple) else ""
                     message.flags.discard("fuzzy")
         wrote = _write_if_changed(path, _render_po(catalog))
-        new = [m for m in catalog if m.id and m.id not in before]
+        new = [m for m in catalog if m.id and _key(m.id) not in before]
         todo = untranslated(template, catalog) if locale in REQUIRED else []
         print(f"{path.relative_to(ROOT)}: {len(new)} new, "
               + (f"{len(todo)} to translate" if locale in REQUIRED else "English (source)")
@@ -246,11 +246,16 @@ def placeholder_mismatches(catalog: Catalog) -> list[str]:
     return wrong
 
 
+def _key(value):
+    """A message id or string, hashable: plural ones are lists or tuples."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def mo_messages(data: bytes) -> dict:
     """A compiled catalog as {(msgid, context): msgstr} plus its plural rule: what
     gettext will actually use, for comparing two .mo files by meaning, not bytes."""
     catalog = read_mo(io.BytesIO(data))
-    found = {(m.id, m.context): m.string for m in catalog if m.id}
+    found = {(_key(m.id), m.context): _key(m.string) for m in catalog if m.id}
     found[("", None)] = (catalog.plural_forms, catalog.charset)
     return found
 

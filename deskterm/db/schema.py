@@ -19,7 +19,7 @@ from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
 from deskterm.errors import SetupError
-from deskterm.i18n import _
+from deskterm.i18n import _, ngettext
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 0x6465736B  # "desk"
@@ -68,8 +68,13 @@ def check(db: Database, where: str) -> None:
         )
     if state.pending:
         raise SetupError(
-            _("The database {db} needs {count} migration(s) ({names}): run "
-              "`deskterm migrate --db {db}` first.").format(
+            ngettext(
+                "The database {db} needs {count} migration ({names}): run "
+                "`deskterm migrate --db {db}` first.",
+                "The database {db} needs {count} migrations ({names}): run "
+                "`deskterm migrate --db {db}` first.",
+                len(state.pending),
+            ).format(
                 db=where, count=len(state.pending), names=", ".join(state.pending))
         )
 

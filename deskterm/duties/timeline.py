@@ -294,7 +294,7 @@ def _dated_items(office, now, start, end, tz) -> list[TimelineItem]:
         label = _squeeze(_("Appointment {number} {place} {what}").format(
             number=number, place=_place(unit_code, building_name, is_public), what=what))
         if technician:
-            label = f"{label} — {technician}"
+            label = _("{order} — {technician}").format(order=label, technician=technician)
         items.append(TimelineItem(
             at=at, local_time=_hhmm(at, tz), kind="appointment", label=label,
             state=_point_state(returned_at is not None, at, now), ref=("repair_order", oid),

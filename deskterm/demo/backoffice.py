@@ -20,7 +20,7 @@ from deskterm.db.models import (
 )
 from deskterm.demo import names, texts
 from deskterm.demo.common import Bulk, Calendar, Roster, minutes
-from deskterm.demo.orders import Order
+from deskterm.demo.lifecycle import Order
 from deskterm.demo.org import World
 
 DAY = dt.timedelta(days=1)

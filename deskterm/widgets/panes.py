@@ -49,7 +49,9 @@ class OpenOrdersPane(Pane):
         for order in data.rows:
             mark = SYMBOLS["overdue"] if order.overdue else " "
             shown = when(order.appointment_at, tz, now)
-            appt = mark + (shown if wide else shown[-5:])
+            # Narrow: the time today, else the date ("11-27"), never a bare time of
+            # another day.
+            appt = mark + (shown if wide or len(shown) <= 5 else shown[:5])
             cells = [appt]
             if wide:
                 cells.append(order.number)
@@ -110,8 +112,12 @@ class CallbacksPane(Pane):
         out = []
         for item in data.rows:
             mark = SYMBOLS["overdue"] if item.overdue else " "
-            number = item.number if wide else item.number.rsplit("-", 1)[-1]
-            cells = [mark + when(item.due_at, tz, now), number, fit(item.unit, 10)]
+            # Narrow: "WX-0265" (order) or "TS-006" (complaint), prefix and sequence.
+            parts = item.number.split("-")
+            number = item.number if wide or len(parts) < 2 else f"{parts[0]}-{parts[-1]}"
+            due = when(item.due_at, tz, now)
+            cells = [mark + (due if wide or len(due) <= 5 else due[:5]), number,
+                     fit(item.unit, 10)]
             if wide:
                 cells += [fit(item.who, 10), item.phone]
             cells.append(late_by(item.due_at, now))

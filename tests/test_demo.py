@@ -116,7 +116,14 @@ def test_default_office_has_the_size_of_the_issue(demo, demo_database):
 
 
 def test_staff_pins_roles_and_district_supervisors(demo):
-    assert [name for name, _role, _pin in DEMO_STAFF][:2] == ["李静", "陈晓燕"]
+    assert DEMO_STAFF == (
+        ("李静", "clerk", "1234"), ("陈晓燕", "clerk", "2345"), ("刘芳", "supervisor", "3456"),
+        ("赵建国", "manager", "4567"), ("孙大伟", "night", "5678"),
+        ("张强", "technician", "6001"), ("王建军", "technician", "6002"),
+        ("周海", "technician", "6003"), ("吴刚", "technician", "6004"),
+        ("黄敏", "cs_supervisor", "7001"), ("林涛", "cs_supervisor", "7002"),
+        ("郑雪", "cs_supervisor", "7003"),
+    )
     people = {s.name: s for s in Staff.select()}
     assert len(people) == len(DEMO_STAFF)
     for name, role, pin in DEMO_STAFF:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from deskterm.db import changes
 from deskterm.db.models import (
@@ -53,7 +53,6 @@ class Group:
     voided: bool = False
     payment_id: int = 0
     receipt_id: int = 0
-    payments: list[int] = field(default_factory=list)
 
     @property
     def amount(self) -> int:

@@ -153,3 +153,13 @@ def test_any_valid_pin_round_trips(pin):
     stored = hash_pin(pin)
     assert pin_matches(pin, stored)
     assert not pin_matches(pin[::-1] + "0" if len(pin) < 8 else pin[:-1], stored)
+
+
+def test_pinyin_initials_read_surnames_as_surnames():
+    from deskterm.duties.pinyin import initials
+
+    assert initials("张三") == "zs"
+    assert initials("曾小明") == "zxm"  # 曾 as a surname is zēng, not céng
+    assert initials("单田芳") == "stf"  # 单 as a surname is shàn
+    assert initials("欧阳娜娜") == "oynn"
+    assert initials("Li Ming") == "lm"

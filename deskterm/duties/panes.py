@@ -57,6 +57,24 @@ def _open_where(office: Office):
     return (RepairOrder.office == office) & RepairOrder.state.in_(RepairOrder.OPEN_STATES)
 
 
+def _open_rows(where, limit: int) -> list[tuple]:
+    Tech = Staff.alias()
+    return list(
+        RepairOrder.select(
+            RepairOrder.id, RepairOrder.number, Unit.code, RepairOrder.description,
+            Tech.name, RepairOrder.appointment_at, RepairOrder.registered_at,
+            RepairOrder.state,
+        )
+        .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Tech.id))
+        .where(where)
+        .order_by(RepairOrder.appointment_at, RepairOrder.id)
+        .limit(limit)
+        .tuples()
+    )
+
+
 def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 50) -> OpenOrders:
     """Every repair order not yet returned: overdue appointments first, then by time."""
     now = now or now_utc()
@@ -70,28 +88,27 @@ def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 
         .tuples()
         .get()
     )
-    Tech = Staff.alias()
-    query = (
-        RepairOrder.select(
-            RepairOrder.id, RepairOrder.number, Unit.code, RepairOrder.description,
-            Tech.name, RepairOrder.appointment_at, RepairOrder.registered_at,
-            RepairOrder.state, RepairOrder.is_public,
-        )
-        .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
-        .switch(RepairOrder)
-        .join(Tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Tech.id))
-        .where(where)
-        .order_by(RepairOrder.appointment_at.asc(nulls="LAST"), RepairOrder.id)
-        .limit(limit)
-        .tuples()
-    )
+    # One small query per state and per "has an appointment": each walks the
+    # (office, state, appointment_at) index in order and stops at ``limit``. A single
+    # query with state IN (...) ORDER BY appointment_at made SQLite walk the
+    # (office, appointment_at) index over every order: 370 ms at 1,000,000 orders.
+    found: list[tuple] = []
+    for state in RepairOrder.OPEN_STATES:
+        for scheduled in (True, False):
+            where = (RepairOrder.office == office) & (RepairOrder.state == state)
+            if scheduled:
+                where &= RepairOrder.appointment_at.is_null(False)
+            else:
+                where &= RepairOrder.appointment_at.is_null()
+            found.extend(_open_rows(where, limit))
+    found.sort(key=lambda r: (r[5] is None, r[5] or dt.datetime.min, r[0]))
     rows = tuple(
         OpenOrder(
             id=oid, number=number, unit=unit or "", description=text, technician=tech or "",
             appointment_at=appt, registered_at=registered, state=state,
             overdue=appt is not None and appt < now,
         )
-        for oid, number, unit, text, tech, appt, registered, state, _public in query
+        for oid, number, unit, text, tech, appt, registered, state in found[:limit]
     )
     return OpenOrders(count=count or 0, overdue=int(overdue or 0), rows=rows)
 

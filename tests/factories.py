@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
-from deskterm.db.models import Building, District, Office, Owner, OwnerPhone, RepairOrder, Staff, Unit
+from deskterm.db.models import (
+    Building,
+    District,
+    Office,
+    Owner,
+    OwnerPhone,
+    RepairOrder,
+    Staff,
+    Unit,
+)
 from deskterm.duties.pins import hash_pin
 
 PIN = "1234"

@@ -49,8 +49,8 @@ def test_every_append_only_table_has_its_guard(desk_db):
 
 def test_database_newer_than_code_is_refused(desk_db):
     desk_db.execute_sql(
-        "INSERT INTO schema_migration (name, applied) VALUES ('9999_from_the_future', %s)"
-        % ("CURRENT_TIMESTAMP",))
+        "INSERT INTO schema_migration (name, applied) "
+        "VALUES ('9999_from_the_future', CURRENT_TIMESTAMP)")
     with pytest.raises(SetupError, match="newer deskterm"):
         schema.check(desk_db, "test")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-
 #: Surnames whose reading as a surname differs from the character's common reading
 #: (曾 zēng, not céng; 单 shàn, not dān ...). Only the first character of a name is a
 #: surname here; 欧阳, 司马 and other two-character surnames read as usual.

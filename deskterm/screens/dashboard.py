@@ -67,7 +67,7 @@ class DashboardScreen(Screen):
         """Reload the panes that show any of ``topics`` (all panes for ``None``)."""
         wanted = None if topics is None else set(topics)
         for pane in self.panes:
-            if wanted is None or pane.TOPICS & wanted or "seed" in wanted:
+            if wanted is None or pane.TOPICS & wanted:
                 self._load(pane)
         if wanted is None or wanted & {"office", "deadline_done", "bank_deposit", "stocktake",
                                        "daily_work_record", "canteen_purchase", "repair_order"}:

@@ -44,13 +44,6 @@ class KeyedTable(DataTable):
         for key, label in self._column_spec:
             self.add_column(plain(label), key=key)
 
-    def relabel(self, labels: dict[str, str]) -> None:
-        """Retitle columns (after a language change)."""
-        for key, label in labels.items():
-            if key in self.columns:
-                self.columns[key].label = plain(label)
-        self.refresh()
-
     def show_rows(self, rows: Sequence[Row]) -> None:
         """Make the table show exactly ``rows`` (key, cells), touching what changed.
 

@@ -97,19 +97,25 @@ class DeskApp(App[None]):
 
     # --- live refresh ----------------------------------------------------------------------
     def _watch_changes(self, last: int) -> None:
+        # One connection for the watcher's life (a connect per poll would redo the
+        # pragmas 2.5 times a second); after an error it reconnects on the next poll.
         worker = get_current_worker()
         office_id = self.session.office.id
         while not worker.is_cancelled and not self._stop.is_set():
             try:
-                with database.connection_context():
-                    latest = changes.latest_id()
-                    if latest != last:
-                        last, topics = changes.topics_since(last, office_id)
-                        if topics:
-                            self.call_from_thread(self._changed, topics)
+                if database.is_closed():
+                    database.connect()
+                latest = changes.latest_id()
+                if latest != last:
+                    last, topics = changes.topics_since(last, office_id)
+                    if topics:
+                        self.call_from_thread(self._changed, topics)
             except Exception as exc:  # noqa: BLE001 - a busy or lost database: try again
+                database.close()
                 self.call_from_thread(self.log.warning, f"change watch: {exc!r}")
             self._stop.wait(POLL_SECONDS)
+        if not database.is_closed():
+            database.close()
 
     def on_dashboard_screen_ready(self) -> None:
         # For benchmarks/startup.py: when every pane is on screen, say so in a file.

@@ -108,3 +108,29 @@ def test_demo_refuses_to_replace_a_real_office(tmp_path, capsys):
     assert "real office" in err
     handle = open_database(str(db))
     assert Office.select().count() == 1
+
+
+def test_a_real_office_is_set_up_from_the_command_line(tmp_path, capsys, monkeypatch):
+    import io
+
+    from deskterm.db.models import Staff
+    from deskterm.duties.pins import pin_matches
+
+    db = str(tmp_path / "desk.db")
+    assert main(["migrate", "--db", db]) == 0
+    assert main(["office", "add", "非凡物业翠湖管理处", "--db", db]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("2468\n"))
+    assert main(["staff", "add", "王丽", "--role", "clerk", "--pin-stdin", "--db", db]) == 0
+    assert "王丽 (clerk) added" in capsys.readouterr().out
+    assert main(["staff", "add", "张师傅", "--role", "technician", "--db", db]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
+    assert "4 to 8 digits" in _fails(capsys, "staff", "add", "李四", "--role", "clerk",
+                                      "--pin-stdin", "--db", db)
+    assert "already" in _fails(capsys, "staff", "add", "王丽", "--role", "technician",
+                               "--db", db)
+    assert "Unknown role" in _fails(capsys, "staff", "add", "赵六", "--role", "boss",
+                                    "--db", db)
+    open_database(db)
+    clerk = Staff.get(Staff.name == "王丽")
+    assert clerk.pinyin_initials == "wl" and pin_matches("2468", clerk.pin_hash)
+    assert Staff.select().count() == 2  # the refused ones stored nothing

@@ -158,37 +158,14 @@ class DeskApp(App[None]):
             self.dashboard.show_staff()
         self.ask_sign_in(_("{name} signed out.").format(name=name))
 
-    def _coming(self, key_id: str) -> None:
+    def action_coming(self, key_id: str) -> None:
+        """A key whose screen a later issue builds: say so rather than do nothing."""
         key = next(k for k in DESK_KEYS if k.id == key_id)
         self.notify(
             _("{what}: this screen comes with issue #{n}.").format(
                 what=_(key.description), n=key.issue),
             title=_(key.label), markup=False, timeout=4,
         )
-
-    def action_new_call(self) -> None:
-        self._coming("new_call")
-
-    def action_payment(self) -> None:
-        self._coming("payment")
-
-    def action_callback(self) -> None:
-        self._coming("callback")
-
-    def action_handover(self) -> None:
-        self._coming("handover")
-
-    def action_cash(self) -> None:
-        self._coming("cash")
-
-    def action_complaint(self) -> None:
-        self._coming("complaint")
-
-    def action_visitor(self) -> None:
-        self._coming("visitor")
-
-    def action_reports(self) -> None:
-        self._coming("reports")
 
     def get_system_commands(self, screen):
         """Every desk action in the ctrl+p palette, with its key."""

@@ -20,20 +20,22 @@ class DeskKey:
     action: str
     label: str  # short, for the footer (translated when shown)
     description: str  # for help and the command palette
-    issue: int | None = None  # the issue that builds its screen, while it is not built
+    # While its screen is not built: the issue that builds it, and the action is
+    # "coming('<id>')", which says so in a notification (never a key that does nothing).
+    issue: int | None = None
     show: bool = True
 
 
 DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do")),
-    DeskKey("new_call", "f2", "new_call", N_("Call"), N_("Take a call: log a repair or request"), 3),
-    DeskKey("payment", "f3", "payment", N_("Pay"), N_("Take a fee payment and issue a receipt"), 4),
-    DeskKey("callback", "f4", "callback", N_("Callback"), N_("Call back the selected order"), 3),
-    DeskKey("handover", "f5", "handover", N_("Handover"), N_("Review the night log and sign the handover"), 5),
-    DeskKey("cash", "f6", "cash", N_("Cash"), N_("Cash session and bank deposit"), 4),
-    DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint"), 3),
-    DeskKey("visitor", "f8", "visitor", N_("Visit"), N_("Record a walk-in visitor"), 3),
-    DeskKey("reports", "f9", "reports", N_("Reports"), N_("Weekly and monthly reports"), 6),
+    DeskKey("new_call", "f2", "coming('new_call')", N_("Call"), N_("Take a call: log a repair or request"), 3),
+    DeskKey("payment", "f3", "coming('payment')", N_("Pay"), N_("Take a fee payment and issue a receipt"), 4),
+    DeskKey("callback", "f4", "coming('callback')", N_("Callback"), N_("Call back the selected order"), 3),
+    DeskKey("handover", "f5", "coming('handover')", N_("Handover"), N_("Review the night log and sign the handover"), 5),
+    DeskKey("cash", "f6", "coming('cash')", N_("Cash"), N_("Cash session and bank deposit"), 4),
+    DeskKey("complaint", "f7", "coming('complaint')", N_("Complaint"), N_("Record a complaint"), 3),
+    DeskKey("visitor", "f8", "coming('visitor')", N_("Visit"), N_("Record a walk-in visitor"), 3),
+    DeskKey("reports", "f9", "coming('reports')", N_("Reports"), N_("Weekly and monthly reports"), 6),
     DeskKey("maximize", "z", "toggle_maximize", N_("Zoom"), N_("Maximise the focused pane, or restore it"),
            show=False),
     DeskKey("sign_out", "ctrl+l", "sign_out", N_("Sign out"), N_("Sign out and let someone else sign in"),

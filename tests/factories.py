@@ -79,3 +79,18 @@ def order(so: SmallOffice, *, state: str = "dispatched", appointment: dt.datetim
         row = RepairOrder.create(**values)
         changes.record("repair_order", row.id, "create", office=so.office)
     return row
+
+
+#: 10:05 in Shanghai: the frozen moment of the dashboard tests and snapshots.
+MORNING = "2026-11-26T02:05:00"
+
+
+def busy_morning(second_order_text: str) -> SmallOffice:
+    """A small office at MORNING (freeze the clock first) with one order past its
+    appointment, one later today, and one whose callback is overdue."""
+    now = now_utc()
+    so = small_office()
+    order(so, appointment=now - dt.timedelta(hours=1), text="厨房下水道堵塞")
+    order(so, appointment=now + dt.timedelta(hours=3), text=second_order_text)
+    order(so, state="returned", returned=now - dt.timedelta(hours=25), text="楼道灯不亮")
+    return so

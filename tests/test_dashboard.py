@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from textual.widgets import Input
 
@@ -11,19 +9,13 @@ from deskterm.db.models import AttendanceEvent
 from deskterm.screens.help import HelpScreen
 from deskterm.screens.sign_in import SignInScreen
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
-from tests.factories import order, small_office
-
-NOW = "2026-11-26T02:05:00"  # 10:05 in Shanghai
+from tests.factories import MORNING, busy_morning
 
 
 @pytest.fixture
 def office(desk_db, frozen_clock):
-    now = frozen_clock(NOW)
-    so = small_office()
-    order(so, appointment=now - dt.timedelta(hours=1), text="厨房下水道堵塞")
-    order(so, appointment=now + dt.timedelta(hours=3), text="[red]not markup[/red]")
-    order(so, state="returned", returned=now - dt.timedelta(hours=25), text="楼道灯不亮")
-    return so
+    frozen_clock(MORNING)
+    return busy_morning("[red]not markup[/red]")
 
 
 async def test_panes_show_real_counts_at_80x24(office):

@@ -4,25 +4,17 @@ after looking at the new pictures (``snapshot_report.html``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from deskterm.i18n import set_language
 from tests.desk_app import desk_app, panes_loaded, wait_until
-from tests.factories import order, small_office
-
-NOW = "2026-11-26T02:05:00"  # 10:05 in Shanghai
+from tests.factories import MORNING, busy_morning
 
 
 @pytest.fixture
 def office(sqlite_db, frozen_clock):
-    now = frozen_clock(NOW)
-    so = small_office()
-    order(so, appointment=now - dt.timedelta(hours=1), text="厨房下水道堵塞")
-    order(so, appointment=now + dt.timedelta(hours=3), text="电梯异响 [red]不是标记[/red]")
-    order(so, state="returned", returned=now - dt.timedelta(hours=25), text="楼道灯不亮")
-    return so
+    frozen_clock(MORNING)
+    return busy_morning("电梯异响 [red]不是标记[/red]")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])

@@ -1,0 +1,193 @@
+"""Callbacks (回访) of returned repair orders and handled complaints, with the service
+process inspection (服务过程检验单), and the callback rate of a period [5.8][6.4][7.4.9].
+
+Every callback attempt is a Callback row (append-only), the unreachable ones too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import Model
+
+from deskterm.clock import now_utc
+from deskterm.db import changes
+from deskterm.db.models import Callback, Complaint, Office, RepairOrder, ServiceEntry, Staff
+from deskterm.duties.orders import (
+    clean_text,
+    create_row,
+    desk_person,
+    locked,
+    order_of,
+    update_row,
+)
+from deskterm.errors import DutyError
+from deskterm.i18n import _
+
+INSPECTION_FIELDS = ("arrived_on_time", "manner_ok", "site_clean", "problem_solved",
+                     "charge_as_quoted")
+#: Outcomes where the owner was reached and can answer the inspection questions.
+REACHED = ("satisfied", "not_satisfied")
+
+
+def _inspection(outcome: str, inspection: dict | None) -> dict:
+    if not inspection:
+        return {}
+    if outcome not in REACHED:
+        raise DutyError(_("The service inspection is filled in only when the owner was "
+                          "reached and answered."), "inspection")
+    unknown = sorted(set(inspection) - set(INSPECTION_FIELDS))
+    if unknown:
+        raise DutyError(_("Unknown inspection question: {names}.").format(
+            names=", ".join(unknown)), "inspection")
+    values = {}
+    for name, value in inspection.items():
+        if value is not None and not isinstance(value, bool):
+            raise DutyError(_("Answer each inspection question with yes or no."), "inspection")
+        values[name] = value
+    return values
+
+
+def _complaint_of(office: Office, complaint_id) -> Complaint:
+    if isinstance(complaint_id, Model):
+        complaint_id = complaint_id.get_id()
+    row = locked(Complaint.select().where(
+        (Complaint.id == complaint_id) & (Complaint.office == office))).first()
+    if row is None:
+        raise DutyError(_("There is no such complaint at this office."), "complaint")
+    return row
+
+
+def record_callback(office: Office, clerk: Staff | int, *, order_id: int | None = None,
+                    complaint_id: int | None = None, outcome: str, note: str = "",
+                    inspection: dict | None = None) -> Callback:
+    """Record one callback of a returned order or a handled complaint.
+
+    For an order (state "returned" only):
+
+    - "satisfied": called back; ``callback_on_time`` is whether now is within the window.
+    - "not_satisfied": reopened, back to the same technician ("dispatched",
+      ``reopened_count`` + 1); ``returned_at``, ``callback_due_at`` and ``result`` are
+      cleared (their old values stay in the change log's ``before``). A note is required.
+    - "unreachable": nothing changes on the order, the window keeps running; the Callback
+      row is the record of the try (the note may say when to try again).
+    - "refused": the owner was reached and declined the callback. Decision: that counts
+      as called back, on time or not exactly as for "satisfied" — the desk did its duty
+      and there is nothing left to ask; holding the order open would only make it a miss.
+
+    The inspection (``arrived_on_time``, ``manner_ok``, ``site_clean``, ``problem_solved``,
+    ``charge_as_quoted``: True/False/None) is accepted only with "satisfied" or
+    "not_satisfied", and only for orders.
+
+    For a complaint (state "handled" only): satisfied or refused → "called_back" with
+    ``called_back_at``; not satisfied → back to "assigned" (its handler, note required);
+    unreachable → stays handled.
+    """
+    now = now_utc()
+    if (order_id is None) == (complaint_id is None):
+        raise DutyError(_("Choose the order or the complaint being called back."), "order")
+    if outcome not in Callback.OUTCOMES:
+        raise DutyError(_("Choose one of: {choices}.").format(
+            choices=", ".join(Callback.OUTCOMES)), "outcome")
+    note = clean_text(note, "note", required=outcome == "not_satisfied",
+                      message=_("Say what the owner is not satisfied with."))
+    answers = _inspection(outcome, inspection)
+    if answers and complaint_id is not None:
+        raise DutyError(_("The service inspection belongs to repair orders."), "inspection")
+
+    with changes.write():
+        clerk = desk_person(office, clerk)
+        if order_id is not None:
+            order = order_of(office, order_id)
+            if order.state != "returned":
+                raise DutyError(_("Order {number} is {state}: only a returned order can be "
+                                  "called back.").format(number=order.number,
+                                                          state=order.state), "order")
+            callback = create_row(Callback, office, clerk, office=office, order=order, at=now,
+                                  by=clerk, outcome=outcome, note=note, **answers)
+            _after_order_callback(office, clerk, order, outcome, now)
+        else:
+            complaint = _complaint_of(office, complaint_id)
+            if complaint.state != "handled":
+                raise DutyError(_("Complaint {number} is {state}: only a handled complaint "
+                                  "can be called back.").format(number=complaint.number,
+                                                                state=complaint.state),
+                                "complaint")
+            callback = create_row(Callback, office, clerk, office=office, complaint=complaint,
+                                  at=now, by=clerk, outcome=outcome, note=note)
+            if outcome in ("satisfied", "refused"):
+                update_row(complaint, office, clerk, "callback", state="called_back",
+                           called_back_at=now)
+            elif outcome == "not_satisfied":
+                update_row(complaint, office, clerk, "reopen", state="assigned",
+                           handled_at=None, callback_due_at=None)
+    return callback
+
+
+def _after_order_callback(office: Office, clerk: Staff, order: RepairOrder, outcome: str,
+                          now: dt.datetime) -> None:
+    if outcome in ("satisfied", "refused"):
+        update_row(order, office, clerk, "callback", state="called_back", called_back_at=now,
+                   callback_on_time=now <= order.callback_due_at)
+    elif outcome == "not_satisfied":
+        update_row(order, office, clerk, "reopen", state="dispatched",
+                   reopened_count=order.reopened_count + 1, dispatched_at=now,
+                   returned_at=None, callback_due_at=None, result=None,
+                   called_back_at=None, callback_on_time=None)
+        if order.service_entry_id is not None:
+            entry = ServiceEntry.get_by_id(order.service_entry_id)
+            if entry.completed_at is not None:
+                update_row(entry, office, clerk, "reopen", completed_at=None)
+
+
+# --- the callback rate of a period ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Miss:
+    """An order not called back within its window."""
+
+    order_id: int
+    number: str
+    returned_at: dt.datetime
+    due_at: dt.datetime
+    called_back_at: dt.datetime | None  # None: not called back (yet)
+
+
+@dataclass(frozen=True)
+class PeriodRate:
+    on_time: int
+    counted: int
+    misses: tuple[Miss, ...]
+
+    @property
+    def rate(self) -> float | None:
+        """On-time share of the counted orders; None when nothing was counted."""
+        return self.on_time / self.counted if self.counted else None
+
+
+def callback_rate(office: Office, start: dt.datetime, end: dt.datetime, *,
+                  now: dt.datetime | None = None) -> PeriodRate:
+    """The callback rate [6.4] of orders returned in [start, end) (naive UTC): among those
+    whose window has closed or that were called back, how many were called back on time;
+    the misses (late or never called back) oldest first."""
+    now = now or now_utc()
+    rows = (
+        RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.returned_at,
+                           RepairOrder.callback_due_at, RepairOrder.called_back_at,
+                           RepairOrder.callback_on_time)
+        .where((RepairOrder.office == office)
+               & (RepairOrder.returned_at >= start) & (RepairOrder.returned_at < end)
+               & ((RepairOrder.callback_due_at <= now)
+                  | RepairOrder.callback_on_time.is_null(False)))
+        .order_by(RepairOrder.returned_at, RepairOrder.id)
+        .tuples()
+    )
+    counted, on_time, misses = 0, 0, []
+    for order_id, number, returned_at, due_at, called_back_at, in_time in rows:
+        counted += 1
+        if in_time:
+            on_time += 1
+        else:
+            misses.append(Miss(order_id, number, returned_at, due_at, called_back_at))
+    return PeriodRate(on_time, counted, tuple(misses))

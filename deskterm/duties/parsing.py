@@ -317,8 +317,8 @@ def looks_like_unit_code(text: str | None) -> bool:
 
 # Escape sequences as terminals read them: CSI (colours, cursor moves), OSC (window title,
 # hyperlinks, clipboard) ended by BEL or ST, DCS/SOS/PM/APC strings ended by ST, two-byte
-# escapes, and the 8-bit CSI. An unterminated string loses only its ESC (below), so a
-# broken paste never swallows the clerk's text after it.
+# escapes, and the 8-bit CSI. An unterminated string loses only its introducer (``ESC ]``),
+# so a broken paste never swallows the clerk's text after it.
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"

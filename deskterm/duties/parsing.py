@@ -68,8 +68,9 @@ _MAX_EXTENSION = 6
 _EXTENSION_DIGITS = re.compile(r"[0-9]{1,6}")
 
 
-def _phone_example() -> str:
-    return _("like 138 1234 5678 or 027-8765 4321")
+def _not_a_phone(field: str) -> DutyError:
+    return DutyError(_("Not a phone number: write it like 138 1234 5678 or 027-8765 4321."),
+                     field)
 
 
 def _split_phone(text: str, field: str) -> tuple[str, str, bool]:
@@ -88,8 +89,7 @@ def _split_phone(text: str, field: str) -> tuple[str, str, bool]:
         text = brackets[1] + " " + brackets[2]
     if not _PHONE_CHARS.fullmatch(text):
         raise DutyError(
-            _("A phone number is digits only, {example}.").format(example=_phone_example()),
-            field)
+            _("A phone number is digits only, like 138 1234 5678 or 027-8765 4321."), field)
     return text, extension, bool(country)
 
 
@@ -111,8 +111,7 @@ def _refuse_phone(digits: str, field: str) -> DutyError:
     if digits.startswith("0"):
         return DutyError(
             _("A landline is the area code and 7 or 8 digits, like 027-8765 4321."), field)
-    return DutyError(
-        _("Not a phone number: write it {example}.").format(example=_phone_example()), field)
+    return _not_a_phone(field)
 
 
 def parse_phone(text: str | None, field: str = "phone") -> str:
@@ -130,8 +129,7 @@ def parse_phone(text: str | None, field: str = "phone") -> str:
     if not cleaned:
         raise DutyError(_("Enter a phone number."), field)
     if len(cleaned) > _MAX_CODE_LENGTH:
-        raise DutyError(
-            _("Not a phone number: write it {example}.").format(example=_phone_example()), field)
+        raise _not_a_phone(field)
     main, extension, country = _split_phone(cleaned, field)
     digits = _digits(main)
     if country and digits[:1] not in ("0", "1"):
@@ -145,8 +143,7 @@ def parse_phone(text: str | None, field: str = "phone") -> str:
             raise DutyError(_("Write the extension after 转, like 0755-234 5678 转 9."), field)
         digits, extension = _digits(dashed["main"]), dashed["ext"]
     if not digits:
-        raise DutyError(
-            _("Not a phone number: write it {example}.").format(example=_phone_example()), field)
+        raise _not_a_phone(field)
     if _MOBILE.fullmatch(digits):
         if extension:
             raise DutyError(_("A mobile number has no extension."), field)

@@ -27,6 +27,9 @@ office (RepairOrder (office, appointment_at) and (office, state, callback_due_at
 (office, due_at), Complaint (office, state, callback_due_at)), select only the columns shown,
 and join Unit/Building/Staff in the same query: one query per kind, never one per row.
 Labels are plain text (never Rich markup): a widget must show them literally.
+
+The dashboard's pane shows ``timeline_window.timeline_window()`` instead: the same items
+near now, and the day's exact counts, without building the whole day.
 """
 
 from __future__ import annotations
@@ -126,9 +129,12 @@ def _staff_id(staff) -> int | None:
 
 
 # -- the day's dated work ----------------------------------------------------------------
+# Each ``_*_select(office)`` is one kind's query (columns shown, joins, office and state),
+# without its time range: ``day_timeline`` adds the day, ``timeline_window`` a range
+# around now. Each ``_*_item(row, now, tz)`` turns one of its rows into an item.
 
-def _appointments(office, start, end) -> list[tuple]:
-    return list(
+def _appointment_select(office):
+    return (
         RepairOrder.select(
             RepairOrder.id, RepairOrder.number, RepairOrder.appointment_at,
             RepairOrder.returned_at, RepairOrder.category, RepairOrder.description,
@@ -139,17 +145,12 @@ def _appointments(office, start, end) -> list[tuple]:
         .join(Building, JOIN.LEFT_OUTER, on=(RepairOrder.building == Building.id))
         .switch(RepairOrder)
         .join(Staff, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Staff.id))
-        .where((RepairOrder.office == office) & (RepairOrder.appointment_at >= start)
-               & (RepairOrder.appointment_at < end)
-               & (RepairOrder.state != "cancelled"))
-        .order_by(RepairOrder.appointment_at, RepairOrder.id)
-        .limit(MAX_PER_KIND)
-        .tuples()
+        .where((RepairOrder.office == office) & (RepairOrder.state != "cancelled"))
     )
 
 
-def _order_callbacks(office, start, end) -> list[tuple]:
-    return list(
+def _order_callback_select(office):
+    return (
         RepairOrder.select(
             RepairOrder.id, RepairOrder.number, RepairOrder.callback_due_at,
             RepairOrder.returned_at, RepairOrder.called_back_at, RepairOrder.reporter_name,
@@ -158,38 +159,53 @@ def _order_callbacks(office, start, end) -> list[tuple]:
         .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
         .switch(RepairOrder)
         .join(Building, JOIN.LEFT_OUTER, on=(RepairOrder.building == Building.id))
-        .where((RepairOrder.office == office) & RepairOrder.state.in_(_CALLBACK_STATES)
-               & (RepairOrder.callback_due_at >= start) & (RepairOrder.callback_due_at < end))
-        .order_by(RepairOrder.callback_due_at, RepairOrder.id)
-        .limit(MAX_PER_KIND)
-        .tuples()
+        .where((RepairOrder.office == office) & RepairOrder.state.in_(_CALLBACK_STATES))
     )
 
 
-def _complaint_callbacks(office, start, end) -> list[tuple]:
-    return list(
+def _complaint_callback_select(office):
+    return (
         Complaint.select(
             Complaint.id, Complaint.number, Complaint.callback_due_at, Complaint.called_back_at,
             Complaint.complainant_name, Complaint.phone, Unit.code,
         )
         .join(Unit, JOIN.LEFT_OUTER, on=(Complaint.unit == Unit.id))
-        .where((Complaint.office == office) & Complaint.state.in_(Complaint.STATES)
-               & (Complaint.callback_due_at >= start) & (Complaint.callback_due_at < end))
-        .order_by(Complaint.callback_due_at, Complaint.id)
+        .where((Complaint.office == office) & Complaint.state.in_(Complaint.STATES))
+    )
+
+
+def _task_select(office):
+    return (
+        Task.select(Task.id, Task.title, Task.due_at, Task.done_at, Staff.name)
+        .join(Staff, JOIN.LEFT_OUTER, on=(Task.assigned_to == Staff.id))
+        .where(Task.office == office)
+    )
+
+
+def _of_day(query, field, start, end) -> list[tuple]:
+    """The rows of ``query`` whose ``field`` falls in [start, end), in time order."""
+    return list(
+        query.where((field >= start) & (field < end))
+        .order_by(field, query.model.id)
         .limit(MAX_PER_KIND)
         .tuples()
     )
+
+
+def _appointments(office, start, end) -> list[tuple]:
+    return _of_day(_appointment_select(office), RepairOrder.appointment_at, start, end)
+
+
+def _order_callbacks(office, start, end) -> list[tuple]:
+    return _of_day(_order_callback_select(office), RepairOrder.callback_due_at, start, end)
+
+
+def _complaint_callbacks(office, start, end) -> list[tuple]:
+    return _of_day(_complaint_callback_select(office), Complaint.callback_due_at, start, end)
 
 
 def _tasks(office, start, end) -> list[tuple]:
-    return list(
-        Task.select(Task.id, Task.title, Task.due_at, Task.done_at, Staff.name)
-        .join(Staff, JOIN.LEFT_OUTER, on=(Task.assigned_to == Staff.id))
-        .where((Task.office == office) & (Task.due_at >= start) & (Task.due_at < end))
-        .order_by(Task.due_at, Task.id)
-        .limit(MAX_PER_KIND)
-        .tuples()
-    )
+    return _of_day(_task_select(office), Task.due_at, start, end)
 
 
 def _attendance(office, start, end, staff_id) -> set[str]:
@@ -286,49 +302,64 @@ def _schedule_items(office, day, now, start, end, staff_id, deposit) -> list[Tim
     return items
 
 
+def _appointment_item(row, now, tz) -> TimelineItem:
+    (oid, number, at, returned_at, category, description, is_public, unit_code,
+     building_name, technician) = row
+    what = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
+    label = _squeeze(_("Appointment {number} {place} {what}").format(
+        number=number, place=_place(unit_code, building_name, is_public), what=what))
+    if technician:
+        label = _("{order} — {technician}").format(order=label, technician=technician)
+    return TimelineItem(
+        at=at, local_time=_hhmm(at, tz), kind="appointment", label=label,
+        state=_point_state(returned_at is not None, at, now), ref=("repair_order", oid),
+        note=_one_line(description), key=f"appointment:{oid}", rank=_RANK_APPOINTMENT,
+    )
+
+
+def _order_callback_item(row, now, tz) -> TimelineItem:
+    oid, number, due, returned_at, called_back_at, name, phone, unit_code, building_name = row
+    done = called_back_at is not None and (returned_at is None or called_back_at >= returned_at)
+    return TimelineItem(
+        at=due, local_time=_hhmm(due, tz), kind="callback",
+        label=_squeeze(_("Callback {number} {place}").format(
+            number=number, place=_place(unit_code, building_name))),
+        state=_point_state(done, due, now), ref=("repair_order", oid),
+        note=_join(_one_line(name, 20), _one_line(phone, 20)),
+        key=f"callback:repair_order:{oid}", rank=_RANK_CALLBACK,
+    )
+
+
+def _complaint_callback_item(row, now, tz) -> TimelineItem:
+    cid, number, due, called_back_at, name, phone, unit_code = row
+    return TimelineItem(
+        at=due, local_time=_hhmm(due, tz), kind="callback",
+        label=_squeeze(_("Complaint callback {number} {place}").format(
+            number=number, place=unit_code or "")),
+        state=_point_state(called_back_at is not None, due, now), ref=("complaint", cid),
+        note=_join(_one_line(name, 20), _one_line(phone, 20)),
+        key=f"callback:complaint:{cid}", rank=_RANK_CALLBACK,
+    )
+
+
+def _task_item(row, now, tz) -> TimelineItem:
+    tid, title, due, done_at, assignee = row
+    return TimelineItem(
+        at=due, local_time=_hhmm(due, tz), kind="task", label=_one_line(title),
+        state=_point_state(done_at is not None, due, now), ref=("task", tid),
+        note=_("for {name}").format(name=assignee) if assignee else "",
+        key=f"task:{tid}", rank=_RANK_TASK,
+    )
+
+
 def _dated_items(office, now, start, end, tz) -> list[TimelineItem]:
-    items = []
-    for (oid, number, at, returned_at, category, description, is_public, unit_code,
-         building_name, technician) in _appointments(office, start, end):
-        what = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
-        label = _squeeze(_("Appointment {number} {place} {what}").format(
-            number=number, place=_place(unit_code, building_name, is_public), what=what))
-        if technician:
-            label = _("{order} — {technician}").format(order=label, technician=technician)
-        items.append(TimelineItem(
-            at=at, local_time=_hhmm(at, tz), kind="appointment", label=label,
-            state=_point_state(returned_at is not None, at, now), ref=("repair_order", oid),
-            note=_one_line(description), key=f"appointment:{oid}", rank=_RANK_APPOINTMENT,
-        ))
-    for (oid, number, due, returned_at, called_back_at, name, phone, unit_code,
-         building_name) in _order_callbacks(office, start, end):
-        done = called_back_at is not None and (returned_at is None or called_back_at >= returned_at)
-        items.append(TimelineItem(
-            at=due, local_time=_hhmm(due, tz), kind="callback",
-            label=_squeeze(_("Callback {number} {place}").format(
-                number=number, place=_place(unit_code, building_name))),
-            state=_point_state(done, due, now), ref=("repair_order", oid),
-            note=_join(_one_line(name, 20), _one_line(phone, 20)),
-            key=f"callback:repair_order:{oid}", rank=_RANK_CALLBACK,
-        ))
-    for cid, number, due, called_back_at, name, phone, unit_code in _complaint_callbacks(
-            office, start, end):
-        items.append(TimelineItem(
-            at=due, local_time=_hhmm(due, tz), kind="callback",
-            label=_squeeze(_("Complaint callback {number} {place}").format(
-                number=number, place=unit_code or "")),
-            state=_point_state(called_back_at is not None, due, now), ref=("complaint", cid),
-            note=_join(_one_line(name, 20), _one_line(phone, 20)),
-            key=f"callback:complaint:{cid}", rank=_RANK_CALLBACK,
-        ))
-    for tid, title, due, done_at, assignee in _tasks(office, start, end):
-        items.append(TimelineItem(
-            at=due, local_time=_hhmm(due, tz), kind="task", label=_one_line(title),
-            state=_point_state(done_at is not None, due, now), ref=("task", tid),
-            note=_("for {name}").format(name=assignee) if assignee else "",
-            key=f"task:{tid}", rank=_RANK_TASK,
-        ))
-    return items
+    return (
+        [_appointment_item(row, now, tz) for row in _appointments(office, start, end)]
+        + [_order_callback_item(row, now, tz) for row in _order_callbacks(office, start, end)]
+        + [_complaint_callback_item(row, now, tz)
+           for row in _complaint_callbacks(office, start, end)]
+        + [_task_item(row, now, tz) for row in _tasks(office, start, end)]
+    )
 
 
 def _deadline_items(office, day, deadlines, tz) -> list[TimelineItem]:
@@ -376,6 +407,20 @@ def _window(items: list[TimelineItem], now: dt.datetime, limit: int) -> list[Tim
     return items[start:start + limit]
 
 
+def sort_key(item: TimelineItem) -> tuple:
+    """The timeline's order: by time, then rank (the fixed day's own order), then key."""
+    return (item.at, item.rank, item.key)
+
+
+def _fixed_day(office, day, now, start, end, staff, tz) -> list[TimelineItem]:
+    """The fixed day's items and the day's deadlines (unsorted): a few, whatever the size
+    of the database."""
+    deadlines = deadline_duties.deadlines_on(office, day, now)
+    deposit = next((d for d in deadlines if d.key == "deposit"), None)
+    return (_schedule_items(office, day, now, start, end, _staff_id(staff), deposit)
+            + _deadline_items(office, day, deadlines, tz))
+
+
 def day_timeline(office, *, now: dt.datetime | None = None, day: dt.date | None = None,
                  staff=None, limit: int | None = None) -> list[TimelineItem]:
     """The timeline of office-local ``day`` (default today) as of ``now`` (default the
@@ -386,14 +431,9 @@ def day_timeline(office, *, now: dt.datetime | None = None, day: dt.date | None 
     today = local(now, tz).date()
     day = day or today
     start, end = day_bounds_utc(day, tz)
-    deadlines = deadline_duties.deadlines_on(office, day, now)
-    deposit = next((d for d in deadlines if d.key == "deposit"), None)
-    items = (
-        _schedule_items(office, day, now, start, end, _staff_id(staff), deposit)
-        + _dated_items(office, now, start, end, tz)
-        + _deadline_items(office, day, deadlines, tz)
-    )
-    items.sort(key=lambda item: (item.at, item.rank, item.key))
+    items = _fixed_day(office, day, now, start, end, staff, tz) + _dated_items(
+        office, now, start, end, tz)
+    items.sort(key=sort_key)
     if day == today:
         items = _mark_now(items, now)
     if limit is not None:

@@ -1,5 +1,6 @@
 """Today's timeline (今日时间线): the fixed day, appointments, callbacks, tasks and
-deadlines, with a "now" marker; done and missed items carry a symbol and a word."""
+deadlines, with a "now" marker; done and missed items carry a symbol and a word. It shows
+the items near now (``timeline_window``) and counts the whole day."""
 
 from __future__ import annotations
 
@@ -33,16 +34,16 @@ class TimelinePane(Pane):
         return [("time", _("Time")), ("mark", " "), ("what", _("What"))]
 
     def fetch(self):
-        from deskterm.duties.timeline import day_timeline
+        from deskterm.duties.timeline_window import timeline_window
 
-        return day_timeline(self.context.office, now=now_utc(), staff=self.context.staff)
+        # The items near now and the whole day's counts: a few milliseconds however many
+        # orders the office has.
+        return timeline_window(self.context.office, now=now_utc(), staff=self.context.staff)
 
     def summary(self, data, wide) -> str:
-        done = sum(1 for item in data if item.state == "done")
-        missed = sum(1 for item in data if item.state == "missed")
-        text = _("{done} of {total} done").format(done=done, total=len(data))
-        if missed:
-            text += " · " + SYMBOLS["missed"] + " " + _("{n} missed").format(n=missed)
+        text = _("{done} of {total} done").format(done=data.done, total=data.total)
+        if data.missed:
+            text += " · " + SYMBOLS["missed"] + " " + _("{n} missed").format(n=data.missed)
         return text
 
     def _paint(self) -> None:
@@ -71,7 +72,7 @@ class TimelinePane(Pane):
             self._paint()
 
     def summary_is_alert(self, data) -> bool:
-        return any(item.state == "missed" for item in data)
+        return data.missed > 0
 
     def rows(self, data, wide, width):
         now = now_utc()
@@ -79,7 +80,7 @@ class TimelinePane(Pane):
         what_width = self.free_width(width, [5, 1] + ([7] if wide else []))
         out = []
         marker_done = False
-        for item in data:
+        for item in data.items:
             if not marker_done and item.at is not None and item.at > now:
                 out.append(self._now_row(hhmm(now, tz), wide, what_width))
                 marker_done = True

@@ -14,7 +14,6 @@ technicians' appointments (busy, next free slot) in ``slots.py``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,6 +37,7 @@ from deskterm.db.models import (
     Unit,
     database,
 )
+from deskterm.duties.parsing import clean_free_text, parse_phone
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _
@@ -50,7 +50,6 @@ RESULTS = ("done", "not_done")
 MAX_CHARGE_FEN = 10_000_000
 #: An appointment may be this much in the past (the time the call itself took).
 APPOINTMENT_SLACK = dt.timedelta(minutes=15)
-_PHONE = re.compile(r"^\d{5,15}(-\d{1,6})?$")
 
 
 # --- shared helpers (also used by callbacks.py and approvals.py) ---------------------------
@@ -137,13 +136,10 @@ def order_of(office: Office, order_id: RepairOrder | int | None, *, lock: bool =
 
 def clean_text(value: str | None, field: str, *, limit: int = TEXT_LIMIT,
                required: bool = True, message: str | None = None) -> str:
-    """Text as typed (markup and escapes stay verbatim), stripped, within ``limit``."""
-    text = (value or "").strip()
-    if required and not text:
-        raise DutyError(message or _("This cannot be left empty."), field)
-    if len(text) > limit:
-        raise DutyError(_("At most {n} characters.").format(n=limit), field)
-    return text
+    """Text as typed, through the forms' one free-text rule (``parsing.clean_free_text``:
+    markup and CJK kept verbatim, escape sequences and control characters removed)."""
+    return clean_free_text(value, field, max_length=limit, required=required,
+                           empty_message=message)
 
 
 def local_month(office: Office, moment: dt.datetime, fmt: str = "YYYYMM") -> str:
@@ -246,9 +242,7 @@ def register_call(
                              message=_("Enter the caller's name."))
     request = clean_text(request, "request", message=_("Enter what the caller asks for."))
     is_repair = kind == "repair"
-    phone = (phone or "").strip()
-    if phone and not _PHONE.match(phone):
-        raise DutyError(_("A phone number is digits, with an optional -extension."), "phone")
+    phone = parse_phone(phone) if (phone or "").strip() else ""
     if not phone and (channel == "phone" or (is_repair and not is_public)):
         raise DutyError(_("Enter a phone number to call back on."), "phone")
     if is_repair:

@@ -66,7 +66,7 @@ def measure(apps: list[PtyApp], seconds: float, settle: float) -> list[dict]:
     time.sleep(seconds)
     end = time.time()
     results = []
-    tick = math.ceil(start / 60) * 60  # the minute boundary inside the window
+    tick = math.ceil(start / 60) * 60  # the first minute boundary at or after the start
     for app in apps:
         cpu0, threads0 = before[app.name]
         cpu1, threads1 = app.cpu_seconds(), thread_cpu(app.proc.pid)
@@ -79,6 +79,8 @@ def measure(apps: list[PtyApp], seconds: float, settle: float) -> list[dict]:
         results.append({
             "name": app.name,
             "seconds": wall,
+            "minute_ticks": sum(1 for m in range(int(start // 60) + 1, int(end // 60) + 1)
+                                if start <= m * 60 < end),
             "cpu_seconds": cpu1 - cpu0,
             "cpu_percent": (cpu1 - cpu0) / wall * 100,
             "main_thread_percent": main / wall * 100,
@@ -109,7 +111,9 @@ def verdicts(results: list[dict]) -> list[dict]:
 
 def print_report(results: list[dict]) -> None:
     seconds = results[0]["seconds"] if results else 0
-    print(f"Idle over {seconds:.0f} s (one minute tick inside), 80x24 pty")
+    ticks = results[0]["minute_ticks"] if results else 0
+    print(f"Idle over {seconds:.0f} s ({ticks} minute tick{'' if ticks == 1 else 's'} "
+          "inside), 80x24 pty")
     print(table(
         ["app", "CPU %", "main thr %", "other thr %", "threads", "bytes", "B/s",
          "tick bytes", "other bytes"],

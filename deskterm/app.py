@@ -22,8 +22,6 @@ from deskterm.db.models import database
 from deskterm.i18n import _
 from deskterm.keys import DESK_KEYS, desk_bindings, install_bindings
 from deskterm.screens.dashboard import DashboardScreen
-from deskterm.screens.help import HelpScreen
-from deskterm.screens.sign_in import SignInScreen
 from deskterm.session import DeskSession
 
 POLL_SECONDS = 0.4
@@ -75,6 +73,8 @@ class DeskApp(App[None]):
         self._stop.set()
 
     def ask_sign_in(self, reason: str = "") -> None:
+        from deskterm.screens.sign_in import SignInScreen  # not needed by a demo's start
+
         self.push_screen(SignInScreen(self.session, reason=reason), callback=self._signed_in)
 
     def _signed_in(self, staff) -> None:
@@ -139,6 +139,8 @@ class DeskApp(App[None]):
 
     # --- actions -----------------------------------------------------------------------------
     def action_help(self) -> None:
+        from deskterm.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -150,6 +152,8 @@ class DeskApp(App[None]):
             screen.maximize(screen.focused)
 
     def action_sign_out(self) -> None:
+        from deskterm.screens.sign_in import SignInScreen
+
         if self.session.staff is None or isinstance(self.screen, SignInScreen):
             return
         name = self.session.staff.name

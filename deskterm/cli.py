@@ -110,6 +110,10 @@ def _run(args: argparse.Namespace) -> int:
         flags["db"] = str(_demo_path())
     settings = load_settings(flags=flags)
     set_language(settings.lang)
+    from deskterm.paths import skip_postgres_driver
+
+    if not settings.db.startswith(("postgresql://", "postgres://")):
+        skip_postgres_driver()
     if args.command == "migrate":
         return _migrate(settings.db)
     if args.command == "demo":
@@ -164,9 +168,9 @@ def _read_pin(from_stdin: bool) -> str:
 
 
 def _demo_path():
-    from platformdirs import user_data_path
+    from deskterm.paths import demo_database_path
 
-    return user_data_path("deskterm", appauthor=False) / "demo.db"
+    return demo_database_path()
 
 
 def _migrate(db_value: str) -> int:

@@ -499,7 +499,7 @@ def _or_default(values: Mapping[str, object], name: str, default: Callable[[], o
 
 
 def _default_db() -> str:
-    from deskterm.db.connection import default_database_path
+    from deskterm.paths import default_database_path
 
     return str(default_database_path())
 

@@ -18,6 +18,7 @@ from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase
 from deskterm.db.models import database
 from deskterm.errors import SetupError
 from deskterm.i18n import _
+from deskterm.paths import default_database_path  # noqa: F401 - re-exported
 
 #: The first 16 bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -32,13 +33,6 @@ SQLITE_PRAGMAS = (
 
 _PG_QUERY_OPTIONS = {"host", "port", "sslmode", "connect_timeout", "application_name", "user",
                      "password"}
-
-
-def default_database_path() -> Path:
-    """``$XDG_DATA_HOME/deskterm/desk.db`` (platformdirs' user data folder)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("deskterm", appauthor=False) / "desk.db"
 
 
 def is_postgres_url(value: str) -> bool:

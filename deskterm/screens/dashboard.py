@@ -56,7 +56,7 @@ class DashboardScreen(Screen):
         status.set_office(self.session.office.name)
         self.show_staff()
         self.tick()
-        self.reload(None)
+        self._load_first()
 
     # --- refreshing ----------------------------------------------------------------------
     @property
@@ -72,6 +72,33 @@ class DashboardScreen(Screen):
         if wanted is None or wanted & {"office", "deadline_done", "bank_deposit", "stocktake",
                                        "daily_work_record", "canteen_purchase", "repair_order"}:
             self._load_deadline()
+
+    def _load_first(self) -> None:
+        """Every pane's first data in one worker and one repaint: loading them one by
+        one laid out and drew the screen once per pane (seen in the start-up profile)."""
+        panes = self.panes
+        self.run_worker(lambda: self._fetch_first(panes), thread=True, exclusive=True,
+                        group="first-load", name="first load")
+
+    def _fetch_first(self, panes: list[Pane]) -> None:
+        from deskterm.duties.deadlines import next_deadline
+
+        try:
+            with database.connection_context():
+                results = [(pane, pane.fetch()) for pane in panes]
+                deadline = next_deadline(self.session.office, now_utc())
+        except Exception as exc:  # noqa: BLE001 - fall back to loading pane by pane
+            self.app.call_from_thread(self.app.log.error, f"first load failed: {exc!r}")
+            self.app.call_from_thread(self.reload, None)
+            return
+        self.app.call_from_thread(self._show_first, results, deadline)
+
+    def _show_first(self, results, deadline) -> None:
+        with self.app.batch_update():
+            for pane, data in results:
+                pane.show(data)
+            self._show_deadline(deadline)
+        self.post_message(self.Ready())
 
     def tick(self) -> None:
         """Once a minute: the clock, and the timeline's now/missed marks."""

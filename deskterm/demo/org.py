@@ -23,27 +23,9 @@ from deskterm.db.models import (
 )
 from deskterm.demo import names
 from deskterm.demo.common import Bulk, Calendar
+from deskterm.demo.people import DEMO_CLERK, DEMO_STAFF, OFFICE_NAME  # noqa: F401 - re-exported
 from deskterm.duties.pins import hash_pin
 from deskterm.duties.pinyin import initials
-
-OFFICE_NAME = "非凡物业翠湖花园管理处"
-
-#: Who works at the demo office: (name, role, PIN). The README prints this.
-DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
-    ("李静", "clerk", "1234"),
-    ("陈晓燕", "clerk", "2345"),
-    ("刘芳", "supervisor", "3456"),
-    ("赵建国", "manager", "4567"),
-    ("孙大伟", "night", "5678"),
-    ("张强", "technician", "6001"),
-    ("王建军", "technician", "6002"),
-    ("周海", "technician", "6003"),
-    ("吴刚", "technician", "6004"),
-    ("黄敏", "cs_supervisor", "7001"),
-    ("林涛", "cs_supervisor", "7002"),
-    ("郑雪", "cs_supervisor", "7003"),
-)
-DEMO_CLERK = "李静"
 
 # (code, name, cs supervisor)
 DISTRICTS = (("A", "东区", "黄敏"), ("B", "西区", "林涛"), ("C", "南区", "郑雪"))

@@ -29,7 +29,7 @@ class DemoDesk:
 
 
 def _demo_clerk() -> tuple[str, str]:
-    from deskterm.demo.build import DEMO_STAFF
+    from deskterm.demo.people import DEMO_STAFF
 
     name, _role, pin = next(s for s in DEMO_STAFF if s[1] == "clerk")
     return name, pin

@@ -233,6 +233,20 @@ async def test_enter_without_an_outcome_asks_for_one(office):
     assert callbacks_of(row) == []
 
 
+async def test_a_pasted_10000_character_note_is_refused_under_the_note(office):
+    row = overdue_order(office)
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        screen = await open_form(app, pilot, "order", row.id)
+        await pilot.press("2")
+        screen.query_one("#callback-note", Input).insert_text_at_cursor("漏" * 10_000)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: error(screen, "note") != "")
+        assert app.screen is screen
+    assert callbacks_of(row) == []
+
+
 async def test_escape_stores_nothing(office):
     row = overdue_order(office)
     app = desk_app(office, watch=False)

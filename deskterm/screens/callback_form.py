@@ -236,7 +236,7 @@ class OutcomeSet(RadioSet):
             self.choose(self._selected)  # the first arrow takes the highlighted one
             return
         super().action_next_button()
-        if self.is_mounted and self._selected is not None and self.pressed_button is not None:
+        if self._selected is not None and self.pressed_button is not None:  # not at mount
             self.choose(self._selected)
 
     def action_previous_button(self) -> None:
@@ -315,7 +315,9 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
                     for field in INSPECTION_FIELDS if self.kind == "order" else ():
                         yield Question(field)
             yield Label(plain(_("Note")), classes="field-label", id="callback-note-label")
-            yield Input(id="callback-note", max_length=2000,
+            # No max_length: a long paste is refused under the field by the duty, never
+            # cut silently.
+            yield Input(id="callback-note",
                         placeholder=_("what the owner said; required if not satisfied"))
             yield Static(plain(""), id="callback-note-error", classes="field-error",
                          markup=False)
@@ -425,7 +427,7 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
             what = (_("reopened for the technician") if self.kind == "order"
                     else _("back to the handler"))
         elif callback.outcome == "unreachable":
-            what = _("try again before the window closes")
+            what = _("try again later")
         else:
             what = _("called back")
         self.app.notify(_("{number}: {outcome}, {what}.").format(

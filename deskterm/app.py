@@ -162,6 +162,20 @@ class DeskApp(App[None]):
             self.dashboard.show_staff()
         self.ask_sign_in(_("{name} signed out.").format(name=name))
 
+    def action_new_call(self) -> None:
+        """F2: the call-intake form, from the dashboard, for whoever is at the desk."""
+        if self.screen is not self.dashboard or self.session.staff is None:
+            return
+        from deskterm.screens.call_intake import CallIntakeScreen
+
+        self.push_screen(CallIntakeScreen(self.session))
+
+    def action_callback(self) -> None:
+        """F4: the callback form for the row highlighted in Overdue callbacks."""
+        from deskterm.screens.callback_form import open_callback_form
+
+        open_callback_form(self)
+
     def action_coming(self, key_id: str) -> None:
         """A key whose screen a later issue builds: say so rather than do nothing."""
         key = next(k for k in DESK_KEYS if k.id == key_id)

@@ -28,9 +28,10 @@ class DeskKey:
 
 DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do")),
-    DeskKey("new_call", "f2", "coming('new_call')", N_("Call"), N_("Take a call: log a repair or request"), 3),
+    DeskKey("new_call", "f2", "new_call", N_("Call"), N_("Take a call: log a repair or request")),
     DeskKey("payment", "f3", "coming('payment')", N_("Pay"), N_("Take a fee payment and issue a receipt"), 4),
-    DeskKey("callback", "f4", "coming('callback')", N_("Callback"), N_("Call back the selected order"), 3),
+    DeskKey("callback", "f4", "callback", N_("Callback"),
+            N_("Call back the order or complaint selected in Overdue callbacks")),
     DeskKey("handover", "f5", "coming('handover')", N_("Handover"), N_("Review the night log and sign the handover"), 5),
     DeskKey("cash", "f6", "coming('cash')", N_("Cash"), N_("Cash session and bank deposit"), 4),
     DeskKey("complaint", "f7", "coming('complaint')", N_("Complaint"), N_("Record a complaint"), 3),

@@ -72,7 +72,7 @@ async def test_help_opens_and_escape_closes(office):
         await wait_until(pilot, lambda: app.screen is app.dashboard)
 
 
-@pytest.mark.parametrize("key", ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"])
+@pytest.mark.parametrize("key", ["f3", "f5", "f6", "f7", "f8", "f9"])
 async def test_keys_of_later_issues_say_so(office, key):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -109,7 +109,8 @@ async def test_command_palette_lists_desk_actions(office):
     async with app.run_test(size=(80, 24)) as pilot:
         await panes_loaded(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for word in ("Help (f1)", "Call (f2)", "Pay (f3)", "Reports (f9)", "Zoom (z)"):
+        for word in ("Help (f1)", "Call (f2)", "Callback (f4)", "Pay (f3)", "Reports (f9)",
+                     "Zoom (z)"):
             assert word in titles
 
 
@@ -128,3 +129,18 @@ async def test_a_large_terminal_gets_the_wide_columns(office):
         orders = app.dashboard.query_one("#orders")
         assert orders.wide
         assert "WX-TEST" in pane_text(app, "orders")  # the full order number column
+
+
+async def test_f2_opens_call_intake_and_f4_the_callback_form(office):
+    from deskterm.screens.call_intake import CallIntakeScreen
+    from deskterm.screens.callback_form import CallbackFormScreen
+
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, CallIntakeScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.dashboard)
+        await pilot.press("3", "f4")  # the overdue callback is the pane's first row
+        await wait_until(pilot, lambda: isinstance(app.screen, CallbackFormScreen))

@@ -13,7 +13,16 @@ from peewee import Model
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
-from deskterm.db.models import Callback, Complaint, Office, RepairOrder, ServiceEntry, Staff
+from deskterm.db.models import (
+    Callback,
+    Complaint,
+    Office,
+    Owner,
+    OwnerPhone,
+    RepairOrder,
+    ServiceEntry,
+    Staff,
+)
 from deskterm.duties.orders import (
     clean_text,
     create_row,
@@ -191,3 +200,71 @@ def callback_rate(office: Office, start: dt.datetime, end: dt.datetime, *,
         else:
             misses.append(Miss(order_id, number, returned_at, due_at, called_back_at))
     return PeriodRate(on_time, counted, tuple(misses))
+
+
+# --- what the callback form shows ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class CallbackSubject:
+    """What the clerk needs in front of them to make the call."""
+
+    kind: str  # "order" / "complaint"
+    id: int
+    number: str
+    state: str
+    can_call_back: bool
+    unit: str  # unit code, or "" for a public-area order
+    name: str  # reporter / complainant, else the unit's owner in the roster
+    phone: str  # stored digits
+    what: str  # the request / complaint
+    done: str  # work done / handling
+    who: str  # technician / handler
+    returned_at: dt.datetime | None  # returned / handled
+    due_at: dt.datetime | None  # end of the callback window
+
+
+def _owner_of(unit_id: int | None) -> tuple[str, str]:
+    """The unit's current owner (owners before tenants) and their first phone."""
+    if unit_id is None:
+        return "", ""
+    owner = (Owner.select().where((Owner.unit == unit_id) & (Owner.active == True))  # noqa: E712
+             .order_by(Owner.kind != "owner", Owner.id).first())
+    if owner is None:
+        return "", ""
+    phone = OwnerPhone.select().where(OwnerPhone.owner == owner).order_by(OwnerPhone.id).first()
+    return owner.name, phone.phone if phone else ""
+
+
+def callback_subject(office: Office, kind: str, target_id: int) -> CallbackSubject | None:
+    """The order or complaint ``target_id`` of ``office`` as the form shows it, or None.
+
+    A plain read for the callback form (F4).
+    """
+    if kind == "order":
+        order = RepairOrder.get_or_none((RepairOrder.id == target_id)
+                                        & (RepairOrder.office == office))
+        if order is None:
+            return None
+        name, phone = order.reporter_name, order.reporter_phone
+        if not (name and phone):
+            owner_name, owner_phone = _owner_of(order.unit_id)
+            name, phone = name or owner_name, phone or owner_phone
+        return CallbackSubject(
+            "order", order.id, order.number, order.state, order.state == "returned",
+            order.unit.code if order.unit_id else "", name, phone, order.description,
+            order.work_done, order.technician.name if order.technician_id else "",
+            order.returned_at, order.callback_due_at)
+    complaint = Complaint.get_or_none((Complaint.id == target_id)
+                                      & (Complaint.office == office))
+    if complaint is None:
+        return None
+    name, phone = complaint.complainant_name, complaint.phone
+    if not (name and phone):
+        owner_name, owner_phone = _owner_of(complaint.unit_id)
+        name, phone = name or owner_name, phone or owner_phone
+    return CallbackSubject(
+        "complaint", complaint.id, complaint.number, complaint.state,
+        complaint.state == "handled", complaint.unit.code if complaint.unit_id else "",
+        name, phone, complaint.description, complaint.handling,
+        complaint.handler.name if complaint.handler_id else "",
+        complaint.handled_at, complaint.callback_due_at)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from peewee import SQL, Case, NodeList, PostgresqlDatabase, Value, fn
 
-from deskterm.db.models import Building, Office, Owner, OwnerPhone, Unit, database
+from deskterm.db.models import Building, Office, Owner, OwnerPhone, Staff, Unit, database
 
 #: A query longer than this cannot be part of any name, code or phone in the roster.
 MAX_QUERY = 255
@@ -276,3 +276,21 @@ def _phones_of(owner_ids: list[int]) -> dict[int, tuple[str, ...]]:
     for owner_id, phone in rows:
         found.setdefault(owner_id, []).append(phone)
     return {owner_id: tuple(numbers) for owner_id, numbers in found.items()}
+
+
+# --- small look-ups for the forms ---------------------------------------------------------
+
+def active_technicians(office) -> list[tuple[int, str]]:
+    return list(Staff.select(Staff.id, Staff.name)
+                .where((Staff.office == office) & (Staff.role == "technician") & Staff.active)
+                .order_by(Staff.name, Staff.id).tuples())
+
+
+def office_buildings(office) -> list[tuple[int, str]]:
+    return list(Building.select(Building.id, Building.name).where(Building.office == office)
+                .order_by(Building.code).tuples())
+
+
+def unit_id_by_code(office, code: str) -> int | None:
+    row = Unit.select(Unit.id).where((Unit.office == office) & (Unit.code == code)).first()
+    return row.id if row else None

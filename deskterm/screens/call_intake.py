@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from deskterm.clock import now_utc
-from deskterm.db.models import Building, RepairOrder, ServiceEntry, Staff, Unit, database
+from deskterm.db.models import RepairOrder, ServiceEntry, database
 from deskterm.display import plain, when
 from deskterm.duties.orders import NAME_LIMIT, TEXT_LIMIT, order_of, register_call
 from deskterm.duties.parsing import (
@@ -38,6 +38,7 @@ from deskterm.duties.parsing import (
     phone_digits_query,
     unit_code_query,
 )
+from deskterm.duties.roster import active_technicians, office_buildings, unit_id_by_code
 from deskterm.duties.slots import is_busy, next_free_slot, technician_schedule
 from deskterm.duties.timeline import CATEGORY_LABELS
 from deskterm.errors import DeskError, DutyError
@@ -58,24 +59,6 @@ FIELD_OF = {
 FIELDS = ("name", "unit", "phone", "request", "category", "technician", "appointment",
           "kind", "urgency", "place", "building")
 DEBOUNCE = 0.15
-
-
-# --- read-only look-ups (small; candidates for deskterm/duties/) ----------------------------
-
-def active_technicians(office) -> list[tuple[int, str]]:
-    return list(Staff.select(Staff.id, Staff.name)
-                .where((Staff.office == office) & (Staff.role == "technician") & Staff.active)
-                .order_by(Staff.name, Staff.id).tuples())
-
-
-def office_buildings(office) -> list[tuple[int, str]]:
-    return list(Building.select(Building.id, Building.name).where(Building.office == office)
-                .order_by(Building.code).tuples())
-
-
-def unit_id_by_code(office, code: str) -> int | None:
-    row = Unit.select(Unit.id).where((Unit.office == office) & (Unit.code == code)).first()
-    return row.id if row else None
 
 
 # --- the form ------------------------------------------------------------------------------

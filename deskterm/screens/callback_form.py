@@ -20,7 +20,6 @@ row of the focused Overdue callbacks pane. ``open_callback_form(app)`` is what F
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from importlib.resources import files
 
 from rich.cells import cell_len
@@ -36,15 +35,16 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Stati
 from deskterm.clock import now_utc
 from deskterm.db.models import (
     Callback,
-    Complaint,
-    Office,
-    Owner,
-    OwnerPhone,
-    RepairOrder,
     database,
 )
 from deskterm.display import age, fit, plain, when
-from deskterm.duties.callbacks import INSPECTION_FIELDS, REACHED, record_callback
+from deskterm.duties.callbacks import (
+    INSPECTION_FIELDS,
+    REACHED,
+    CallbackSubject,
+    callback_subject,
+    record_callback,
+)
 from deskterm.duties.parsing import format_phone
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
@@ -72,73 +72,6 @@ TEXT_WIDTH = 72
 
 
 # --- what is being called back (read-only; no Textual below this line until the screen) ---
-
-@dataclass(frozen=True)
-class CallbackSubject:
-    """What the clerk needs in front of them to make the call."""
-
-    kind: str  # "order" / "complaint"
-    id: int
-    number: str
-    state: str
-    can_call_back: bool
-    unit: str  # unit code, or "" for a public-area order
-    name: str  # reporter / complainant, else the unit's owner in the roster
-    phone: str  # stored digits
-    what: str  # the request / complaint
-    done: str  # work done / handling
-    who: str  # technician / handler
-    returned_at: dt.datetime | None  # returned / handled
-    due_at: dt.datetime | None  # end of the callback window
-
-
-def _owner_of(unit_id: int | None) -> tuple[str, str]:
-    """The unit's current owner (owners before tenants) and their first phone."""
-    if unit_id is None:
-        return "", ""
-    owner = (Owner.select().where((Owner.unit == unit_id) & (Owner.active == True))  # noqa: E712
-             .order_by(Owner.kind != "owner", Owner.id).first())
-    if owner is None:
-        return "", ""
-    phone = OwnerPhone.select().where(OwnerPhone.owner == owner).order_by(OwnerPhone.id).first()
-    return owner.name, phone.phone if phone else ""
-
-
-def callback_subject(office: Office, kind: str, target_id: int) -> CallbackSubject | None:
-    """The order or complaint ``target_id`` of ``office`` as the form shows it, or None.
-
-    A plain read with no Textual in it: it belongs with the duties
-    (``duties/callbacks.py``) and lives here only until the lead moves it.
-    """
-    if kind == "order":
-        order = RepairOrder.get_or_none((RepairOrder.id == target_id)
-                                        & (RepairOrder.office == office))
-        if order is None:
-            return None
-        name, phone = order.reporter_name, order.reporter_phone
-        if not (name and phone):
-            owner_name, owner_phone = _owner_of(order.unit_id)
-            name, phone = name or owner_name, phone or owner_phone
-        return CallbackSubject(
-            "order", order.id, order.number, order.state, order.state == "returned",
-            order.unit.code if order.unit_id else "", name, phone, order.description,
-            order.work_done, order.technician.name if order.technician_id else "",
-            order.returned_at, order.callback_due_at)
-    complaint = Complaint.get_or_none((Complaint.id == target_id)
-                                      & (Complaint.office == office))
-    if complaint is None:
-        return None
-    name, phone = complaint.complainant_name, complaint.phone
-    if not (name and phone):
-        owner_name, owner_phone = _owner_of(complaint.unit_id)
-        name, phone = name or owner_name, phone or owner_phone
-    return CallbackSubject(
-        "complaint", complaint.id, complaint.number, complaint.state,
-        complaint.state == "handled", complaint.unit.code if complaint.unit_id else "",
-        name, phone, complaint.description, complaint.handling,
-        complaint.handler.name if complaint.handler_id else "",
-        complaint.handled_at, complaint.callback_due_at)
-
 
 def subject_lines(subject: CallbackSubject, tz: str, now: dt.datetime) -> list[str]:
     """Three lines of plain text: who to call, what was done, how late it is."""

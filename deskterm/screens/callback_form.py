@@ -296,7 +296,16 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
     @on(RadioSet.Changed)
     def _outcome_changed(self) -> None:
         self._set_error("outcome", "")
+        self._mark_outcome()
         self._show_inspection()
+
+    def _mark_outcome(self) -> None:
+        """The chosen outcome says so in words ("✓"), not only by the radio's colour,
+        which 16-colour terminals lose."""
+        for number, outcome in enumerate(OUTCOMES, start=1):
+            button = self.query_one(f"#callback-outcome-{outcome}", RadioButton)
+            mark = "✓" if button.value else ""
+            button.label = plain(f"{number} {_(OUTCOME_WORDS[outcome])}{mark}")
 
     def _show_inspection(self) -> None:
         shown = self.kind == "order" and self.outcome in REACHED

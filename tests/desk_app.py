@@ -34,8 +34,12 @@ async def panes_loaded(pilot) -> None:
     app = pilot.app
     await wait_until(pilot, lambda: app.dashboard is not None and all(
         p.loaded for p in app.dashboard.query(Pane)))
+    if app._demo:  # the automatic sign-in, then the timeline reload it starts
+        await wait_until(pilot, lambda: app.session.staff is not None)
+    await pilot.pause()
     await wait_until(pilot, lambda: not any(
-        w.is_running for w in app.workers if w.group.startswith("pane") or w.group == "sign-in"))
+        w.is_running for w in app.workers
+        if w.group.startswith("pane") or w.group in ("sign-in", "first-load")))
     await pilot.pause()
     await pilot.pause()  # scrolls queued with call_after_refresh
 

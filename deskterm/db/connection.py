@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlencode, urlparse
 
 from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase
+from playhouse.pool import PooledSqliteDatabase
 
 from deskterm.db.models import database
 from deskterm.errors import SetupError
@@ -144,9 +145,13 @@ def _make_sqlite(value: str) -> SqliteDatabase:
             _("Cannot open the database {path}: {error}").format(
                 path=path, error=exc.strerror or exc)
         ) from exc
-    return SqliteDatabase(
+    # Pooled: every pane load is a short worker thread with its own connection context;
+    # reopening the file each time (and re-reading its schema) cost ~1 ms of each pane
+    # query. Connections move between threads (check_same_thread=False); the pool rolls
+    # back anything a borrower left open before lending the connection again.
+    return PooledSqliteDatabase(
         str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=10,
-        check_same_thread=False,
+        check_same_thread=False, max_connections=32, stale_timeout=300,
     )
 
 
@@ -233,11 +238,10 @@ def open_database(value: str) -> Database:
         if isinstance(db, SqliteDatabase):
             tables = set(db.get_tables())
             if tables and "schema_migration" not in tables:
-                db.close()
+                _really_close(db)
                 raise _not_ours(Path(db.database))
     except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
-        if not db.is_closed():
-            db.close()
+        _really_close(db)
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "not a database" in text or "malformed" in text:
             raise SetupError(
@@ -251,7 +255,17 @@ def open_database(value: str) -> Database:
     return db
 
 
+def _really_close(db: Database) -> None:
+    """Close this thread's connection and, for a pooled database, every idle one (a
+    pooled close only returns the connection, and SQLite removes -wal/-shm only when the
+    last connection closes)."""
+    if not db.is_closed():
+        db.close()
+    if isinstance(db, PooledSqliteDatabase):
+        db.close_all()
+
+
 def close_database() -> None:
     db = database.obj
-    if db is not None and not db.is_closed():
-        db.close()
+    if db is not None:
+        _really_close(db)

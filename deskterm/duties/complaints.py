@@ -21,15 +21,15 @@ from peewee import JOIN, Model
 
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
-from deskterm.db.models import Complaint, Counter, Office, ServiceEntry, Staff, Unit, database
+from deskterm.db.models import Complaint, Office, ServiceEntry, Staff, Unit
 from deskterm.duties.approvals import month_bounds
 from deskterm.duties.orders import (
     NAME_LIMIT,
     clean_text,
     create_row,
     desk_person,
-    local_month,
     locked,
+    next_number,
     staff_of,
     update_row,
 )
@@ -76,30 +76,8 @@ COUNTER_NAME = "complaint"
 # --- the complaint number -------------------------------------------------------------------
 
 def next_complaint_number(office: Office, moment: dt.datetime) -> str:
-    """The next complaint number of the office's month of ``moment``: ``TS-202611-007``.
-
-    The same way as ``orders.next_order_number`` (which is fixed to the repair-order
-    counter): call it inside the write transaction that saves the complaint; the counter
-    row (office, "complaint", "YYYYMM") is taken with one ``INSERT ... ON CONFLICT DO
-    UPDATE ... RETURNING``, which locks it on PostgreSQL until the transaction ends (a
-    second clerk waits and gets the next value); on SQLite the IMMEDIATE write transaction
-    already holds the database. The month is the office's, not UTC's.
-    """
-    if not database.in_transaction():
-        raise RuntimeError("next_complaint_number() must run inside changes.write()")
-    period = local_month(office, moment)
-    key = (Counter.office, Counter.name, Counter.period)
-    counter_id, value = (
-        Counter.insert(office=office, name=COUNTER_NAME, period=period, value=1)
-        .on_conflict(conflict_target=key, update={Counter.value: Counter.value + 1})
-        .returning(Counter.id, Counter.value)
-        .tuples()
-        .execute()
-    )[0]
-    changes.record("counter", counter_id, "create" if value == 1 else "update", office=office,
-                   before={"value": value - 1} if value > 1 else None,
-                   after={"name": COUNTER_NAME, "period": period, "value": value})
-    return f"TS-{period}-{value:03d}"
+    """The next complaint number: ``TS-202611-007`` (see ``orders.next_number``)."""
+    return next_number(office, moment, COUNTER_NAME, "TS", 3)
 
 
 # --- helpers ----------------------------------------------------------------------------------

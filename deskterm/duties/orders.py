@@ -172,22 +172,24 @@ def _check_appointment(value: dt.datetime | None, now: dt.datetime) -> dt.dateti
 
 # --- the order number ---------------------------------------------------------------------
 
-def next_order_number(office: Office, moment: dt.datetime) -> str:
-    """The next repair order number of the office's month of ``moment``: ``WX-202611-0042``.
+def next_number(office: Office, moment: dt.datetime, counter: str, prefix: str,
+                digits: int) -> str:
+    """The next number of ``counter`` in the office's month of ``moment``:
+    ``{prefix}-YYYYMM-{value:0{digits}d}`` (more digits once a month passes them).
 
-    Call it inside the write transaction that saves the order. The counter row
-    (office, "repair_order", "YYYYMM") is taken with one ``INSERT ... ON CONFLICT DO UPDATE
+    Call it inside the write transaction that saves the numbered row. The counter row
+    (office, counter, "YYYYMM") is taken with one ``INSERT ... ON CONFLICT DO UPDATE
     ... RETURNING``: on PostgreSQL the conflicting row is locked until the transaction ends,
     so a second clerk saving at the same instant waits and gets the next value; on SQLite
     the IMMEDIATE write transaction holds the database already. The month is the office's
-    (Asia/Shanghai), not UTC's: 23:30 on 30 November in Shanghai is still WX-202611.
+    (Asia/Shanghai), not UTC's: 23:30 on 30 November in Shanghai is still 202611.
     """
     if not database.in_transaction():
-        raise RuntimeError("next_order_number() must run inside changes.write()")
+        raise RuntimeError("next_number() must run inside changes.write()")
     period = local_month(office, moment)
     key = (Counter.office, Counter.name, Counter.period)
     counter_id, value = (
-        Counter.insert(office=office, name="repair_order", period=period, value=1)
+        Counter.insert(office=office, name=counter, period=period, value=1)
         .on_conflict(conflict_target=key, update={Counter.value: Counter.value + 1})
         .returning(Counter.id, Counter.value)
         .tuples()
@@ -195,8 +197,13 @@ def next_order_number(office: Office, moment: dt.datetime) -> str:
     )[0]
     changes.record("counter", counter_id, "create" if value == 1 else "update", office=office,
                    before={"value": value - 1} if value > 1 else None,
-                   after={"name": "repair_order", "period": period, "value": value})
-    return f"WX-{period}-{value:04d}"
+                   after={"name": counter, "period": period, "value": value})
+    return f"{prefix}-{period}-{value:0{digits}d}"
+
+
+def next_order_number(office: Office, moment: dt.datetime) -> str:
+    """The next repair order number: ``WX-202611-0042`` (see ``next_number``)."""
+    return next_number(office, moment, "repair_order", "WX", 4)
 
 
 # --- call intake ----------------------------------------------------------------------------

@@ -1,0 +1,301 @@
+"""Recording a complaint (客户投诉, F7) [7.4.16][6.7].
+
+The cursor starts in the roster lookup (``widgets/owner_lookup.py``); Enter on a match
+fills the complainant's name, unit and first phone and moves to the description. Then the
+category (the summary's categories, translated) and the channel (phone or walk-in).
+ctrl+s saves from any field: the pure parsers check every field first (all the messages
+at once, each under its field), then ``complaints.record_complaint`` runs in a thread
+worker; a refusal shows under the field its ``DutyError`` names and stores nothing.
+Success dismisses with the Complaint; Esc cancels (``None``, nothing stored).
+
+Every text the clerk typed is shown with markup off. ``LookupForm`` (the lookup, one
+error line per field, the paste guard) is shared with the walk-in visitor form.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static
+
+from deskterm.db.models import Complaint, database
+from deskterm.display import plain
+from deskterm.duties.complaints import CATEGORIES, record_complaint
+from deskterm.duties.orders import NAME_LIMIT, TEXT_LIMIT
+from deskterm.duties.parsing import (
+    clean_free_text,
+    format_phone,
+    parse_phone,
+    parse_unit_code,
+    phone_digits_query,
+    unit_code_query,
+)
+from deskterm.duties.roster import unit_id_by_code
+from deskterm.errors import DeskError, DutyError
+from deskterm.i18n import N_, _
+from deskterm.screens.call_intake import LimitedInput
+from deskterm.widgets.owner_lookup import OwnerLookup
+
+CHANNEL_LABELS = {"phone": N_("phone"), "walk_in": N_("walk-in")}
+
+
+def field_box(prefix: str, name: str, label: str, widget: Widget, *,
+              wide: bool = False) -> Vertical:
+    """One labelled field on one line, with its error line under it (hidden when empty)."""
+    line = Horizontal(Label(plain(label), classes="lf-label"), widget, classes="lf-line")
+    error = Static(plain(""), id=f"{prefix}-error-{name}", classes="lf-error", markup=False)
+    return Vertical(line, error, classes="lf-field" + (" -wide" if wide else ""))
+
+
+class LookupForm(ModalScreen):
+    """What the complaint and visit forms share: widget ids ``#<PREFIX>-<field>``, the
+    roster lookup filling name, unit and phone, one error line per field (``FIELDS``,
+    plus ``form`` for the rest), duty fields mapped by ``FIELD_OF``, Esc and ctrl+s."""
+
+    PREFIX = "lf"
+    FIELDS: tuple[str, ...] = ()
+    FIELD_OF: dict[str, str] = {}
+    AFTER_PICK = "name"  # the field the cursor goes to once the lookup filled the person
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        Binding("ctrl+s", "save", show=False, priority=True),
+    ]
+
+    def __init__(self, session, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.office = session.office
+        self._picked = None  # the roster hit whose name and unit are in the form
+        self._saving = False
+        self._error_for: dict[str, object] = {}  # what each field held when refused
+
+    def on_mount(self) -> None:
+        self.query_one(OwnerLookup).input.focus()
+
+    # --- reading and writing fields ----------------------------------------------------
+    def _text(self, name: str) -> str:
+        return self.query_one(f"#{self.PREFIX}-{name}", Input).value
+
+    def _set(self, name: str, value: str) -> None:
+        self.query_one(f"#{self.PREFIX}-{name}", Input).value = value
+
+    def _choice(self, name: str):
+        value = self.query_one(f"#{self.PREFIX}-{name}", Select).value
+        return None if value is Select.NULL else value
+
+    def _owner_id(self, name: str, unit_code: str | None) -> int | None:
+        """The picked owner's id while the form still holds their name and unit."""
+        picked = self._picked
+        if picked is not None and picked.name == name and picked.unit_code == unit_code:
+            return picked.owner_id
+        return None
+
+    # --- the lookup fills the person ---------------------------------------------------
+    @on(OwnerLookup.Picked)
+    def _picked_owner(self, event: OwnerLookup.Picked) -> None:
+        hit = event.hit
+        self._set("name", hit.name)
+        self._set("unit", hit.unit_code)
+        self._set("phone", format_phone(hit.phones[0]) if hit.phones else "")
+        self._picked = hit
+        self.query_one(f"#{self.PREFIX}-{self.AFTER_PICK}", Input).focus()
+
+    @on(OwnerLookup.Unmatched)
+    def _unknown_person(self, event: OwnerLookup.Unmatched) -> None:
+        """Not on the roster: what was typed goes where it fits, then the clerk types on."""
+        text = event.text.strip()
+        self._picked = None
+        target = "name"
+        if unit_code_query(text):
+            self._set("unit", unit_code_query(text))
+        elif phone_digits_query(text):
+            self._set("phone", text)
+        elif text:
+            self._set("name", text)
+            target = "unit"
+        self.query_one(f"#{self.PREFIX}-{target}", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "lookup-input":
+            self.focus_next()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event) -> None:
+        control = getattr(event, "control", None)
+        name = (control.id or "").removeprefix(f"{self.PREFIX}-") if control is not None else ""
+        if name in self.FIELDS and self._error_for.get(name) != self._raw(name):
+            self._show_error(name, "")  # the clerk has changed what was refused
+
+    def paste_refused(self, widget: Input, length: int) -> None:
+        name = (widget.id or "").removeprefix(f"{self.PREFIX}-")
+        self._show_error(name, _("Too long to paste: {count} characters; at most {limit}.")
+                         .format(count=f"{length:,}", limit=f"{widget.max_length:,}"))
+
+    # --- checking ----------------------------------------------------------------------
+    def _clear_errors(self) -> None:
+        for name in (*self.FIELDS, "form"):
+            self._show_error(name, "")
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self._show_error(name, message)
+        self._focus_field(next(iter(errors)))
+
+    @staticmethod
+    def _check(errors: dict[str, str], name: str, parse):
+        try:
+            return parse()
+        except DutyError as exc:
+            errors.setdefault(name, exc.message)
+            return None
+
+    def _unit_id(self, unit_code: str | None) -> int | None:
+        """In a worker: the unit's id, or DutyError on "unit" when not at this office."""
+        if not unit_code:
+            return None
+        unit = unit_id_by_code(self.office, unit_code)
+        if unit is None:
+            raise DutyError(_("There is no unit {unit} at this office.").format(
+                unit=unit_code), "unit")
+        return unit
+
+    def _clerk_id(self) -> int | None:
+        staff = self.session.staff
+        return staff.id if staff else None
+
+    # --- errors --------------------------------------------------------------------------
+    def _refused(self, field: str | None, message: str) -> None:
+        self._saving = False
+        name = self.FIELD_OF.get(field or "", "form")
+        self._show_error(name, message)
+        self._focus_field(name)
+
+    def _raw(self, name: str):
+        found = self.query(f"#{self.PREFIX}-{name}")
+        return getattr(found.first(), "value", None) if found else None
+
+    def _show_error(self, name: str, message: str) -> None:
+        self._error_for[name] = self._raw(name) if message else None
+        target = self.query(f"#{self.PREFIX}-error-{name}")
+        if target:
+            error = target.first(Static)
+            error.update(plain(("✗ " + message) if message else ""))
+            error.set_class(bool(message), "-shown")
+
+    def _focus_field(self, name: str) -> None:
+        found = self.query(f"#{self.PREFIX}-{name}")
+        if found and found.first().focusable:
+            found.first().focus()
+
+    def action_cancel(self) -> None:
+        if not self._saving:
+            self.dismiss(None)
+
+
+class ComplaintFormScreen(LookupForm):
+    """Record one complaint; dismisses with the Complaint row, or None."""
+
+    CSS_PATH = str(files("deskterm.styles") / "complaint_form.tcss")
+    PREFIX = "cf"
+    FIELDS = ("name", "unit", "phone", "description", "category", "channel")
+    FIELD_OF = {"complainant_name": "name", "name": "name", "unit": "unit", "phone": "phone",
+                "description": "description", "category": "category", "channel": "channel"}
+    AFTER_PICK = "description"
+
+    def __init__(self, session, *, channel: str = "phone") -> None:
+        super().__init__(session, id="complaint-form")
+        self.channel = channel if channel in CHANNEL_LABELS else "phone"
+
+    def compose(self) -> ComposeResult:
+        field = self._field
+        with VerticalScroll(id="cf-form", classes="form"):
+            yield Static(plain(_("Complaint — {office}").format(office=self.office.name)),
+                         classes="form-title", markup=False)
+            yield OwnerLookup(self.office, id="cf-lookup")
+            with Horizontal(classes="lf-row"):
+                yield field("name", _("Name"),
+                            LimitedInput(id="cf-name", compact=True, max_length=NAME_LIMIT))
+                yield field("unit", _("Unit"),
+                            LimitedInput(id="cf-unit", compact=True, max_length=60,
+                                         placeholder="3-2-501"))
+                yield field("phone", _("Phone"),
+                            LimitedInput(id="cf-phone", compact=True, max_length=60))
+            yield field("description", _("What"),
+                        LimitedInput(id="cf-description", compact=True, max_length=TEXT_LIMIT,
+                                     placeholder=_("what the complaint is about")), wide=True)
+            with Horizontal(classes="lf-row"):
+                yield field("category", _("Category"), Select(
+                    [(_(label), key) for key, label in CATEGORIES.items()],
+                    value="other", allow_blank=False, compact=True, id="cf-category"))
+                yield field("channel", _("Channel"), Select(
+                    [(_(label), key) for key, label in CHANNEL_LABELS.items()],
+                    value=self.channel, allow_blank=False, compact=True, id="cf-channel"))
+            yield Static(plain(""), id="cf-error-form", classes="lf-error", markup=False)
+            yield Static(plain(_("Enter pick · Tab next · ctrl+s save · Esc cancel")),
+                         classes="form-hint", markup=False)
+
+    def _field(self, name: str, label: str, widget: Widget, *, wide: bool = False) -> Vertical:
+        return field_box(self.PREFIX, name, label, widget, wide=wide)
+
+    # --- saving --------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self._clear_errors()
+        values, errors = self._checked()
+        if errors:
+            self._show_errors(errors)
+            return
+        self._saving = True
+        self._save(values)
+
+    def _checked(self) -> tuple[dict, dict[str, str]]:
+        """The values for ``record_complaint`` and the message for each field the pure
+        parsers refuse (all of them at once)."""
+        errors: dict[str, str] = {}
+        check = self._check
+        values: dict = dict(category=self._choice("category") or "other",
+                            channel=self._choice("channel") or "phone")
+        values["complainant_name"] = check(errors, "name", lambda: clean_free_text(
+            self._text("name"), "complainant_name", max_length=NAME_LIMIT,
+            empty_message=_("Enter the complainant's name.")))
+        unit_text = self._text("unit").strip()
+        values["unit_code"] = check(errors, "unit", lambda: parse_unit_code(
+            unit_text).code) if unit_text else None
+        values["phone"] = check(errors, "phone", lambda: parse_phone(self._text("phone")))
+        values["description"] = check(errors, "description", lambda: clean_free_text(
+            self._text("description"), "description", max_length=TEXT_LIMIT,
+            empty_message=_("Enter what the complaint is about.")))
+        return values, errors
+
+    @work(thread=True, exclusive=True, group="cf-save")
+    def _save(self, values: dict) -> None:
+        try:
+            with database.connection_context():
+                unit = self._unit_id(values.pop("unit_code"))
+                complaint = record_complaint(self.office, self._clerk_id(), unit=unit,
+                                             **values)
+        except DutyError as exc:
+            self.app.call_from_thread(self._refused, exc.field, exc.message)
+            return
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, None, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
+            self.app.call_from_thread(self._refused, None, _("Not saved: {error}").format(
+                error=exc))
+            return
+        self.app.call_from_thread(self._saved, complaint)
+
+    def _saved(self, complaint: Complaint) -> None:
+        self.app.notify(_("Complaint {number} recorded.").format(number=complaint.number),
+                        markup=False)
+        self.dismiss(complaint)

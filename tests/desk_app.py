@@ -38,7 +38,7 @@ async def panes_loaded(pilot) -> None:
         await wait_until(pilot, lambda: app.session.staff is not None)
     await pilot.pause()
     await wait_until(pilot, lambda: not any(
-        w.is_running for w in app.workers
+        not w.is_finished for w in app.workers  # pending ones too
         if w.group.startswith("pane") or w.group in ("sign-in", "first-load")))
     await pilot.pause()
     await pilot.pause()  # scrolls queued with call_after_refresh

@@ -262,6 +262,9 @@ async def test_return_with_materials_and_a_charge(office, frozen_clock):
         fields = text(screen, "#od-fields")
         assert "returned 10:05" in fields and "¥35.50" in fields and "换阀芯" in fields
         assert "FM-01 水龙头 ×2个" in fields
+        history = text(screen, "#od-history-text")
+        assert "return: state: dispatched → returned" in history
+        assert "charge: ¥0.00 → ¥35.50" in history
         assert "c callback" in text(screen, "#od-hint")
     row = RepairOrder.get_by_id(row.id)
     assert (row.state, row.result, row.work_done, row.charge, row.returned_at) == (
@@ -367,3 +370,22 @@ async def test_no_order_row_opens_nothing(office):
         assert any("Choose an order" in str(n.message) for n in app._notifications)
         app.session.staff = None
         assert open_order_detail(app, 1) is None
+
+
+async def test_order_target_reads_the_timeline(office):
+    orders = open_orders(office)
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await pilot.press("1")  # the Today timeline
+        table = app.dashboard.query_one("#timeline").table
+        keys = [table.coordinate_to_cell_key((i, 0)).row_key.value
+                for i in range(table.row_count)]
+        row = keys.index(f"appointment:{orders[1].id}")
+        table.move_cursor(row=row)
+        await pilot.pause()
+        assert order_target(app.dashboard) == orders[1].id
+        schedule = next(i for i, key in enumerate(keys) if key.startswith("schedule:"))
+        table.move_cursor(row=schedule)
+        await pilot.pause()
+        assert order_target(app.dashboard) is None

@@ -30,12 +30,15 @@ from deskterm.db.models import (
 )
 from deskterm.errors import DutyError
 from deskterm.i18n import _
+from deskterm.money import format_fen
 
 #: Change-log fields that hold a staff id: shown by the person's name.
 STAFF_FIELDS = frozenset({"technician", "registered_by", "approved_by", "handed_over_to", "by",
                           "recorded_by", "clerk"})
 #: Change-log fields of a created order that say nothing the fields above do not.
 QUIET_FIELDS = frozenset({"office", "district", "building", "unit", "service_entry"})
+#: Change-log fields that hold integer fen: shown as money.
+MONEY_FIELDS = frozenset({"charge", "amount"})
 #: At most this many material lines in one return.
 MATERIAL_LINES = 50
 
@@ -142,6 +145,8 @@ def _shown(name: str, value, names: dict[int, str], tz: str) -> str:
         return names.get(value, f"#{value}")
     if name.endswith("_at"):
         return str(_moment(value, tz))
+    if name in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return format_fen(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return " ".join(str(value).split())

@@ -76,16 +76,16 @@ class DashboardScreen(Screen):
     def _load_first(self) -> None:
         """Every pane's first data in one worker and one repaint: loading them one by
         one laid out and drew the screen once per pane (seen in the start-up profile)."""
-        panes = self.panes
+        panes = [(pane, pane.ask()) for pane in self.panes]
         self.run_worker(lambda: self._fetch_first(panes), thread=True, exclusive=True,
                         group="first-load", name="first load")
 
-    def _fetch_first(self, panes: list[Pane]) -> None:
+    def _fetch_first(self, panes: list[tuple[Pane, int]]) -> None:
         from deskterm.duties.deadlines import next_deadline
 
         try:
             with database.connection_context():
-                results = [(pane, pane.fetch()) for pane in panes]
+                results = [(pane, ticket, pane.fetch()) for pane, ticket in panes]
                 deadline = next_deadline(self.session.office, now_utc())
         except Exception as exc:  # noqa: BLE001 - fall back to loading pane by pane
             self.app.call_from_thread(self.app.log.error, f"first load failed: {exc!r}")
@@ -95,8 +95,8 @@ class DashboardScreen(Screen):
 
     def _show_first(self, results, deadline) -> None:
         with self.app.batch_update():
-            for pane, data in results:
-                pane.show(data)
+            for pane, ticket, data in results:
+                pane.show(data, ticket)
             self._show_deadline(deadline)
         self.post_message(self.Ready())
 
@@ -117,23 +117,24 @@ class DashboardScreen(Screen):
         self.query_one(StatusLine).set_staff(text)
 
     def _load(self, pane: Pane) -> None:
+        ticket = pane.ask()
         self.run_worker(
-            lambda: self._fetch(pane), thread=True, exclusive=True,
+            lambda: self._fetch(pane, ticket), thread=True, exclusive=True,
             group=f"pane-{pane.id}", name=f"load {pane.id}",
         )
 
-    def _fetch(self, pane: Pane) -> None:
+    def _fetch(self, pane: Pane, ticket: int) -> None:
         try:
             with database.connection_context():
                 data = pane.fetch()
         except Exception as exc:  # noqa: BLE001 - a pane shows the error, the desk goes on
             self.app.call_from_thread(self._pane_failed, pane, exc)
             return
-        self.app.call_from_thread(self._show, pane, data)
+        self.app.call_from_thread(self._show, pane, ticket, data)
 
-    def _show(self, pane: Pane, data) -> None:
+    def _show(self, pane: Pane, ticket: int, data) -> None:
         first = not pane.loaded
-        pane.show(data)
+        pane.show(data, ticket)
         if first and all(p.loaded for p in self.panes):
             self.post_message(self.Ready())
 

@@ -100,6 +100,22 @@ class KeyedTable(DataTable):
         if order:
             self.move_cursor(row=min(row, len(order) - 1))
 
+    _pending_top: int | None = None
+
+    def scroll_row_to_top(self, row: int) -> None:
+        """Show ``row`` near the top once the table knows its new height: DataTable
+        measures new rows when idle, and a scroll asked for before that is clamped to the
+        old height (seen as an intermittently unscrolled timeline); ``force`` because the
+        scrollbars of the new height are not laid out yet either."""
+        self._pending_top = row
+        self.refresh()
+
+    async def _on_idle(self, event) -> None:
+        await super()._on_idle(event)
+        if self._pending_top is not None:
+            row, self._pending_top = self._pending_top, None
+            self.scroll_to(y=max(0, row), animate=False, immediate=True, force=True)
+
     @staticmethod
     def _cell(value: str) -> Text:
         return plain(value)

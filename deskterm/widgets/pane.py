@@ -72,8 +72,22 @@ class Pane(Vertical):
     def table(self) -> KeyedTable:
         return self.query_one(KeyedTable)
 
-    def show(self, data: Any) -> None:
-        """Show freshly fetched data (on the UI thread)."""
+    _asked = 0
+    _shown = 0
+
+    def ask(self) -> int:
+        """A ticket for a fetch about to start: later asks get larger tickets."""
+        self._asked += 1
+        return self._asked
+
+    def show(self, data: Any, ticket: int | None = None) -> None:
+        """Show freshly fetched data (on the UI thread), unless data from a later fetch is
+        already shown: loads run in parallel workers and may finish out of order (the
+        first load of all panes could land after a reload that started later)."""
+        if ticket is not None:
+            if ticket < self._shown:
+                return
+            self._shown = ticket
         self.data = data
         self.loaded = True
         self._paint()

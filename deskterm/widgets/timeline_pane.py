@@ -58,9 +58,7 @@ class TimelinePane(Pane):
             self._follow_now = False
             self._now_index = index
             table.move_cursor(row=index, scroll=False)
-            # After the refresh: rows just added are not laid out yet, and scrolling now
-            # would be clamped to the old height.
-            table.call_after_refresh(table.scroll_to, y=max(0, index - 2), animate=False)
+            table.scroll_row_to_top(index - 2)
 
     _follow_now = True
     _now_index = 0

@@ -170,6 +170,22 @@ class DeskApp(App[None]):
 
         self.push_screen(CallIntakeScreen(self.session))
 
+    def action_complaint(self) -> None:
+        """F7: record a complaint."""
+        if self.screen is not self.dashboard or self.session.staff is None:
+            return
+        from deskterm.screens.complaint_form import ComplaintFormScreen
+
+        self.push_screen(ComplaintFormScreen(self.session))
+
+    def action_visitor(self) -> None:
+        """F8: record a walk-in visitor (who may become an order or a complaint)."""
+        if self.screen is not self.dashboard or self.session.staff is None:
+            return
+        from deskterm.screens.visit_form import VisitFormScreen
+
+        self.push_screen(VisitFormScreen(self.session))
+
     def action_callback(self) -> None:
         """F4: the callback form for the row highlighted in Overdue callbacks."""
         from deskterm.screens.callback_form import open_callback_form

@@ -72,7 +72,7 @@ async def test_help_opens_and_escape_closes(office):
         await wait_until(pilot, lambda: app.screen is app.dashboard)
 
 
-@pytest.mark.parametrize("key", ["f3", "f5", "f6", "f7", "f8", "f9"])
+@pytest.mark.parametrize("key", ["f3", "f5", "f6", "f9"])
 async def test_keys_of_later_issues_say_so(office, key):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -144,3 +144,20 @@ async def test_f2_opens_call_intake_and_f4_the_callback_form(office):
         await wait_until(pilot, lambda: app.screen is app.dashboard)
         await pilot.press("3", "f4")  # the overdue callback is the pane's first row
         await wait_until(pilot, lambda: isinstance(app.screen, CallbackFormScreen))
+
+
+async def test_f7_f8_and_enter_open_their_forms(office):
+    from deskterm.screens.complaint_form import ComplaintFormScreen
+    from deskterm.screens.order_detail import OrderDetailScreen
+    from deskterm.screens.visit_form import VisitFormScreen
+
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        for key, screen in (("f7", ComplaintFormScreen), ("f8", VisitFormScreen)):
+            await pilot.press(key)
+            await wait_until(pilot, lambda screen=screen: isinstance(app.screen, screen))
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is app.dashboard)
+        await pilot.press("2", "enter")  # the first open order
+        await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen))

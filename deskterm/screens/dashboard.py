@@ -170,6 +170,15 @@ class DashboardScreen(Screen):
             text = _("next: {when} {what}").format(when=stamp, what=deadline.label)
         self.query_one(StatusLine).set_deadline(text)
 
+    def on_data_table_row_selected(self, event) -> None:
+        """Enter on an order's row, in any pane: the order's detail view."""
+        event.stop()
+        from deskterm.screens.order_detail import open_order_detail, order_target
+
+        order_id = order_target(self)
+        if order_id is not None:
+            open_order_detail(self.app, order_id)
+
     def on_screen_resume(self) -> None:
         # Back from a form: bring "now" into view again (scrolls queued while the screen
         # was covered may not have run).

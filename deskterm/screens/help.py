@@ -16,6 +16,7 @@ from deskterm.keys import DESK_KEYS
 NAVIGATION = (
     ("1 2 3 4", N_("Go to a pane: Today, Open orders, Callbacks, Cash")),
     ("tab / shift+tab", N_("Next / previous pane")),
+    ("enter", N_("Open the order of the selected row")),
     ("↑ ↓ pgup pgdn", N_("Move in the focused pane")),
     ("esc", N_("Close a form or restore a zoomed pane")),
     ("ctrl+p", N_("Command palette: every action by name")),

@@ -60,6 +60,15 @@ def _word(words: dict, key: str | None) -> str:
 
 # --- what the view shows (plain text; no Textual) ---------------------------------------------
 
+CHANNEL_WORDS = {
+    "phone": N_("phone"),
+    "walk_in": N_("walk-in"),
+    "patrol": N_("patrol"),
+    "technician": N_("technician's report"),
+    "night_log": N_("night log"),
+}
+
+
 def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
     """The order's fields as lines of plain text, each at most TEXT_WIDTH cells."""
     def at(moment):
@@ -67,7 +76,7 @@ def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
 
     head = [_word(STATE_WORDS, view.state), _word(URGENCY_WORDS, view.urgency),
             _word(CATEGORY_LABELS, view.category), _("via {channel}").format(
-                channel=view.channel)]
+                channel=_word(CHANNEL_WORDS, view.channel))]
     if view.reopened_count:
         head.append(_("reopened {n}×").format(n=view.reopened_count))
     place = [view.unit or _("public area"), view.building, view.district]
@@ -116,6 +125,9 @@ def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
 def history_lines(history: tuple[HistoryLine, ...], tz: str, now: dt.datetime) -> list[str]:
     """One line per change-log row, newest last: ``11-26 10:05 李静 dispatch: state: …``.
     Long changes wrap in the view; nothing is cut."""
+    if not history:
+        # The demo's history is seeded in bulk, without a change-log row per order.
+        return [_("No changes recorded for this order.")]
     return [f"{when(h.at, tz, now)} {h.who} {h.action}" + (f": {h.what}" if h.what else "")
             for h in history]
 

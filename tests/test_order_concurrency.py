@@ -36,6 +36,7 @@ while not os.path.exists(go):
     time.sleep(0.002)
 numbers, errors = [], []
 started = time.perf_counter()
+began = time.time()
 for i in range(int(count)):
     try:
         _entry, order = orders.register_call(
@@ -45,7 +46,8 @@ for i in range(int(count)):
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
 print(json.dumps({"numbers": numbers, "errors": errors[:5], "error_count": len(errors),
-                  "seconds": time.perf_counter() - started}))
+                  "seconds": time.perf_counter() - started, "began": began,
+                  "ended": time.time()}))
 """
 
 
@@ -82,8 +84,9 @@ def test_two_processes_register_orders_at_once(desk_db, frozen_clock, tmp_path):
     assert RepairOrder.select().count() == total and ServiceEntry.select().count() == total
     assert Counter.get().value == total
     assert ChangeLog.select().where(ChangeLog.topic == "repair_order").count() == total
-    # both really ran at once: each one's numbers are interleaved with the other's
-    firsts = [max(r["numbers"]) for r in reports]
-    assert min(firsts) > f"WX-202611-{ORDERS_EACH:04d}"
+    # both really ran at once: their working times overlapped. (Whether their numbers
+    # interleave is up to the lock's scheduling: on a loaded machine SQLite's busy handler
+    # once let one process take all its 1,000 numbers first, which is correct too.)
+    assert max(r["began"] for r in reports) < min(r["ended"] for r in reports)
     print(f"\n{desk_db.__class__.__name__}: {total} orders by {PROCESSES} processes in "
           f"{wall:.1f} s wall; per process {[round(r['seconds'], 1) for r in reports]} s")

@@ -122,7 +122,7 @@ def test_unreachable_postgres_is_a_quick_setup_error():
     start = time.perf_counter()
     with pytest.raises(SetupError, match="Cannot open the database") as caught:
         open_database("postgresql://postgres@/nonexistent?host=/nonexistent-dir")
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < 10  # no hang until a long TCP timeout
     assert "nonexistent-dir" in caught.value.message
 
 

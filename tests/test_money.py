@@ -150,7 +150,7 @@ def test_a_huge_paste_is_refused_quickly():
             parse_amount(text)
         except DutyError:
             pass
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 5  # generous: guards against quadratic blow-ups, not speed
 
 
 @given(FEN)

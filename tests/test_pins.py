@@ -115,7 +115,7 @@ def test_a_damaged_stored_hash_is_refused_quickly():
     start = time.perf_counter()
     for stored in ("scrypt$1073741824$8$1$00$" + "00" * 32, "scrypt$16384$8$100000$00$" + "00" * 32):
         assert not pin_matches("1234", stored)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 2  # a capped cost is milliseconds; uncapped, minutes
 
 
 @SLOW

@@ -195,6 +195,24 @@ class LookupForm(ModalScreen):
         if found and found.first().focusable:
             found.first().focus()
 
+    def _field(self, name: str, label: str, widget: Widget, *, wide: bool = False) -> Vertical:
+        return field_box(self.PREFIX, name, label, widget, wide=wide)
+
+    def _who_row(self, *, phone_placeholder: str = "") -> Horizontal:
+        """The name / unit / phone row that the roster lookup fills."""
+        p = self.PREFIX
+        return Horizontal(
+            self._field("name", _("Name"),
+                        LimitedInput(id=f"{p}-name", compact=True, max_length=NAME_LIMIT)),
+            self._field("unit", _("Unit"),
+                        LimitedInput(id=f"{p}-unit", compact=True, max_length=60,
+                                     placeholder="3-2-501")),
+            self._field("phone", _("Phone"),
+                        LimitedInput(id=f"{p}-phone", compact=True, max_length=60,
+                                     placeholder=phone_placeholder)),
+            classes="lf-row",
+        )
+
     def action_cancel(self) -> None:
         if not self._saving:
             self.dismiss(None)
@@ -220,14 +238,7 @@ class ComplaintFormScreen(LookupForm):
             yield Static(plain(_("Complaint — {office}").format(office=self.office.name)),
                          classes="form-title", markup=False)
             yield OwnerLookup(self.office, id="cf-lookup")
-            with Horizontal(classes="lf-row"):
-                yield field("name", _("Name"),
-                            LimitedInput(id="cf-name", compact=True, max_length=NAME_LIMIT))
-                yield field("unit", _("Unit"),
-                            LimitedInput(id="cf-unit", compact=True, max_length=60,
-                                         placeholder="3-2-501"))
-                yield field("phone", _("Phone"),
-                            LimitedInput(id="cf-phone", compact=True, max_length=60))
+            yield self._who_row()
             yield field("description", _("What"),
                         LimitedInput(id="cf-description", compact=True, max_length=TEXT_LIMIT,
                                      placeholder=_("what the complaint is about")), wide=True)
@@ -241,9 +252,6 @@ class ComplaintFormScreen(LookupForm):
             yield Static(plain(""), id="cf-error-form", classes="lf-error", markup=False)
             yield Static(plain(_("Enter pick · Tab next · ctrl+s save · Esc cancel")),
                          classes="form-hint", markup=False)
-
-    def _field(self, name: str, label: str, widget: Widget, *, wide: bool = False) -> Vertical:
-        return field_box(self.PREFIX, name, label, widget, wide=wide)
 
     # --- saving --------------------------------------------------------------------------
     def action_save(self) -> None:

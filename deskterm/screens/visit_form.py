@@ -24,8 +24,7 @@ from importlib.resources import files
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
+from textual.containers import VerticalScroll
 from textual.widgets import RadioButton, RadioSet, Static
 
 from deskterm.db.models import Complaint, RepairOrder, Visit, database
@@ -37,7 +36,7 @@ from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.call_intake import LimitedInput
 from deskterm.screens.callback_form import OutcomeSet
-from deskterm.screens.complaint_form import LookupForm, field_box
+from deskterm.screens.complaint_form import LookupForm
 from deskterm.widgets.owner_lookup import OwnerLookup
 
 #: What happens after the visit is recorded, in key order: "1" is the first.
@@ -79,15 +78,7 @@ class VisitFormScreen(LookupForm):
             yield Static(plain(_("Walk-in visitor — {office}").format(office=self.office.name)),
                          classes="form-title", markup=False)
             yield OwnerLookup(self.office, id="vf-lookup")
-            with Horizontal(classes="lf-row"):
-                yield field("name", _("Name"),
-                            LimitedInput(id="vf-name", compact=True, max_length=NAME_LIMIT))
-                yield field("unit", _("Unit"),
-                            LimitedInput(id="vf-unit", compact=True, max_length=60,
-                                         placeholder="3-2-501"))
-                yield field("phone", _("Phone"),
-                            LimitedInput(id="vf-phone", compact=True, max_length=60,
-                                         placeholder=_("optional")))
+            yield self._who_row(phone_placeholder=_("optional"))
             yield field("purpose", _("Purpose"),
                         LimitedInput(id="vf-purpose", compact=True, max_length=TEXT_LIMIT,
                                      placeholder=_("what the visitor came for")), wide=True)
@@ -99,9 +90,6 @@ class VisitFormScreen(LookupForm):
             yield Static(plain(""), id="vf-error-form", classes="lf-error", markup=False)
             yield Static(plain(_("Enter pick · Tab next · 1-3 then · ctrl+s save · Esc cancel")),
                          classes="form-hint", markup=False)
-
-    def _field(self, name: str, label: str, widget: Widget, *, wide: bool = False) -> Vertical:
-        return field_box(self.PREFIX, name, label, widget, wide=wide)
 
     # --- what happens next ---------------------------------------------------------------
     @staticmethod

@@ -9,7 +9,7 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, RepairOrder, ServiceEntry
-from deskterm.duties import callbacks, orders
+from deskterm.duties import callbacks, order_work, orders
 from tests.factories import order, small_office
 from tests.test_orders import log_of, refused
 
@@ -23,7 +23,7 @@ def returned_order(so, frozen_clock, now):
         so.office, so.clerk, channel="phone", kind="repair", caller_name="张三",
         phone="13812345678", request="门锁坏了", unit=so.unit, technician=so.technician)
     frozen_clock(now + 2 * H)
-    orders.return_order(so.office, so.clerk, row.id, result="done", work_done="换锁芯")
+    order_work.return_order(so.office, so.clerk, row.id, result="done", work_done="换锁芯")
     frozen_clock(now)
     return RepairOrder.get_by_id(row.id)
 
@@ -97,7 +97,7 @@ def test_not_satisfied_reopens_to_the_same_technician_and_keeps_the_history(desk
     assert detail["before"]["result"] == "done" and detail["after"]["result"] is None
     # returned again, called back again: a new window
     frozen_clock(now + 8 * H)
-    orders.return_order(so.office, so.clerk, row.id, result="done", work_done="重新密封")
+    order_work.return_order(so.office, so.clerk, row.id, result="done", work_done="重新密封")
     frozen_clock(now + 9 * H)
     callbacks.record_callback(so.office, so.clerk, order_id=row.id, outcome="satisfied")
     row = RepairOrder.get_by_id(row.id)

@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, TextArea
 from deskterm.db import changes
 from deskterm.db.models import Charge, RepairOrder, Staff, StockItem, StockMove
 from deskterm.duties.order_view import order_view, parse_materials
-from deskterm.duties.orders import dispatch
+from deskterm.duties.order_work import dispatch
 from deskterm.errors import DutyError
 from deskterm.screens.callback_form import CallbackFormScreen
 from deskterm.screens.order_actions import DispatchScreen, ReturnScreen
@@ -131,9 +131,10 @@ async def test_the_view_shows_the_fields_and_the_history(office, frozen_clock):
                       "卫生间[red]漏水[/red]", "张强", "appointment 06:05", "returned 08:05",
                       "Result done", "¥35.50", "更换密封圈", "Callback due 11-27 08:05"):
             assert shown in fields, shown
-        assert "create" in text(screen, "#od-history-text")
+        assert "registered" in text(screen, "#od-history-text")
         hint = text(screen, "#od-hint")
-        assert "c callback" in hint and "d " not in hint and "r returned" not in hint
+        assert "c callback" in hint and "o reopen" in hint
+        assert "d " not in hint and "r returned" not in hint
         form = screen.query_one("#od-form").region
         assert form.x >= 0 and form.y >= 0 and form.right <= 80 and form.bottom <= 24
         history = screen.query_one("#od-history").region
@@ -263,7 +264,7 @@ async def test_return_with_materials_and_a_charge(office, frozen_clock):
         assert "returned 10:05" in fields and "¥35.50" in fields and "换阀芯" in fields
         assert "FM-01 水龙头 ×2个" in fields
         history = text(screen, "#od-history-text")
-        assert "return: state: dispatched → returned" in history
+        assert "returned: state: dispatched → returned" in history
         assert "charge: ¥0.00 → ¥35.50" in history
         assert "c callback" in text(screen, "#od-hint")
     row = RepairOrder.get_by_id(row.id)

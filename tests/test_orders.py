@@ -24,7 +24,7 @@ from deskterm.db.models import (
     StockMove,
     Unit,
 )
-from deskterm.duties import orders, slots
+from deskterm.duties import order_work, orders, slots
 from deskterm.errors import DutyError
 from tests.factories import order, small_office
 
@@ -226,7 +226,7 @@ def test_dispatch_then_reassign_and_reschedule(desk_db, frozen_clock):
     now = frozen_clock(NOW)
     so = small_office()
     _entry, row = call(so)
-    orders.dispatch(so.office, so.clerk, row.id, so.technician, appointment_at=now + 3 * H)
+    order_work.dispatch(so.office, so.clerk, row.id, so.technician, appointment_at=now + 3 * H)
     row = RepairOrder.get_by_id(row.id)
     assert (row.state, row.technician_id, row.dispatched_at) == (
         "dispatched", so.technician.id, now)
@@ -234,7 +234,7 @@ def test_dispatch_then_reassign_and_reschedule(desk_db, frozen_clock):
     with changes.write():
         other = Staff.create(office=so.office, name="王师傅", role="technician", created_at=now)
     frozen_clock(now + 10 * M)
-    orders.dispatch(so.office, so.clerk.id, row.id, other.id)
+    order_work.dispatch(so.office, so.clerk.id, row.id, other.id)
     row = RepairOrder.get_by_id(row.id)
     assert row.technician_id == other.id and row.dispatched_at == now + 10 * M
     assert row.appointment_at == now + 3 * H  # kept
@@ -242,7 +242,7 @@ def test_dispatch_then_reassign_and_reschedule(desk_db, frozen_clock):
     assert action == "dispatch"
     assert detail["before"]["technician"] == so.technician.id
     assert detail["after"]["technician"] == other.id
-    orders.dispatch(so.office, so.clerk, row.id, other, appointment_at=now + 5 * H)
+    order_work.dispatch(so.office, so.clerk, row.id, other, appointment_at=now + 5 * H)
     assert RepairOrder.get_by_id(row.id).appointment_at == now + 5 * H
 
 
@@ -250,16 +250,16 @@ def test_dispatch_refusals(desk_db, frozen_clock):
     now = frozen_clock(NOW)
     so = small_office()
     _entry, row = call(so, technician=so.technician)
-    refused(lambda: orders.dispatch(so.office, so.clerk, row.id, so.technician), "technician",
+    refused(lambda: order_work.dispatch(so.office, so.clerk, row.id, so.technician), "technician",
             match="already")
-    refused(lambda: orders.dispatch(so.office, so.clerk, row.id, so.supervisor), "technician")
-    refused(lambda: orders.dispatch(so.office, so.clerk, 999, so.technician), "order")
-    refused(lambda: orders.dispatch(so.office, so.clerk, row.id, so.technician,
+    refused(lambda: order_work.dispatch(so.office, so.clerk, row.id, so.supervisor), "technician")
+    refused(lambda: order_work.dispatch(so.office, so.clerk, 999, so.technician), "order")
+    refused(lambda: order_work.dispatch(so.office, so.clerk, row.id, so.technician,
                                     appointment_at=now - 2 * H), "appointment_at")
     done = order(so, state="returned", returned=now - H)
-    refused(lambda: orders.dispatch(so.office, so.clerk, done.id, so.technician), "order")
+    refused(lambda: order_work.dispatch(so.office, so.clerk, done.id, so.technician), "order")
     other = small_office("非凡物业枫林管理处")
-    refused(lambda: orders.dispatch(other.office, other.clerk, row.id, other.technician),
+    refused(lambda: order_work.dispatch(other.office, other.clerk, row.id, other.technician),
             "order")
 
 
@@ -271,7 +271,7 @@ def test_return_opens_the_callback_window_draws_stock_and_charges(desk_db, froze
     _entry, row = call(so, technician=so.technician)
     valve, tape = stock(so), stock(so, "SL-01", "生料带", 10)
     frozen_clock(now + 3 * H)
-    orders.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
+    order_work.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
                         materials=[(valve.id, 1), (tape.id, 2), (valve.id, 1)],
                         charge_fen=3550)
     row = RepairOrder.get_by_id(row.id)
@@ -305,7 +305,7 @@ def test_a_charge_uses_the_offices_repair_fee_and_the_office_month(desk_db, froz
         fee = FeeItem.create(office=so.office, code="WX", name="维修服务费", kind="repair")
     _entry, row = call(so, technician=so.technician)
     frozen_clock("2026-11-30T16:30:00")  # 1 December in Shanghai
-    orders.return_order(so.office, so.clerk, row.id, result="not_done", work_done="缺配件",
+    order_work.return_order(so.office, so.clerk, row.id, result="not_done", work_done="缺配件",
                         charge_fen=1)
     charge = Charge.get()
     assert (charge.fee_item_id, charge.period, charge.amount) == (fee.id, "2026-12", 1)
@@ -318,7 +318,7 @@ def test_return_refusals_leave_stock_and_charges_alone(desk_db, frozen_clock):
     so = small_office()
     _entry, row = call(so, technician=so.technician)
     valve = stock(so, quantity=1)
-    ret = orders.return_order
+    ret = order_work.return_order
 
     def back(**fields):
         values = dict(result="done", work_done="换阀芯")
@@ -336,7 +336,7 @@ def test_return_refusals_leave_stock_and_charges_alone(desk_db, frozen_clock):
     refused(back(work_done=" "), "work_done")
     refused(back(charge_fen=-1), "charge")
     refused(back(charge_fen=12.5), "charge")
-    refused(back(charge_fen=orders.MAX_CHARGE_FEN + 1), "charge")
+    refused(back(charge_fen=order_work.MAX_CHARGE_FEN + 1), "charge")
     registered = call(so)[1]
     refused(lambda: ret(so.office, so.clerk, registered.id, result="done", work_done="x"),
             "order")
@@ -347,7 +347,7 @@ def test_return_refusals_leave_stock_and_charges_alone(desk_db, frozen_clock):
     foreign = stock(other, quantity=10)
     refused(back(materials=[(foreign.id, 1)]), "materials")
     # and the same order returns fine afterwards
-    orders.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
+    order_work.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
                         materials=[(valve.id, 1)])
     assert StockItem.get_by_id(valve.id).book_quantity == 0
     refused(back(), "order")  # returned already
@@ -362,7 +362,7 @@ def test_every_write_has_its_change_log_row(desk_db, frozen_clock):
     _entry, row = call(so, technician=so.technician)
     # the entry, the counter, the order
     assert ChangeLog.select().count() == first + 3
-    orders.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
+    order_work.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
                         materials=[(valve.id, 1)], charge_fen=100)
     # stock move, stock item, fee item, charge, order, register line
     assert ChangeLog.select().count() == first + 3 + 6

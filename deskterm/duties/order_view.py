@@ -3,7 +3,7 @@ callbacks, the materials drawn for it, and its audit trail from the change log; 
 materials a returning technician reports, as the clerk types them ("code qty" lines).
 
 Plain reads (no transaction) for ``deskterm/screens/order_detail.py``; the writes are
-``orders.dispatch`` and ``orders.return_order``.
+``order_work.dispatch``, ``order_work.return_order`` and ``order_work.reopen_order``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from deskterm.db.models import (
     StockMove,
     Unit,
 )
+from deskterm.duties.order_work import REOPENABLE_STATES
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
@@ -118,6 +119,10 @@ class OrderView:
     @property
     def can_call_back(self) -> bool:
         return self.state == "returned"
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.state in REOPENABLE_STATES
 
 
 def _names(office: Office, ids) -> dict[int, str]:
@@ -247,7 +252,7 @@ def order_view(office: Office, order_id: int, tz: str | None = None) -> OrderVie
 
 def parse_materials(office: Office, text: str | None) -> list[tuple[int, int]]:
     """The materials used, typed one per line as ``code qty`` (``FM-01 2``; a bare code is
-    one), → ``[(stock item id, quantity)]`` for ``orders.return_order``. Empty text: none.
+    one), → ``[(stock item id, quantity)]`` for ``order_work.return_order``. Empty text: none.
     A line that is not a code of this office's stock, or a quantity that is not a whole
     number above zero, is refused naming its line (field "materials")."""
     cleaned = unicodedata.normalize("NFKC", text or "")

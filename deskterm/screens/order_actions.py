@@ -1,8 +1,9 @@
-"""The order detail view's two sub-forms: dispatch (or reassign / reschedule) a registered or
-dispatched order, and record the technician's return [5.8][7.4.8][7.4.9].
+"""The order detail view's sub-forms: dispatch (or reassign / reschedule) a registered or
+dispatched order, record the technician's return [5.8][7.4.8][7.4.9], and reopen a
+returned order with the reason.
 
 Each is a ``ModalScreen`` with one error line per field fed by ``DutyError.field``; the
-duty (``orders.dispatch``, ``orders.return_order``) runs in a thread worker inside
+duty (``order_work.dispatch``, ``return_order``, ``reopen_order``) runs in a thread worker inside
 ``database.connection_context()``. Each dismisses with True when saved, None on Esc
 (nothing stored). The detail view then reads the order again.
 """
@@ -22,7 +23,7 @@ from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain, when
 from deskterm.duties.order_view import OrderView, parse_materials
-from deskterm.duties.orders import dispatch, return_order
+from deskterm.duties.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.roster import active_technicians
 from deskterm.errors import DeskError, DutyError
@@ -233,3 +234,36 @@ class ReturnScreen(ActionForm):
         return_order(self.session.office, self.session.staff, self.view.id,
                      result=values["result"], work_done=values["work_done"],
                      materials=materials, charge_fen=charge_fen)
+
+
+class ReopenScreen(ActionForm):
+    """Reopen a returned (or called-back) order: back to its technician, with the reason."""
+
+    PREFIX = "reopen"
+    FIELDS = ("reason",)
+
+    def compose(self) -> ComposeResult:
+        back_to = self.view.technician or _("the desk (no technician yet)")
+        with Vertical(id="reopen-form", classes="form action-form"):
+            yield Static(plain(_("Reopen order")), classes="form-title", markup=False)
+            yield Static(plain(self.order_line()), id="reopen-order", markup=False)
+            yield Static(plain(fit(_("It goes back to {name}; its callback starts again after "
+                                     "the next return.").format(name=back_to), TEXT_WIDTH)),
+                         id="reopen-note", markup=False)
+            yield self.error_line("")
+            yield Label(plain(_("Why is it reopened?")), classes="field-label")
+            yield Input(id="reopen-reason", max_length=REASON_LIMIT, compact=True,
+                        placeholder=_("e.g. the owner rang: still leaking"))
+            yield self.error_line("reason")
+            yield Static(plain(_("Enter or ctrl+s reopen · Esc cancel")),
+                         classes="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#reopen-reason", Input).focus()
+
+    def values(self) -> dict:
+        return {"reason": self.query_one("#reopen-reason", Input).value}
+
+    def write(self, values: dict) -> None:
+        reopen_order(self.session.office, self.session.staff, self.view.id,
+                     reason=values["reason"])

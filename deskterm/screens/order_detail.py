@@ -4,7 +4,7 @@ history from the change log (scrollable) [5.2][5.8][7.4.8]-[7.4.10].
 
 The actions that fit the order's state are one key each, listed in the hint line:
 ``d`` dispatch / reassign (registered, dispatched), ``r`` returned (dispatched), ``c``
-callback (returned: the F4 form). Each opens a sub-form (``order_actions.py``) or the
+callback (returned: the F4 form), ``o`` reopen (returned, called back). Each opens a sub-form (``order_actions.py``) or the
 callback form; when it is saved the view reads the order again. Esc closes.
 
 ``order_target(dashboard)`` reads which order Enter means: the highlighted row of the
@@ -35,13 +35,24 @@ from deskterm.duties.parsing import format_phone
 from deskterm.duties.timeline import CATEGORY_LABELS
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.order_actions import RESULT_WORDS, DispatchScreen, ReturnScreen
+from deskterm.screens.order_actions import (
+    RESULT_WORDS,
+    DispatchScreen,
+    ReopenScreen,
+    ReturnScreen,
+)
 
 STATE_WORDS = {
     "registered": N_("registered"), "dispatched": N_("dispatched"),
     "returned": N_("returned"), "called_back": N_("called back"),
     "approved": N_("approved"), "handed_over": N_("handed over"), "filed": N_("filed"),
     "cancelled": N_("cancelled"),
+}
+#: The change log's actions on an order, as the history lines name them.
+HISTORY_WORDS = {
+    "create": N_("registered"), "dispatch": N_("dispatched"), "return": N_("returned"),
+    "callback": N_("called back"), "reopen": N_("reopened"), "approve": N_("approved"),
+    "hand_over": N_("handed over"), "file": N_("filed"),
 }
 OUTCOME_WORDS = {
     "satisfied": N_("satisfied"), "not_satisfied": N_("not satisfied"),
@@ -128,7 +139,8 @@ def history_lines(history: tuple[HistoryLine, ...], tz: str, now: dt.datetime) -
     if not history:
         # The demo's history is seeded in bulk, without a change-log row per order.
         return [_("No changes recorded for this order.")]
-    return [f"{when(h.at, tz, now)} {h.who} {h.action}" + (f": {h.what}" if h.what else "")
+    return [f"{when(h.at, tz, now)} {h.who} {_word(HISTORY_WORDS, h.action)}"
+            + (f": {h.what}" if h.what else "")
             for h in history]
 
 
@@ -140,6 +152,8 @@ def action_hint(view: OrderView | None) -> str:
         keys.append(_("r returned"))
     if view is not None and view.can_call_back:
         keys.append(_("c callback"))
+    if view is not None and view.can_reopen:
+        keys.append(_("o reopen"))
     keys.append(_("↑↓ history"))
     keys.append(_("Esc close"))
     return " · ".join(keys)
@@ -204,6 +218,7 @@ class OrderDetailScreen(ModalScreen[None]):
         Binding("d", "dispatch", show=False),
         Binding("r", "return_order", show=False),
         Binding("c", "callback", show=False),
+        Binding("o", "reopen", show=False),
     ]
 
     def __init__(self, session, order_id: int) -> None:
@@ -317,6 +332,16 @@ class OrderDetailScreen(ModalScreen[None]):
         self._set_error("")
         self.app.push_screen(CallbackFormScreen(self.session, "order", self.view.id),
                              callback=self._after)
+
+    def action_reopen(self) -> None:
+        if self.view is None:
+            return
+        if not self.view.can_reopen:
+            self._refuse(_("The order is {state}: only a returned or called-back order can be "
+                           "reopened.").format(state=self._state_word()))
+            return
+        self._set_error("")
+        self.app.push_screen(ReopenScreen(self.session, self.view), callback=self._after)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,8 +9,9 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import District, RepairOrder, Staff
-from deskterm.duties import approvals
+from deskterm.duties import approval_lists, approvals
 from deskterm.duties.pins import hash_pin
+from deskterm.errors import DutyError
 from tests.factories import PIN, order, small_office
 from tests.test_orders import log_of, refused
 
@@ -30,8 +31,8 @@ def people(so):
 
 
 def called_back(so, at, **fields):
-    return order(so, state="called_back", returned=at - 3 * H, called_back_at=at,
-                 callback_on_time=True, **fields)
+    fields.setdefault("callback_on_time", True)
+    return order(so, state="called_back", returned=at - 3 * H, called_back_at=at, **fields)
 
 
 def test_approval_list_is_last_weeks_called_back_orders_and_leftovers(desk_db, frozen_clock):
@@ -164,3 +165,127 @@ def test_public_orders_are_filed_for_the_month(desk_db, frozen_clock):
     assert (row.state, row.filed_at) == ("filed", now)
     assert log_of("repair_order", row.id)[-1][0] == "file"
     assert approvals.file_public_orders(so.office, so.clerk, "2026-11") == []
+
+
+# --- the read-only previews and the printable copy (deskterm.duties.approval_lists) -----------
+
+def test_approval_week_is_always_last_week():
+    monday, tuesday, sunday = dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 6)
+    for today in (monday, tuesday, sunday):
+        assert approvals.week_bounds(_office(), approval_lists.approval_week(today)) == (
+            dt.datetime(2026, 11, 22, 16), dt.datetime(2026, 11, 29, 16))
+    assert approval_lists.previous_month(dt.date(2026, 11, 30)) == "2026-10"
+    assert approval_lists.previous_month(dt.date(2027, 1, 1)) == "2026-12"
+
+
+def _office():
+    from deskterm.db.models import Office
+
+    return Office(name="x", timezone="Asia/Shanghai")
+
+
+def test_the_previews_list_what_the_duties_would_take(desk_db, frozen_clock):
+    now = frozen_clock(NOW)  # 30 November
+    so = small_office()
+    _manager, cs = people(so)
+    with changes.write():
+        so.district.cs_supervisor = cs
+        so.district.save()
+        west = District.create(office=so.office, code="B", name="西区")
+        north = District.create(office=so.office, code="C", name="北区")
+        gone = Staff.create(office=so.office, name="离职", role="cs_supervisor", active=False,
+                            created_at=now)
+        north.cs_supervisor = gone
+        north.save()
+    approved = dict(state="approved", approved_at=now - D)
+    east = [order(so, returned=now - 5 * D, **approved),
+            order(so, returned=dt.datetime(2026, 10, 20), **approved)]
+    west_one = order(so, returned=now - 6 * D, district=west, **approved)
+    north_one = order(so, returned=now - 6 * D, district=north, **approved)
+    public = order(so, returned=now - 5 * D, is_public=True, unit=None, **approved)
+    order(so, state="called_back", returned=now - 5 * D)  # not approved yet
+    order(so, returned=dt.datetime(2026, 11, 30, 16, 30), **approved)  # 1 December
+    other = small_office("非凡物业枫林管理处")
+    order(other, returned=now - 5 * D, **approved)
+
+    groups = approval_lists.pending_handover(so.office, "2026-11")
+    assert [(g.district_code, g.cs_supervisor_id, g.cs_supervisor_name) for g in groups] == [
+        ("A", cs.id, "周敏"), ("B", None, ""), ("C", None, "")]
+    assert sorted(r.id for r in groups[0].orders) == sorted(o.id for o in east)
+    assert [r.id for r in groups[1].orders] == [west_one.id]
+    assert [r.id for r in groups[2].orders] == [north_one.id]
+    assert [r.id for r in approval_lists.pending_filing(so.office, "2026-11")] == [public.id]
+    assert approval_lists.pending_handover(so.office, "2026-09") == []
+    # the preview is exactly what the duty then takes
+    handed = approvals.month_end_handover(so.office, so.clerk, "2026-11", so.district.id, cs.id)
+    assert handed == list(groups[0].orders)
+    assert [g.district_code for g in approval_lists.pending_handover(so.office, "2026-11")] == [
+        "B", "C"]
+    refused(lambda: approval_lists.pending_filing(so.office, "2026-13"), "month")
+
+
+def test_the_people_offered(desk_db, frozen_clock):
+    frozen_clock(NOW)
+    so = small_office()
+    manager, cs = people(so)
+    assert approval_lists.active_managers(so.office) == [(manager.id, "赵建国")]
+    assert approval_lists.cs_supervisors(so.office) == [(cs.id, "周敏")]
+    with changes.write():
+        Staff.update(active=False).where(Staff.id == manager.id).execute()
+    assert approval_lists.active_managers(so.office) == []
+
+
+def test_the_printable_list_aligns_cjk_and_keeps_text_verbatim(desk_db, frozen_clock, tmp_path):
+    now = frozen_clock(NOW)
+    so = small_office()
+    rows = [called_back(so, now - 3 * D, text="[red]水龙头[/red]漏水\x1b[31m\n第二行",
+                        charge=12050),
+            called_back(so, now - 2 * D, text="door", callback_on_time=False,
+                        result="not_done")]
+    listed = approvals.approval_list(so.office, dt.date(2026, 11, 23))
+    text = approval_lists.printable_list("Approval list", listed, "Asia/Shanghai",
+                                         office_name=so.office.name, printed_by="李静",
+                                         signatures=["Manager"])
+    lines = text.splitlines()
+    assert lines[:3] == [so.office.name, "Approval list", "Printed 2026-11-30 09:30 by 李静"]
+    head, rule, first, second = lines[4:8]
+    assert head.startswith("No.") and rule.startswith("---")
+    assert first.startswith(rows[0].number) and second.startswith(rows[1].number)
+    # the columns line up in terminal cells, CJK counting two
+    from rich.cells import cell_len
+
+    for cell in ("张强", "done", "120.50"):
+        assert cell in first
+    tech_at = cell_len(first[:first.index("张强")])
+    assert cell_len(second[:second.index("张强")]) == tech_at
+    assert cell_len(head[:head.index("Technician")]) == tech_at
+    assert first.index("120.50") + len("120.50") == second.index("0.00") + len("0.00")
+    assert "11-27 09:30 on time" in first and "11-28 09:30 late" in second
+    assert "not done" in second
+    assert first.endswith("[red]水龙头[/red]漏水 [31m 第二行")  # verbatim, one line, no ESC
+    assert "2 orders · charges ¥120.50" in text
+    assert "Manager: ____" in text
+
+    path = approval_lists.write_printout(text, "approval", tmp_path / "out", tz="Asia/Shanghai")
+    assert path == tmp_path / "out" / "approval-20261130-093000.txt"
+    assert path.read_text(encoding="utf-8") == text
+    again = approval_lists.write_printout(text, "approval", tmp_path / "out",
+                                          tz="Asia/Shanghai")
+    assert again.name == "approval-20261130-093000-2.txt"
+    odd = approval_lists.write_printout("x", "handover 2026-11/东区", tmp_path / "out")
+    assert odd.parent == tmp_path / "out" and odd.name.startswith("handover_2026-11_东区-")
+
+
+def test_printouts_go_to_the_export_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESKTERM_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("DESKTERM_EXPORT_DIR", str(tmp_path / "exports"))
+    assert approval_lists.printout_folder() == tmp_path / "exports"
+    assert (tmp_path / "exports").is_dir()
+    (tmp_path / "bad.toml").write_text("nonsense = 1\n")
+    monkeypatch.setenv("DESKTERM_CONFIG", str(tmp_path / "bad.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert approval_lists.printout_folder() == tmp_path / "data" / "deskterm" / "printouts"
+    (tmp_path / "file").write_text("")
+    with pytest.raises(DutyError) as caught:
+        approval_lists.printout_folder(tmp_path / "file" / "sub")
+    assert caught.value.field == "print"

@@ -38,7 +38,7 @@ class ListedOrder:
     callback_on_time: bool | None
 
 
-def _listed(where) -> list[ListedOrder]:
+def listed_orders(where) -> list[ListedOrder]:
     tech = Staff.alias()
     rows = (
         RepairOrder.select(
@@ -71,7 +71,7 @@ def approval_list(office: Office, week_start: dt.date) -> list[ListedOrder]:
     ``week_start`` (last week, on a Monday) and not yet approved — and any left over from
     earlier weeks, so that nothing waits for ever. Oldest callback first."""
     _start, end = week_bounds(office, week_start)
-    return _listed((RepairOrder.office == office) & (RepairOrder.state == "called_back")
+    return listed_orders((RepairOrder.office == office) & (RepairOrder.state == "called_back")
                    & (RepairOrder.called_back_at < end))
 
 
@@ -129,6 +129,20 @@ def month_bounds(office: Office, month) -> tuple[dt.datetime, dt.datetime]:
     return day_bounds_utc(first, tz)[0], day_bounds_utc(following, tz)[0]
 
 
+def handover_where(office: Office, end: dt.datetime):
+    """What the month-end handover takes (of every district): this office's approved
+    private orders returned before ``end``. The preview lists the same."""
+    return ((RepairOrder.office == office) & (RepairOrder.is_public == False)  # noqa: E712
+            & (RepairOrder.state == "approved") & (RepairOrder.returned_at < end))
+
+
+def filing_where(office: Office, end: dt.datetime):
+    """What the monthly filing takes: the approved public-area orders returned before
+    ``end``. The preview lists the same."""
+    return ((RepairOrder.office == office) & (RepairOrder.is_public == True)  # noqa: E712
+            & (RepairOrder.state == "approved") & (RepairOrder.returned_at < end))
+
+
 def month_end_handover(office: Office, clerk, month, district_id, cs_supervisor_id
                        ) -> list[ListedOrder]:
     """Hand the district's approved private orders returned in ``month`` or earlier (and
@@ -148,14 +162,12 @@ def month_end_handover(office: Office, clerk, month, district_id, cs_supervisor_
         supervisor = staff_of(office, cs_supervisor_id, "cs_supervisor",
                               roles=("cs_supervisor",),
                               message=_("Choose a customer-service supervisor of this office."))
-        where = ((RepairOrder.office == office) & (RepairOrder.district == district)
-                 & (RepairOrder.is_public == False)  # noqa: E712
-                 & (RepairOrder.state == "approved") & (RepairOrder.returned_at < end))
+        where = handover_where(office, end) & (RepairOrder.district == district)
         orders = list(locked(RepairOrder.select().where(where).order_by(RepairOrder.id)))
         for order in orders:
             update_row(order, office, clerk, "hand_over", state="handed_over",
                        handed_over_at=now, handed_over_to=supervisor)
-    return _listed(RepairOrder.id.in_([o.id for o in orders])) if orders else []
+    return listed_orders(RepairOrder.id.in_([o.id for o in orders])) if orders else []
 
 
 def file_public_orders(office: Office, clerk, month) -> list[ListedOrder]:
@@ -165,9 +177,8 @@ def file_public_orders(office: Office, clerk, month) -> list[ListedOrder]:
     _start, end = month_bounds(office, month)
     with changes.write():
         clerk = desk_person(office, clerk)
-        where = ((RepairOrder.office == office) & (RepairOrder.is_public == True)  # noqa: E712
-                 & (RepairOrder.state == "approved") & (RepairOrder.returned_at < end))
-        orders = list(locked(RepairOrder.select().where(where).order_by(RepairOrder.id)))
+        orders = list(locked(RepairOrder.select().where(filing_where(office, end))
+                             .order_by(RepairOrder.id)))
         for order in orders:
             update_row(order, office, clerk, "file", state="filed", filed_at=now)
-    return _listed(RepairOrder.id.in_([o.id for o in orders])) if orders else []
+    return listed_orders(RepairOrder.id.in_([o.id for o in orders])) if orders else []

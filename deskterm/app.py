@@ -16,7 +16,7 @@ from importlib.resources import files
 from textual.app import App, SystemCommand
 from textual.worker import get_current_worker
 
-from deskterm.clock import now_utc
+from deskterm.clock import now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import database
 from deskterm.i18n import _
@@ -50,6 +50,7 @@ class DeskApp(App[None]):
         self._watch = watch
         self._stop = threading.Event()
         self.dashboard: DashboardScreen | None = None
+        self._morning_shown: set[tuple] = set()
 
     # --- start -----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -82,6 +83,14 @@ class DeskApp(App[None]):
         if self.dashboard is not None:
             self.dashboard.show_staff()
             self.dashboard.reload({"attendance_event"})
+        # [7.4.1] first thing after sign-in: yesterday's unfinished register lines, once a
+        # day per person (signing out and in again over lunch does not bring it back).
+        day = (staff.id, today_local(self.session.tz)) if staff is not None else None
+        if day is not None and day not in self._morning_shown:
+            self._morning_shown.add(day)
+            from deskterm.screens.morning_view import open_morning_view
+
+            open_morning_view(self)
 
     def _demo_sign_in(self) -> None:
         staff_id, pin = self._demo

@@ -14,9 +14,11 @@ from deskterm.db import changes
 from deskterm.db.models import ServiceEntry
 from deskterm.duties.morning import (
     UnfinishedItems,
+    complete_entry,
     should_show_morning_view,
     unfinished_register_items,
 )
+from deskterm.errors import DutyError
 from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.order_detail import OrderDetailScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
@@ -93,10 +95,10 @@ def test_limit_and_scope(desk, frozen_clock):
 # --- the view ------------------------------------------------------------------------------------
 
 async def open_morning(app, pilot, so) -> MorningViewScreen:
+    """The view the app opens by itself after the sign-in."""
     await panes_loaded(pilot)
-    screen = MorningViewScreen(app.session, unfinished_register_items(so.office))
-    app.push_screen(screen)
-    await wait_until(pilot, lambda: app.screen is screen)
+    await wait_until(pilot, lambda: isinstance(app.screen, MorningViewScreen))
+    screen = app.screen
     await pilot.pause()
     return screen
 
@@ -119,7 +121,7 @@ async def test_the_view_lists_them_at_80_by_24(desk, tmp_path):
         assert "11-25 15:00" in rows[1] and "3-2-501" in rows[1] and "张三" in rows[1]
         assert f"{repair.number} dispatched" in rows[1]
         assert rows[2].startswith("11-23 09:30") and "—" in rows[2]
-        assert "Esc close" in str(screen.query_one("#mv-hint").content)
+        assert "d done · Esc close" in str(screen.query_one("#mv-hint").content)
         assert "[red]楼道灯[/red]不亮" in str(screen.query_one("#mv-detail").content)
         form = screen.query_one("#mv-form").region
         assert form.x >= 0 and form.y >= 0 and form.right <= 80 and form.bottom <= 24
@@ -155,3 +157,72 @@ async def test_escape_closes(desk):
         await open_morning(app, pilot, so)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.dashboard)
+
+
+# --- marking a line done -------------------------------------------------------------------------
+
+def test_complete_entry_marks_a_line_without_an_order(desk, frozen_clock):
+    so, lines, _repair = desk
+    now = frozen_clock(MORNING)
+    complete_entry(so.office, so.clerk, lines["old"].id)
+    assert ServiceEntry.get_by_id(lines["old"].id).completed_at == now
+    assert [r.entry_id for r in unfinished_register_items(so.office).rows] == [
+        lines["late"].id, lines["repair"].id]
+    [log] = [c for c in changes.history("service_entry", lines["old"].id)
+             if c.action == "complete"]
+    assert log.staff_id == so.clerk.id
+
+
+@pytest.mark.parametrize("which", ["repair", "done", "elsewhere", None])
+def test_complete_entry_refuses_and_stores_nothing(desk, which):
+    so, lines, _repair = desk
+    before = [(e.id, e.completed_at) for e in ServiceEntry.select().order_by(ServiceEntry.id)]
+    entry_id = lines[which].id if which else 99999
+    with pytest.raises(DutyError) as refused:
+        complete_entry(so.office, so.clerk, entry_id)
+    assert refused.value.field == "entry"
+    assert before == [(e.id, e.completed_at)
+                      for e in ServiceEntry.select().order_by(ServiceEntry.id)]
+
+
+async def test_d_marks_the_highlighted_line_done(desk):
+    so, lines, _repair = desk
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_morning(app, pilot, so)
+        table = screen.query_one("#mv-table", DataTable)
+        await pilot.press("down")  # the repair line: refused, it has an order
+        await pilot.press("d")
+        await pilot.pause()
+        assert "it is done when the order comes back done" in str(
+            screen.query_one("#mv-error").content)
+        assert table.row_count == 3
+        await pilot.press("down", "d")  # the enquiry
+        await wait_until(pilot, lambda: table.row_count == 2)
+        assert "(2)" in str(screen.query_one("#mv-title").content)
+        assert ServiceEntry.get_by_id(lines["old"].id).completed_at is not None
+        assert ServiceEntry.get_by_id(lines["repair"].id).completed_at is None
+
+
+async def test_the_view_opens_once_a_day_after_sign_in(desk):
+    so, _lines, _repair = desk
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_morning(app, pilot, so)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.dashboard)
+        app._signed_in(so.clerk)  # signed in again (after lunch)
+        await pilot.pause(0.3)
+        assert app.screen is app.dashboard
+
+
+async def test_nothing_left_opens_nothing(desk_db, frozen_clock):
+    frozen_clock(MORNING)
+    so = small_office()
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await wait_until(pilot, lambda: not any(
+            w.group == "morning-view" and not w.is_finished for w in app.workers))
+        await pilot.pause()
+        assert app.screen is app.dashboard

@@ -3,7 +3,9 @@
 first, with the repair order each one became, if any.
 
 A plain read (no transaction) for ``deskterm/screens/morning_view.py``: one query with LEFT
-JOINs for the rows (index ``ServiceEntry (office, completed_at, at)``) and one count.
+JOINs for the rows (index ``ServiceEntry (office, completed_at, at)``) and one count; and
+``complete_entry``, which marks an enquiry, complaint or other line done (a repair line is
+done when its order comes back done: ``order_work.return_order``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from deskterm.clock import day_bounds_utc, local, now_utc
-from deskterm.db.models import Office, RepairOrder, ServiceEntry, Unit
+from deskterm.db import changes
+from deskterm.db.models import Office, RepairOrder, ServiceEntry, Staff, Unit
+from deskterm.duties.orders import desk_person, locked, update_row
+from deskterm.errors import DutyError
+from deskterm.i18n import _
 
 
 @dataclass(frozen=True)
@@ -78,3 +84,29 @@ def unfinished_register_items(office: Office, *, now: dt.datetime | None = None,
 def should_show_morning_view(items: UnfinishedItems) -> bool:
     """Whether the morning view opens after sign-in: something is left from earlier days."""
     return items.count > 0
+
+
+def complete_entry(office: Office, clerk: Staff | int, entry_id: int) -> ServiceEntry:
+    """Mark a service-register line done: the enquiry was answered, the request settled.
+
+    A line that became a repair order is refused (it is done when the order is returned
+    done, and opens again when the order is reopened); so is a line already done or another
+    office's line. Writes ``completed_at`` and its change-log row, nothing else.
+    """
+    now = now_utc()
+    with changes.write():
+        clerk = desk_person(office, clerk)
+        entry = locked(ServiceEntry.select().where(
+            (ServiceEntry.id == entry_id) & (ServiceEntry.office == office))).first()
+        if entry is None:
+            raise DutyError(_("There is no such register line at this office."), "entry")
+        order = (RepairOrder.select(RepairOrder.number)
+                 .where((RepairOrder.service_entry == entry.id)
+                        & (RepairOrder.office == office)).first())
+        if order is not None:
+            raise DutyError(_("This line is repair order {number}: it is done when the order "
+                              "comes back done.").format(number=order.number), "entry")
+        if entry.completed_at is not None:
+            raise DutyError(_("This line is already done."), "entry")
+        update_row(entry, office, clerk, "complete", completed_at=now)
+    return entry

@@ -2,15 +2,18 @@
 days that are not completed, newest first, one row each (when, unit, caller, request, the
 repair order and its state). The line under the table shows the highlighted row in full.
 
-Enter on a row with a repair order opens the order's detail view; Esc closes. The rows come
-from ``deskterm.duties.morning.unfinished_register_items`` (read before the view opens), so
-this screen does not touch the database itself.
+Enter on a row with a repair order opens the order's detail view; ``d`` marks a line without
+one (an enquiry answered, a request settled) done, through ``morning.complete_entry`` in a
+worker, and the row leaves the list; Esc closes. The rows come from
+``deskterm.duties.morning.unfinished_register_items`` (read before the view opens: the app
+opens it after sign-in when there is something to show, ``open_morning_view``).
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,9 +21,17 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskterm.clock import local
+from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.morning import UnfinishedItems, UnfinishedRow
+from deskterm.duties.morning import (
+    UnfinishedItems,
+    UnfinishedRow,
+    complete_entry,
+    should_show_morning_view,
+    unfinished_register_items,
+)
 from deskterm.duties.parsing import format_phone
+from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.screens.order_detail import STATE_WORDS, open_order_detail
 
@@ -81,7 +92,7 @@ def title_text(items: UnfinishedItems) -> str:
 
 
 def hint_text(items: UnfinishedItems) -> str:
-    keys = [_("↑↓ choose"), _("Enter open the order"), _("Esc close")]
+    keys = [_("↑↓ choose"), _("Enter open the order"), _("d done"), _("Esc close")]
     if items.count > len(items.rows):
         keys.insert(0, _("newest {shown} of {n}").format(shown=len(items.rows), n=items.count))
     return " · ".join(keys)
@@ -91,13 +102,15 @@ class MorningViewScreen(ModalScreen[None]):
     """Yesterday's (and earlier) unfinished register lines [7.4.1]."""
 
     CSS_PATH = str(files("deskterm.styles") / "morning_view.tcss")
-    BINDINGS = [Binding("escape", "close", show=False)]
+    BINDINGS = [Binding("escape", "close", show=False), Binding("d", "done", show=False)]
 
     def __init__(self, session, items: UnfinishedItems) -> None:
         super().__init__(id="morning-view")
         self.session = session
         self.items = items
         self.rows = {row_key(row): row for row in items.rows}
+        self.remaining = items.count
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="mv-form", classes="form"):
@@ -155,5 +168,68 @@ class MorningViewScreen(ModalScreen[None]):
         self._set_error("")
         open_order_detail(self.app, row.order_id)
 
+    def action_done(self) -> None:
+        row = self.current_row()
+        if row is None or self.saving:
+            return
+        if row.order_id is not None:
+            self._set_error(_("This line is repair order {number}: it is done when the order "
+                              "comes back done.").format(number=row.order_number))
+            return
+        self._set_error("")
+        self.saving = True
+        self._complete(row)
+
+    @work(thread=True, exclusive=True, group="morning-done")
+    def _complete(self, row: UnfinishedRow) -> None:
+        try:
+            with database.connection_context():
+                complete_entry(self.session.office, self.session.staff, row.entry_id)
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the view
+            self.app.call_from_thread(self._refused, _("Not saved: {error}").format(error=exc))
+            return
+        self.app.call_from_thread(self._completed, row)
+
+    def _refused(self, message: str) -> None:
+        self.saving = False
+        self._set_error(message)
+
+    def _completed(self, row: UnfinishedRow) -> None:
+        self.saving = False
+        key = row_key(row)
+        self.rows.pop(key, None)
+        self.remaining -= 1
+        table = self.query_one("#mv-table", DataTable)
+        table.remove_row(key)
+        title = _("Yesterday's unfinished register items ({n})").format(n=self.remaining)
+        self.query_one("#mv-title", Static).update(plain(title))
+        self._show_detail(self.current_row())
+
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def open_morning_view(app) -> None:
+    """After sign-in: read the unfinished lines of earlier days in a worker and, when there
+    are any, open the view over the dashboard (nothing opens when all is done)."""
+    session = app.session
+
+    def work() -> None:
+        try:
+            with database.connection_context():
+                items = unfinished_register_items(session.office)
+        except Exception as exc:  # noqa: BLE001 - the desk still opens; the log says why
+            app.call_from_thread(app.log.warning, f"morning view: {exc!r}")
+            return
+        if should_show_morning_view(items):
+            app.call_from_thread(_push, app, items)
+
+    def _push(app, items: UnfinishedItems) -> None:
+        if session.staff is not None and app.screen is app.dashboard:
+            app.push_screen(MorningViewScreen(session, items))
+
+    app.run_worker(work, thread=True, exclusive=True, group="morning-view",
+                   name="morning view")

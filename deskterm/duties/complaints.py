@@ -164,13 +164,33 @@ def assign_complaint(office: Office, clerk: Staff | int, complaint_id: Complaint
     return complaint
 
 
+def handling_errors(handling: str | None, result: str | None) -> dict[str, str]:
+    """What ``record_handling`` would refuse in the two texts, every field at once
+    (``{"handling": message, "result": message}``; empty when both are fine), so a form
+    can show each message under its field before anything is sent."""
+    errors = {}
+    for field, value, message in (("handling", handling, _("Enter how it was handled.")),
+                                  ("result", result, _("Enter the result."))):
+        try:
+            clean_text(value, field, message=message)
+        except DutyError as exc:
+            errors[field] = exc.message
+    return errors
+
+
+def handling_texts(handling: str | None, result: str | None) -> tuple[str, str]:
+    """The two texts as stored, else DutyError on the first field refused."""
+    for field, message in handling_errors(handling, result).items():
+        raise DutyError(message, field)
+    return (clean_text(handling, "handling"), clean_text(result, "result"))
+
+
 def record_handling(office: Office, clerk: Staff | int, complaint_id: Complaint | int, *,
                     handling: str, result: str) -> Complaint:
     """The handler reports back: what was done and the result. The complaint is "handled"
     and its callback falls due ``office.callback_window_hours`` from now."""
     now = now_utc()
-    handling = clean_text(handling, "handling", message=_("Enter how it was handled."))
-    result = clean_text(result, "result", message=_("Enter the result."))
+    handling, result = handling_texts(handling, result)
     with changes.write():
         clerk = desk_person(office, clerk)
         complaint = complaint_of(office, complaint_id)

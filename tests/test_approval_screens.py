@@ -1,0 +1,208 @@
+"""The Monday approval and the month-end handover / filing screens
+(deskterm.screens.approval_screen, month_end_screen) driven with keys at 80×24 on SQLite
+and PostgreSQL: what is listed, what each key stores, refusals that store nothing, and the
+printable copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from deskterm.db import changes
+from deskterm.db.models import District, RepairOrder, Staff
+from deskterm.duties.pins import hash_pin
+from deskterm.screens.approval_screen import ApprovalScreen, open_approval
+from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.factories import PIN, order, small_office
+
+NOW = "2026-11-30T01:30:00"  # Monday 30 November, 09:30 in Shanghai
+H = dt.timedelta(hours=1)
+D = dt.timedelta(days=1)
+MANAGER_PIN = "9876"
+
+
+def people(so):
+    now = so.office.created_at
+    with changes.write():
+        manager = Staff.create(office=so.office, name="赵建国", role="manager",
+                               pin_hash=hash_pin(MANAGER_PIN), created_at=now)
+        cs = Staff.create(office=so.office, name="周敏", role="cs_supervisor", created_at=now)
+    return manager, cs
+
+
+def called_back(so, at, **fields):
+    fields.setdefault("callback_on_time", True)
+    return order(so, state="called_back", returned=at - 3 * H, called_back_at=at, **fields)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).content)
+
+
+def cells(table: DataTable) -> list[str]:
+    return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def approved_rows(so) -> list[tuple[int, int | None, dt.datetime | None, str]]:
+    return list(RepairOrder.select(RepairOrder.id, RepairOrder.approved_by,
+                                   RepairOrder.approved_at, RepairOrder.state)
+                .where(RepairOrder.office == so.office).order_by(RepairOrder.id).tuples())
+
+
+# --- the Monday approval -------------------------------------------------------------------------
+
+@pytest.fixture
+def week(desk_db, frozen_clock):
+    now = frozen_clock(NOW)
+    so = small_office()
+    manager, cs = people(so)
+    rows = [called_back(so, now - 10 * D, text="上周以前的"),  # a leftover
+            called_back(so, now - 3 * D, text="[red]水龙头[/red]漏水", charge=12050),
+            called_back(so, now - 2 * D, text="门锁坏了", callback_on_time=False,
+                        result="not_done")]
+    this_week = called_back(so, now - H, text="本周的")  # next Monday's batch
+    return so, manager, cs, rows, this_week
+
+
+async def open_approval_screen(app, pilot, tmp_path) -> ApprovalScreen:
+    await panes_loaded(pilot)
+    screen = open_approval(app, folder=tmp_path / "prints")
+    assert screen is not None
+    await wait_until(pilot, lambda: app.screen is screen and screen.rows)
+    await pilot.pause()
+    return screen
+
+
+async def type_pin(pilot, screen, pin: str) -> None:
+    while not isinstance(screen.focused, Input):
+        await pilot.press("tab")
+    await pilot.press(*pin)
+
+
+async def test_the_list_is_last_weeks_called_back_orders(week, tmp_path):
+    so, _manager, _cs, rows, this_week = week
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        assert "called back before 11-30 (3)" in text_of(screen, "#ap-title")
+        shown = cells(screen.query_one("#ap-table", DataTable))
+        assert len(shown) == 3 and all(line.startswith("[x]") for line in shown)
+        assert [r.number in line for r, line in zip(rows, shown, strict=True)] == [True] * 3
+        assert this_week.number not in " ".join(shown)
+        assert "[red]水龙头" in shown[1] and "120.50" in shown[1] and "11-27 ✓" in shown[1]
+        assert "not done" in shown[2] and "11-28 ✗" in shown[2]
+        assert text_of(screen, "#ap-count").startswith("3 waiting · 3 selected · charges ¥120.50")
+        assert rows[0].number in text_of(screen, "#ap-detail")
+        assert screen.query_one("#ap-manager", Select).value == week[1].id
+
+
+async def test_space_deselects_and_the_manager_approves_the_rest(week, tmp_path):
+    so, manager, _cs, rows, this_week = week
+    now = dt.datetime.fromisoformat(NOW)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        await pilot.press("down", "space")  # not the second one this week
+        assert cells(screen.query_one("#ap-table", DataTable))[1].startswith("[ ]")
+        assert "3 waiting · 2 selected · charges ¥0.00" in text_of(screen, "#ap-count")
+        await type_pin(pilot, screen, MANAGER_PIN)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Approved" in text_of(screen, "#ap-result"))
+        assert text_of(screen, "#ap-result") == "✓ Approved 2 orders (赵建国)."
+        assert screen.query_one("#ap-pin", Input).value == ""
+        shown = cells(screen.query_one("#ap-table", DataTable))
+        assert len(shown) == 1 and shown[0].startswith("[ ]") and rows[1].number in shown[0]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not screen)
+    state = {row_id: (by, at, st) for row_id, by, at, st in approved_rows(so)}
+    for row in (rows[0], rows[2]):
+        assert state[row.id] == (manager.id, now, "approved")
+    for row in (rows[1], this_week):
+        assert state[row.id] == (None, None, "called_back")
+
+
+@pytest.mark.parametrize("pin", ["1111", PIN, ""], ids=["wrong", "clerks", "empty"])
+async def test_a_wrong_or_clerks_pin_approves_nothing(week, tmp_path, pin):
+    so, _manager, _cs, _rows, _this_week = week
+    before = approved_rows(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        await type_pin(pilot, screen, pin)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: text_of(screen, "#ap-pin-error"))
+        assert text_of(screen, "#ap-pin-error") == "✗ Wrong PIN."
+        assert screen.query_one("#ap-pin", Input).value == ""
+        assert screen.focused is screen.query_one("#ap-pin", Input)
+        assert text_of(screen, "#ap-result") == ""
+        assert screen.query_one("#ap-table", DataTable).row_count == 3
+    assert approved_rows(so) == before
+
+
+async def test_only_a_manager_approves(week, tmp_path):
+    so, manager, _cs, _rows, _this_week = week
+    before = approved_rows(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        with changes.write():  # demoted while the screen was open
+            Staff.update(role="clerk").where(Staff.id == manager.id).execute()
+        await type_pin(pilot, screen, MANAGER_PIN)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: text_of(screen, "#ap-manager-error"))
+        assert "Only the manager can approve orders: 赵建国 is not a manager." in text_of(
+            screen, "#ap-manager-error")
+    assert approved_rows(so) == before
+
+
+async def test_a_all_or_none_and_nothing_chosen(week, tmp_path):
+    so, _manager, _cs, _rows, _this_week = week
+    before = approved_rows(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        table = screen.query_one("#ap-table", DataTable)
+        await pilot.press("a")
+        assert all(line.startswith("[ ]") for line in cells(table))
+        await pilot.press("space")
+        assert [line[:3] for line in cells(table)] == ["[x]", "[ ]", "[ ]"]
+        await pilot.press("a")  # some selected: all
+        assert all(line.startswith("[x]") for line in cells(table))
+        await pilot.press("a")
+        await type_pin(pilot, screen, MANAGER_PIN)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: text_of(screen, "#ap-error"))
+        assert text_of(screen, "#ap-error") == "✗ Choose the orders to approve."
+    assert approved_rows(so) == before
+
+
+async def test_p_writes_the_printable_list(week, tmp_path):
+    so, _manager, _cs, rows, _this_week = week
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "written" in text_of(screen, "#ap-result"))
+        files = list((tmp_path / "prints").iterdir())
+        assert [f.name for f in files] == ["approval-2026-11-30-20261130-093000.txt"]
+        assert text_of(screen, "#ap-result") == f"Printable list written: {files[0]}"
+    text = files[0].read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == so.office.name
+    assert lines[1] == "Monday approval: orders called back before 11-30 (3)"
+    assert lines[2] == "Printed 2026-11-30 09:30 by 李静"
+    body = lines[6:9]
+    assert [line.split()[0] for line in body] == [r.number for r in rows]
+    assert body[1].endswith("[red]水龙头[/red]漏水") and "11-27 09:30 on time" in body[1]
+    assert "3 orders · charges ¥120.50" in text
+    assert "Approved by the manager: ____" in text
+
+
+async def test_nobody_signed_in_opens_nothing(week):
+    so = week[0]
+    app = desk_app(so, watch=False, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert open_approval(app) is None

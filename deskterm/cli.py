@@ -3,6 +3,7 @@
     deskterm [--db PATH|URL] [--lang en|zh_CN] [--no-mouse] [--theme NAME] [--office N]
     deskterm demo [--db PATH] [--orders N] [--seed N] [--no-open] [--rebuild]
     deskterm migrate [--db PATH|URL]
+    deskterm roster import FILE [--db PATH|URL] [--office N] [--as NAME] [--dry-run]
 
 Problems a person must fix (a bad config line, a database newer than the code, an
 unwritable folder...) print one clear message and exit with status 2, never a traceback.
@@ -76,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
                            help="clerk, supervisor, manager, night, technician, cs_supervisor")
     staff_add.add_argument("--pin-stdin", action="store_true",
                            help=_("read the PIN from standard input instead of asking"))
+    roster = sub.add_parser("roster", parents=[common], help=_("the owner roster (业主名册)"))
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_sub.add_parser(
+        "import", parents=[common],
+        help=_("import the owner roster from a CSV or XLSX file: all of it, or nothing"))
+    roster_import.add_argument("file", help=_("the roster file (.csv or .xlsx)"))
+    roster_import.add_argument("--dry-run", action="store_true",
+                               help=_("check the file and count what it would do; store nothing"))
+    roster_import.add_argument(
+        "--as", dest="as_name", metavar="NAME",
+        help=_("who the change log names (default: the office's first manager, else its "
+               "first supervisor)"))
     return parser
 
 
@@ -120,6 +133,8 @@ def _run(args: argparse.Namespace) -> int:
         return _demo(settings, args)
     if args.command in ("office", "staff"):
         return _setup(settings, args)
+    if args.command == "roster":
+        return _roster(settings, args)
     return _open(settings)
 
 
@@ -149,6 +164,50 @@ def _setup(settings, args) -> int:
             return 0
         except DutyError as exc:
             raise SetupError(exc.message) from exc
+    finally:
+        close_database()
+
+
+def _roster(settings, args) -> int:
+    """``deskterm roster import FILE``: 0 and the counts when it landed (or, with
+    ``--dry-run``, would land); 2 and one line per problem on stderr when refused."""
+    from pathlib import Path
+
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
+    from deskterm.duties.desk import desk_office
+    from deskterm.duties.roster_import import (
+        RosterRefused,
+        import_clerk,
+        import_roster,
+        result_text,
+    )
+    from deskterm.errors import DutyError, SetupError
+    from deskterm.i18n import _, ngettext
+
+    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
+        raise SetupError(_("There is no database at {path}: run `deskterm migrate --db {path}` "
+                           "to create one.").format(path=settings.db))
+    db = open_database(settings.db)
+    try:
+        schema.check(db, describe(settings.db))
+        office = desk_office(settings.office)
+        try:
+            clerk = import_clerk(office, args.as_name)
+            result = import_roster(office, clerk, args.file, dry_run=args.dry_run)
+        except RosterRefused as exc:
+            name = Path(args.file).name
+            for problem in exc.problems:
+                print(f"{name}: {problem}", file=sys.stderr)
+            print("deskterm: " + ngettext("{count} problem; nothing was imported.",
+                                          "{count} problems; nothing was imported.",
+                                          len(exc.problems)).format(count=len(exc.problems)),
+                  file=sys.stderr)
+            return 2
+        except DutyError as exc:
+            raise SetupError(exc.message) from exc
+        print(result_text(result, Path(args.file).name))
+        return 0
     finally:
         close_database()
 

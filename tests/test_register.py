@@ -70,11 +70,9 @@ def add_owner(so: SmallOffice, unit: Unit, name: str, initials: str, phone: str,
     return owner
 
 
-@pytest.fixture
-def reg(desk_db, frozen_clock):
+def make_register():
     """Lines over four days at three units (and one without a unit), and another office
-    with a unit of the very same code."""
-    frozen_clock(MORNING)
+    with a unit of the very same code (the clock frozen at MORNING)."""
     so = small_office()
     other = small_office("另一个管理处")
     u502 = add_unit(so, "3-2-502")
@@ -96,6 +94,12 @@ def reg(desk_db, frozen_clock):
     }
     repair = order(so, state="dispatched", text="厨房水龙头漏水", service_entry=lines["now"])
     return so, other, lines, repair, {"3-2-502": u502, "12-1-1201": u1201, "31-1-101": u31}
+
+
+@pytest.fixture
+def reg(desk_db, frozen_clock):
+    frozen_clock(MORNING)
+    return make_register()
 
 
 def ids(result: RegisterResult) -> list[int]:
@@ -317,8 +321,10 @@ def test_any_text_is_a_day_nothing_or_refused(typed):
 
 # --- a unit's history ------------------------------------------------------------------------
 
-@pytest.fixture
-def history(reg):
+def make_history(reg):
+    """``make_register``'s office with a unit's worth of history at 3-2-501: last year's
+    order with its callback, a complaint, two visits (one became the complaint) and a
+    register line without an order."""
     so, other, lines, repair, units = reg
     now = NOW
     old = order(so, state="called_back", text="去年的漏水", registered_at=dt.datetime(2025, 6, 1),
@@ -342,6 +348,11 @@ def history(reg):
     enquiry = entry(so, "2026-11-20T02:00:00", "问物业费", unit=so.unit, kind="enquiry",
                     completed=True)
     return so, other, lines, repair, old, complaint, enquiry
+
+
+@pytest.fixture
+def history(reg):
+    return make_history(reg)
 
 
 def test_a_units_history_at_a_glance(history):

@@ -206,3 +206,240 @@ async def test_nobody_signed_in_opens_nothing(week):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert open_approval(app) is None
+
+
+# --- the month end -------------------------------------------------------------------------------
+
+DEC_1 = "2026-12-01T01:30:00"  # Tuesday 1 December, 09:30 in Shanghai: last month is November
+
+
+@pytest.fixture
+def month(desk_db, frozen_clock):
+    now = frozen_clock(DEC_1)
+    so = small_office()
+    _manager, cs = people(so)
+    with changes.write():
+        so.district.cs_supervisor = cs
+        so.district.save()
+        west = District.create(office=so.office, code="B", name="西区")
+        other_cs = Staff.create(office=so.office, name="吴刚", role="cs_supervisor",
+                                created_at=now)
+    approved = dict(state="approved", approved_at=now - 2 * D)
+    nov = dt.datetime(2026, 11, 20, 2)
+    made = {
+        "east": [order(so, returned=nov, text="[red]厨房[/red]漏水", charge=5000, **approved),
+                 order(so, returned=dt.datetime(2026, 10, 20, 2), **approved)],
+        "west": [order(so, returned=nov, district=west, text="西区的", **approved)],
+        "public": [order(so, returned=nov, is_public=True, unit=None, text="楼道灯", **approved),
+                   order(so, returned=nov, is_public=True, unit=None, text="电梯", **approved)],
+        "december": [order(so, returned=now - H, **approved)],
+        "waiting": [order(so, state="called_back", returned=nov)],
+    }
+    return so, cs, other_cs, west, made
+
+
+def states(so) -> dict[int, tuple]:
+    return {row_id: rest for row_id, *rest in RepairOrder.select(
+        RepairOrder.id, RepairOrder.state, RepairOrder.handed_over_to,
+        RepairOrder.handed_over_at, RepairOrder.filed_at).where(
+        RepairOrder.office == so.office).tuples()}
+
+
+async def open_month_end_screen(app, pilot, tmp_path):
+    from deskterm.screens.month_end_screen import open_month_end
+
+    await panes_loaded(pilot)
+    screen = open_month_end(app, folder=tmp_path / "prints")
+    assert screen is not None
+    await wait_until(pilot, lambda: app.screen is screen and screen.groups)
+    await pilot.pause()
+    return screen
+
+
+def printouts(tmp_path) -> list:
+    folder = tmp_path / "prints"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+async def test_the_month_end_preview_by_district(month, tmp_path):
+    so, _cs, _other, _west, made = month
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_month_end_screen(app, pilot, tmp_path)
+        assert screen.query_one("#me-month", Input).value == "2026-11"
+        assert text_of(screen, "#me-showing") == "2026-11: 3 to hand over, 2 to file"
+        groups = cells(screen.query_one("#me-groups", DataTable))
+        assert groups[0].split() == ["东区", "(A)", "周敏", "2", "50.00"]
+        assert groups[1].split() == ["西区", "(B)", "choose", "below", "1", "0.00"]
+        assert groups[2].split()[-2:] == ["2", "0.00"] and "Public area" in groups[2]
+        orders = cells(screen.query_one("#me-orders", DataTable))
+        assert [line.split()[0] for line in orders] == [r.number for r in made["east"]]
+        assert "[red]厨房[/red]漏水" in orders[0] and "11-20 10:00" in orders[0]
+        assert screen.query_one("#me-cs", Select).disabled
+        await pilot.press("down", "down")
+        orders = cells(screen.query_one("#me-orders", DataTable))
+        assert [line.split()[0] for line in orders] == [r.number for r in made["public"]]
+
+
+async def test_h_hands_a_district_over_and_p_prints_it(month, tmp_path):
+    so, cs, _other, _west, made = month
+    now = dt.datetime.fromisoformat(DEC_1)
+    before = states(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_month_end_screen(app, pilot, tmp_path)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: "Handed over" in text_of(screen, "#me-result"))
+        assert text_of(screen, "#me-result") == "✓ Handed over 2 orders of 东区 to 周敏."
+        await wait_until(pilot, lambda: "d" + str(so.district.id) not in screen.groups)
+        assert text_of(screen, "#me-showing") == "2026-11: 1 to hand over, 2 to file"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "written" in text_of(screen, "#me-result"))
+        [path] = printouts(tmp_path)
+        assert path.name.startswith("handover-2026-11-A-20261201-093000")
+    after = states(so)
+    for row in made["east"]:
+        assert after[row.id] == ["handed_over", cs.id, now, None]
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed == {r.id for r in made["east"]}
+    text = path.read_text(encoding="utf-8")
+    assert "Handed over to 周敏: 东区, orders returned up to the end of 2026-11" in text
+    assert [line.split()[0] for line in text.splitlines()[6:8]] == [
+        r.number for r in made["east"]]
+    assert "[red]厨房[/red]漏水" in text and "2 orders · charges ¥50.00" in text
+    assert "Handed over by: ____" in text and "Received by 周敏: ____" in text
+
+
+async def test_a_district_without_supervisor_needs_one_chosen(month, tmp_path):
+    so, _cs, other, west, made = month
+    now = dt.datetime.fromisoformat(DEC_1)
+    before = states(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_month_end_screen(app, pilot, tmp_path)
+        await pilot.press("down", "h")
+        await wait_until(pilot, lambda: text_of(screen, "#me-cs-error"))
+        assert text_of(screen, "#me-cs-error") == (
+            "✗ Choose a customer-service supervisor of this office.")
+        assert states(so) == before
+        select = screen.query_one("#me-cs", Select)
+        assert not select.disabled and screen.focused is select
+        while select.value != other.id:  # the list's order is the database's collation
+            await pilot.press("enter", "down", "enter")
+        assert cells(screen.query_one("#me-groups", DataTable))[1].split()[2] == "吴刚"
+        await pilot.press("shift+tab")
+        while screen.focused is not screen.query_one("#me-groups", DataTable):
+            await pilot.press("shift+tab")
+        await pilot.press("h")
+        await wait_until(pilot, lambda: "Handed over" in text_of(screen, "#me-result"))
+        assert text_of(screen, "#me-result") == "✓ Handed over 1 orders of 西区 to 吴刚."
+    assert states(so)[made["west"][0].id] == ["handed_over", other.id, now, None]
+    assert west.cs_supervisor_id is None  # the district's own is not changed
+
+
+async def test_f_files_the_public_orders(month, tmp_path):
+    so, _cs, _other, _west, made = month
+    now = dt.datetime.fromisoformat(DEC_1)
+    before = states(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_month_end_screen(app, pilot, tmp_path)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "Filed" in text_of(screen, "#me-result"))
+        assert text_of(screen, "#me-result") == "✓ Filed 2 public-area orders."
+        await wait_until(pilot, lambda: not screen.public)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "written" in text_of(screen, "#me-result"))
+        [path] = printouts(tmp_path)
+        await pilot.press("f")  # nothing left
+        await wait_until(pilot, lambda: "No public" in text_of(screen, "#me-result"))
+    after = states(so)
+    assert {k for k in after if after[k] != before[k]} == {r.id for r in made["public"]}
+    for row in made["public"]:
+        assert after[row.id] == ["filed", None, None, now]
+    text = path.read_text(encoding="utf-8")
+    assert "Public-area orders filed: returned up to the end of 2026-11" in text
+    assert "楼道灯" in text and "电梯" in text and "3栋" in text and "Filed by: ____" in text
+
+
+async def test_another_month_and_a_bad_one(month, tmp_path):
+    so, _cs, _other, _west, made = month
+    before = states(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_month_end_screen(app, pilot, tmp_path)
+        await pilot.press("shift+tab")
+        while not isinstance(screen.focused, Input):
+            await pilot.press("shift+tab")
+        await pilot.press(*["backspace"] * 7, *"2026-10")
+        await wait_until(pilot, lambda: screen.month == "2026-10")
+        assert text_of(screen, "#me-showing") == "2026-10: 1 to hand over, 0 to file"
+        orders = cells(screen.query_one("#me-orders", DataTable))
+        assert [line.split()[0] for line in orders] == [made["east"][1].number]
+        await pilot.press(*["backspace"] * 7, *"2026-13", "enter")
+        await wait_until(pilot, lambda: text_of(screen, "#me-month-error"))
+        assert text_of(screen, "#me-month-error") == "✗ Enter a month like 2026-11."
+        await pilot.press("tab")
+        while screen.focused is not screen.query_one("#me-groups", DataTable):
+            await pilot.press("tab")
+        await pilot.press("h")  # the month shown is not the month typed: refused
+        assert text_of(screen, "#me-month-error") == "✗ Press Enter to show 2026-13 first."
+        await pilot.press("f")
+        await pilot.pause()
+        assert "Filed" not in text_of(screen, "#me-result")
+    assert states(so) == before
+
+
+async def test_p_before_any_action_prints_the_preview(month, tmp_path):
+    so, _cs, _other, _west, made = month
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_month_end_screen(app, pilot, tmp_path)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "written" in text_of(screen, "#me-result"))
+    [path] = printouts(tmp_path)
+    assert path.name.startswith("to-hand-over-2026-11-A-")
+    text = path.read_text(encoding="utf-8")
+    assert "To hand over to 周敏 (preview): 东区" in text
+    assert made["east"][0].number in text and made["west"][0].number not in text
+
+
+# --- what it looks like, in 16 colours -----------------------------------------------------------
+
+@pytest.fixture
+def snap_office(sqlite_db, frozen_clock):
+    now = frozen_clock(NOW)
+    so = small_office()
+    _manager, cs = people(so)
+    with changes.write():
+        so.district.cs_supervisor = cs
+        so.district.save()
+        west = District.create(office=so.office, code="B", name="西区")
+    called_back(so, now - 3 * D, text="[red]水龙头[/red]漏水，厨房下面的阀门", charge=12050)
+    order(so, state="approved", returned=dt.datetime(2026, 11, 15, 2), text="西区的",
+          district=west)
+    called_back(so, now - 2 * D, text="门锁坏了", callback_on_time=False, result="not_done")
+    order(so, state="approved", returned=dt.datetime(2026, 11, 1, 2), text="楼道灯不亮",
+          is_public=True, unit=None)
+    order(so, state="approved", returned=dt.datetime(2026, 10, 20, 2), text="卫生间漏水")
+    return so
+
+
+@pytest.mark.parametrize("which", ["approval", "month_end"])
+def test_snapshot_in_16_colours(snap_compare, snap_office, frozen_clock, tmp_path, which):
+    from deskterm.screens.month_end_screen import open_month_end
+
+    if which == "month_end":
+        frozen_clock(DEC_1)  # the month end of November
+
+    app = desk_app(snap_office, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await panes_loaded(pilot)
+        opener = open_approval if which == "approval" else open_month_end
+        screen = opener(app, folder=tmp_path)
+        await wait_until(pilot, lambda: app.screen is screen and (
+            screen.rows if which == "approval" else screen.groups))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

@@ -20,6 +20,7 @@ stored. ``p`` writes the list as plain text to the export folder and shows the p
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from importlib.resources import files
 
 from rich.text import Text
@@ -88,7 +89,8 @@ def row_texts(cells: tuple[str, ...]) -> list[Text]:
 
 
 def detail_text(row: ListedOrder | None, tz: str) -> str:
-    """The highlighted order in full (two lines at most)."""
+    """The highlighted order: its facts on one line, the request on the next (each cut
+    to the line)."""
     if row is None:
         return _("No called-back order is waiting for approval.")
     stamp = "MM-DD HH:mm"
@@ -99,10 +101,48 @@ def detail_text(row: ListedOrder | None, tz: str) -> str:
             called += " " + (_("on time") if row.callback_on_time else _("late"))
     parts = [row.number, row.place, row.technician or "—", result_word(row.result),
              format_fen(row.charge),
-             _("returned {when}").format(when=local(row.returned_at, tz).format(stamp)),
              _("called back {when}").format(when=called),
-             _("Request: {text}").format(text=row.description)]
-    return fit(" · ".join(p for p in parts if p), 2 * TEXT_WIDTH)
+             _("returned {when}").format(when=local(row.returned_at, tz).format(stamp))]
+    return (fit(" · ".join(p for p in parts if p), TEXT_WIDTH) + "\n"
+            + fit(_("Request: {text}").format(text=row.description), TEXT_WIDTH))
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A list to print: the title, the orders, the file name's start, who signs."""
+
+    title: str
+    rows: tuple[ListedOrder, ...]
+    stem: str
+    signatures: tuple[str, ...] = ()
+
+
+class PrintsLists:
+    """What the approval and month-end screens share: ``print_list`` writes a Printout
+    (``printable_list`` + ``write_printout``) in a worker, and the result line shows where.
+    The screen has ``session``, ``folder``, ``busy``, ``set_result`` and ``_refused``."""
+
+    def print_list(self, printout: Printout) -> None:
+        self.busy = True
+        self._print(printout)
+
+    @work(thread=True, exclusive=True, group="print")
+    def _print(self, printout: Printout) -> None:
+        staff, tz = self.session.staff, self.session.tz
+        try:
+            text = printable_list(printout.title, printout.rows, tz,
+                                  office_name=self.session.office.name,
+                                  printed_by=staff.name if staff else "", now=now_utc(),
+                                  signatures=printout.signatures)
+            path = write_printout(text, printout.stem, self.folder, tz=tz)
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, "", exc.message)
+            return
+        self.app.call_from_thread(self._printed, str(path))
+
+    def _printed(self, path: str) -> None:
+        self.busy = False
+        self.set_result(_("Printable list written: {path}").format(path=path))
 
 
 def open_approval(app, folder=None) -> ApprovalScreen | None:
@@ -115,7 +155,7 @@ def open_approval(app, folder=None) -> ApprovalScreen | None:
     return screen
 
 
-class ApprovalScreen(ModalScreen[int]):
+class ApprovalScreen(PrintsLists, ModalScreen[int]):
     """The Monday approval; dismisses with how many orders were approved here."""
 
     CSS_PATH = str(files("deskterm.styles") / "approvals.tcss")
@@ -327,27 +367,9 @@ class ApprovalScreen(ModalScreen[int]):
         if self.busy:
             return
         self.set_error("", "")
-        self.busy = True
-        self._print(self.title_text(), list(self.rows.values()))
-
-    @work(thread=True, exclusive=True, group="approval-print")
-    def _print(self, title: str, rows: list[ListedOrder]) -> None:
-        staff = self.session.staff
-        tz = self.session.tz
-        try:
-            text = printable_list(title, rows, tz, office_name=self.session.office.name,
-                                  printed_by=staff.name if staff else "", now=now_utc(),
-                                  signatures=[_("Approved by the manager")])
-            path = write_printout(text, f"approval-{self.week_end.isoformat()}",
-                                  self.folder, tz=tz)
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        self.app.call_from_thread(self._printed, str(path))
-
-    def _printed(self, path: str) -> None:
-        self.busy = False
-        self.set_result(_("Printable list written: {path}").format(path=path))
+        self.print_list(Printout(self.title_text(), tuple(self.rows.values()),
+                                 f"approval-{self.week_end.isoformat()}",
+                                 (_("Approved by the manager"),)))
 
     # --- lines ------------------------------------------------------------------------------
     def set_error(self, field: str, message: str) -> None:

@@ -46,6 +46,8 @@ MAX_PHONES = 8
 # (、), their full-width forms, a bar or a line break. Spaces also separate phones, but
 # only where the whole piece is not one number (``138 1234 5678``).
 _PHONE_SEPARATORS = re.compile(r"[/／,，;；、|｜\n\r]+")
+#: The most words one phone is written in (``+86 027 8765 4321 转 123``).
+_PHONE_WORDS = 7
 
 
 @dataclass(frozen=True)
@@ -64,23 +66,48 @@ class OwnerCard:
 
 # --- phones -----------------------------------------------------------------------------------
 
+class _BadPiece(DutyError):
+    """The part of a piece that is not a phone, and why."""
+
+    def __init__(self, piece: str, error: DutyError) -> None:
+        super().__init__(error.message, error.field)
+        self.piece = piece
+
+
 def _one_or_several(piece: str, field: str) -> list[str]:
-    """A piece between separators: one phone, or several separated by spaces."""
+    """A piece between separators: one phone, or several separated by spaces. Each phone
+    is the most words (up to ``_PHONE_WORDS``) from where the last one ended that read as
+    a phone: ``138 1234 5678 139 1234 5678`` is two, ``027-8765 4321 转 12 13812345678``
+    a landline with its extension and a mobile. ``_BadPiece`` names the part that is not."""
     try:
         return [parse_phone(piece, field)]
-    except DutyError as whole:
-        words = piece.split()
-        if len(words) < 2:
-            raise
-        try:
-            return [parse_phone(word, field) for word in words]
-        except DutyError:
-            raise whole from None
+    except DutyError as exc:
+        whole = _BadPiece(piece, exc)
+    words = piece.split()
+    found, start = [], 0
+    while start < len(words):
+        for end in range(min(len(words), start + _PHONE_WORDS), start, -1):
+            try:
+                found.append(parse_phone(" ".join(words[start:end]), field))
+            except DutyError:
+                continue
+            start = end
+            break
+        else:
+            if start == 0:
+                raise whole
+            rest = " ".join(words[start:])  # what follows the phones read so far
+            try:
+                parse_phone(rest, field)
+            except DutyError as exc:
+                raise _BadPiece(rest, exc) from None
+            raise whole
+    return found
 
 
 def parse_phones(text: str | None, field: str = "phones") -> list[str]:
     """Every phone in ``text`` (digits as stored, each once, in the order given), or
-    ``DutyError`` on ``field`` naming the first piece that is not a phone. Empty text is
+    ``DutyError`` on ``field`` quoting the first part that is not a phone. Empty text is
     no phones."""
     text = "" if text is None else str(text)
     found: list[str] = []
@@ -90,8 +117,8 @@ def parse_phones(text: str | None, field: str = "phones") -> list[str]:
             continue
         try:
             phones = _one_or_several(piece, field)
-        except DutyError as exc:
-            shown = "".join(ch if ch.isprintable() else " " for ch in piece)
+        except _BadPiece as exc:
+            shown = "".join(ch if ch.isprintable() else " " for ch in exc.piece)
             shown = shown if len(shown) <= 30 else shown[:29] + "…"
             raise DutyError(_("{phone}: {problem}").format(phone=shown, problem=exc.message),
                             field) from None

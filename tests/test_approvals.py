@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deskterm.db import changes
 from deskterm.db.models import District, RepairOrder, Staff
@@ -289,3 +291,34 @@ def test_printouts_go_to_the_export_folder(tmp_path, monkeypatch):
     with pytest.raises(DutyError) as caught:
         approval_lists.printout_folder(tmp_path / "file" / "sub")
     assert caught.value.field == "print"
+
+
+_field = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+def _one_line(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_field, _field, _field, _field.filter(_one_line),
+                          st.integers(0, 10**9), st.sampled_from(["done", "not_done", ""]),
+                          st.sampled_from([True, False, None])), max_size=6))
+def test_printable_columns_line_up_whatever_the_text(fields):
+    from rich.cells import cell_len
+
+    rows = [approvals.ListedOrder(i, number, place, text, who, result, charge,
+                                  dt.datetime(2026, 11, 20, 2), dt.datetime(2026, 11, 21, 2),
+                                  on_time)
+            for i, (number, place, who, text, charge, result, on_time) in enumerate(fields)]
+    printed = approval_lists.printable_list("T", rows, "Asia/Shanghai",
+                                            now=dt.datetime(2026, 11, 30, 1, 30))
+    lines = printed.split("\n")
+    assert len(lines) == 3 + 2 + len(rows) + 3  # heading, header + rule, rows, count, ""
+    head = lines[3]
+    start = cell_len(head) - cell_len("Description")  # where the description column starts
+    for row, line in zip(rows, lines[5:5 + len(rows)], strict=True):
+        text = _one_line(row.description)
+        assert line.endswith(text)
+        assert cell_len(line) - cell_len(text) == start
+        assert all(c.isprintable() for c in line)

@@ -21,7 +21,6 @@ from rich.cells import cell_len
 
 from deskterm.clock import local, now_utc
 from deskterm.db.models import District, Office, RepairOrder, Staff
-from deskterm.display import fit
 from deskterm.duties.approvals import (
     ListedOrder,
     filing_where,
@@ -128,8 +127,10 @@ def _pad(text: str, width: int) -> str:
 
 
 def _clean(text: str) -> str:
-    """One line of printable text (line breaks and control characters become spaces)."""
-    return fit(" ".join(str(text or "").split()), 10_000)
+    """One line of printable text: control characters and line breaks become spaces, runs
+    of spaces one (markup and CJK stay as typed)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text or ""))
+    return " ".join(text.split())
 
 
 def order_cells(row: ListedOrder, tz: str, year: int) -> tuple[str, ...]:

@@ -8,9 +8,8 @@ one key each, listed in the hint line:
 - ``b`` call back (handled): the callback form (F4) for this complaint;
 - ``c`` close (called back: the duty closes a complaint only after its callback).
 
-Each sub-form is a small ``ModalScreen`` built on the order detail's ``ActionForm`` (one
-error line per field, the duty in a thread worker, True when saved); when it is saved the
-view reads the complaint again. Esc closes.
+Each sub-form is a small ``ModalScreen`` (``complaint_actions.py``, built on the order
+detail's ``ActionForm``); when it is saved the view reads the complaint again. Esc closes.
 
 ``open_complaint_detail(app, complaint_id)`` opens the view; ``complaint_id_of(key)``
 reads a pane's row key (``c7`` in Overdue callbacks, ``callback:complaint:7`` in the
@@ -28,43 +27,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Select, Static, TextArea
+from textual.widgets import Label, Static
 
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import age, fit, plain, when
-from deskterm.duties.complaint_view import ComplaintView, complaint_handlers, complaint_view
-from deskterm.duties.complaints import (
-    CATEGORIES,
-    STATE_LABELS,
-    assign_complaint,
-    close_complaint,
-    handling_errors,
-    record_handling,
-)
+from deskterm.duties.complaint_view import ComplaintView, complaint_view
+from deskterm.duties.complaints import CATEGORIES, STATE_LABELS
 from deskterm.duties.parsing import format_phone
 from deskterm.i18n import N_, _
-from deskterm.screens.order_actions import ActionForm
+from deskterm.screens.complaint_actions import (
+    COMPLAINTS_CSS,
+    TEXT_WIDTH,
+    AssignScreen,
+    CloseScreen,
+    HandlingScreen,
+    word,
+)
 from deskterm.screens.order_detail import CHANNEL_WORDS, OUTCOME_WORDS
 
-COMPLAINTS_CSS = str(files("deskterm.styles") / "complaints.tcss")
-ROLE_WORDS = {
-    "supervisor": N_("supervisor"), "cs_supervisor": N_("CS supervisor"),
-    "technician": N_("technician"), "manager": N_("manager"), "clerk": N_("clerk"),
-}
 #: The change log's actions on a complaint, in the clerk's words.
 HISTORY_WORDS = {
     "create": N_("recorded"), "assign": N_("assigned"), "handle": N_("handled"),
     "reopen": N_("back to the handler"), "callback": N_("called back"), "close": N_("closed"),
 }
-#: What the view is wide inside its border and padding, for cutting long text.
-TEXT_WIDTH = 74
-
-
-def word(words: dict, key: str | None) -> str:
-    if not key:
-        return "—"
-    return _(words[key]) if key in words else key
 
 
 # --- what the view shows (plain text) -------------------------------------------------------
@@ -155,151 +141,6 @@ def open_complaint_detail(app, complaint_id: int | None, *, callback=None
     screen = ComplaintDetailScreen(app.session, complaint_id)
     app.push_screen(screen, callback=callback)
     return screen
-
-
-# --- the sub-forms --------------------------------------------------------------------------------
-
-class ComplaintAction(ActionForm):
-    """The order detail's ``ActionForm`` over a complaint: its line, this family's styles."""
-
-    CSS_PATH = [ActionForm.CSS_PATH, COMPLAINTS_CSS]
-
-    def order_line(self) -> str:
-        view = self.view
-        who = " ".join(p for p in (view.unit, view.complainant_name) if p)
-        return fit(" · ".join(p for p in (view.number, who, view.description) if p),
-                   TEXT_WIDTH - 2)
-
-    def hint(self, text: str) -> Static:
-        return Static(plain(text), classes="form-hint", markup=False)
-
-
-class AssignScreen(ComplaintAction):
-    """Give the complaint to a handler, or pass it to another."""
-
-    PREFIX = "assign"
-    FIELDS = ("handler",)
-
-    def compose(self) -> ComposeResult:
-        title = (_("Pass complaint to another handler") if self.view.state == "assigned"
-                 else _("Assign complaint"))
-        with Vertical(id="assign-form", classes="form action-form"):
-            yield Static(plain(title), classes="form-title", markup=False)
-            yield Static(plain(self.order_line()), id="assign-complaint", markup=False)
-            yield self.error_line("")
-            yield Label(plain(_("Handler (now {name})").format(
-                name=self.view.handler or "—")), classes="field-label")
-            yield Select([], prompt=_("choose who handles it"), compact=True,
-                         id="assign-handler")
-            yield self.error_line("handler")
-            yield self.hint(_("Tab next · ctrl+s save · Esc cancel"))
-
-    def on_mount(self) -> None:
-        self.query_one("#assign-handler", Select).focus()
-        self._load()
-
-    @work(thread=True, exclusive=True, group="assign-handlers")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                people = complaint_handlers(self.session.office)
-        except Exception as exc:  # noqa: BLE001 - the form says so; Esc still closes it
-            self.app.call_from_thread(self.set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self._show_people, people)
-
-    def _show_people(self, people: list[tuple[int, str, str]]) -> None:
-        self.query_one("#assign-handler", Select).set_options(
-            [(plain(f"{name} · {word(ROLE_WORDS, role)}"), staff_id)
-             for staff_id, name, role in people if staff_id != self.view.handler_id
-             or self.view.state != "assigned"])
-
-    def values(self) -> dict:
-        value = self.query_one("#assign-handler", Select).value
-        return {"handler": None if value is Select.NULL else value}
-
-    def write(self, values: dict) -> None:
-        assign_complaint(self.session.office, self.session.staff, self.view.id,
-                         values["handler"])
-
-
-class HandlingScreen(ComplaintAction):
-    """The handler reports back: what was done, and the result."""
-
-    PREFIX = "handle"
-    FIELDS = ("handling", "result")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="handle-form", classes="form action-form"):
-            yield Static(plain(_("Complaint handled")), classes="form-title", markup=False)
-            yield Static(plain(self.order_line()), id="handle-complaint", markup=False)
-            yield self.error_line("")
-            yield Label(plain(_("Handling: what was done, by {name}").format(
-                name=self.view.handler or "—")), classes="field-label")
-            yield TextArea(id="handle-handling", compact=True, tab_behavior="focus")
-            yield self.error_line("handling")
-            yield Label(plain(_("Result")), classes="field-label")
-            yield TextArea(id="handle-result", compact=True, tab_behavior="focus")
-            yield self.error_line("result")
-            yield self.hint(_("Tab next · ctrl+s save · Esc cancel"))
-
-    def on_mount(self) -> None:
-        self.query_one("#handle-handling", TextArea).focus()
-
-    def values(self) -> dict:
-        return {"handling": self.query_one("#handle-handling", TextArea).text,
-                "result": self.query_one("#handle-result", TextArea).text}
-
-    def action_save(self) -> None:
-        """Both texts are checked before anything is sent: each message under its field."""
-        if self.saving:
-            return
-        self.clear_errors()
-        values = self.values()
-        errors = handling_errors(values["handling"], values["result"])
-        if errors:
-            for field, message in errors.items():
-                self.set_error(field, message)
-            self.query_one(f"#handle-{next(iter(errors))}", TextArea).focus()
-            return
-        self.saving = True
-        self._save(values)
-
-    def write(self, values: dict) -> None:
-        record_handling(self.session.office, self.session.staff, self.view.id,
-                        handling=values["handling"], result=values["result"])
-
-
-class CloseScreen(ComplaintAction):
-    """Close a complaint that has been called back."""
-
-    PREFIX = "close"
-    FIELDS = ()
-    BINDINGS = [Binding("enter", "save", show=False)]
-
-    def compose(self) -> ComposeResult:
-        view = self.view
-        tz, now = self.session.tz, now_utc()
-        last = view.callbacks[-1] if view.callbacks else None
-        called = _("Called back {when}").format(when=when(view.called_back_at, tz, now))
-        if last is not None:
-            called += " · " + " ".join(p for p in (word(OUTCOME_WORDS, last.outcome), last.by)
-                                       if p)
-        with Vertical(id="close-form", classes="form action-form"):
-            yield Static(plain(_("Close complaint")), classes="form-title", markup=False)
-            yield Static(plain(self.order_line()), id="close-complaint", markup=False)
-            yield Static(plain(fit(called, TEXT_WIDTH - 2)), id="close-callback",
-                         markup=False)
-            yield Static(plain(fit(_("Result: {text}").format(text=view.result or "—"),
-                                   TEXT_WIDTH - 2)), markup=False)
-            yield self.error_line("")
-            yield self.hint(_("Enter or ctrl+s close it · Esc cancel"))
-
-    def values(self) -> dict:
-        return {}
-
-    def write(self, values: dict) -> None:
-        close_complaint(self.session.office, self.session.staff, self.view.id)
 
 
 # --- the view -----------------------------------------------------------------------------------------

@@ -215,7 +215,9 @@ class ComplaintListScreen(ModalScreen[None]):
             row, self.session.tz, now_utc())))
 
     def _set_error(self, message: str) -> None:
-        self.query_one("#cl-error", Static).update(plain(("✗ " + message) if message else ""))
+        line = self.query_one("#cl-error", Static)
+        line.update(plain(("✗ " + message) if message else ""))
+        line.display = bool(message)  # an empty error line takes no room
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(self.rows.get(event.row_key.value))

@@ -267,7 +267,9 @@ class ComplaintSummaryScreen(ModalScreen[None]):
 
     def _set_error(self, field: str, message: str) -> None:
         target = "#cs-month-error" if field == "month" else "#cs-error"
-        self.query_one(target, Static).update(plain(("✗ " + message) if message else ""))
+        line = self.query_one(target, Static)
+        line.update(plain(("✗ " + message) if message else ""))
+        line.display = bool(message)  # an empty error line takes no room
 
     # --- the keys -------------------------------------------------------------------------------
     @on(Input.Submitted, "#cs-month")

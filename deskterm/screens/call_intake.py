@@ -43,6 +43,7 @@ from deskterm.duties.slots import is_busy, next_free_slot, technician_schedule
 from deskterm.duties.timeline import CATEGORY_LABELS
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
+from deskterm.screens.lookup_form import LimitedInput
 from deskterm.widgets.owner_lookup import OwnerLookup
 from deskterm.widgets.phone_scripts import PhoneScripts, ScriptValues
 
@@ -62,19 +63,6 @@ DEBOUNCE = 0.15
 
 
 # --- the form ------------------------------------------------------------------------------
-
-class LimitedInput(Input):
-    """An Input that says so when a paste would pass its ``max_length`` (Textual's own
-    Input refuses it silently)."""
-
-    def _on_paste(self, event) -> None:
-        line = (event.text or "").splitlines()[0] if event.text else ""
-        if self.max_length and len(self.value) + len(line) > self.max_length:
-            event.stop()
-            self.screen.paste_refused(self, len(line))  # type: ignore[attr-defined]
-            return
-        super()._on_paste(event)
-
 
 def _field(name: str, label: str, widget: Widget, *, wide: bool = False) -> Vertical:
     line = Horizontal(Label(plain(label), classes="ci-label"), widget, classes="ci-line")

@@ -39,8 +39,7 @@ from deskterm.duties.register import (
 from deskterm.duties.roster import MAX_QUERY
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-from deskterm.screens.call_intake import LimitedInput
-from deskterm.screens.complaint_form import field_box
+from deskterm.screens.lookup_form import LimitedInput, field_box
 from deskterm.screens.morning_view import KIND_WORDS
 from deskterm.screens.order_detail import CHANNEL_WORDS, STATE_WORDS, open_order_detail
 

@@ -34,9 +34,8 @@ from deskterm.duties.parsing import clean_free_text, parse_phone, parse_unit_cod
 from deskterm.duties.visits import record_visit, visit_to_complaint, visit_to_order
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
-from deskterm.screens.call_intake import LimitedInput
 from deskterm.screens.callback_form import OutcomeSet
-from deskterm.screens.complaint_form import LookupForm
+from deskterm.screens.lookup_form import LimitedInput, LookupForm
 from deskterm.widgets.owner_lookup import OwnerLookup
 
 #: What happens after the visit is recorded, in key order: "1" is the first.

@@ -157,6 +157,34 @@ async def test_only_a_manager_approves(week, tmp_path):
     assert approved_rows(so) == before
 
 
+async def test_with_two_managers_the_manager_chooses_themselves(week, tmp_path):
+    so, manager, _cs, rows, _this_week = week
+    with changes.write():
+        deputy = Staff.create(office=so.office, name="钱副经理", role="manager",
+                              pin_hash=hash_pin("5555"), created_at=so.office.created_at)
+    before = approved_rows(so)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        select = screen.query_one("#ap-manager", Select)
+        assert select.value is Select.NULL  # nobody preselected
+        await type_pin(pilot, screen, MANAGER_PIN)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: text_of(screen, "#ap-manager-error"))
+        assert "Choose the manager" in text_of(screen, "#ap-manager-error")
+        assert screen.focused is select and approved_rows(so) == before
+        while select.value != deputy.id:  # the list's order is the database's collation
+            await pilot.press("enter", "down", "enter")
+        await type_pin(pilot, screen, "5555")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Approved" in text_of(screen, "#ap-result"))
+        assert text_of(screen, "#ap-result") == "✓ Approved 3 orders (钱副经理)."
+        assert text_of(screen, "#ap-manager-error") == ""
+    assert {by for _id, by, _at, state in approved_rows(so) if state == "approved"} == {
+        deputy.id}
+    assert manager.id not in {by for _id, by, _at, _state in approved_rows(so)}
+
+
 async def test_a_all_or_none_and_nothing_chosen(week, tmp_path):
     so, _manager, _cs, _rows, _this_week = week
     before = approved_rows(so)

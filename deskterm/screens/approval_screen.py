@@ -9,7 +9,7 @@ next Monday.
 
 Keys: every row starts selected; space toggles the highlighted row, ``a`` selects all (or
 none when all are selected). The manager chooses themselves (the office's active
-managers; preselected when there is one) and types their PIN; ctrl+s (or Enter in the
+managers; preselected when there is only one) and types their PIN; ctrl+s (or Enter in the
 PIN) approves the selected orders with ``approve_orders``, all or nothing. A wrong PIN,
 or anyone but a manager, is refused by the duty at the manager / PIN line, nothing
 stored. ``p`` writes the list as plain text to the export folder and shows the path.
@@ -248,9 +248,9 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
             select = self.query_one("#ap-manager", Select)
             self.managers = dict(managers)
             select.set_options([(plain(name), staff_id) for staff_id, name in managers])
-            if managers:
+            if len(managers) == 1:
                 select.value = managers[0][0]
-            else:
+            elif not managers:
                 self.set_error("manager", _("This office has no active manager."))
         self._show_detail()
         self._show_count()

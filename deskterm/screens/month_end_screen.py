@@ -171,12 +171,12 @@ class MonthEndScreen(PrintsLists, ModalScreen[None]):
 
     def _show(self, ticket: int, month: str, groups: list[HandoverGroup],
               public: list[ListedOrder], people) -> None:
-        if ticket != self.ticket:  # a later read is on its way
-            return
-        if people is not None:
+        if people is not None:  # read once, kept whichever read is shown
             self.supervisors = dict(people)
             self.query_one("#me-cs", Select).set_options(
                 [(plain(name), staff_id) for staff_id, name in people])
+        if ticket != self.ticket:  # a later read is on its way
+            return
         self.month = month
         table = self.query_one("#me-groups", DataTable)
         keep = self.current_key()
@@ -314,12 +314,11 @@ class MonthEndScreen(PrintsLists, ModalScreen[None]):
             self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
                 error=exc))
             return
-        self.app.call_from_thread(self._done, what, group, who, tuple(rows))
+        self.app.call_from_thread(self._done, what, month, group, who, tuple(rows))
 
-    def _done(self, what: str, group: HandoverGroup | None, who: int | None,
+    def _done(self, what: str, month: str, group: HandoverGroup | None, who: int | None,
               rows: tuple[ListedOrder, ...]) -> None:
         self.busy = False
-        month = self.month
         if what == "hand_over":
             name = group.cs_supervisor_name or self.supervisors.get(who, "")
             district = group.district_name

@@ -185,6 +185,24 @@ async def test_with_two_managers_the_manager_chooses_themselves(week, tmp_path):
     assert manager.id not in {by for _id, by, _at, _state in approved_rows(so)}
 
 
+async def test_orders_approved_meanwhile_elsewhere_refuse_the_batch_whole(week, tmp_path):
+    from deskterm.duties.approvals import approve_orders
+
+    so, manager, _cs, rows, _this_week = week
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_approval_screen(app, pilot, tmp_path)
+        approve_orders(so.office, manager.id, MANAGER_PIN, [rows[1].id])  # another desk
+        before = approved_rows(so)
+        await type_pin(pilot, screen, MANAGER_PIN)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: text_of(screen, "#ap-error"))
+        assert text_of(screen, "#ap-error") == (
+            f"✗ Not called back, so not ready for approval: {rows[1].number}.")
+        await wait_until(pilot, lambda: len(screen.rows) == 2)  # the list is read again
+        assert approved_rows(so) == before
+
+
 async def test_a_all_or_none_and_nothing_chosen(week, tmp_path):
     so, _manager, _cs, _rows, _this_week = week
     before = approved_rows(so)

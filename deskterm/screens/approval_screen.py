@@ -354,6 +354,8 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
             self.query_one("#ap-pin", Input).focus()
         elif field == "manager":
             self.query_one("#ap-manager", Select).focus()
+        elif field == "orders":  # another desk may have approved some meanwhile
+            self._load()
 
     def _approved(self, count: int, rows: list[ListedOrder], name: str) -> None:
         self.busy = False

@@ -21,10 +21,16 @@ What an import does, row by row:
 - nothing is deleted: owners who are not in the file stay as they are (a roster of one
   building must not move the rest of the estate out), and so do phones the file lacks.
 
-Importing the same file again changes nothing and writes no change-log row but the
-import's own summary. Lookups are a handful of queries for the whole office (buildings,
-units, owners, phones), not one per row: a 10,000-owner roster is checked and imported in
-seconds on SQLite.
+"Owners updated" counts owners whose kind, note or active flag changed; phones added to
+existing owners count only as phones. Importing the same file again changes nothing and
+writes no change-log row but the import's own summary (``owner``/``import``, with the
+counts).
+
+Each row is checked on its own in ``roster_cells``; the office's records are read with a
+handful of queries for the whole office (buildings, units, owners, phones), not one per
+row; the new rows are written in bulk with their change-log rows (``roster_write``). A
+10,000-owner roster (10,000 units, 13,000 phones) imports in 1.2-2.5 s on SQLite and
+~4.7 s on PostgreSQL, reading the file included (measured on a shared test machine).
 """
 
 from __future__ import annotations

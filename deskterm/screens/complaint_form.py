@@ -20,17 +20,15 @@ from importlib.resources import files
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Select, Static
+from textual.widgets import Static
 
-from deskterm.db.models import Complaint, database
+from deskterm.db.models import Complaint
 from deskterm.display import plain
 from deskterm.duties.complaints import CATEGORIES, record_complaint
-from deskterm.duties.orders import NAME_LIMIT, TEXT_LIMIT
-from deskterm.duties.parsing import clean_free_text, parse_phone, parse_unit_code
-from deskterm.errors import DeskError, DutyError
+from deskterm.duties.orders import TEXT_LIMIT
+from deskterm.duties.parsing import clean_free_text, parse_phone
 from deskterm.i18n import N_, _
-from deskterm.screens.lookup_form import LimitedInput, LookupForm
-from deskterm.widgets.owner_lookup import OwnerLookup
+from deskterm.screens.lookup_form import LookupForm
 
 CHANNEL_LABELS = {"phone": N_("phone"), "walk_in": N_("walk-in")}
 
@@ -50,38 +48,17 @@ class ComplaintFormScreen(LookupForm):
         self.channel = channel if channel in CHANNEL_LABELS else "phone"
 
     def compose(self) -> ComposeResult:
-        field = self._field
         with VerticalScroll(id="cf-form", classes="form"):
-            yield Static(plain(_("Complaint — {office}").format(office=self.office.name)),
-                         classes="form-title", markup=False)
-            yield OwnerLookup(self.office, id="cf-lookup")
-            yield self._who_row()
-            yield field("description", _("What"),
-                        LimitedInput(id="cf-description", compact=True, max_length=TEXT_LIMIT,
-                                     placeholder=_("what the complaint is about")), wide=True)
+            yield from self._head(_("Complaint — {office}"))
+            yield self._wide_text("description", _("What"), _("what the complaint is about"))
             with Horizontal(classes="lf-row"):
-                yield field("category", _("Category"), Select(
-                    [(_(label), key) for key, label in CATEGORIES.items()],
-                    value="other", allow_blank=False, compact=True, id="cf-category"))
-                yield field("channel", _("Channel"), Select(
-                    [(_(label), key) for key, label in CHANNEL_LABELS.items()],
-                    value=self.channel, allow_blank=False, compact=True, id="cf-channel"))
-            yield Static(plain(""), id="cf-error-form", classes="lf-error", markup=False)
+                yield self._choices("category", _("Category"), CATEGORIES, "other")
+                yield self._choices("channel", _("Channel"), CHANNEL_LABELS, self.channel)
+            yield self._form_error()
             yield Static(plain(_("Enter pick · Tab next · ctrl+s save · Esc cancel")),
                          classes="form-hint", markup=False)
 
-    # --- saving --------------------------------------------------------------------------
-    def action_save(self) -> None:
-        if self._saving:
-            return
-        self._clear_errors()
-        values, errors = self._checked()
-        if errors:
-            self._show_errors(errors)
-            return
-        self._saving = True
-        self._save(values)
-
+    # --- saving (LookupForm.action_save) -----------------------------------------------
     def _checked(self) -> tuple[dict, dict[str, str]]:
         """The values for ``record_complaint`` and the message for each field the pure
         parsers refuse (all of them at once)."""
@@ -89,12 +66,9 @@ class ComplaintFormScreen(LookupForm):
         check = self._check
         values: dict = dict(category=self._choice("category") or "other",
                             channel=self._choice("channel") or "phone")
-        values["complainant_name"] = check(errors, "name", lambda: clean_free_text(
-            self._text("name"), "complainant_name", max_length=NAME_LIMIT,
-            empty_message=_("Enter the complainant's name.")))
-        unit_text = self._text("unit").strip()
-        values["unit_code"] = check(errors, "unit", lambda: parse_unit_code(
-            unit_text).code) if unit_text else None
+        values["complainant_name"] = self._checked_name(
+            errors, "complainant_name", _("Enter the complainant's name."))
+        values["unit_code"] = self._checked_unit(errors)
         values["phone"] = check(errors, "phone", lambda: parse_phone(self._text("phone")))
         values["description"] = check(errors, "description", lambda: clean_free_text(
             self._text("description"), "description", max_length=TEXT_LIMIT,
@@ -103,22 +77,12 @@ class ComplaintFormScreen(LookupForm):
 
     @work(thread=True, exclusive=True, group="cf-save")
     def _save(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                unit = self._unit_id(values.pop("unit_code"))
-                complaint = record_complaint(self.office, self._clerk_id(), unit=unit,
-                                             **values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field, exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, None, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, None, _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, complaint)
+        unit_code = values.pop("unit_code")
+        stored, complaint = self._stored(lambda: record_complaint(
+            self.office, self._clerk_id(), unit=self._unit_id(unit_code), **values),
+            any_error=True)
+        if stored:
+            self.app.call_from_thread(self._saved, complaint)
 
     def _saved(self, complaint: Complaint) -> None:
         self.app.notify(_("Complaint {number} recorded.").format(number=complaint.number),

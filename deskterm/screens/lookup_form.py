@@ -8,18 +8,28 @@ under it (``field_box``), the paste guard (``LimitedInput``), Esc and ctrl+s.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
+from deskterm.db.models import database
 from deskterm.display import plain
-from deskterm.duties.orders import NAME_LIMIT
-from deskterm.duties.parsing import format_phone, phone_digits_query, unit_code_query
+from deskterm.duties.orders import NAME_LIMIT, TEXT_LIMIT
+from deskterm.duties.parsing import (
+    clean_free_text,
+    format_phone,
+    parse_unit_code,
+    phone_digits_query,
+    unit_code_query,
+)
 from deskterm.duties.roster import unit_id_by_code
-from deskterm.errors import DutyError
+from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.widgets.owner_lookup import OwnerLookup
 
@@ -45,10 +55,13 @@ def field_box(prefix: str, name: str, label: str, widget: Widget, *,
     return Vertical(line, error, classes="lf-field" + (" -wide" if wide else ""))
 
 
-class LookupForm(ModalScreen):
-    """What the complaint and visit forms share: widget ids ``#<PREFIX>-<field>``, the
-    roster lookup filling name, unit and phone, one error line per field (``FIELDS``,
-    plus ``form`` for the rest), duty fields mapped by ``FIELD_OF``, Esc and ctrl+s."""
+class LookupForm(ModalScreen[ScreenResultType]):
+    """What call intake, the complaint and the visit forms share: widget ids
+    ``#<PREFIX>-<field>``, the roster lookup filling name, unit and phone, one error line
+    per field (``FIELDS``, plus ``form`` for the rest), duty fields mapped by ``FIELD_OF``,
+    Esc and ctrl+s. A form gives ``compose``, ``_checked`` (the values and each field's
+    message) and the ``_save`` worker; ``_field_changed`` and ``_entered`` are its hooks
+    into every change and every Enter."""
 
     PREFIX = "lf"
     FIELDS: tuple[str, ...] = ()
@@ -115,8 +128,15 @@ class LookupForm(ModalScreen):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        if self._entered(event.input):
+            return
         if event.input.id != "lookup-input":
             self.focus_next()
+
+    def _entered(self, field: Input) -> bool:
+        """Whether Enter in ``field`` did something of the form's own (then the cursor
+        stays); otherwise Enter moves on to the next field."""
+        return False
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -125,11 +145,36 @@ class LookupForm(ModalScreen):
         name = (control.id or "").removeprefix(f"{self.PREFIX}-") if control is not None else ""
         if name in self.FIELDS and self._error_for.get(name) != self._raw(name):
             self._show_error(name, "")  # the clerk has changed what was refused
+        self._field_changed(name)
+
+    def _field_changed(self, name: str) -> None:
+        """After any Input or Select changed (``name`` without the prefix)."""
 
     def paste_refused(self, widget: Input, length: int) -> None:
         name = (widget.id or "").removeprefix(f"{self.PREFIX}-")
         self._show_error(name, _("Too long to paste: {count} characters; at most {limit}.")
                          .format(count=f"{length:,}", limit=f"{widget.max_length:,}"))
+
+    # --- saving --------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self._clear_errors()
+        values, errors = self._checked()
+        if errors:
+            self._show_errors(errors)
+            return
+        self._saving = True
+        self._save(values)
+
+    def _checked(self) -> tuple[dict, dict[str, str]]:
+        """The values for the duty and the message for each field the pure parsers refuse
+        (all of them at once)."""
+        raise NotImplementedError
+
+    def _save(self, values: dict) -> None:
+        """A thread worker: store ``values``; ``_refused`` on a refusal."""
+        raise NotImplementedError
 
     # --- checking ----------------------------------------------------------------------
     def _clear_errors(self) -> None:
@@ -149,6 +194,18 @@ class LookupForm(ModalScreen):
             errors.setdefault(name, exc.message)
             return None
 
+    def _checked_name(self, errors: dict[str, str], field: str, empty_message: str):
+        """The person's name as the duty's ``field`` stores it (None when refused)."""
+        return self._check(errors, "name", lambda: clean_free_text(
+            self._text("name"), field, max_length=NAME_LIMIT, empty_message=empty_message))
+
+    def _checked_unit(self, errors: dict[str, str], *, required: bool = False):
+        """The unit code typed, None when empty and not ``required`` (or refused)."""
+        unit_text = self._text("unit").strip()
+        if not (unit_text or required):
+            return None
+        return self._check(errors, "unit", lambda: parse_unit_code(unit_text).code)
+
     def _unit_id(self, unit_code: str | None) -> int | None:
         """In a worker: the unit's id, or DutyError on "unit" when not at this office."""
         if not unit_code:
@@ -162,6 +219,25 @@ class LookupForm(ModalScreen):
     def _clerk_id(self) -> int | None:
         staff = self.session.staff
         return staff.id if staff else None
+
+    def _stored(self, duty: Callable[[], Any], *,
+                any_error: bool = False) -> tuple[bool, Any]:
+        """In the save worker: ``(True, duty())`` run inside a database connection, or
+        ``(False, None)`` once a refusal is shown under its field. With ``any_error`` any
+        other error (a lost database) is shown too and the form stays; else it raises."""
+        try:
+            with database.connection_context():
+                return True, duty()
+        except DutyError as exc:
+            self.app.call_from_thread(self._refused, exc.field, exc.message)
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, None, exc.message)
+        except Exception as exc:
+            if not any_error:
+                raise
+            self.app.call_from_thread(self._refused, None, _("Not saved: {error}").format(
+                error=exc))
+        return False, None
 
     # --- errors --------------------------------------------------------------------------
     def _refused(self, field: str | None, message: str) -> None:
@@ -189,6 +265,31 @@ class LookupForm(ModalScreen):
 
     def _field(self, name: str, label: str, widget: Widget, *, wide: bool = False) -> Vertical:
         return field_box(self.PREFIX, name, label, widget, wide=wide)
+
+    def _wide_text(self, name: str, label: str, placeholder: str) -> Vertical:
+        """A free-text field (what the person wants) across the whole form."""
+        return self._field(name, label, LimitedInput(
+            id=f"{self.PREFIX}-{name}", compact=True, max_length=TEXT_LIMIT,
+            placeholder=placeholder), wide=True)
+
+    def _choices(self, name: str, label: str, words: dict[str, str], value: str) -> Vertical:
+        """A choice of ``words`` (key → untranslated word), ``value`` chosen, never blank."""
+        return self._field(name, label, Select(
+            [(_(word), key) for key, word in words.items()], value=value, allow_blank=False,
+            compact=True, id=f"{self.PREFIX}-{name}"))
+
+    def _head(self, title: str, *, phone_placeholder: str = "") -> Iterator[Widget]:
+        """The form's first lines: its title (``{office}`` filled in), the roster lookup
+        and the name / unit / phone row the lookup fills."""
+        yield Static(plain(title.format(office=self.office.name)), classes="form-title",
+                     markup=False)
+        yield OwnerLookup(self.office, id=f"{self.PREFIX}-lookup")
+        yield self._who_row(phone_placeholder=phone_placeholder)
+
+    def _form_error(self) -> Static:
+        """The error line for what belongs to no one field."""
+        return Static(plain(""), id=f"{self.PREFIX}-error-form", classes="lf-error",
+                      markup=False)
 
     def _who_row(self, *, phone_placeholder: str = "") -> Horizontal:
         """The name / unit / phone row that the roster lookup fills."""

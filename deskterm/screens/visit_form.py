@@ -29,14 +29,13 @@ from textual.widgets import RadioButton, RadioSet, Static
 
 from deskterm.db.models import Complaint, RepairOrder, Visit, database
 from deskterm.display import plain
-from deskterm.duties.orders import NAME_LIMIT, TEXT_LIMIT
-from deskterm.duties.parsing import clean_free_text, parse_phone, parse_unit_code
+from deskterm.duties.orders import TEXT_LIMIT
+from deskterm.duties.parsing import clean_free_text, parse_phone
 from deskterm.duties.visits import record_visit, visit_to_complaint, visit_to_order
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.callback_form import OutcomeSet
-from deskterm.screens.lookup_form import LimitedInput, LookupForm
-from deskterm.widgets.owner_lookup import OwnerLookup
+from deskterm.screens.lookup_form import LookupForm
 
 #: What happens after the visit is recorded, in key order: "1" is the first.
 NEXT_STEPS = ("record", "order", "complaint")
@@ -74,19 +73,15 @@ class VisitFormScreen(LookupForm):
     def compose(self) -> ComposeResult:
         field = self._field
         with VerticalScroll(id="vf-form", classes="form"):
-            yield Static(plain(_("Walk-in visitor — {office}").format(office=self.office.name)),
-                         classes="form-title", markup=False)
-            yield OwnerLookup(self.office, id="vf-lookup")
-            yield self._who_row(phone_placeholder=_("optional"))
-            yield field("purpose", _("Purpose"),
-                        LimitedInput(id="vf-purpose", compact=True, max_length=TEXT_LIMIT,
-                                     placeholder=_("what the visitor came for")), wide=True)
+            yield from self._head(_("Walk-in visitor — {office}"),
+                                  phone_placeholder=_("optional"))
+            yield self._wide_text("purpose", _("Purpose"), _("what the visitor came for"))
             buttons = [RadioButton(self._step_label(number, step, step == "record"),
                                    value=step == "record", compact=True, id=f"vf-next-{step}")
                        for number, step in enumerate(NEXT_STEPS, start=1)]
             yield field("next", _("Then (1-3)"),
                         OutcomeSet(*buttons, id="vf-next", compact=True), wide=True)
-            yield Static(plain(""), id="vf-error-form", classes="lf-error", markup=False)
+            yield self._form_error()
             yield Static(plain(_("Enter pick · Tab next · 1-3 then · ctrl+s save · Esc cancel")),
                          classes="form-hint", markup=False)
 
@@ -111,29 +106,16 @@ class VisitFormScreen(LookupForm):
             button = self.query_one(f"#vf-next-{step}", RadioButton)
             button.label = self._step_label(number, step, button.value)
 
-    # --- saving --------------------------------------------------------------------------
-    def action_save(self) -> None:
-        if self._saving:
-            return
-        self._clear_errors()
-        values, errors = self._checked()
-        if errors:
-            self._show_errors(errors)
-            return
-        self._saving = True
-        self._save(self.visit_id, self.next_step, values)
-
+    # --- saving (LookupForm.action_save) -----------------------------------------------
     def _checked(self) -> tuple[dict, dict[str, str]]:
-        """The form's values and the message for each field the pure parsers refuse."""
+        """The form's values (with the visit already recorded, if any, and the step
+        chosen) and the message for each field the pure parsers refuse."""
         errors: dict[str, str] = {}
         check = self._check
         values: dict = {}
-        values["name"] = check(errors, "name", lambda: clean_free_text(
-            self._text("name"), "visitor_name", max_length=NAME_LIMIT,
-            empty_message=_("Enter the visitor's name.")))
-        unit_text = self._text("unit").strip()
-        values["unit_code"] = check(errors, "unit", lambda: parse_unit_code(
-            unit_text).code) if unit_text else None
+        values["name"] = self._checked_name(errors, "visitor_name",
+                                            _("Enter the visitor's name."))
+        values["unit_code"] = self._checked_unit(errors)
         phone_text = self._text("phone").strip()
         values["phone"] = check(errors, "phone", lambda: parse_phone(
             phone_text)) if phone_text else ""
@@ -142,10 +124,12 @@ class VisitFormScreen(LookupForm):
             empty_message=_("Enter what the visitor came for.")))
         values["owner"] = (self._owner_id(values["name"], values["unit_code"])
                            if not errors else None)
+        values.update(visit_id=self.visit_id, step=self.next_step)
         return values, errors
 
     @work(thread=True, exclusive=True, group="vf-save")
-    def _save(self, visit_id: int | None, step: str, values: dict) -> None:
+    def _save(self, values: dict) -> None:
+        visit_id, step = values["visit_id"], values["step"]
         clerk = self._clerk_id()
         try:
             with database.connection_context():

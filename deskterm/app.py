@@ -20,7 +20,7 @@ from deskterm.clock import now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import database
 from deskterm.i18n import _
-from deskterm.keys import DESK_KEYS, desk_bindings, install_bindings
+from deskterm.keys import BOOKS, DESK_KEYS, desk_bindings, install_bindings
 from deskterm.screens.dashboard import DashboardScreen
 from deskterm.session import DeskSession
 
@@ -195,6 +195,58 @@ class DeskApp(App[None]):
 
         self.push_screen(VisitFormScreen(self.session))
 
+    # --- the books (F10) ---------------------------------------------------------------------
+    def _at_dashboard(self) -> bool:
+        return self.screen is self.dashboard and self.session.staff is not None
+
+    def action_books(self) -> None:
+        """F10: the books menu; the chosen book opens over the dashboard."""
+        if not self._at_dashboard():
+            return
+        from deskterm.screens.books import BooksScreen
+
+        self.push_screen(BooksScreen(), callback=self._book_chosen)
+
+    def _book_chosen(self, action: str | None) -> None:
+        if action:
+            self.call_later(self.run_action, action)
+
+    def action_register(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.register_search import open_register_search
+
+            open_register_search(self)
+
+    def action_owners(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.owner_roster import open_owner_roster
+
+            open_owner_roster(self)
+
+    def action_complaints(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.complaint_list import open_complaint_list
+
+            open_complaint_list(self)
+
+    def action_complaint_summary(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.complaint_summary_screen import open_complaint_summary
+
+            open_complaint_summary(self)
+
+    def action_approval(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.approval_screen import open_approval
+
+            open_approval(self)
+
+    def action_month_end(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.month_end_screen import open_month_end
+
+            open_month_end(self)
+
     def action_callback(self) -> None:
         """F4: the callback form for the row highlighted in Overdue callbacks."""
         from deskterm.screens.callback_form import open_callback_form
@@ -219,5 +271,11 @@ class DeskApp(App[None]):
             yield SystemCommand(
                 f"{_(key.label)} ({shown})", _(key.description),
                 lambda action=key.action: self.run_action(action),
+            )
+        books = self.desk_keymap.get("books", "f10")
+        for book in BOOKS:
+            yield SystemCommand(
+                f"{_(book.label)} ({books} {book.letter})", _(book.description),
+                lambda action=book.action: self.run_action(action),
             )
         yield from super().get_system_commands(screen)

@@ -37,11 +37,40 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint")),
     DeskKey("visitor", "f8", "visitor", N_("Visit"), N_("Record a walk-in visitor")),
     DeskKey("reports", "f9", "coming('reports')", N_("Reports"), N_("Weekly and monthly reports"), 6),
+    DeskKey("books", "f10", "books", N_("Books"),
+            N_("The desk's books: register, owners, complaints, approval, month end")),
+    DeskKey("register", "ctrl+f", "register", N_("Register"),
+            N_("Search the service register by unit, owner, phone, date and state"), show=False),
     DeskKey("maximize", "z", "toggle_maximize", N_("Zoom"), N_("Maximise the focused pane, or restore it"),
            show=False),
     DeskKey("sign_out", "ctrl+l", "sign_out", N_("Sign out"), N_("Sign out and let someone else sign in"),
            show=False),
     DeskKey("quit", "ctrl+q", "quit", N_("Quit"), N_("Quit deskterm"), show=False),
+)
+
+
+@dataclass(frozen=True)
+class Book:
+    """One line of the F10 books menu: a letter there, an app action, and a palette entry."""
+
+    letter: str
+    action: str
+    label: str
+    description: str
+
+
+#: The desk's books (台账), opened from the F10 menu by letter, or by name in ctrl+p.
+BOOKS: tuple[Book, ...] = (
+    Book("r", "register", N_("Service register"),
+         N_("Search by unit, owner, phone, date and state; a unit's history")),
+    Book("o", "owners", N_("Owner roster"), N_("Find and edit owners and phones; import the roster")),
+    Book("c", "complaints", N_("Complaints"), N_("Open complaints: assign, handle, call back, close")),
+    Book("s", "complaint_summary", N_("Complaint summary"),
+         N_("The month's complaint summary (客户投诉汇总及处理情况表)")),
+    Book("a", "approval", N_("Monday approval"),
+         N_("The manager approves last week's called-back orders with their PIN")),
+    Book("m", "month_end", N_("Month-end handover"),
+         N_("Hand orders over to each district; file the public-area orders")),
 )
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from deskterm.display import plain
 from deskterm.i18n import N_, _
-from deskterm.keys import DESK_KEYS
+from deskterm.keys import BOOKS, DESK_KEYS
 
 NAVIGATION = (
     ("1 2 3 4", N_("Go to a pane: Today, Open orders, Callbacks, Cash")),
@@ -46,6 +46,10 @@ class HelpScreen(ModalScreen[None]):
             if key.issue:
                 text += " " + _("(coming: issue #{n})").format(n=key.issue)
             table.add_row(plain(shown), plain(text))
+        books = keymap.get("books", "f10")
+        for book in BOOKS:
+            table.add_row(plain(f"{books} {book.letter}"),
+                          plain(f"{_(book.label)}: {_(book.description)}"))
         for keys, text in NAVIGATION:
             table.add_row(plain(keys), plain(_(text)))
         return table

@@ -27,7 +27,7 @@ class DeskKey:
 
 
 DESK_KEYS: tuple[DeskKey, ...] = (
-    DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do")),
+    DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do"), show=False),
     DeskKey("new_call", "f2", "new_call", N_("Call"), N_("Take a call: log a repair or request")),
     DeskKey("payment", "f3", "coming('payment')", N_("Pay"), N_("Take a fee payment and issue a receipt"), 4),
     DeskKey("callback", "f4", "callback", N_("Callback"),

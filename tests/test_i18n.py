@@ -109,7 +109,8 @@ def test_other_languages_normalise_to_english(value):
 
 
 def test_footer_labels_fit_in_chinese():
-    """All nine function-key labels fit one 80-column footer: two characters each."""
+    """The footer's nine function-key labels (F2-F10; F1 is left out to make room for the
+    English ones, and every key is in its help) fit an 80-column footer: two characters each."""
     from deskterm.keys import DESK_KEYS
 
     set_language("zh_CN")

@@ -34,6 +34,37 @@ async def test_panes_show_real_counts_at_80x24(office):
         assert "now" in timeline and "Sign" in timeline
 
 
+async def test_cash_late_after_five_is_red_with_a_mark_amount_and_since(office, frozen_clock):
+    import datetime as dt
+
+    from deskterm.duties import cash
+    from tests.test_cash import take_cash
+
+    at = frozen_clock("2026-11-25T01:00:00")  # yesterday 09:00
+    old = cash.open_session(office.office, office.clerk, "300")
+    take_cash(office, old, 30030, at=at + dt.timedelta(hours=1))
+    cash.close_session(office.office, office.clerk, "600.30")
+    now = frozen_clock(MORNING)
+    new = cash.open_session(office.office, office.clerk, "300")
+    take_cash(office, new, 5050, at=now - dt.timedelta(minutes=30))
+    app = desk_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        pane = app.dashboard.query_one("#cash")
+        summary = pane.query_one(".pane-summary")
+        text = pane_text(app, "cash")
+        assert "! ¥300.30 late since 11-25 10:00" in text
+        assert summary.has_class("-alert")  # red, and said with "!" and "late" too
+        detail = str(pane.query_one("#cash-detail").content)
+        assert "¥350.80 in all" in detail and "rcpt 0/pay 1 ✗" in detail  # today's payment has no receipt
+        rows = text.split("\n")[1:]
+        assert rows[0].startswith("!李静 11-25 ¥300.30 ¥0.00")  # carried, late, counted
+        assert rows[1].endswith("11-26 ¥50.50 open")  # today's drawer, not closed yet
+        cash.record_deposit(office.office, office.clerk, "350.80", "S-1")
+        await wait_until(pilot, lambda: "all banked" in pane_text(app, "cash"))
+        assert not summary.has_class("-alert")
+
+
 async def test_sign_in_refuses_a_wrong_pin_then_signs_in(office):
     app = desk_app(office, signed_in=False)
     async with app.run_test(size=(80, 24)) as pilot:

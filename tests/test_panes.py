@@ -118,6 +118,36 @@ def test_cash_not_banked_is_late_after_five_and_carried_from_earlier_days(desk_d
     assert panes.cash_state(so.office).late == 20020 + 5083
 
 
+def test_cash_says_since_when_carried_open_drawers_and_todays_differences(
+        desk_db, frozen_clock):
+    from deskterm.duties import cash
+    from tests.test_cash import take_cash
+
+    at = frozen_clock("2026-11-25T01:00:00")  # yesterday 09:00: a drawer left open
+    so = small_office()
+    left_open = cash.open_session(so.office, so.supervisor, "100")
+    take_cash(so, left_open, 4000, clerk=so.supervisor, at=at + H)
+    now = frozen_clock(NOW)
+    mine = cash.open_session(so.office, so.clerk, "300")
+    take_cash(so, mine, 1234, at=now - H)
+    state = panes.cash_state(so.office)
+    assert (state.undeposited, state.late, state.carried) == (5234, 4000, 4000)
+    assert state.since == at + H  # yesterday's payment, the oldest not yet in the bank
+    assert (state.open_drawers, state.stale_drawers, state.deposit_by) == (2, 1, "17:00")
+    assert [(r.session_id, r.since) for r in state.rows] == [(left_open.id, at + H),
+                                                             (mine.id, now - H)]
+    # Today's drawer banked and counted ¥0.50 over: its difference stays on the pane today.
+    cash.record_deposit(so.office, so.clerk, "52.34", "S-1")
+    cash.close_session(so.office, so.clerk, "300.50")
+    state = panes.cash_state(so.office)
+    assert state.undeposited == 0 and state.since is None
+    rows = {r.session_id: r for r in state.rows}
+    assert rows[mine.id].state == "banked" and rows[mine.id].difference == 50
+    assert rows[left_open.id].state == "open" and state.open_drawers == 1
+    frozen_clock("2026-11-26T16:05:00")  # the next day: yesterday's difference is history
+    assert mine.id not in {r.session_id for r in panes.cash_state(so.office).rows}
+
+
 def test_receipts_payments_and_voids_today(desk_db, frozen_clock):
     now = frozen_clock(NOW)
     so = small_office()

@@ -116,7 +116,7 @@ def _waiting_sessions(office: Office, *, lock: bool = False) -> list[CashSession
     return list(locked(query) if lock else query)
 
 
-def _since(amounts: dict[int, int]) -> dict[int, dt.datetime]:
+def oldest_waiting(amounts: dict[int, int]) -> dict[int, dt.datetime]:
     """Per session, the time of the oldest cash payment its undeposited ``amount`` still
     holds: deposits take the oldest cash first, so what is left is the newest payments
     (reversed ones left out)."""
@@ -152,7 +152,7 @@ def undeposited(office: Office, now: dt.datetime | None = None) -> Undeposited:
     sums = entry_sums(s[0] for s in sessions)
     amounts = {sid: takings_left(sums[sid]) for sid, *_rest in sessions}
     amounts = {sid: left for sid, left in amounts.items() if left > 0}
-    since = _since(amounts)
+    since = oldest_waiting(amounts)
     parts = []
     deadlines: dict[dt.date, dt.datetime] = {}
     for sid, day, clerk_id, name, state in sessions:

@@ -15,7 +15,6 @@ from peewee import JOIN, Case, fn
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import (
     BankDeposit,
-    CashEntry,
     CashSession,
     Complaint,
     Office,
@@ -25,6 +24,13 @@ from deskterm.db.models import (
     RepairOrder,
     Staff,
     Unit,
+)
+from deskterm.duties.cash_bank import (
+    as_date,
+    deposit_deadline,
+    entry_sums,
+    oldest_waiting,
+    takings_left,
 )
 
 CALLBACK_STANDARD = 0.98  # [6.4] callback rate of 98 % or better
@@ -250,7 +256,7 @@ class CashRow:
     session_id: int
     clerk: str
     day: dt.date
-    state: str  # open / closed
+    state: str  # open / closed / banked
     opening_float: int
     taken: int  # cash taken less refunds and reversals
     deposited: int  # positive: taken to the bank
@@ -259,6 +265,7 @@ class CashRow:
     counted: int | None
     difference: int | None
     late: bool  # undeposited after the office's deposit time of its day [5.3]
+    since: dt.datetime | None = None  # the oldest cash payment still waiting for the bank
 
 
 @dataclass(frozen=True)
@@ -271,51 +278,58 @@ class CashState:
     payments_today: int
     voided_today: int
     deposits_today: int
-
-
-def _deposit_deadline(office: Office, day: dt.date) -> dt.datetime:
-    hour, minute = (int(x) for x in office.deposit_by_at.split(":"))
-    import arrow
-
-    moment = arrow.get(dt.datetime.combine(day, dt.time(hour, minute)), tzinfo=office.timezone)
-    return moment.to("UTC").naive
+    since: dt.datetime | None = None  # the oldest undeposited cash payment
+    carried: int = 0  # undeposited cash of earlier days
+    open_drawers: int = 0  # sessions not yet closed
+    stale_drawers: int = 0  # ... of them from earlier days (not closed at the day's end)
+    deposit_by: str = "17:00"
 
 
 def cash_state(office: Office, *, now: dt.datetime | None = None) -> CashState:
-    """Cash taken but not yet in the bank, per clerk's session, and today's paper trail."""
+    """Cash taken but not yet in the bank, per clerk's session (earlier days' carried),
+    since when, what is late after the deposit time; drawers not yet closed and today's
+    count differences; today's receipts against payments, voids and deposits."""
     now = now or now_utc()
+    today = local(now, office.timezone).date()
+    columns = (CashSession.id, Staff.name, CashSession.day, CashSession.state,
+               CashSession.opening_float, CashSession.counted, CashSession.difference)
     sessions = list(
-        CashSession.select(
-            CashSession.id, Staff.name, CashSession.day, CashSession.state,
-            CashSession.opening_float, CashSession.counted, CashSession.difference,
-        )
+        CashSession.select(*columns)
         .join(Staff, on=(CashSession.clerk == Staff.id))
         .where((CashSession.office == office) & CashSession.state.in_(("open", "closed")))
-        .order_by(CashSession.day, Staff.name)
         .tuples()
     )
-    sums: dict[tuple[int, str], int] = {}
-    if sessions:
-        for session_id, kind, total in (
-            CashEntry.select(CashEntry.session, CashEntry.kind, fn.SUM(CashEntry.amount))
-            .where(CashEntry.session.in_([s[0] for s in sessions]))
-            .group_by(CashEntry.session, CashEntry.kind)
-            .tuples()
-        ):
-            sums[(session_id, kind)] = int(total or 0)
+    # Today's banked drawers too, for their count differences: by (office, clerk, day),
+    # the unique index, one probe per person (an OR in the query above walked every
+    # session of the office).
+    seen = {s[0] for s in sessions}
+    sessions += [s for s in (
+        CashSession.select(*columns)
+        .join(Staff, on=(CashSession.clerk == Staff.id))
+        .where((CashSession.office == office)
+               & CashSession.clerk.in_(Staff.select(Staff.id).where(Staff.office == office))
+               & (CashSession.day == today))
+        .tuples()
+    ) if s[0] not in seen]
+    sums = entry_sums(s[0] for s in sessions)
+    waiting = {sid: takings_left(sums[sid]) for sid, *_rest in sessions}
+    since = oldest_waiting({sid: left for sid, left in waiting.items() if left > 0})
+    deadlines: dict[dt.date, dt.datetime] = {}
     rows = []
     for sid, clerk, day, state, opening, counted, difference in sessions:
-        if isinstance(day, str):
-            day = dt.date.fromisoformat(day)
-        taken = sum(sums.get((sid, k), 0) for k in ("payment", "refund", "reversal"))
-        deposited = -sums.get((sid, "deposit"), 0)
-        undeposited = taken - deposited
-        expected = sums.get((sid, "float"), 0) + undeposited
-        late = undeposited > 0 and now >= _deposit_deadline(office, day)
+        day = as_date(day)
+        if day not in deadlines:
+            deadlines[day] = deposit_deadline(office, day)
+        kinds = sums[sid]
+        taken = sum(kinds.get(k, 0) for k in ("payment", "refund", "reversal"))
+        deposited = -kinds.get("deposit", 0)
+        undeposited = waiting[sid]
+        late = undeposited > 0 and now >= deadlines[day]
         rows.append(CashRow(sid, clerk, day, state, int(opening or 0), taken, deposited,
-                            undeposited, expected, counted, difference, late))
+                            undeposited, sum(kinds.values()), counted, difference, late,
+                            since.get(sid)))
     rows.sort(key=lambda r: (not r.late, r.day, r.clerk))
-    start, end = day_bounds_utc(local(now, office.timezone).date(), office.timezone)
+    start, end = day_bounds_utc(today, office.timezone)
     receipts = Receipt.select().where(
         (Receipt.office == office) & (Receipt.issued_at >= start) & (Receipt.issued_at < end)
     ).count()
@@ -333,13 +347,20 @@ def cash_state(office: Office, *, now: dt.datetime | None = None) -> CashState:
     deposits = BankDeposit.select().where(
         (BankDeposit.office == office) & (BankDeposit.at >= start) & (BankDeposit.at < end)
     ).count()
+    waiting_rows = [r for r in rows if r.undeposited > 0]
     return CashState(
-        undeposited=sum(r.undeposited for r in rows),
-        late=sum(r.undeposited for r in rows if r.late),
-        oldest_day=min((r.day for r in rows if r.undeposited), default=None),
-        rows=tuple(r for r in rows if r.undeposited or r.state == "open" or r.difference),
+        undeposited=sum(r.undeposited for r in waiting_rows),
+        late=sum(r.undeposited for r in waiting_rows if r.late),
+        oldest_day=min((r.day for r in waiting_rows), default=None),
+        rows=tuple(r for r in rows if r.undeposited > 0 or r.state == "open"
+                   or (r.difference and r.day == today)),
         receipts_today=receipts,
-        payments_today=payments,
+        payments_today=int(payments),
         voided_today=voided,
         deposits_today=deposits,
+        since=min((r.since for r in waiting_rows if r.since), default=None),
+        carried=sum(r.undeposited for r in waiting_rows if r.day < today),
+        open_drawers=sum(1 for r in rows if r.state == "open"),
+        stale_drawers=sum(1 for r in rows if r.state == "open" and r.day < today),
+        deposit_by=office.deposit_by_at,
     )

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from deskterm.clock import now_utc
-from deskterm.display import SYMBOLS, age, fit, late_by, money, percent, when
+from deskterm.display import SYMBOLS, age, fit, late_by, money, percent, plain, when
 from deskterm.duties import panes as queries
 from deskterm.i18n import _
+from deskterm.widgets.keyed_table import KeyedTable
 from deskterm.widgets.pane import Pane
 
 LIMIT = 50  # rows a pane holds at most; the summary line carries the full counts
@@ -126,11 +129,32 @@ class CallbacksPane(Pane):
 
 
 class CashPane(Pane):
+    """Cash not yet in the bank [5.3]: past the deposit time it turns red, with "!" and the
+    word "late", the amount and since when; earlier days' cash is carried until banked.
+    Rows: each drawer holding cash, still open, or counted off today. A second summary
+    line (shown once any drawer or cash is about) holds today's receipts against payments,
+    voids and open drawers, so the alert line stays readable at 40 cells."""
+
     TOPICS = frozenset({"cash_session", "cash_entry", "payment", "receipt", "receipt_void",
                         "bank_deposit", "office"})
 
     def title(self) -> str:
         return _("Unbalanced cash")
+
+    DEFAULT_CSS = """
+    CashPane > #cash-detail {
+        height: 1;
+        padding: 0 1;
+        overflow: hidden;
+    }
+    """
+
+    def compose(self):
+        yield Static(plain(""), classes="pane-summary", markup=False)
+        detail = Static(plain(""), id="cash-detail", markup=False)
+        detail.display = False
+        yield detail
+        yield KeyedTable(self.columns(False), classes="pane-table")
 
     def columns(self, wide):
         if wide:
@@ -143,35 +167,90 @@ class CashPane(Pane):
     def fetch(self):
         return queries.cash_state(self.context.office)
 
-    def summary(self, data, wide) -> str:
+    @staticmethod
+    def two_lines(data) -> bool:
+        return bool(data.undeposited or data.rows)
+
+    def headline(self, data, wide) -> str:
+        """The cash line: late (red, "!"), waiting, or all banked."""
+        since = when(data.since, self.context.tz, now_utc())
+        if data.late:
+            if wide:
+                text = SYMBOLS["overdue"] + " " + _(
+                    "{amount} late: not banked by {time}, since {since}").format(
+                    amount=money(data.late), time=data.deposit_by, since=since)
+            else:
+                text = SYMBOLS["overdue"] + " " + _("{amount} late since {since}").format(
+                    amount=money(data.late), since=since)
+            if wide and data.undeposited != data.late:
+                text += " · " + _("{amount} in all").format(amount=money(data.undeposited))
+            if wide and data.carried:
+                text += " · " + _("{amount} carried from earlier days").format(
+                    amount=money(data.carried))
+            return text
         if data.undeposited:
-            text = _("{amount} not banked").format(amount=money(data.undeposited))
-            if data.late:
-                text = SYMBOLS["overdue"] + " " + text + " · " + _("{amount} late").format(
-                    amount=money(data.late))
-        else:
-            text = "✓ " + _("all banked")
+            return _("{amount} not banked since {since}").format(
+                amount=money(data.undeposited), since=since)
+        return "✓ " + _("all banked")
+
+    def paper_trail(self, data, wide) -> str:
+        """Today's receipts against payments (✗ when they differ), voids."""
         if wide:
-            text += " · " + _("today: {r} receipts, {p} payments").format(
+            text = _("today: {r} receipts, {p} payments").format(
                 r=data.receipts_today, p=data.payments_today)
         else:
-            text += " · " + _("rcpt {r}/pay {p}").format(
-                r=data.receipts_today, p=data.payments_today)
+            text = _("rcpt {r}/pay {p}").format(r=data.receipts_today, p=data.payments_today)
         if data.receipts_today != data.payments_today:
             text += " ✗"
         if data.voided_today:
             text += " · " + _("{n} voided").format(n=data.voided_today)
         return text
 
+    def summary(self, data, wide) -> str:
+        if self.two_lines(data):
+            return self.headline(data, wide)
+        return self.headline(data, wide) + " · " + self.paper_trail(data, wide)
+
+    def detail(self, data, wide) -> str:
+        parts = []
+        if data.late and data.undeposited != data.late and not wide:
+            parts.append(_("{amount} in all").format(amount=money(data.undeposited)))
+        parts.append(self.paper_trail(data, wide))
+        if data.open_drawers:
+            parts.append(_("{n} open").format(n=data.open_drawers) if not wide else
+                         _("drawers open: {n}").format(n=data.open_drawers))
+        if data.stale_drawers:
+            parts.append(SYMBOLS["overdue"] + " " + _("{n} not closed").format(
+                n=data.stale_drawers))
+        return " · ".join(parts)
+
     def summary_is_alert(self, data) -> bool:
+        if self.two_lines(data):
+            return data.late > 0
         return data.late > 0 or data.receipts_today != data.payments_today
+
+    def _paint(self) -> None:
+        super()._paint()
+        if self.data is None:
+            return
+        line = self.query_one("#cash-detail", Static)
+        shown = self.two_lines(self.data)
+        if shown:
+            line.update(plain(self.detail(self.data, self.wide)), layout=False)
+            line.set_class(self.data.receipts_today != self.data.payments_today
+                           or self.data.stale_drawers > 0, "-alert")
+        if line.display != shown:
+            line.display = shown
 
     def rows(self, data, wide, width):
         out = []
         for row in data.rows:
             mark = SYMBOLS["overdue"] if row.late else " "
-            state = _("open") if row.state == "open" else _("closed")
-            diff = money(row.difference) if row.difference is not None else "—"
+            state = {"open": _("open"), "closed": _("closed")}.get(row.state, _("banked"))
+            if row.difference is not None:
+                diff = money(row.difference)
+            else:
+                diff = "—" if wide else _("open")
             cells = [mark + fit(row.clerk, 8), row.day.strftime("%m-%d")]
             if wide:
                 cells += [state, money(row.taken), money(row.deposited)]

@@ -4,6 +4,8 @@ database holds after a save, and what the Open orders pane shows."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from textual import events
 from textual.widgets import Input, Select
@@ -131,6 +133,24 @@ async def test_each_bad_field_says_so_and_nothing_is_stored(office):
         await wait_until(pilot, lambda: "no unit 9-9-909" in error(screen, "unit"))
         assert isinstance(app.screen, CallIntakeScreen) and not results
     assert counts() == before
+
+
+async def test_an_answer_arriving_after_escape_is_dropped(office):
+    """A slot, busy check or refusal whose worker finishes after the form closed finds
+    no fields to fill: it is dropped instead of crashing the desk (seen under load)."""
+    app = desk_app(office, watch=False)
+    results: list = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_intake(pilot, results)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: results == [None] and not screen.is_attached)
+        tech = office.technician.id
+        at = dt.datetime(2026, 11, 26, 6, 30)
+        screen._proposal(tech, at)
+        screen._busy((tech, at), at + dt.timedelta(hours=1), "3栋")
+        screen._refused("request", "refused")
+        await pilot.pause()
+        assert app.screen is app.dashboard
 
 
 async def test_escape_stores_nothing(office):

@@ -163,6 +163,8 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
         self.app.call_from_thread(self._proposal, tech, slot)
 
     def _proposal(self, tech: int, slot: dt.datetime) -> None:
+        if not self.is_attached:  # closed while the worker ran
+            return
         if tech != self._choice("technician"):
             return
         field = self.query_one("#ci-appointment", Input)
@@ -201,6 +203,8 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
         return None
 
     def _busy(self, asked, offer: dt.datetime | None, building: str | None) -> None:
+        if not self.is_attached:  # closed while the worker ran
+            return
         if asked is not None and asked != (self._choice("technician"), self._appointment()):
             return  # the form has moved on
         if self._offer is not None and offer is None:

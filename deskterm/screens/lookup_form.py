@@ -242,6 +242,8 @@ class LookupForm(ModalScreen[ScreenResultType]):
     # --- errors --------------------------------------------------------------------------
     def _refused(self, field: str | None, message: str) -> None:
         self._saving = False
+        if not self.is_attached:  # closed while the save ran
+            return
         name = self.FIELD_OF.get(field or "", "form")
         self._show_error(name, message)
         self._focus_field(name)

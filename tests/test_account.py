@@ -11,7 +11,7 @@ import pytest
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Owner, OwnerPhone
-from deskterm.duties.account import receipt_label, unit_account
+from deskterm.duties.account import receipt_label, unit_account, unit_by_code
 from deskterm.duties.dues import unit_dues
 from deskterm.errors import DutyError
 from tests.factories import MORNING, order
@@ -121,3 +121,11 @@ def test_receipt_labels():
     assert receipt_label("A", 1234) == "A0001234"
     assert receipt_label("", 7) == "0000007"
     assert receipt_label("A", None) == ""
+
+
+def test_a_unit_by_its_code_as_typed(fo):
+    assert unit_by_code(fo.office, "3栋2单元503") == fo.units[2].id
+    assert unit_by_code(fo.office, " 3-2-502 ") == fo.units[1].id
+    assert unit_by_code(fo.office, "3-2-999") is None
+    assert unit_by_code(fo.office, "[b]zs[/b]") is None
+    assert unit_by_code(fee_office("另一个管理处").office, "9-9-901") is None

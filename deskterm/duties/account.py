@@ -31,7 +31,9 @@ from deskterm.db.models import (
 )
 from deskterm.duties.dues import Due, unit_dues
 from deskterm.duties.fees import unit_of
-from deskterm.duties.roster import _phones_of
+from deskterm.duties.parsing import parse_unit_code
+from deskterm.duties.roster import _phones_of, unit_id_by_code
+from deskterm.errors import DutyError
 
 #: At most this many history lines (newest first); ``more`` says when there were more.
 LIMIT = 500
@@ -172,6 +174,16 @@ def _settled(payment_ids: list[int]) -> dict[int, tuple[str, ...]]:
                 .tuples()):
             found.setdefault(pid, []).append(f"{name} {period}")
     return {pid: tuple(texts) for pid, texts in found.items()}
+
+
+def unit_by_code(office: Office, text: str) -> int | None:
+    """The id of this office's unit whose code is ``text`` (``3-2-501``, ``3栋2单元501``...),
+    for a unit nobody on the roster lives in; None when it is not one."""
+    try:
+        code = parse_unit_code(text).code
+    except DutyError:
+        return None
+    return unit_id_by_code(office, code)
 
 
 def unit_account(office: Office, unit_id: int) -> UnitAccount:

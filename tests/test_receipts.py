@@ -24,7 +24,9 @@ from deskterm.duties.receipts import (
     issue_book,
     next_free_number,
     open_book,
+    receipt_books,
     receipt_number,
+    staff_choices,
     void_receipt,
 )
 from deskterm.errors import DutyError
@@ -239,3 +241,15 @@ def test_a_closed_drawers_cash_receipt_is_refused(so):
 def test_receipt_numbers_as_printed():
     assert receipt_number("A", 1234) == "A0001234"
     assert receipt_number("", 7) == "0000007"
+
+
+def test_the_book_list_shows_books_in_use_first(so):
+    old = issue_book(so.office, so.supervisor.id, PIN, so.clerk.id, 1, 500, "A")
+    new = issue_book(so.office, so.supervisor.id, PIN, so.clerk.id, 501, 1000, "A")
+    held = issue_book(so.office, so.supervisor.id, PIN, so.supervisor.id, 1, 100, "B")
+    rows = receipt_books(so.office)
+    assert [r.id for r in rows] == [held.id, new.id, old.id]
+    assert (rows[1].range, rows[1].clerk, rows[1].issued_by) == (
+        "A0000501–A0001000", "李静", "刘芳")
+    assert (rows[1].left, rows[1].used, rows[2].left, rows[2].closed) == (500, 0, 0, True)
+    assert staff_choices(so.office, ("supervisor", "manager")) == [(so.supervisor.id, "刘芳")]

@@ -20,6 +20,7 @@ A receipt's number on paper is ``receipt_number(prefix, number)``: ``A0001234``.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -150,6 +151,56 @@ def next_free_number(office: Office, prefix: str) -> int:
     top = (ReceiptBook.select(fn.MAX(ReceiptBook.last_number))
            .where((ReceiptBook.office == office) & (ReceiptBook.prefix == prefix)).scalar())
     return int(top or 0) + 1
+
+
+def staff_choices(office: Office, roles) -> list[tuple[int, str]]:
+    """``(id, name)`` of the office's active staff in ``roles`` (for the forms' choices)."""
+    return list(Staff.select(Staff.id, Staff.name)
+                .where((Staff.office == office) & Staff.role.in_(tuple(roles)) & Staff.active)
+                .order_by(Staff.name, Staff.id).tuples())
+
+
+@dataclass(frozen=True)
+class BookRow:
+    """One receipt book as the book list shows it."""
+
+    id: int
+    prefix: str
+    first: int
+    last: int
+    next: int
+    clerk: str
+    issued_by: str
+    issued_at: dt.datetime  # naive UTC
+    closed: bool
+
+    @property
+    def range(self) -> str:
+        return (f"{receipt_number(self.prefix, self.first)}–"
+                f"{receipt_number(self.prefix, self.last)}")
+
+    @property
+    def used(self) -> int:
+        return self.next - self.first
+
+    @property
+    def left(self) -> int:
+        return 0 if self.closed else max(0, self.last - self.next + 1)
+
+
+def receipt_books(office: Office) -> list[BookRow]:
+    """The office's books: those in use first, then the newest issued."""
+    issuer = Staff.alias()
+    rows = (ReceiptBook.select(ReceiptBook.id, ReceiptBook.prefix, ReceiptBook.first_number,
+                               ReceiptBook.last_number, ReceiptBook.next_number, Staff.name,
+                               issuer.name, ReceiptBook.issued_at, ReceiptBook.closed_at)
+            .join(Staff, on=(ReceiptBook.clerk == Staff.id))
+            .switch(ReceiptBook).join(issuer, on=(ReceiptBook.issued_by == issuer.id))
+            .where(ReceiptBook.office == office)
+            .order_by(ReceiptBook.closed_at.is_null(False), ReceiptBook.issued_at.desc(),
+                      ReceiptBook.id.desc()).tuples())
+    return [BookRow(i, p, f, la, n, c, b, at, closed is not None)
+            for i, p, f, la, n, c, b, at, closed in rows]
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,13 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Owner, OwnerPhone
 from deskterm.duties.account import receipt_label, unit_account, unit_by_code
+from deskterm.duties.cash import open_session
 from deskterm.duties.dues import unit_dues
+from deskterm.duties.fee_summary import fee_summary, summary_period
+from deskterm.duties.payments import take_payment
+from deskterm.duties.receipts import issue_book, void_receipt
 from deskterm.errors import DutyError
-from tests.factories import MORNING, order
+from tests.factories import MORNING, PIN, order
 from tests.fee_rows import charge, fee_office, monthly, pay, void
 
 H = dt.timedelta(hours=1)
@@ -129,3 +133,33 @@ def test_a_unit_by_its_code_as_typed(fo):
     assert unit_by_code(fo.office, "3-2-999") is None
     assert unit_by_code(fo.office, "[b]zs[/b]") is None
     assert unit_by_code(fee_office("另一个管理处").office, "9-9-901") is None
+
+
+def test_the_payment_desks_own_records_read_the_same(fo):
+    """Payments taken and voided through take_payment / void_receipt (not the test
+    builders) show in the account and the summary as the builders' do."""
+    unit = fo.units[0]
+    oct_ = monthly(fo, unit, "2026-10", at=now_utc() - 30 * 24 * H)
+    nov = monthly(fo, unit, "2026-11", at=now_utc() - 25 * 24 * H)
+    issue_book(fo.office, fo.so.supervisor.id, PIN, fo.clerk.id, 1, 100, "C")
+    open_session(fo.office, fo.clerk, 30000)
+    first = take_payment(fo.office, fo.clerk, unit_id=unit.id,
+                         lines=[(oct_.id, oct_.amount), (nov.id, 1000)], method="cash",
+                         tendered=None, payer_name="张三")
+    void_receipt(fo.office, fo.clerk, first.receipt_id, reason="金额录入错误",
+                 approver_id=fo.so.supervisor.id, approver_pin=PIN)
+    take_payment(fo.office, fo.clerk, unit_id=unit.id, lines=[(oct_.id, oct_.amount)],
+                 method="wechat")
+    account = unit_account(fo.office, unit.id)
+    assert history_rows(account)[:3] == [
+        ("payment", oct_.amount, "C0000002", False),
+        ("reversal", -(oct_.amount + 1000), "C0000001", False),
+        ("payment", oct_.amount + 1000, "C0000001", True)]
+    assert account.history[1].note == "金额录入错误"
+    assert account.owed == nov.amount
+    summary = fee_summary(fo.office, summary_period(fo.office, "month", "2026-11"))
+    assert (summary.collected, summary.payments, summary.reversals) == (oct_.amount, 2, 1)
+    assert (summary.receipts_issued, summary.receipts_voided) == (2, 1)
+    assert {b.key: b.amount for b in summary.by_method if b.count} == {
+        "cash": 0, "wechat": oct_.amount}
+    assert summary.arrears_total == nov.amount

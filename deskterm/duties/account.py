@@ -32,23 +32,23 @@ from deskterm.db.models import (
 from deskterm.duties.dues import Due, unit_dues
 from deskterm.duties.fees import unit_of
 from deskterm.duties.parsing import parse_unit_code
+from deskterm.duties.receipts import receipt_number
 from deskterm.duties.roster import _phones_of, unit_id_by_code
 from deskterm.errors import DutyError
 
 #: At most this many history lines (newest first); ``more`` says when there were more.
 LIMIT = 500
-#: Receipt numbers are printed as the prefix and seven digits (as duties/receipts.py does).
-NUMBER_DIGITS = 7
-#: History kinds, in the order they sort within one moment (newest first: a reversal
-#: shows above the payment it reverses).
+#: History kinds. Within one moment a payment or reversal shows above a charge, and
+#: payments and reversals by their id (both are Payment rows: a reversal comes after the
+#: payment it reverses).
 KINDS = ("reversal", "payment", "charge")
 
 
 def receipt_label(prefix: str | None, number: int | None) -> str:
-    """``A0001234``; ``""`` for no receipt."""
+    """``A0001234`` as printed (``receipts.receipt_number``); ``""`` for no receipt."""
     if number is None:
         return ""
-    return f"{prefix or ''}{number:0{NUMBER_DIGITS}d}"
+    return receipt_number(prefix or "", number)
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def unit_account(office: Office, unit_id: int) -> UnitAccount:
     every = unit_dues(office, unit.id, include_settled=True)
     dues = tuple(d for d in every if d.outstanding > 0)
     history = _charge_lines(office, unit.id) + _payment_lines(office, unit.id)
-    history.sort(key=lambda line: (line.at, -KINDS.index(line.kind), line.ref_id),
+    history.sort(key=lambda line: (line.at, line.kind != "charge", line.ref_id),
                  reverse=True)
     return UnitAccount(
         unit_id=unit.id, code=unit.code, area_centi_m2=int(unit.area_centi_m2 or 0),

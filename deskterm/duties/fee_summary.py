@@ -98,7 +98,8 @@ class Arrears:
 @dataclass(frozen=True)
 class FeeSummary:
     period: SummaryPeriod
-    as_of: dt.datetime  # naive UTC: the period's end, or now while it lasts
+    as_of: dt.datetime  # naive UTC: the period's end, or now while it lasts (the arrears
+    # are then those of now)
     collected: int  # net fen
     payments: int  # payments taken (reversals not counted)
     reversals: int  # reversals (voided receipts) in the period
@@ -257,8 +258,8 @@ def _receipts(office: Office, period: SummaryPeriod) -> tuple[int, int, int, int
 
 def _arrears(office: Office, period: SummaryPeriod, as_of: dt.datetime
              ) -> tuple[tuple[Arrears, ...], int, int]:
-    """What was owed at ``as_of`` on the charges of the period's months and earlier: each
-    charge less its payment lines taken before then."""
+    """What was owed at ``as_of`` on the charges of the period's months and earlier made
+    before then: each charge less its payment lines taken before then."""
     paid = fn.COALESCE(fn.SUM(Case(None, [(Payment.id.is_null(False), PaymentLine.amount)],
                                    0)), 0)
     rows = (Charge.select(Charge.unit, Charge.fee_item, Charge.amount - paid)
@@ -290,7 +291,9 @@ def fee_summary(office: Office, period: SummaryPeriod, *,
     as_of = min(period.end, now or now_utc())
     figures = _payments(office, period)
     issued, issued_total, voided, voided_total = _receipts(office, period)
-    arrears, arrears_units, arrears_total = _arrears(office, period, as_of)
+    # Nothing is charged or paid after now: the period's end serves while it lasts too
+    # (and counts a payment taken this very instant).
+    arrears, arrears_units, arrears_total = _arrears(office, period, period.end)
     return FeeSummary(
         period=period, as_of=as_of, by_item=_by_item(office, period),
         receipts_issued=issued, receipts_total=issued_total, receipts_voided=voided,

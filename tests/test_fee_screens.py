@@ -263,7 +263,7 @@ async def test_the_month_then_the_weeks(paid):
         items = rows(screen.query_one("#fs-items", DataTable))
         assert [r.split()[0] for r in items] == [b.label for b in month.by_item]
         methods = rows(screen.query_one("#fs-methods", DataTable))
-        assert [r.split()[0] for r in methods] == ["cash", "card", "transfer", "WeChat",
+        assert [r.split()[0] for r in methods] == ["cash", "card", "bank", "WeChat",
                                                    "Alipay"]
         assert methods[0].split()[1:] == ["↺1", "1", "¥0.00"]  # paid in cash, then voided
         assert len(rows(screen.query_one("#fs-days", DataTable))) == 30

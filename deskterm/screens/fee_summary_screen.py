@@ -35,10 +35,11 @@ from deskterm.duties.fee_summary import (
     shift_period,
     summary_period,
 )
+from deskterm.duties.payments import METHOD_WORDS
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.unit_account import METHOD_WORDS, heading, money_cell, word
+from deskterm.screens.unit_account import heading, money_cell, word
 
 WIDTH = 76
 #: Column widths in cells (each column one wider: no cell padding), a cell left for the

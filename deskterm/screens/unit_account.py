@@ -30,21 +30,19 @@ from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.account import AccountLine, UnitAccount, unit_account, unit_by_code
 from deskterm.duties.parsing import format_phone
+from deskterm.duties.payments import METHOD_WORDS
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.widgets.owner_lookup import OwnerLookup
 
-#: Payment methods as the desk says them (translate with _()).
-METHOD_WORDS = {"cash": N_("cash"), "card": N_("card"), "transfer": N_("transfer"),
-                "wechat": N_("WeChat"), "alipay": N_("Alipay")}
 LINE_WORDS = {"charge": N_("charge"), "payment": N_("paid"), "reversal": N_("reversal"),
               "voided": N_("voided")}
 WIDTH = 76
 #: The dues table: period, item, charged, paid, owed (75 cells and one for the scrollbar).
 DUES = {"period": 7, "item": 24, "amount": 13, "paid": 13, "owed": 13}
 #: The history table.
-HISTORY = {"day": 10, "what": 8, "receipt": 8, "text": 23, "amount": 12, "how": 8}
+HISTORY = {"day": 10, "what": 8, "receipt": 8, "text": 18, "amount": 12, "how": 13}
 
 
 def word(words: dict, key: str) -> str:

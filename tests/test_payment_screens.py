@@ -88,6 +88,15 @@ async def test_all_dues_in_cash_with_exact_money(either_office):
     assert CashEntry.get(CashEntry.kind == "payment").amount == 68736
 
 
+async def test_ctrl_s_right_after_the_unit_code_picks_it_and_pays(office):
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await pilot.press(*"3-2-501", "ctrl+s")  # no Enter: the best match is taken
+        await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+    assert Payment.get().amount == 68736 and Payment.get().payer_name == "张三"
+
+
 async def test_choose_dues_part_pay_and_change(office):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,7 +13,8 @@ closes and the receipt screen opens (``open_payment`` arranges it), showing the 
 F3 to the receipt.
 
 Paying all of a unit's dues in cash with exact money: ``f3``, the unit code, ``enter``,
-``ctrl+s`` (``benchmarks/payment_keys.py`` counts them).
+``ctrl+s`` (``benchmarks/payment_keys.py`` counts them). ctrl+s before the unit is
+picked (or before its dues have come) picks the best match and pays once they are shown.
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ class PaymentScreen(ModalScreen[PaymentResult | None]):
     def _unmatched(self, event: OwnerLookup.Unmatched) -> None:
         code = unit_code_query(event.text)
         if not code:
+            self._confirm_when_loaded = False
             self.set_error("lookup", _("Not found: type the unit code, a phone or a name "
                                        "from the roster.") if event.text.strip() else
                            _("Type the unit code, a phone or a name, then Enter."))
@@ -156,6 +158,7 @@ class PaymentScreen(ModalScreen[PaymentResult | None]):
 
     def _found_unit(self, unit_id: int | None, code: str) -> None:
         if unit_id is None:
+            self._confirm_when_loaded = False
             self.set_error("lookup", _("There is no unit {unit} at this office.").format(
                 unit=code))
             return
@@ -316,8 +319,13 @@ class PaymentScreen(ModalScreen[PaymentResult | None]):
         for name in ERROR_LINES:
             self.set_error(name, "")
         if self.unit is None:
+            box = self.query_one(OwnerLookup).input
+            if box.value.strip():  # typed but not (yet) picked: pick the best match, then pay
+                self._confirm_when_loaded = True
+                box.post_message(Input.Submitted(box, box.value))
+                return
             self.set_error("lookup", _("Find the unit first: its code, then Enter."))
-            self.query_one(OwnerLookup).input.focus()
+            box.focus()
             return
         lines = self.table.chosen()
         if not lines:

@@ -208,3 +208,34 @@ def test_expected_and_undeposited_are_exact_sums(desk_db, floats, steps):
             assert d.expected == d.opening_float + d.taken - d.refunds - d.reversals - d.deposited
             assert d.state != "banked" or d.undeposited == 0
     clock.freeze(None)
+
+
+def test_the_day_through_the_payment_duties(desk_db, frozen_clock):
+    """Float, two cash payments through take_payment, one voided, the blind count, the
+    deposit: the drawer, the undeposited cash and the pane agree to the fen."""
+    from deskterm.duties.panes import cash_state
+    from deskterm.duties.payments import take_payment
+    from deskterm.duties.receipts import void_receipt
+    from tests.payment_factories import book, charge
+
+    frozen_clock(NOW)
+    so = small_office()
+    book(so)
+    first, second = charge(so, 26868, "2026-10"), charge(so, 12345, "2026-11")
+    session = cash.open_session(so.office, so.clerk, "300")
+    kept = take_payment(so.office, so.clerk.id, unit_id=so.unit.id,
+                        lines=[(first.id, 26868)], method="cash", tendered="300")
+    assert kept.change == 3132  # the change left the drawer: only the total is cash taken
+    voided = take_payment(so.office, so.clerk.id, unit_id=so.unit.id,
+                          lines=[(second.id, 12345)], method="cash")
+    void_receipt(so.office, so.clerk.id, voided.receipt_id, reason="金额录错",
+                 approver_id=so.supervisor.id, approver_pin=PIN)
+    drawer = cash.drawer(so.office, session.id)
+    assert (drawer.taken, drawer.payments, drawer.reversals) == (26868 + 12345, 2, 12345)
+    assert drawer.expected == 30000 + 26868 and drawer.undeposited == 26868
+    assert cash.undeposited(so.office).total == 26868 == cash_state(so.office).undeposited
+    result = cash.close_session(so.office, so.clerk, "568.68")
+    assert (result.expected, result.difference, result.state) == (56868, 0, "closed")
+    cash.record_deposit(so.office, so.clerk, "268.68", "2026112600001")
+    assert CashSession.get_by_id(session.id).state == "banked"
+    assert cash_state(so.office).undeposited == 0

@@ -50,6 +50,10 @@ def paid_by_charge(charge_ids: Iterable[int]) -> dict[int, int]:
     return paid
 
 
+def _id(office: Office | int) -> int:
+    return office.get_id() if isinstance(office, Office) else int(office)
+
+
 def unit_dues(office: Office | int, unit_id: int, *, include_settled: bool = False) -> list[Due]:
     """The unit's charges with something outstanding, oldest period first (then fee item).
     ``include_settled`` keeps the fully paid ones too (the account's history)."""
@@ -59,7 +63,9 @@ def unit_dues(office: Office | int, unit_id: int, *, include_settled: bool = Fal
         .join(FeeItem, on=(Charge.fee_item == FeeItem.id))
         .switch(Charge)
         .join(RepairOrder, JOIN.LEFT_OUTER, on=(Charge.order == RepairOrder.id))
-        .where((Charge.office == office) & (Charge.unit == unit_id))
+        # ``office + 0``: not the (office, period) index, which walks every charge of the
+        # office (30-50 ms at the 1M demo), but the unit's, a few dozen rows.
+        .where((Charge.unit == unit_id) & (Charge.office + 0 == _id(office)))
         .order_by(Charge.period, FeeItem.code, Charge.id)
         .tuples()
     )

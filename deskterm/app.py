@@ -247,6 +247,13 @@ class DeskApp(App[None]):
 
             open_month_end(self)
 
+    def action_cash(self) -> None:
+        """F6: the clerk's cash drawer: open it with the float, deposit, close it."""
+        if self._at_dashboard():
+            from deskterm.screens.cash_screen import open_cash
+
+            open_cash(self)
+
     def action_callback(self) -> None:
         """F4: the callback form for the row highlighted in Overdue callbacks."""
         from deskterm.screens.callback_form import open_callback_form

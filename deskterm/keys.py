@@ -33,7 +33,7 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("callback", "f4", "callback", N_("Callback"),
             N_("Call back the order or complaint selected in Overdue callbacks")),
     DeskKey("handover", "f5", "coming('handover')", N_("Handover"), N_("Review the night log and sign the handover"), 5),
-    DeskKey("cash", "f6", "coming('cash')", N_("Cash"), N_("Cash session and bank deposit"), 4),
+    DeskKey("cash", "f6", "cash", N_("Cash"), N_("Your cash drawer: count the float, bank deposit, close with a blind count")),
     DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint")),
     DeskKey("visitor", "f8", "visitor", N_("Visit"), N_("Record a walk-in visitor")),
     DeskKey("reports", "f9", "coming('reports')", N_("Reports"), N_("Weekly and monthly reports"), 6),

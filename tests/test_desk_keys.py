@@ -1,0 +1,56 @@
+"""The function keys of the cash desk open their screens from the dashboard, and only
+after sign-in: F6 the clerk's cash drawer."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskterm.screens.cash_screen import CashScreen
+from deskterm.screens.morning_view import MorningViewScreen
+from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.factories import MORNING, small_office
+
+OPENS = {"f6": CashScreen}
+
+
+@pytest.fixture
+def so(sqlite_db, frozen_clock):
+    frozen_clock(MORNING)
+    return small_office()
+
+
+async def at_dashboard(app, pilot) -> None:
+    await panes_loaded(pilot)
+    await wait_until(pilot, lambda: not any(
+        w.group == "morning-view" and not w.is_finished for w in app.workers))
+    await pilot.pause()
+    if isinstance(app.screen, MorningViewScreen):
+        await pilot.press("escape")
+    await wait_until(pilot, lambda: app.screen is app.dashboard)
+
+
+@pytest.mark.parametrize("key", sorted(OPENS))
+async def test_the_key_opens_its_screen_and_escape_returns(so, key):
+    app = desk_app(so)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_dashboard(app, pilot)
+        await pilot.press(key)
+        await wait_until(pilot, lambda: any(isinstance(s, OPENS[key])
+                                            for s in app.screen_stack))
+        for _ in range(3):  # a form the screen opens by itself (F6: count the float) first
+            if app.screen is app.dashboard:
+                break
+            await pilot.press("escape")
+            await pilot.pause()
+        await wait_until(pilot, lambda: app.screen is app.dashboard)
+
+
+@pytest.mark.parametrize("key", sorted(OPENS))
+async def test_nothing_opens_before_sign_in(so, key):
+    app = desk_app(so, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = app.screen
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is before

@@ -15,6 +15,12 @@ from tests.factories import MORNING, small_office
 from tests.payment_factories import cash_office, charge, fee_item
 
 
+async def has_focus(pilot, widget_id: str) -> None:
+    """Wait for the cursor to be in ``widget_id`` (Textual moves the focus a moment after
+    ``focus()`` is called)."""
+    await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", "") == widget_id)
+
+
 def owing_office():
     so = small_office()
     cash_office(so, 26868, 26868)  # 2026-01 and 2026-02 property fees; a book; a drawer
@@ -62,14 +68,15 @@ async def open_form(pilot) -> PaymentScreen:
 async def find(pilot, screen, query: str = "3-2-501") -> None:
     await pilot.press(*query, "enter")
     await wait_until(pilot, lambda: screen.unit is not None and not screen.loading)
-    await pilot.pause()
+    # the cursor moves to the dues (Textual applies a focus change a moment later)
+    await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", "") == "pay-dues")
 
 
 async def test_all_dues_in_cash_with_exact_money(either_office):
     app = desk_app(either_office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_form(pilot)
-        assert app.focused.id == "lookup-input"
+        await has_focus(pilot, "lookup-input")
         await pilot.press(*"3-2-501", "enter", "ctrl+s")  # ctrl+s before the dues came
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         receipt = app.screen
@@ -102,7 +109,7 @@ async def test_choose_dues_part_pay_and_change(office):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_form(pilot)
         await find(pilot, screen)
-        assert app.focused.id == "pay-dues"
+        await has_focus(pilot, "pay-dues")
         rows = dues_rows(screen)
         assert len(rows) == 3 and all(r.startswith("[x]") for r in rows)
         assert "2026-01" in rows[0] and "物业服务费" in rows[0] and "268.68" in rows[0]
@@ -113,15 +120,15 @@ async def test_choose_dues_part_pay_and_change(office):
         assert dues_rows(screen)[1].startswith("[ ]") and "—" in dues_rows(screen)[1]
         assert text_of(screen, "#pay-total") == "Total ¥537.36"
         await pilot.press("down", "e")  # 2026-02 property fee: pay part of it
-        assert app.focused.id == "pay-amount"
+        await has_focus(pilot, "pay-amount")
         await pilot.press(*"300", "enter")  # more than owed
         assert "At most ¥268.68 is owed." in error(screen, "amount")
         await pilot.press(*["backspace"] * 3, *"100", "enter")
-        assert app.focused.id == "pay-dues"
+        await has_focus(pilot, "pay-dues")
         assert "100.00" in dues_rows(screen)[2]
         assert text_of(screen, "#pay-total") == "Total ¥368.68"
         await pilot.press("tab", *"400")
-        assert app.focused.id == "pay-tendered"
+        await has_focus(pilot, "pay-tendered")
         assert text_of(screen, "#pay-change") == "Change ¥31.32"
         await pilot.press("backspace")
         assert text_of(screen, "#pay-change") == "short by ¥328.68"
@@ -193,9 +200,10 @@ async def test_a_unit_not_on_the_roster_is_found_by_its_code(office):
         assert screen.unit[1] == "3-2-501" and len(dues_rows(screen)) == 3
         assert screen.query_one("#pay-payer", Input).value == ""
         await pilot.press("shift+tab", *"王先生", "enter")  # the payer, typed
-        assert app.focused.id == "pay-dues"
+        await has_focus(pilot, "pay-dues")
         await pilot.press("e", "escape")  # Esc leaves the amount as it was
-        assert app.focused.id == "pay-dues" and isinstance(app.screen, PaymentScreen)
+        await has_focus(pilot, "pay-dues")
+        assert isinstance(app.screen, PaymentScreen)
         await pilot.press("2", "ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
     payment = Payment.get()

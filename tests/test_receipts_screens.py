@@ -21,6 +21,12 @@ from tests.factories import MORNING, PIN, small_office
 from tests.payment_factories import cash_office
 
 
+async def has_focus(pilot, widget_id: str) -> None:
+    """Wait for the cursor to be in ``widget_id`` (Textual moves the focus a moment after
+    ``focus()`` is called)."""
+    await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", "") == widget_id)
+
+
 @pytest.fixture
 def paid(sqlite_db, frozen_clock):
     frozen_clock(MORNING)  # 10:05 in Shanghai
@@ -71,12 +77,12 @@ async def test_print_and_void_a_receipt(paid, tmp_path):
         form = app.screen
         await wait_until(pilot, lambda: form.query_one("#vf-approver", Select).value
                          == so.supervisor.id)  # the only supervisor, chosen already
-        assert app.focused.id == "vf-reason"
+        await has_focus(pilot, "vf-reason")
         await pilot.press("ctrl+s")  # no reason, no PIN
         await wait_until(pilot, lambda: shown(form, "#vf-error-reason") != "")
         assert "Say why the receipt is voided." in shown(form, "#vf-error-reason")
         await pilot.press(*"wrong amount", "enter")
-        assert app.focused.id == "vf-approver"
+        await has_focus(pilot, "vf-approver")
         await pilot.press("tab", *"9999", "enter")
         await wait_until(pilot, lambda: shown(form, "#vf-error-pin") != "")
         assert shown(form, "#vf-error-pin") == "✗ Wrong PIN."
@@ -136,7 +142,7 @@ async def test_books_problems_and_issuing_a_book(paid):
         assert form.query_one("#ib-last", Input).value == "1000"
         await wait_until(pilot, lambda: form.query_one("#ib-supervisor", Select).value
                          == so.supervisor.id)
-        assert app.focused.id == "ib-clerk"
+        await has_focus(pilot, "ib-clerk")
         await pilot.press("enter")  # the clerk: open the list, 刘芳 then 李静
         await pilot.pause()
         await pilot.press("down", "down", "enter")

@@ -247,6 +247,24 @@ class DeskApp(App[None]):
 
             open_month_end(self)
 
+    def action_unit_account(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.unit_account import open_unit_account
+
+            open_unit_account(self)
+
+    def action_fee_summary(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.fee_summary_screen import open_fee_summary
+
+            open_fee_summary(self)
+
+    def action_charge_generation(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.charge_generation import open_charge_generation
+
+            open_charge_generation(self)
+
     def action_cash(self) -> None:
         """F6: the clerk's cash drawer: open it with the float, deposit, close it."""
         if self._at_dashboard():

@@ -71,6 +71,12 @@ BOOKS: tuple[Book, ...] = (
          N_("The manager approves last week's called-back orders with their PIN")),
     Book("m", "month_end", N_("Month-end handover"),
          N_("Hand orders over to each district; file the public-area orders")),
+    Book("u", "unit_account", N_("Unit account"),
+         N_("What a unit owes, what it paid, and its receipts")),
+    Book("f", "fee_summary", N_("Fee collection"),
+         N_("The week's and the month's collection by item, method, clerk and day; arrears")),
+    Book("g", "charge_generation", N_("Monthly charges"),
+         N_("Charge every unit this month's property and parking fees, once")),
 )
 
 

@@ -9,13 +9,16 @@ import pytest
 from deskterm.keys import BOOKS
 from deskterm.screens.approval_screen import ApprovalScreen
 from deskterm.screens.books import BooksScreen
+from deskterm.screens.charge_generation import ChargeGenerationScreen
 from deskterm.screens.complaint_list import ComplaintListScreen
 from deskterm.screens.complaint_summary_screen import ComplaintSummaryScreen
+from deskterm.screens.fee_summary_screen import FeeSummaryScreen
 from deskterm.screens.help import HelpScreen
 from deskterm.screens.month_end_screen import MonthEndScreen
 from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.owner_roster import OwnerRosterScreen
 from deskterm.screens.register_search import RegisterSearchScreen
+from deskterm.screens.unit_account import UnitAccountScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, small_office
 
@@ -26,6 +29,9 @@ OPENS = {
     "s": ComplaintSummaryScreen,
     "a": ApprovalScreen,
     "m": MonthEndScreen,
+    "u": UnitAccountScreen,
+    "f": FeeSummaryScreen,
+    "g": ChargeGenerationScreen,
 }
 
 

@@ -253,3 +253,22 @@ def test_the_book_list_shows_books_in_use_first(so):
         "A0000501–A0001000", "李静", "刘芳")
     assert (rows[1].left, rows[1].used, rows[2].left, rows[2].closed) == (500, 0, 0, True)
     assert staff_choices(so.office, ("supervisor", "manager")) == [(so.supervisor.id, "刘芳")]
+
+
+def test_a_reversal_cannot_be_voided(so):
+    """Reversals carry no receipt; were one given a receipt, voiding it is refused."""
+    receipt = hand_payment(so, cash_office(so, 5000), method="card")
+    original = receipt.payment
+    with changes.write():
+        reversal = Payment.create(office=so.office, unit=so.unit, method="card", amount=-5000,
+                                  taken_at=now_utc(), clerk=so.clerk, reverses=original,
+                                  reason="错了")
+        odd = Receipt.create(office=so.office, book=receipt.book, number=2, payment=reversal,
+                             issued_at=now_utc(), clerk=so.clerk, total=-5000)
+    message = refused("receipt", void_receipt, so.office, so.clerk.id, odd.id, reason="错了",
+                      approver_id=so.supervisor.id, approver_pin=PIN)
+    assert "A0000002 is a reversal" in message
+    # and the original, already reversed by it, counts as void
+    assert "already void" in refused("receipt", void_receipt, so.office, so.clerk.id,
+                                     receipt.id, reason="错了", approver_id=so.supervisor.id,
+                                     approver_pin=PIN)

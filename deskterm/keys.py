@@ -61,22 +61,19 @@ class Book:
 
 #: The desk's books (台账), opened from the F10 menu by letter, or by name in ctrl+p.
 BOOKS: tuple[Book, ...] = (
-    Book("r", "register", N_("Service register"),
-         N_("Search by unit, owner, phone, date and state; a unit's history")),
-    Book("o", "owners", N_("Owner roster"), N_("Find and edit owners and phones; import the roster")),
-    Book("c", "complaints", N_("Complaints"), N_("Open complaints: assign, handle, call back, close")),
+    Book("r", "register", N_("Service register"), N_("By unit, owner, phone, date and state")),
+    Book("o", "owners", N_("Owner roster"), N_("Find, edit and import owners and phones")),
+    Book("c", "complaints", N_("Complaints"), N_("Assign, handle, call back and close")),
     Book("s", "complaint_summary", N_("Complaint summary"),
-         N_("The month's complaint summary (客户投诉汇总及处理情况表)")),
+         N_("The month's 客户投诉汇总及处理情况表")),
     Book("a", "approval", N_("Monday approval"),
-         N_("The manager approves last week's called-back orders with their PIN")),
+         N_("Last week's called-back orders, manager's PIN")),
     Book("m", "month_end", N_("Month-end handover"),
-         N_("Hand orders over to each district; file the public-area orders")),
-    Book("u", "unit_account", N_("Unit account"),
-         N_("What a unit owes, what it paid, and its receipts")),
-    Book("f", "fee_summary", N_("Fee collection"),
-         N_("The week's and the month's collection by item, method, clerk and day; arrears")),
+         N_("Orders to each district; public-area filing")),
+    Book("u", "unit_account", N_("Unit account"), N_("What a unit owes and paid; its receipts")),
+    Book("f", "fee_summary", N_("Fee collection"), N_("By item, method, clerk and day; arrears")),
     Book("g", "charge_generation", N_("Monthly charges"),
-         N_("Charge every unit this month's property and parking fees, once")),
+         N_("This month's property and parking fees, once")),
 )
 
 

@@ -33,7 +33,7 @@ class BooksScreen(ModalScreen[str | None]):
         table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
         table.add_column("key", no_wrap=True, style="bold")
         table.add_column("book", no_wrap=True)
-        table.add_column("what", ratio=1)
+        table.add_column("what", ratio=1, no_wrap=True, overflow="ellipsis")
         for book in BOOKS:
             table.add_row(plain(book.letter), plain(_(book.label)), plain(_(book.description)))
         return table

@@ -265,6 +265,19 @@ class DeskApp(App[None]):
 
             open_charge_generation(self)
 
+    def action_payment(self) -> None:
+        """F3: a fee payment; the receipt screen follows once it is stored."""
+        if self._at_dashboard():
+            from deskterm.screens.payment_screen import open_payment
+
+            open_payment(self)
+
+    def action_receipt_books(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.receipt_book_form import open_receipt_books
+
+            open_receipt_books(self)
+
     def action_cash(self) -> None:
         """F6: the clerk's cash drawer: open it with the float, deposit, close it."""
         if self._at_dashboard():

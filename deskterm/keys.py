@@ -29,7 +29,7 @@ class DeskKey:
 DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do"), show=False),
     DeskKey("new_call", "f2", "new_call", N_("Call"), N_("Take a call: log a repair or request")),
-    DeskKey("payment", "f3", "coming('payment')", N_("Pay"), N_("Take a fee payment and issue a receipt"), 4),
+    DeskKey("payment", "f3", "payment", N_("Pay"), N_("Take a fee payment and issue a receipt")),
     DeskKey("callback", "f4", "callback", N_("Callback"),
             N_("Call back the order or complaint selected in Overdue callbacks")),
     DeskKey("handover", "f5", "coming('handover')", N_("Handover"), N_("Review the night log and sign the handover"), 5),
@@ -74,6 +74,7 @@ BOOKS: tuple[Book, ...] = (
     Book("f", "fee_summary", N_("Fee collection"), N_("By item, method, clerk and day; arrears")),
     Book("g", "charge_generation", N_("Monthly charges"),
          N_("This month's property and parking fees, once")),
+    Book("b", "receipt_books", N_("Receipt books"), N_("Issue receipt books; skipped numbers")),
 )
 
 

@@ -17,6 +17,7 @@ from deskterm.screens.help import HelpScreen
 from deskterm.screens.month_end_screen import MonthEndScreen
 from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.owner_roster import OwnerRosterScreen
+from deskterm.screens.receipt_book_form import ReceiptBooksScreen
 from deskterm.screens.register_search import RegisterSearchScreen
 from deskterm.screens.unit_account import UnitAccountScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
@@ -32,6 +33,7 @@ OPENS = {
     "u": UnitAccountScreen,
     "f": FeeSummaryScreen,
     "g": ChargeGenerationScreen,
+    "b": ReceiptBooksScreen,
 }
 
 

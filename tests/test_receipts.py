@@ -230,12 +230,30 @@ def test_another_offices_receipt_is_refused(so):
     assert "no such receipt" in message
 
 
-def test_a_closed_drawers_cash_receipt_is_refused(so):
+def test_a_closed_drawers_cash_is_handed_back_from_todays_open_drawer(so):
+    """Yesterday's drawer is counted and closed: the void takes the cash out of the
+    voiding clerk's drawer of today, and the counted drawer's figures do not move."""
+    import datetime as dt
+
+    from deskterm.duties.cash import open_session
+
     receipt = hand_payment(so, cash_office(so, 5000))
+    yesterday = CashSession.get().day - dt.timedelta(days=1)
     with changes.write():
-        CashSession.update(state="closed").execute()
-    refused("receipt", void_receipt, so.office, so.clerk.id, receipt.id, reason="错了",
-            approver_id=so.supervisor.id, approver_pin=PIN)
+        CashSession.update(state="closed", day=yesterday).execute()
+    old = CashSession.get()
+    old_entries = [(e.kind, e.amount) for e in old.entries]
+    message = refused("receipt", void_receipt, so.office, so.clerk.id, receipt.id,
+                      reason="错了", approver_id=so.supervisor.id, approver_pin=PIN)
+    assert "open your drawer (F6)" in message
+    today = open_session(so.office, so.clerk.id, "300")
+    void = void_receipt(so.office, so.clerk.id, receipt.id, reason="错了",
+                        approver_id=so.supervisor.id, approver_pin=PIN)
+    entry = CashEntry.get(CashEntry.payment == void.reversal)
+    assert (entry.session_id, entry.kind, entry.amount) == (today.id, "reversal", -5000)
+    assert entry.reverses_id == CashEntry.get(CashEntry.payment == receipt.payment).id
+    assert void.reversal.cash_session_id == today.id
+    assert [(e.kind, e.amount) for e in CashSession.get_by_id(old.id).entries] == old_entries
 
 
 def test_receipt_numbers_as_printed():

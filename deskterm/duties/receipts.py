@@ -290,12 +290,34 @@ def book_problems(office: Office) -> list[BookProblem]:
 
 # --- voiding ---------------------------------------------------------------------------------
 
+def _drawer_for_the_cash(office: Office, clerk: Staff, payment: Payment, number: str):
+    """The drawer a cash reversal comes out of (locked): the payment's own while it is open,
+    else the voiding person's open drawer of today, so a counted drawer never changes."""
+    own = locked(CashSession.select().where(CashSession.id == payment.cash_session_id)).get()
+    if own.state == "open":
+        return own
+    from deskterm.duties.cash import today_of  # cash does not import receipts
+
+    today = today_of(office)
+    drawer = locked(CashSession.select().where(
+        (CashSession.office == office) & (CashSession.clerk == clerk)
+        & (CashSession.day == today) & (CashSession.state == "open"))).first()
+    if drawer is None:
+        raise DutyError(_(
+            "Receipt {number} was paid in cash into a drawer that is closed now: open your "
+            "drawer (F6) to hand the cash back from it, then void.").format(number=number),
+            "receipt")
+    return drawer
+
+
 def void_receipt(office: Office, clerk: Staff | int, receipt_id, *, reason: str,
                  approver_id, approver_pin: str) -> ReceiptVoid:
     """Void the receipt ``receipt_id``: the reversal of its payment (and of its cash), the
     void with ``reason``, approved by a supervisor's or manager's own PIN. Refuses a
-    receipt of another office, one already voided, and (for cash) one whose drawer is no
-    longer open: the reversal goes into the same drawer as the payment."""
+    receipt of another office and one already voided. A cash receipt's reversal goes into
+    the drawer the payment went into while that drawer is open; once it is closed (counted,
+    perhaps banked) the cash is handed back from the voiding person's open drawer of today,
+    and without one the void is refused until they open it (F6)."""
     now = now_utc()
     reason = clean_text(reason, "reason", limit=REASON_LIMIT,
                         message=_("Say why the receipt is voided."))
@@ -318,13 +340,7 @@ def void_receipt(office: Office, clerk: Staff | int, receipt_id, *, reason: str,
                                 "receipt")
             session = entry = None
             if payment.cash_session_id is not None:
-                session = locked(CashSession.select().where(
-                    CashSession.id == payment.cash_session_id)).get()
-                if session.state != "open":
-                    raise DutyError(_(
-                        "Receipt {number} was paid in cash into a drawer that is closed now: "
-                        "a cash receipt is voided while its drawer is open.").format(
-                        number=number), "receipt")
+                session = _drawer_for_the_cash(office, clerk, payment, number)
                 entry = CashEntry.get_or_none((CashEntry.payment == payment)
                                               & (CashEntry.kind == "payment"))
             reversal = create_row(

@@ -50,9 +50,9 @@ from deskterm.money import MAX_FEN, parse_amount
 
 #: The kinds of fee item and their labels (translate with _()).
 KINDS: dict[str, str] = {
-    "property": N_("property fee"), "parking": N_("parking"), "water": N_("water"),
-    "electricity": N_("electricity"), "repair": N_("repair"), "agency": N_("agency fee"),
-    "adhoc": N_("ad hoc"),
+    "property": N_("property fee"), "parking": N_("parking fee"), "water": N_("water fee"),
+    "electricity": N_("electricity fee"), "repair": N_("repair charge"),
+    "agency": N_("agency fee"), "adhoc": N_("ad hoc"),
 }
 #: How an item's rate is read: per m² of floor area a month, per period, per reading.
 BASES: dict[str, str] = {"area": N_("per m² a month"), "fixed": N_("per month"),

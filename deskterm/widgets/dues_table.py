@@ -88,7 +88,7 @@ class DuesTable(DataTable):
 
     def on_mount(self) -> None:
         for label, width, money in (("", MARK_WIDTH, False), (_("Period"), PERIOD_WIDTH, False),
-                                    (_("Due"), ITEM_WIDTH, False), (_("Owed"), MONEY_WIDTH, True),
+                                    (_("Fee item"), ITEM_WIDTH, False), (_("Owed"), MONEY_WIDTH, True),
                                     (_("Pay"), MONEY_WIDTH, True)):
             head = fit(label, width)
             self.add_column(right(head) if money else plain(head), width=width + 1)

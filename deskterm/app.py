@@ -13,6 +13,7 @@ import threading
 import time
 from importlib.resources import files
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.worker import get_current_worker
 
@@ -40,7 +41,8 @@ class DeskApp(App[None]):
 
     def __init__(self, session: DeskSession, *, keymap: dict[str, str] | None = None,
                  theme: str | None = None, demo_pin: str | None = None,
-                 demo_staff_id: int | None = None, watch: bool = True) -> None:
+                 demo_staff_id: int | None = None, watch: bool = True,
+                 idle_lock_minutes: float | None = None) -> None:
         super().__init__()
         install_bindings(self, desk_bindings())
         self.session = session
@@ -51,6 +53,10 @@ class DeskApp(App[None]):
         self._stop = threading.Event()
         self.dashboard: DashboardScreen | None = None
         self._morning_shown: set[tuple] = set()
+        # The idle lock: minutes without a key or a click (None: the office's setting, read
+        # at mount; 0: never); the time of the last one.
+        self._idle_minutes = idle_lock_minutes
+        self._last_input = time.monotonic()
 
     # --- start -----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -69,6 +75,11 @@ class DeskApp(App[None]):
             self.run_worker(lambda: self._watch_changes(start_id), thread=True,
                             exclusive=True, group="watch", name="change watcher")
         self._arm_minute()
+        if self._idle_minutes is None:
+            self._idle_minutes = self.session.office.idle_lock_minutes
+        if self._idle_minutes and self._idle_minutes > 0:
+            every = min(15.0, self._idle_minutes * 60 / 4)
+            self.set_interval(every, self._check_idle, name="idle lock")
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -103,6 +114,35 @@ class DeskApp(App[None]):
             self.call_from_thread(self._signed_in, staff)
 
         self.run_worker(work, thread=True, exclusive=True, group="sign-in", name="demo sign-in")
+
+    # --- the idle lock ------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        from deskterm.screens.sign_in import SignInScreen
+
+        if self.session.staff is None or any(
+                isinstance(screen, SignInScreen) for screen in self.screen_stack):
+            return
+        if time.monotonic() - self._last_input >= self._idle_minutes * 60:
+            self.lock_desk()
+
+    def lock_desk(self) -> None:
+        """Cover the desk until a PIN is typed; whatever form was open waits underneath."""
+        from deskterm.screens.sign_in import LockScreen
+
+        self.push_screen(LockScreen(self.session, minutes=self._idle_minutes),
+                         callback=self._unlocked)
+
+    def _unlocked(self, staff) -> None:
+        self._last_input = time.monotonic()
+        if staff is None or (self.session.staff is not None
+                             and staff.id == self.session.staff.id):
+            return
+        self._signed_in(staff)  # another person: they are at the desk now
 
     # --- live refresh ----------------------------------------------------------------------
     def _watch_changes(self, last: int) -> None:

@@ -289,6 +289,7 @@ def _open(settings, demo=None) -> int:
             session, keymap=settings.keys, theme=settings.theme,
             demo_staff_id=demo.clerk_id if demo else None,
             demo_pin=demo.clerk_pin if demo else None,
+            idle_lock_minutes=settings.idle_lock_minutes,
         )
         app.run(mouse=settings.mouse)
     finally:

@@ -85,12 +85,9 @@ def _locked_out(minutes: int) -> DutyError:
     )
 
 
-def sign_in(office: Office, staff_id: int, pin: str) -> Staff:
-    """Check ``pin`` for ``staff_id`` and record the sign-in as an attendance event.
-
-    Raises ``DutyError`` (field ``pin`` or ``staff``) for a wrong PIN, a locked-out person
-    or someone who may not sign in; a refusal is recorded, a success is recorded.
-    """
+def _checked_person(office: Office, staff_id: int, pin: str) -> Staff:
+    """The desk person ``staff_id`` if ``pin`` is theirs; a refusal is recorded and counted
+    towards the lockout (``DutyError`` on field ``staff`` or ``pin``)."""
     staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.office == office))
     if staff is None or not staff.active or staff.role not in Staff.DESK_ROLES:
         raise DutyError(_("Choose who you are from the list."), "staff")
@@ -111,10 +108,33 @@ def sign_in(office: Office, staff_id: int, pin: str) -> Staff:
             _("Wrong PIN ({count} of {limit} tries).").format(count=failures, limit=MAX_FAILURES),
             "pin",
         )
+    return staff
+
+
+def sign_in(office: Office, staff_id: int, pin: str) -> Staff:
+    """Check ``pin`` for ``staff_id`` and record the sign-in as an attendance event.
+
+    Raises ``DutyError`` (field ``pin`` or ``staff``) for a wrong PIN, a locked-out person
+    or someone who may not sign in; a refusal is recorded, a success is recorded.
+    """
+    staff = _checked_person(office, staff_id, pin)
     with changes.write():
         event = AttendanceEvent.create(
-            office=office, staff=staff, at=now, kind="sign_in", slot="desk", recorded_by=staff,
+            office=office, staff=staff, at=now_utc(), kind="sign_in", slot="desk",
+            recorded_by=staff,
         )
         changes.record("staff", staff.id, "sign_in", office=office, staff=staff)
         changes.record("attendance_event", event.id, "create", office=office, staff=staff)
+    return staff
+
+
+def unlock(office: Office, staff_id: int, pin: str, *, locked_for: Staff | None = None) -> Staff:
+    """Unlock a desk that locked itself after being idle: the PIN of the person who was at
+    the desk, or of another desk person, who then becomes the one at the desk. Refusals
+    count towards the lockout as at sign-in; an unlock is logged (``unlock``, with whom the
+    desk was locked for) but is not attendance: nobody arrived."""
+    staff = _checked_person(office, staff_id, pin)
+    with changes.write():
+        changes.record("staff", staff.id, "unlock", office=office, staff=staff,
+                       after={"locked_for": locked_for.id if locked_for else None})
     return staff

@@ -1,0 +1,106 @@
+"""The idle lock: after the configured minutes without a key the desk covers itself; the
+PIN of the person at the desk unlocks it (logged, not attendance), another person's own PIN
+unlocks it for them, a wrong PIN is refused at the field and Esc does not skip it."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from deskterm.db.models import AttendanceEvent, ChangeLog
+from deskterm.duties.desk import unlock
+from deskterm.errors import DutyError
+from deskterm.screens.morning_view import MorningViewScreen
+from deskterm.screens.sign_in import LockScreen
+from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.factories import MORNING, PIN, small_office
+
+IDLE = 0.02  # minutes: 1.2 s, checked every 0.3 s
+
+
+@pytest.fixture
+def so(sqlite_db, frozen_clock):
+    frozen_clock(MORNING)
+    return small_office()
+
+
+async def at_dashboard(app, pilot) -> None:
+    await panes_loaded(pilot)
+    await wait_until(pilot, lambda: not any(
+        w.group == "morning-view" and not w.is_finished for w in app.workers))
+    await pilot.pause()
+    if isinstance(app.screen, MorningViewScreen):
+        await pilot.press("escape")
+    await wait_until(pilot, lambda: app.screen is app.dashboard)
+
+
+async def locked(app, pilot) -> LockScreen:
+    await wait_until(pilot, lambda: isinstance(app.screen, LockScreen), timeout=10)
+    screen = app.screen
+    await wait_until(pilot, lambda: screen.query_one("#sign-in-pin", Input).has_focus)
+    return screen
+
+
+async def test_idle_locks_and_the_clerks_pin_unlocks(so):
+    app = desk_app(so, idle_lock_minutes=IDLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_dashboard(app, pilot)
+        attendance = AttendanceEvent.select().count()
+        screen = await locked(app, pilot)
+        people = screen.query_one(OptionList)
+        assert screen.people[people.highlighted].id == so.clerk.id  # who was here
+        await pilot.press("escape")  # does not skip it
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press(*"0000", "enter")
+        await wait_until(pilot, lambda: "Wrong PIN" in str(
+            screen.query_one("#pin-error", Static).content))
+        assert app.screen is screen
+        await pilot.press(*PIN, "enter")
+        await wait_until(pilot, lambda: app.screen is app.dashboard)
+        assert app.session.staff.id == so.clerk.id
+        assert AttendanceEvent.select().count() == attendance  # nobody arrived
+        assert ChangeLog.select().where(ChangeLog.action == "unlock").count() == 1
+
+
+async def test_another_persons_pin_makes_them_the_one_at_the_desk(so):
+    app = desk_app(so, idle_lock_minutes=IDLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_dashboard(app, pilot)
+        screen = await locked(app, pilot)
+        await pilot.press("shift+tab")
+        names = [p.id for p in screen.people]
+        while screen.people[screen.query_one(OptionList).highlighted].id != so.supervisor.id:
+            await pilot.press("down")
+        assert so.supervisor.id in names
+        await pilot.press("enter", *PIN, "enter")
+        await wait_until(pilot, lambda: app.session.staff is not None
+                         and app.session.staff.id == so.supervisor.id)
+        await wait_until(pilot, lambda: not isinstance(app.screen, LockScreen))
+
+
+async def test_keys_keep_the_desk_open(so):
+    app = desk_app(so, idle_lock_minutes=0.05)  # 3 s
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_dashboard(app, pilot)
+        for _ in range(8):  # 4 s of typing, a key every half second
+            await pilot.press("2")
+            await pilot.pause(0.5)
+        assert not isinstance(app.screen, LockScreen)
+
+
+async def test_no_lock_when_the_office_says_never(so):
+    app = desk_app(so, idle_lock_minutes=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_dashboard(app, pilot)
+        await pilot.pause(1.5)
+        assert not isinstance(app.screen, LockScreen)
+
+
+def test_unlock_refuses_a_wrong_pin_and_logs_a_right_one(so):
+    with pytest.raises(DutyError) as refused:
+        unlock(so.office, so.clerk.id, "0000", locked_for=so.clerk)
+    assert refused.value.field == "pin"
+    assert unlock(so.office, so.clerk.id, PIN, locked_for=so.clerk).id == so.clerk.id
+    row = ChangeLog.get(ChangeLog.action == "unlock")
+    assert row.row_id == so.clerk.id

@@ -39,6 +39,7 @@ class SignInScreen(ModalScreen[Staff]):
     BINDINGS = [Binding("escape", "refuse_escape", show=False)]
 
     TITLE = N_("Who is at the desk?")
+    HINT = N_("↑↓ choose · Tab next field · Enter sign in · ctrl+q quit")
 
     def __init__(self, session, *, reason: str = "") -> None:
         super().__init__(id="sign-in")
@@ -59,7 +60,7 @@ class SignInScreen(ModalScreen[Staff]):
             yield Input(password=True, id="sign-in-pin", max_length=16,
                         placeholder=_("4 to 8 digits"))
             yield Static(plain(""), id="pin-error", classes="field-error", markup=False)
-            yield Static(plain(_("↑↓ choose · Tab next field · Enter sign in · ctrl+q quit")),
+            yield Static(plain(_(self.HINT)),
                          classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -128,10 +129,11 @@ class LockScreen(SignInScreen):
     """The desk locked after ``minutes`` idle; dismisses with whoever unlocked it."""
 
     TITLE = N_("The desk is locked")
+    HINT = N_("↑↓ choose · Tab next field · Enter unlock · ctrl+q quit")
 
     def __init__(self, session, *, minutes: float) -> None:
         super().__init__(session, reason=_(
-            "Locked after {n} minutes without a key. Your PIN unlocks it; another person's "
+            "Locked after {n} min without a key. Your PIN unlocks it; another person's "
             "own PIN unlocks it for them.").format(n=f"{minutes:g}"))
         self.locked_for = session.staff
         self.chosen = session.staff.id if session.staff is not None else None

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, Office, Staff
-from deskterm.duties.desk import LOCKOUT_MINUTES, MAX_FAILURES, _locked_out, _recent_failures
+from deskterm.duties.desk import _checked_person
 from deskterm.duties.orders import clean_text, create_row, locked, staff_of
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.pins import normalise_pin, pin_matches
@@ -219,22 +219,6 @@ def suggest_slot(office: Office, person: PersonDay, now: dt.datetime) -> str | N
     return None if "evening_out" in signs else "evening_out"
 
 
-def _check_pin(office: Office, staff: Staff, pin: str, now: dt.datetime) -> None:
-    """The person's own PIN; wrong ones count towards the desk's lockout."""
-    pin = normalise_pin(pin)
-    failures, latest = _recent_failures(staff, now)
-    if failures >= MAX_FAILURES and latest and now - latest < dt.timedelta(
-            minutes=LOCKOUT_MINUTES):
-        raise _locked_out(LOCKOUT_MINUTES - int((now - latest).total_seconds() // 60))
-    if not pin_matches(pin, staff.pin_hash):
-        with changes.write():
-            changes.record("staff", staff.id, "pin_refused", office=office, staff=staff)
-        if failures + 1 > MAX_FAILURES:
-            raise _locked_out(LOCKOUT_MINUTES)
-        raise DutyError(_("Wrong PIN ({count} of {limit} tries).").format(
-            count=failures + 1, limit=MAX_FAILURES), "pin")
-
-
 def _check_sign(office: Office, person: PersonDay, slot: str, now: dt.datetime) -> None:
     signs = person.signs
     if slot in signs:
@@ -267,10 +251,8 @@ def sign(office: Office, staff_id: int | None, pin: str, slot: str | None = None
     """``staff_id`` signs ``slot`` now (or the slot ``suggest_slot`` picks) with their own
     PIN. Refuses a wrong PIN (counted, as at the desk sign-in), a slot already signed or
     out of order, lunch sign-out before its time, and signing while recorded absent."""
-    staff = staff_of(office, staff_id, "staff", roles=Staff.DESK_ROLES,
-                     message=_("Choose who is signing from the list."))
+    staff = _checked_person(office, staff_id, pin)
     now = now_utc()
-    _check_pin(office, staff, pin, now)
     if slot is not None and slot not in SIGN_SLOTS:
         raise DutyError(_("Choose in or out from the list."), "slot")
     day = local(now, office_zone(office)).date()

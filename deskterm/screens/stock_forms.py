@@ -28,7 +28,7 @@ from deskterm.i18n import N_, _
 
 KIND_WORDS = {"receive": N_("received"), "draw": N_("drawn"), "adjust": N_("stocktake")}
 #: Ledger columns (cells); the table is 76 wide, one cell kept for the scrollbar.
-L_WHEN, L_KIND, L_QTY, L_BAL, L_BY = 11, 8, 7, 7, 6
+L_WHEN, L_KIND, L_QTY, L_BAL, L_BY = 14, 8, 7, 7, 6
 L_WHAT = 75 - 6 - L_WHEN - L_KIND - L_QTY - L_BAL - L_BY
 
 
@@ -187,9 +187,8 @@ def ledger_cells(line: LedgerLine, tz: str) -> tuple[str, ...]:
                                  if line.stocktake_period else "")
     what = " ".join(p for p in (what, line.reason) if p)
     kind = _(KIND_WORDS[line.kind]) if line.kind in KIND_WORDS else line.kind
-    return (local(line.at, tz).format("YY-MM-DD HH:mm")[:L_WHEN], fit(kind, L_KIND),
-            f"{line.quantity:+d}".rjust(L_QTY - 1), str(line.balance).rjust(L_BAL - 1),
-            fit(what, L_WHAT), fit(line.by, L_BY))
+    return (local(line.at, tz).format("YY-MM-DD HH:mm"), fit(kind, L_KIND),
+            f"{line.quantity:+d} ", f"{line.balance} ", fit(what, L_WHAT), fit(line.by, L_BY))
 
 
 class StockLedgerScreen(ModalScreen[None]):
@@ -240,7 +239,10 @@ class StockLedgerScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for line in lines:
-            table.add_row(*(plain(cell) for cell in ledger_cells(line, self.session.tz)))
+            cells = [plain(cell) for cell in ledger_cells(line, self.session.tz)]
+            for number in (2, 3):
+                cells[number].justify = "right"
+            table.add_row(*cells)
         self.lines = lines
 
     def action_close(self) -> None:

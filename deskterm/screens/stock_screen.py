@@ -34,7 +34,7 @@ NAME_W = 75 - 5 - CODE_W - QTY_W - UOM_W - LOC_W
 
 
 def row_cells(row: StockRow) -> tuple[str, ...]:
-    return (fit(row.code, CODE_W), fit(row.name, NAME_W), str(row.book_quantity).rjust(QTY_W),
+    return (fit(row.code, CODE_W), fit(row.name, NAME_W), f"{row.book_quantity} ",
             fit(row.uom, UOM_W), fit(row.location, LOC_W))
 
 
@@ -126,7 +126,9 @@ class StockScreen(ModalScreen[None]):
         self._select_id = None
         table.clear()
         for row in rows:
-            table.add_row(*(plain(cell) for cell in row_cells(row)), key=str(row.id))
+            cells = [plain(cell) for cell in row_cells(row)]
+            cells[2].justify = "right"
+            table.add_row(*cells, key=str(row.id))
         self.rows = rows
         index = next((i for i, row in enumerate(rows) if row.id == keep), 0)
         if rows:

@@ -185,9 +185,9 @@ class StocktakeScreen(ModalScreen[None]):
         item = pad(f"{line.code} {line.name}", ITEM_W + 1)
         count = "" if line.counted is None else str(line.counted)
         parts = [Static(plain(item), classes="tk-item", markup=False),
-                 Static(plain(pad(str(line.book), BOOK_W + 1, right=True)), classes="tk-book", markup=False)]
+                 Static(plain(str(line.book)), classes="tk-book", markup=False)]
         if closed:
-            parts += [Static(plain(count.rjust(COUNT_W - 1)), classes="tk-count-ro",
+            parts += [Static(plain(count), classes="tk-count-ro",
                              markup=False),
                       Static(plain(variance_text(line.book, count)), classes="tk-var",
                              markup=False),
@@ -195,7 +195,7 @@ class StocktakeScreen(ModalScreen[None]):
                              classes="tk-reason-ro", markup=False)]
         else:
             parts += [CountInput(count, id=f"tk-count-{line.id}", compact=True, max_length=6,
-                                 restrict=r"[0-9０-９]*", classes="tk-count"),
+                                 restrict=r"[0-9０-９]*", classes="tk-count", placeholder="?"),
                       Static(plain(variance_text(line.book, count)), id=f"tk-var-{line.id}",
                              classes="tk-var", markup=False),
                       Input(line.reason, id=f"tk-reason-{line.id}", compact=True,

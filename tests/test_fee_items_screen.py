@@ -1,23 +1,29 @@
-"""The fee items screen driven with keys at 80×24 at 10:05 in Shanghai on Thursday
-2026-11-26: an office with no fee items adds its property fee and parking, bad fields are
-refused under each field and store nothing, the duty's own refusals (a code taken, a
-second active property fee, the kind of an item with charges) likewise, an item edited
-and taken out of use."""
+"""The fee items screen and the unit account's ad-hoc charge and receipts, driven with keys at
+80×24 at 10:05 in Shanghai on Thursday 2026-11-26: an office with no fee items adds its
+property fee and parking, bad fields are refused under each field and store nothing, the
+duty's own refusals (a code taken, a second active property fee, the kind of an item
+with charges) likewise, an item edited and taken out of use; on a unit's account ``n``
+charges a water reading, and Enter on a payment or a reversal opens its receipt."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, DataTable, Input, Select
 
+from deskterm.clock import now_utc
 from deskterm.db import changes
-from deskterm.db.models import ChangeLog, FeeItem
+from deskterm.db.models import ChangeLog, Charge, FeeItem, Receipt
+from deskterm.duties.account import unit_account
+from deskterm.screens.charge_form import AdHocChargeScreen
 from deskterm.screens.fee_item_form import FeeItemFormScreen
 from deskterm.screens.fee_items import FeeItemsScreen, open_fee_items
+from deskterm.screens.receipt_screen import ReceiptScreen
+from deskterm.screens.unit_account import open_unit_account
 from tests.desk_app import desk_app, wait_until
 from tests.factories import MORNING, small_office
-from tests.fee_rows import charge, fee_office
+from tests.fee_rows import charge, fee_office, monthly, pay, void
 from tests.test_fee_screens import fits, on_top, ready, rows, shown
 
 SIZE = (80, 24)
@@ -43,6 +49,10 @@ def item_log(action: str | None = None) -> list[ChangeLog]:
     if action:
         query = query.where(ChangeLog.action == action)
     return list(query.order_by(ChangeLog.id))
+
+
+def charge_log() -> int:
+    return ChangeLog.select().where(ChangeLog.topic == "charge").count()
 
 
 def error(screen, prefix: str, name: str) -> str:
@@ -269,3 +279,161 @@ async def test_the_fee_items_need_a_signed_in_desk(fo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert open_fee_items(app) is None
+
+
+# --- an ad-hoc charge on a unit's account -------------------------------------------------
+
+async def open_account(app, pilot, unit_id: int):
+    await ready(app, pilot)
+    screen = open_unit_account(app, unit_id)
+    await wait_until(pilot, lambda: on_top(app, screen) and screen.loads == 1)
+    await pilot.pause()
+    return screen
+
+
+async def charge_form(app, pilot) -> AdHocChargeScreen:
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, AdHocChargeScreen)
+                     and app.screen.loaded)
+    await pilot.pause()
+    return app.screen
+
+
+async def test_n_charges_a_water_reading_and_the_account_reads_it(fo):
+    b = fo.units[1]  # 3-2-502: nothing charged yet
+    app = desk_app(fo.so, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        account = await open_account(app, pilot, b.id)
+        assert shown(account, "#ua-totals").startswith("Owed ¥0.00 (0 items)")
+        assert shown(account, "#ua-hint").startswith("Enter the receipt · n add a charge")
+        form = await charge_form(app, pilot)
+        assert shown(form, ".form-title") == "New charge for 3-2-502"
+        assert form.query_one("#ac-period", Input).value == "2026-11"
+        select = form.query_one("#ac-fee_item", Select)
+        assert app.focused is select
+        ids = [fo.parking.id, fo.water.id, fo.repair.id, fo.property.id]  # by code
+        assert [value for _label, value in select._options[1:]] == ids
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: select.expanded)
+        await pilot.press("down", "down", "enter")  # past the prompt and CWF to SF
+        await wait_until(pilot, lambda: select.value == fo.water.id)
+        assert shown(form, "#ac-rate") == "¥4.10 per unit read"
+        assert form.query_one("#ac-amount", Input).value == ""  # read by the meter
+        await pilot.press("tab", "tab", *"41", "tab", *"读数 1234至1244 [b]抄表[/b]")
+        assert app.focused.id == "ac-note"
+        await pilot.press("ctrl+s")
+        await back_to(pilot, account, 2)
+        [row] = Charge.select().where(Charge.unit == b.id)
+        assert (row.fee_item_id, row.period, row.amount, row.note, row.key) == (
+            fo.water.id, "2026-11", 4100, "读数 1234至1244 [b]抄表[/b]", None)
+        assert row.created_at == now_utc()
+        assert charge_log() == 1
+        assert "¥41.00 水费 2026-11 charged to 3-2-502." in [
+            str(n.message) for n in app._notifications]
+        assert shown(account, "#ua-totals").startswith("Owed ¥41.00 (1 items)")
+        [line] = rows(account.query_one("#ua-history", DataTable))
+        assert line.split()[1:3] == ["charge", "—"] and "水费 2026-11" in line
+        assert "[b]抄表[/b]" in shown(account, "#ua-detail")
+
+
+async def test_bad_charge_fields_store_nothing_and_a_monthly_item_fills_its_rate(fo):
+    with changes.write():
+        FeeItem.update(active=False).where(FeeItem.id == fo.repair.id).execute()
+    b = fo.units[1]
+    app = desk_app(fo.so, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        account = await open_account(app, pilot, b.id)
+        form = await charge_form(app, pilot)
+        select = form.query_one("#ac-fee_item", Select)
+        assert fo.repair.id not in [value for _label, value in select._options]
+        await pilot.press("tab", "end", "ctrl+u", *"2026-13", "tab", *"0")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: error(form, "ac", "fee_item"))
+        assert error(form, "ac", "fee_item") == (
+            "✗ Choose one of this office's active fee items.")
+        assert error(form, "ac", "period") == "✗ A month is 01 to 12: enter one like 2026-11."
+        assert error(form, "ac", "amount") == "✗ A charge is more than ¥0."
+        assert app.focused is select
+        assert Charge.select().count() == 0 and charge_log() == 0
+
+        # The parking fee fills its monthly rate (the amount typed is replaced only while
+        # it is the one filled in); a month too far ahead is refused.
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: select.expanded)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: select.value == fo.parking.id)
+        assert error(form, "ac", "fee_item") == ""
+        assert form.query_one("#ac-amount", Input).value == "0"  # typed: kept
+        form.query_one("#ac-amount", Input).value = ""
+        form.query_one("#ac-fee_item", Select).value = fo.water.id
+        form.query_one("#ac-fee_item", Select).value = fo.parking.id
+        await pilot.pause()
+        assert form.query_one("#ac-amount", Input).value == "150.00"
+        form.query_one("#ac-period", Input).value = "2027年12月"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: error(form, "ac", "period"))
+        assert error(form, "ac", "period") == (
+            "✗ 2027-12 is too far ahead: 2027-11 at the latest.")
+        assert Charge.select().count() == 0 and charge_log() == 0
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is account)
+        await pilot.pause()
+        assert account.loads == 1  # cancelled: nothing to read again
+        assert Charge.select().count() == 0 and charge_log() == 0
+
+
+async def test_no_active_items_is_said_and_n_needs_a_unit(fo):
+    with changes.write():
+        FeeItem.update(active=False).execute()
+    app = desk_app(fo.so, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        account = open_unit_account(app)
+        await wait_until(pilot, lambda: on_top(app, account))
+        await pilot.press("n")  # typed into the lookup
+        assert account.query_one("#lookup-input", Input).value == "n"
+        await pilot.press("tab")
+        await pilot.press("n")
+        await pilot.pause()
+        assert shown(account, "#ua-error") == "✗ Find the unit first, then n adds a charge to it."
+        assert app.screen is account
+        account.read(fo.units[0].id)
+        await wait_until(pilot, lambda: account.loads == 1)
+        form = await charge_form(app, pilot)
+        assert error(form, "ac", "fee_item").startswith("✗ This office has no fee items in use")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Charge.select().count() == 0
+
+
+# --- receipts from the history ------------------------------------------------------------
+
+async def test_enter_on_a_payment_or_a_reversal_opens_its_receipt(fo):
+    b = fo.units[0]
+    sep = monthly(fo, b, "2026-09")
+    oct_ = monthly(fo, b, "2026-10")
+    wrong = pay(fo, b, [(sep, sep.amount)])
+    void(fo, wrong)
+    right = pay(fo, b, [(sep, sep.amount)], method="wechat")
+    first, second = (Receipt.get(Receipt.payment == p).id for p in (wrong, right))
+    history = unit_account(fo.office, b.id).history
+    assert [(line.kind, line.receipt_id) for line in history] == [
+        ("payment", second), ("reversal", first), ("payment", first), ("charge", None),
+        ("charge", None)]
+    assert oct_.id in [line.ref_id for line in history if line.kind == "charge"]
+
+    app = desk_app(fo.so, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        account = await open_account(app, pilot, b.id)
+        for downs, receipt_id in ((0, second), (1, first), (1, first)):
+            await pilot.press(*["down"] * downs, "enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen)
+                             and app.screen.view is not None)
+            assert app.screen.receipt_id == receipt_id
+            loads = account.loads
+            await pilot.press("escape")
+            await back_to(pilot, account, loads + 1)  # back: read again
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is account
+        assert shown(account, "#ua-error") == "✗ A charge has no receipt: Enter opens a payment's."

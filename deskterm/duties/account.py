@@ -3,10 +3,10 @@
 ``unit_account(office, unit_id)`` reads the unit (code, floor area), who lives there, its
 dues (``dues.unit_dues``: the charges with something outstanding, oldest first), the totals
 (charged, paid, owed) and one history, newest first, of its charges and of the payments
-taken for it, each payment with its receipt number (``A0001234``); a voided receipt's
-payment is marked voided and the reversal shows beside it with the reason, so the history
-adds up to what is owed. Plain reads (no transaction), each through an index that starts
-with the unit.
+taken for it, each payment with its receipt number (``A0001234``) and id (to open it); a
+voided receipt's payment is marked voided and the reversal shows beside it with the reason
+and the voided receipt, so the history adds up to what is owed. Plain reads (no
+transaction), each through an index that starts with the unit.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class AccountLine:
     clerk: str = ""
     payer: str = ""
     note: str = ""  # a charge's note or order number; a reversal's (the void's) reason
+    receipt_id: int | None = None  # the Receipt of ``receipt`` (None for a charge)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def _payment_lines(office: Office, unit_id: int) -> list[AccountLine]:
     query = (Payment.select(Payment.id, Payment.taken_at, Payment.amount, Payment.method,
                             Payment.reverses, Payment.reason, Payment.payer_name, Staff.name,
                             ReceiptBook.prefix, Receipt.number, ReceiptVoid.id,
-                            reversed_book.prefix, reversed_receipt.number, voided_of.reason)
+                            reversed_book.prefix, reversed_receipt.number, voided_of.reason,
+                            Receipt.id, reversed_receipt.id)
              .join(Staff, on=(Payment.clerk == Staff.id))
              .switch(Payment)
              .join(Receipt, JOIN.LEFT_OUTER, on=(Receipt.payment == Payment.id))
@@ -148,7 +150,7 @@ def _payment_lines(office: Office, unit_id: int) -> list[AccountLine]:
     settled = _settled([r[0] for r in rows])
     lines = []
     for (pid, at, amount, method, reverses, reason, payer, clerk, prefix, number, void_id,
-         voided_prefix, voided_number, void_reason) in rows:
+         voided_prefix, voided_number, void_reason, receipt_id, voided_receipt_id) in rows:
         reversal = reverses is not None
         lines.append(AccountLine(
             at, "reversal" if reversal else "payment", pid, int(amount),
@@ -156,7 +158,8 @@ def _payment_lines(office: Office, unit_id: int) -> list[AccountLine]:
             receipt=(receipt_label(voided_prefix, voided_number) if reversal
                      else receipt_label(prefix, number)),
             voided=void_id is not None, clerk=clerk or "", payer=payer or "",
-            note=(void_reason or reason or "") if reversal else ""))
+            note=(void_reason or reason or "") if reversal else "",
+            receipt_id=voided_receipt_id if reversal else receipt_id))
     return lines
 
 

@@ -9,7 +9,11 @@ roster lives in is found by its code typed in full (``3-2-501``) and Enter. The 
 what is owed (oldest first), the history table every charge and payment newest first, a
 payment with its receipt number, a voided one marked and its reversal beside it; the line
 under it shows the highlighted row in full. Tab moves between the box and the tables.
-Esc closes. ``open_unit_account(app, unit_id=None)`` opens it (at a unit when given one).
+In the tables, Enter on a payment or a reversal opens its receipt (``open_receipt``: print
+it again, void it) and ``n`` puts an ad-hoc charge on the unit (``AdHocChargeScreen``: a
+water reading, an agency fee, a new parking space's first month); back from either, the
+account reads itself again. Esc closes. ``open_unit_account(app, unit_id=None)`` opens it
+(at a unit when given one).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from deskterm.duties.payments import METHOD_WORDS
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
+from deskterm.screens.charge_form import AdHocChargeScreen
+from deskterm.screens.receipt_screen import open_receipt
 from deskterm.widgets.owner_lookup import OwnerLookup
 
 LINE_WORDS = {"charge": N_("charge"), "payment": N_("paid"), "reversal": N_("reversal"),
@@ -133,7 +139,8 @@ class UnitAccountScreen(ModalScreen[None]):
     """Find a unit, then its dues and its history."""
 
     CSS_PATH = str(files("deskterm.styles") / "fees.tcss")
-    BINDINGS = [Binding("escape", "close", show=False)]
+    BINDINGS = [Binding("escape", "close", show=False),
+                Binding("n", "new_charge", show=False)]
 
     def __init__(self, session, unit_id: int | None = None) -> None:
         super().__init__(id="unit-account")
@@ -142,6 +149,8 @@ class UnitAccountScreen(ModalScreen[None]):
         self.account: UnitAccount | None = None
         self.lines: dict[str, AccountLine] = {}
         self._away = False
+        self._wanted: str | None = None  # the history row to highlight once read
+        self._charging = False  # the charge form is open: its answer decides the read
         self.asked = 0  # reads started; an answer to an older one is dropped
         self.loads = 0  # reads finished (shown or refused), for tests
 
@@ -158,8 +167,7 @@ class UnitAccountScreen(ModalScreen[None]):
                             cell_padding=0)
             yield Static(plain(""), id="ua-detail", markup=False)
             yield Static(plain(""), id="ua-error", classes="field-error", markup=False)
-            yield Static(plain(_("↑↓ Enter pick the unit · Tab the tables · Esc close")),
-                         classes="form-hint", markup=False)
+            yield Static(plain(""), id="ua-hint", classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
         dues = self.query_one("#ua-dues", DataTable)
@@ -175,6 +183,7 @@ class UnitAccountScreen(ModalScreen[None]):
             history.add_column(heading(label, HISTORY[key], key == "amount"),
                                width=HISTORY[key] + 1)
         self._set_error("")
+        self._hint()
         if self.unit_id is None:
             self.query_one(AccountLookup).input.focus()
         else:
@@ -208,6 +217,10 @@ class UnitAccountScreen(ModalScreen[None]):
     def _show(self, asked: int, account: UnitAccount) -> None:
         if asked != self.asked:
             return
+        before = self.account
+        kept = self.current_line() if before and before.unit_id == account.unit_id else None
+        wanted = self._wanted or (f"{kept.kind}:{kept.ref_id}" if kept else None)
+        self._wanted = None
         self.account = account
         self._set_error("")
         self.query_one("#ua-title", Static).update(plain(
@@ -229,6 +242,8 @@ class UnitAccountScreen(ModalScreen[None]):
             key = f"{line.kind}:{line.ref_id}"
             self.lines[key] = line
             history.add_row(*history_cells(line, self.session.tz), key=key)
+        if wanted in self.lines:  # the row highlighted before, or the charge just added
+            history.move_cursor(row=history.get_row_index(wanted), animate=False)
         detail = self.query_one("#ua-detail", Static)
         if account.history:
             self._show_detail(self.current_line())
@@ -292,6 +307,48 @@ class UnitAccountScreen(ModalScreen[None]):
         error.update(plain(("✗ " + message) if message else ""))
         error.display = bool(message)
 
+    # --- a receipt, a new charge ------------------------------------------------------------
+    def _hint(self) -> None:
+        hint = self.query("#ua-hint")
+        if not hint:
+            return  # focus moved while the screen is still being built
+        if isinstance(self.focused, DataTable):
+            text = _("Enter the receipt · n add a charge · Tab the lookup · Esc close")
+        else:
+            text = _("↑↓ Enter pick the unit · Tab the tables · Esc close")
+        hint.first(Static).update(plain(fit(text, WIDTH)))
+
+    def on_descendant_focus(self, _event) -> None:
+        self._hint()
+
+    @on(DataTable.RowSelected, "#ua-history")
+    def _open_receipt(self, event: DataTable.RowSelected) -> None:
+        """Enter on a payment or a reversal: its receipt (a reversal's, the voided one)."""
+        event.stop()
+        line = self.lines.get(event.row_key.value)
+        if line is None or line.receipt_id is None:
+            self._set_error(_("A charge has no receipt: Enter opens a payment's.")
+                            if line is not None and line.kind == "charge" else "")
+            return
+        self._set_error("")
+        open_receipt(self.app, line.receipt_id)
+
+    def action_new_charge(self) -> None:
+        if self.account is None or self.account.unit_id != self.unit_id:
+            self._set_error(_("Find the unit first, then n adds a charge to it."))
+            return
+        self._set_error("")
+        self._charging = True
+        self.app.push_screen(AdHocChargeScreen(self.session, self.account.unit_id,
+                                               self.account.code), callback=self._charged)
+
+    def _charged(self, charge_id: int | None) -> None:
+        """A charge added: the account read again, the new charge highlighted (cancelled:
+        nothing changed, nothing read)."""
+        if charge_id is not None and self.unit_id is not None:
+            self._wanted = f"charge:{charge_id}"
+            self.read(self.unit_id)
+
     def on_screen_suspend(self) -> None:
         self._away = True
 
@@ -299,7 +356,9 @@ class UnitAccountScreen(ModalScreen[None]):
         """Back from another screen (a payment taken meanwhile): read the unit again."""
         if self._away:
             self._away = False
-            if self.unit_id is not None:
+            if self._charging:  # back from the charge form: ``_charged`` reads when needed
+                self._charging = False
+            elif self.unit_id is not None:
                 self.read(self.unit_id)
 
     def action_close(self) -> None:

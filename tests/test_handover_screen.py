@@ -212,3 +212,49 @@ async def test_night_staff_do_not_open_the_handover(morning):
     async with app.run_test(size=(80, 24)) as pilot:
         await signed_in(pilot, sun.id)
         assert open_handover(app) is None
+
+
+# --- how it looks -------------------------------------------------------------------------
+
+def test_the_handover_at_80x24(snap_compare, morning):
+    so, _sun, _entries = morning
+    app = desk_app(so, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await signed_in(pilot, so.clerk.id)
+        await open_it(pilot)
+        await pilot.press("t")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
+
+
+def test_the_sign_form_at_80x24(snap_compare, morning):
+    so, _sun, _entries = morning
+    app = desk_app(so, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await signed_in(pilot, so.clerk.id)
+        await open_it(pilot)
+        await pilot.press("t", "t", "t", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SignHandoverForm))
+        await pilot.press(*"12")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
+
+
+def test_the_night_log_at_80x24(snap_compare, at_night):
+    so, sun = at_night
+    from deskterm.duties.night_log import write_entry
+
+    write_entry(so.office, sun, at="23:40", what="巡查地下车库 [red]照明[/red]正常", where="地下车库")
+    app = desk_app(so, watch=False, theme="ansi-dark", demo_staff_id=sun.id)
+
+    async def shown(pilot):
+        await signed_in(pilot, sun.id)
+        open_night_log(pilot.app)
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, NightLogForm)
+                         and pilot.app.screen.query("#nl-table")
+                         and len(rows(pilot.app.screen, "#nl-table")) == 1)
+        await pilot.press(*"东门道闸")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

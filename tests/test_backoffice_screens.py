@@ -78,6 +78,10 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, BackofficeForm))
         form = app.screen
+        await pilot.press("ctrl+s")  # nothing typed: every field's message at once
+        await wait_until(pilot, lambda: shown(form, "#bo-error-quantity"))
+        assert "Enter what was bought" in shown(form, "#bo-error-item")
+        assert shown(form, "#bo-error-amount") and not shown(form, "#bo-error-supplier")
         await type_into(pilot, "猪肉")  # the item has the cursor
         await pilot.press("enter")
         await type_into(pilot, "5 kg")

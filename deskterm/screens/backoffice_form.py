@@ -6,7 +6,9 @@ what the duty returned. Esc cancels.
 ``Field`` describes one field: an ``Input`` (the default) or a ``Select`` of
 ``options`` ((label, value) pairs). The ``save`` callable gets ``{name: value}`` (the
 text typed, or the value chosen, None when nothing is) and runs inside
-``database.connection_context()``.
+``database.connection_context()``. ``check(values)``, when given, tells every field's
+message at once without the database (``{field: message}``); the duty is asked only when
+it finds nothing.
 """
 
 from __future__ import annotations
@@ -50,11 +52,13 @@ class BackofficeForm(ModalScreen[object]):
     ]
 
     def __init__(self, title: str, fields: list[Field], save: Callable[[dict], object], *,
-                 hint: str = "", form_id: str = "bo-form") -> None:
+                 hint: str = "", form_id: str = "bo-form",
+                 check: Callable[[dict], dict[str, str]] | None = None) -> None:
         super().__init__(classes="bo-modal")
         self.form_title = title
         self.fields = fields
         self.save = save
+        self.check = check
         self.hint = hint
         self.form_id = form_id
         self.saving = False
@@ -121,8 +125,17 @@ class BackofficeForm(ModalScreen[object]):
         for field in self.fields:
             self.set_error(field.name, "")
         self.set_error("", "")
+        values = self.values()
+        errors = self.check(values) if self.check is not None else {}
+        if errors:  # every field's message at once, before the duty is asked
+            for field, message in errors.items():
+                self.set_error(field, message)
+            first = next((f.name for f in self.fields if f.name in errors), None)
+            if first is not None:
+                self.query_one(f"#bo-{first}").focus()
+            return
         self.saving = True
-        self._save(self.values())
+        self._save(values)
 
     @work(thread=True, exclusive=True, group="backoffice-save")
     def _save(self, values: dict) -> None:

@@ -29,9 +29,10 @@ from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.screens.backoffice_form import CSS, BackofficeForm, Field
 
-#: Column widths in cells (the table is 76 wide less a scrollbar).
-PURCHASE_COLUMNS = (("item", 14), ("quantity", 9), ("amount", 11), ("supplier", 11),
-                    ("bought_by", 12), ("checked", 12))
+#: Column widths in cells, one cell of gap each: at most 74 in all (the box's inside)
+#: less a vertical scrollbar's cell.
+PURCHASE_COLUMNS = (("item", 13), ("quantity", 9), ("amount", 11), ("supplier", 11),
+                    ("bought_by", 11), ("checked", 12))
 MEAL_COLUMNS = (("name", 16), ("meals", 7), ("price", 20), ("amount", 14))
 
 
@@ -137,8 +138,9 @@ class CanteenScreen(ModalScreen[None]):
             Field("supplier", _("Supplier"), max_length=canteen.NAME_LIMIT),
             Field("bought_by", _("Bought by"), max_length=canteen.NAME_LIMIT),
         ]
-        self.app.push_screen(BackofficeForm(_("A canteen purchase"), fields, save,
-                                            form_id="ct-add"), callback=self._added)
+        self.app.push_screen(BackofficeForm(
+            _("A canteen purchase"), fields, save, form_id="ct-add",
+            check=lambda values: canteen.purchase_errors(**values)), callback=self._added)
 
     def _added(self, row) -> None:
         if row is not None:

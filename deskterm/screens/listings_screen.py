@@ -24,14 +24,17 @@ from deskterm.display import fit, money, plain
 from deskterm.duties import listings
 from deskterm.duties.parsing import format_phone
 from deskterm.errors import DeskError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.screens.backoffice_form import CSS, BackofficeForm, Field
 from deskterm.screens.canteen_screen import add_columns
 
-COLUMNS = (("unit", 9), ("kind", 6), ("owner", 7), ("asking", 14), ("status", 9),
-           ("viewings", 3), ("fees", 22))
-VIEWING_COLUMNS = (("at", 11), ("visitor", 10), ("phone", 13), ("note", 38))
+#: Column widths in cells, one cell of gap each: at most 73 in all.
+COLUMNS = (("unit", 9), ("kind", 6), ("owner", 7), ("asking", 13), ("status", 9),
+           ("viewings", 3), ("fees", 19))
+VIEWING_COLUMNS = (("at", 11), ("visitor", 10), ("phone", 13), ("note", 34))
 FILTERS = (None, *listings.STATUSES)
+#: The kind in the list's narrow column.
+KIND_SHORT = {"rent": N_("rent"), "sale": N_("sale")}
 STATUS_KEYS = dict(zip("1234", listings.STATUSES, strict=True))
 
 
@@ -55,7 +58,7 @@ def fees_text(row: listings.ListingRow) -> str:
 
 
 def listing_cells(row: listings.ListingRow) -> list[Text]:
-    cells = (row.unit, word(listings.KINDS, row.kind), row.owner or "—", money(row.asking),
+    cells = (row.unit, word(KIND_SHORT, row.kind), row.owner or "—", money(row.asking),
              word(listings.STATUSES, row.status), str(row.viewings), fees_text(row))
     return [plain(fit(cell, width)) for cell, (_k, width) in zip(cells, COLUMNS, strict=True)]
 
@@ -159,7 +162,8 @@ class ListingsScreen(ModalScreen[None]):
         ]
         self.app.push_screen(BackofficeForm(
             _("A unit entrusted for rent or sale"), fields,
-            lambda values: listings.add_listing(office, clerk, **values), form_id="ls-add"),
+            lambda values: listings.add_listing(office, clerk, **values), form_id="ls-add",
+            check=lambda values: listings.listing_errors(**values)),
             callback=self._added)
 
     def _added(self, row) -> None:
@@ -204,8 +208,8 @@ class ListingDetailScreen(ModalScreen[None]):
                             cell_padding=0)
             yield Static(plain(""), id="ld-fees", markup=False)
             yield Static(plain(""), id="ld-result", markup=False)
-            yield Static(plain(_("1 listed · 2 viewing · 3 let/sold · 4 withdrawn · "
-                                 "v viewing · f agency fee · Esc")),
+            yield Static(plain(_("1 listed 2 viewing 3 let/sold 4 withdrawn · v viewing · "
+                                 "f fee · Esc")),
                          classes="form-hint", markup=False)
 
     def on_mount(self) -> None:

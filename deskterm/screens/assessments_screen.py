@@ -191,7 +191,7 @@ class AssessmentFormScreen(ModalScreen[Assessment | None]):
             yield TextArea(id="af-text", compact=True, tab_behavior="focus")
             yield Static(plain(""), id="af-error-text", classes="field-error", markup=False)
             yield Label(plain(_("Score (1-5, may be empty)")), classes="field-label")
-            yield Input(id="af-score", compact=True)
+            yield Input(id="af-score", compact=True, placeholder="1-5")
             yield Static(plain(""), id="af-error-score", classes="field-error", markup=False)
             yield Static(plain(""), id="af-error", classes="field-error", markup=False)
             yield Static(plain(_("Tab next · ctrl+s save · Esc cancel")), classes="form-hint",

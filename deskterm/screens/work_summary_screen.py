@@ -120,7 +120,7 @@ class WorkSummaryScreen(ModalScreen[None]):
         elif draft.stored:
             state = "… " + _("draft saved")
         else:
-            state = "· " + _("not saved yet")
+            state = _("not saved yet")
         return f"{days} · {state}"
 
     # --- writing ---------------------------------------------------------------------------

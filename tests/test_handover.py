@@ -215,3 +215,32 @@ def test_the_demo_offices_handovers_are_read_alike(night, frozen_clock):
         HandoverItem.create(handover=row, entry=entries[0], disposition="task")
     view = handover.handover_view(so.office)
     assert [e.id for e in view.entries] == [e.id for e in entries[1:]]
+
+
+def test_the_demo_office_hands_over_last_night(sqlite_db, frozen_clock):
+    """The demo's last night is waiting: exactly the entries no handover has taken over,
+    all written after the last signed handover; signing it turns today's item done."""
+    from deskterm.db.models import NightLogEntry, Staff
+    from deskterm.demo.build import build_demo
+
+    frozen_clock("2026-11-26T00:31:00")  # 08:31 in Shanghai
+    build_demo(orders=300, buildings=1)
+    office = Staff.get(Staff.name == "李静").office
+    view = handover.handover_view(office)
+    taken = HandoverItem.select(HandoverItem.entry)
+    waiting = NightLogEntry.select().where(NightLogEntry.id.not_in(taken))
+    assert 4 <= len(view.entries) == waiting.count()
+    assert any(e.needs_action for e in view.entries)
+    assert view.night_staff == ((Staff.get(Staff.name == "孙大伟").id, "孙大伟"),)
+    states = {i.key: i.state for i in timeline.day_timeline(office)}
+    assert states["schedule:handover"] == "now"
+    row = handover.sign_handover(
+        office, night_staff=view.night_staff[0][0], night_pin="5678",
+        day_clerk=Staff.get(Staff.name == "李静"), day_pin="1234",
+        covers_until=view.covers_until,
+        dispositions={e.id: Disposition("taken_over") for e in view.entries})
+    assert HandoverItem.select().where(HandoverItem.handover == row).count() == len(
+        view.entries)
+    assert handover.handover_view(office).entries == ()
+    states = {i.key: i.state for i in timeline.day_timeline(office)}
+    assert states["schedule:handover"] == "done"

@@ -312,6 +312,12 @@ class DeskApp(App[None]):
 
             open_payment(self)
 
+    def action_fee_items(self) -> None:
+        if self._at_dashboard():
+            from deskterm.screens.fee_items import open_fee_items
+
+            open_fee_items(self)
+
     def action_receipt_books(self) -> None:
         if self._at_dashboard():
             from deskterm.screens.receipt_book_form import open_receipt_books

@@ -75,6 +75,7 @@ BOOKS: tuple[Book, ...] = (
     Book("g", "charge_generation", N_("Monthly charges"),
          N_("This month's property and parking fees, once")),
     Book("b", "receipt_books", N_("Receipt books"), N_("Issue receipt books; skipped numbers")),
+    Book("i", "fee_items", N_("Fee items"), N_("What the office charges for, and at what rate")),
 )
 
 

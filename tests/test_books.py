@@ -12,6 +12,7 @@ from deskterm.screens.books import BooksScreen
 from deskterm.screens.charge_generation import ChargeGenerationScreen
 from deskterm.screens.complaint_list import ComplaintListScreen
 from deskterm.screens.complaint_summary_screen import ComplaintSummaryScreen
+from deskterm.screens.fee_items import FeeItemsScreen
 from deskterm.screens.fee_summary_screen import FeeSummaryScreen
 from deskterm.screens.help import HelpScreen
 from deskterm.screens.month_end_screen import MonthEndScreen
@@ -34,6 +35,7 @@ OPENS = {
     "f": FeeSummaryScreen,
     "g": ChargeGenerationScreen,
     "b": ReceiptBooksScreen,
+    "i": FeeItemsScreen,
 }
 
 

@@ -194,14 +194,14 @@ async def test_ctrl_s_generates_the_month_once(fo):
         screen = await open_generation(app, pilot)
         assert screen.query_one("#cg-period", Input).value == "2026-11"
         preview = shown(screen, "#cg-preview")
-        assert "2026-11: 3 charges to create (property fee 2, parking 1)." in preview
+        assert "2026-11: 3 charges to create (property fee 2, parking fee 1)." in preview
         assert "Skipped, no floor area: 3-2-503" in preview
         assert "物业服务费 ¥1.80 per m² a month" in shown(screen, "#cg-rates")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: screen.result is not None and screen.settled)
         await pilot.pause()
         assert shown(screen, "#cg-done") == (
-            "Created 3 charges for 2026-11 (property fee 2, parking 1).")
+            "Created 3 charges for 2026-11 (property fee 2, parking fee 1).")
         assert Charge.select().where(Charge.period == "2026-11").count() == 3
         assert "nothing to create" in shown(screen, "#cg-preview")
         await pilot.press("ctrl+s")

@@ -208,3 +208,35 @@ async def test_a_closed_stocktake_is_read_only(store):
         await pilot.press("c", "s", "ctrl+s")
         assert app.screen is screen and not screen.busy
         assert not screen.query(Input)
+
+
+async def test_esc_saves_counts_typed_before_leaving(store):
+    from deskterm.duties import stocktake
+
+    stocktake.start_stocktake(store.office, store.clerk)
+    app = desk_app(store, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_take(app, pilot)
+        await pilot.press("7", "tab", *"short", "escape")
+        await wait_until(pilot, lambda: app.screen is not screen)
+        line = StocktakeLine.select().join(StockItem).where(StockItem.code == "DP-9W").get()
+        assert (line.counted_quantity, line.reason) == (7, "short")
+        screen = await open_take(app, pilot)
+        await pilot.press("escape")  # nothing changed: leaves at once
+        await wait_until(pilot, lambda: app.screen is not screen)
+
+
+async def test_a_bad_count_on_esc_keeps_the_screen(store):
+    from deskterm.duties import stocktake
+
+    stocktake.start_stocktake(store.office, store.clerk)
+    app = desk_app(store, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_take(app, pilot)
+        line = screen.view.lines[1]
+        screen.query_one(f"#tk-reason-{line.id}", Input).value = "x" * 201
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not screen.busy and str(
+            screen.query_one("#tk-error").content))
+        assert app.screen is screen and app.focused.id == f"tk-reason-{line.id}"
+        assert StocktakeLine.get_by_id(line.id).reason == ""

@@ -3,10 +3,11 @@ quantity at the start, the count typed in place, the variance shown as the count
 and the reason for a variance.
 
 Not started yet: ``s`` starts it. Tab and Enter move from count to reason to the next
-count; ↑/↓ move between lines. ctrl+s saves every count and reason typed; ``c`` (from a
-count field, or anywhere but a reason) saves and closes the stocktake after a
-confirmation, which adjusts the book. A closed stocktake is shown read-only. The "book
-matches count" figure is in the title line. ``open_stocktake(app)`` opens it.
+count; ↑/↓ move between lines. ctrl+s (and Esc, before leaving) saves every count and
+reason typed; ``c`` (from a count field: a reason field types it) saves and closes the
+stocktake after a confirmation, which adjusts the book. A closed stocktake is shown
+read-only. The "book matches count" figure is on the line under the title.
+``open_stocktake(app)`` opens it.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ class StocktakeScreen(ModalScreen[None]):
             box.focus()
         else:
             hint.update(plain(_("Tab/Enter next · ctrl+s save · c close the stocktake · "
-                                "Esc leave")))
+                                "Esc save and leave")))
             first = next((line for line in view.lines if line.counted is None), None)
             target = first or (view.lines[0] if view.lines else None)
             if target is not None:
@@ -285,6 +286,10 @@ class StocktakeScreen(ModalScreen[None]):
 
     def _written(self, what: str) -> None:
         self.busy = False
+        if what == "leave":
+            self.app.notify(_("Counts saved."), title=_("Stocktake"), markup=False, timeout=3)
+            self.dismiss(None)
+            return
         self.query_one("#tk-error", Static).update(plain(""))
         words = {"start": _("Stocktake started."), "save": _("Counts saved."),
                  "close": _("Stocktake closed; the book is adjusted.")}
@@ -300,5 +305,21 @@ class StocktakeScreen(ModalScreen[None]):
             if target:
                 target.first().focus()
 
+    def changed(self) -> dict[int, tuple[str, str]]:
+        """The lines whose count or reason differ from what is stored."""
+        stored = {line.id: ("" if line.counted is None else str(line.counted), line.reason)
+                  for line in (self.view.lines if self.view else ())}
+        return {line_id: (count, reason) for line_id, (count, reason) in self.typed().items()
+                if (count.strip(), reason.strip()) != stored.get(line_id)}
+
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Esc: leave; counts typed and not saved yet are saved first (a refusal keeps the
+        screen open and says why)."""
+        if self.busy:
+            return
+        changed = self.changed()
+        if not changed:
+            self.dismiss(None)
+            return
+        self.busy = True
+        self._write("leave", changed)

@@ -250,3 +250,31 @@ def test_parse_period_only_refuses_with_the_field(text):
 def test_inactive_clerk_cannot_write(office):
     Staff.update(active=False).where(Staff.id == office.clerk.id).execute()
     refused(lambda: save_work_record(office.office, office.clerk, ""), "clerk")
+
+
+def test_the_demo_office_reads_right(sqlite_db, frozen_clock):
+    """The demo's records (only orders_registered and payments, submitted at the end of
+    each day; summaries on Fridays and month ends) read as they are."""
+    from deskterm.db.models import Office
+    from deskterm.demo.build import build_demo
+    from deskterm.duties.assessments import week_counts
+
+    frozen_clock(NOW)
+    build_demo(buildings=3)
+    office = Office.get()
+    yesterday = TODAY - dt.timedelta(days=1)
+    row = DailyWorkRecord.select().where(DailyWorkRecord.day == yesterday).first()
+    old = work_record(office, row.staff_id, yesterday)
+    assert old.submitted and old.figures == load_figures(row.figures)
+    today = work_record(office, row.staff_id)
+    assert not today.stored and set(today.figures) == set(FIGURES)
+    week = work_summary(office, row.staff_id, "week", "2026-W47")
+    assert week.stored and week.submitted  # the demo's Friday summary
+    draft = work_summary(office, row.staff_id, "week", "2026-W48")
+    assert not draft.stored and draft.days >= 1
+    assert draft.figures["orders_registered"] == sum(
+        load_figures(r.figures).get("orders_registered", 0) for r in DailyWorkRecord.select()
+        .where((DailyWorkRecord.staff == row.staff_id)
+               & (DailyWorkRecord.day >= dt.date(2026, 11, 23))))
+    last_week = week_counts(office, dt.date(2026, 11, 20))
+    assert last_week and all(c.count >= 1 for c in last_week)

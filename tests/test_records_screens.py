@@ -179,3 +179,21 @@ async def test_nobody_signed_in_opens_nothing(desk_db, frozen_clock):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert open_work_record(app) is None and open_assessments(app) is None
+
+
+def test_snapshot_of_the_day_record_in_16_colours(snap_compare, sqlite_db, frozen_clock):
+    frozen_clock(MORNING)
+    so = small_office()
+    register_call(so.office, so.clerk, channel="phone", kind="enquiry", caller_name="张三",
+                  phone="13812345678", request="问物业费", unit=so.unit)
+    DailyWorkRecord.create(office=so.office, staff=so.clerk, day=dt.date(2026, 11, 26),
+                           figures="{}", notes="上午接听电话 [red]不是标记[/red]")
+    app = desk_app(so, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await started(pilot)
+        screen = open_work_record(app)
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

@@ -26,6 +26,8 @@ and ``recorded_by`` who corrected it. ``effective_marks`` reads a day as correct
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from deskterm.clock import day_bounds_utc, local, now_utc
@@ -53,6 +55,36 @@ SLOT_LABELS = {"morning_in": N_("Morning in"), "lunch_out": N_("Lunch out"),
 VOID = "void"
 REASON_LIMIT = 200
 LEAVE_TIME = dt.time(8, 0)
+_DAY = re.compile(r"^(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})$")
+
+
+def recorders(office: Office) -> list[tuple[int, str]]:
+    """Who may record leave, absence and corrections here: (id, name), by name."""
+    return list(Staff.select(Staff.id, Staff.name)
+                .where((Staff.office == office) & Staff.active
+                       & Staff.role.in_(RECORDER_ROLES))
+                .order_by(Staff.name).tuples())
+
+
+def parse_day(text: str | None, today: dt.date, field_name: str = "day") -> dt.date:
+    """``2026-11-27``, ``11-27`` (this year), ``2026/11/27``, full-width digits, or
+    empty for ``today``; a day more than a year away is refused."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    if not cleaned:
+        return today
+    match = _DAY.match(cleaned)
+    day = None
+    if match:
+        year = int(match.group(1)) if match.group(1) else today.year
+        try:
+            day = dt.date(year, int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            day = None
+    if day is None:
+        raise DutyError(_("Enter a day like 2026-11-27 or 11-27."), field_name)
+    if abs((day - today).days) > 366:
+        raise DutyError(_("That is more than a year from today."), field_name)
+    return day
 
 
 def slot_label(slot: str) -> str:

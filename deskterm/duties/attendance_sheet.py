@@ -31,6 +31,7 @@ from deskterm.duties.attendance import (
     ATTENDANCE_ROLES,
     RECORDER_ROLES,
     SIGN_SLOTS,
+    Mark,
     PersonDay,
     effective_marks,
     fill_day,
@@ -45,9 +46,9 @@ DEADLINE_KEY = "attendance_sheet"
 _MONTH = re.compile(r"^(\d{4})-?(\d{1,2})$")
 
 STATUS_LABELS = {
-    "in": N_("In"), "late": N_("In, late"), "lunch": N_("Out for lunch"),
+    "in": N_("In"), "late": N_("In, late"), "lunch": N_("At lunch"),
     "gone": N_("Signed out"), "leave": N_("On leave"), "absent": N_("Absent"),
-    "not_in": N_("Not yet in"), "not_signed": N_("Never signed in"),
+    "not_in": N_("Not yet in"), "not_signed": N_("Not in"),
 }
 #: One-character codes of the sheet (translatable: keep them one column wide).
 DAY_CODES = {"in": N_("/"), "late": N_("L"), "early": N_("E"), "late_early": N_("B"),
@@ -66,7 +67,7 @@ class TodayRow:
     late: int
     early: int
     note: str  # leave / absence reason, or "corrected"
-    mark_ids: tuple[int, ...]  # the day's effective events (for corrections)
+    marks: tuple[Mark, ...]  # the day's events as corrected (what can be corrected)
 
 
 def _status(person: PersonDay, before_end: bool) -> str:
@@ -96,7 +97,7 @@ def today_rows(office: Office, day: dt.date | None = None) -> list[TodayRow]:
             _("corrected") if any(m.corrected for m in person.marks) else "")
         rows.append(TodayRow(person.staff_id, person.name, person.role,
                              _status(person, before_end), times, person.late, person.early,
-                             note, tuple(m.id for m in person.marks)))
+                             note, tuple(person.marks)))
     return rows
 
 

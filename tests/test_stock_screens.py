@@ -240,3 +240,31 @@ async def test_a_bad_count_on_esc_keeps_the_screen(store):
             screen.query_one("#tk-error").content))
         assert app.screen is screen and app.focused.id == f"tk-reason-{line.id}"
         assert StocktakeLine.get_by_id(line.id).reason == ""
+
+
+async def test_brackets_show_past_stocktakes_read_only(store, frozen_clock):
+    from deskterm.duties import stocktake
+
+    frozen_clock("2026-10-24T02:05:00")
+    take = stocktake.start_stocktake(store.office, store.clerk)
+    view = stocktake.stocktake_view(store.office, "2026-10")
+    stocktake.save_counts(store.office, store.clerk, take.id, {
+        line.id: (str(line.book), "") for line in view.lines})
+    stocktake.close_stocktake(store.office, store.supervisor, take.id)
+    frozen_clock(NOW)
+    app = desk_app(store, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_take(app, pilot)
+        assert screen.view is None
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: screen.loads >= 2)
+        assert screen.period == "2026-10" and screen.view.closed
+        assert "100%" in str(screen.query_one("#tk-match").content)
+        await pilot.press("s")  # not this month: nothing starts
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: screen.loads >= 3)
+        assert screen.view is None and "No stocktake" in str(
+            screen.query_one("#tk-head").content)
+        await pilot.press("s", "right_square_bracket", "right_square_bracket")
+        await wait_until(pilot, lambda: screen.loads >= 5 and screen.period == "2026-11")
+        assert Stocktake.select().count() == 1

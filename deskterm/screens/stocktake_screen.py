@@ -6,7 +6,8 @@ Not started yet: ``s`` starts it. Tab and Enter move from count to reason to the
 count; ↑/↓ move between lines. ctrl+s (and Esc, before leaving) saves every count and
 reason typed; ``c`` (from a count field: a reason field types it) saves and closes the
 stocktake after a confirmation, which adjusts the book. A closed stocktake is shown
-read-only. The "book matches count" figure is on the line under the title.
+read-only. The "book matches count" figure is on the line under the title. ``[`` and
+``]`` show the month before and after (past stocktakes, read-only once closed).
 ``open_stocktake(app)`` opens it.
 """
 
@@ -26,6 +27,7 @@ from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties import stocktake
+from deskterm.duties.complaint_view import shift_month
 from deskterm.duties.stock import REASON_LIMIT
 from deskterm.duties.stocktake import TakeLine, TakeView
 from deskterm.errors import DeskError, DutyError
@@ -105,6 +107,8 @@ class StocktakeScreen(ModalScreen[None]):
         # (Textual leaves a key a focused Input consumes out of the binding chain)
         Binding("c", "close_take", show=False, priority=True),
         Binding("s", "start", show=False, priority=True),
+        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
+        Binding("right_square_bracket", "step(1)", show=False, priority=True),
         Binding("up", "line(-1)", show=False),
         Binding("down", "line(1)", show=False),
     ]
@@ -136,16 +140,19 @@ class StocktakeScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="stocktake-load")
     def _load(self) -> None:
+        period = self.period
         try:
             with database.connection_context():
-                view = stocktake.stocktake_view(self.session.office, self.period)
-                period = self.period or stocktake.current_period(self.session.office)
+                period = period or stocktake.current_period(self.session.office)
+                view = stocktake.stocktake_view(self.session.office, period)
         except Exception as exc:  # noqa: BLE001 - said on the error line
             self.app.call_from_thread(self._error, "", str(exc))
             return
         self.app.call_from_thread(self._show, period, view)
 
     async def _show(self, period: str, view: TakeView | None) -> None:
+        if self.period is not None and period != self.period:
+            return  # an older month's answer: the newer one is coming
         self.period, self.view = period, view
         box = self.query_one("#tk-lines", VerticalScroll)
         await box.remove_children()
@@ -156,7 +163,12 @@ class StocktakeScreen(ModalScreen[None]):
             self.query_one("#tk-head", Static).update(plain(_(
                 "Press s to start: a line per stock item with its book quantity now.")))
             self.query_one("#tk-match", Static).update(plain(""))
-            hint.update(plain(_("s start · Esc close")))
+            if period == stocktake.current_period(self.session.office):
+                hint.update(plain(_("s start · [ ] month · Esc close")))
+            else:
+                self.query_one("#tk-head", Static).update(plain(_(
+                    "No stocktake was made this month.")))
+                hint.update(plain(_("[ ] month · Esc close")))
             self.loads += 1
             return
         tz = self.session.tz
@@ -171,7 +183,7 @@ class StocktakeScreen(ModalScreen[None]):
             + pad(_("Count"), COUNT_W + 1) + pad(_("Var."), VAR_W + 1) + _("Reason")))
         await box.mount_all([self._line(line, view.closed) for line in view.lines])
         if view.closed:
-            hint.update(plain(_("Closed: it can no longer change · ↑↓ scroll · Esc close")))
+            hint.update(plain(_("Closed: it can no longer change · [ ] month · Esc close")))
             box.focus()
         else:
             hint.update(plain(_("Tab/Enter next · ctrl+s save · c close the stocktake · "
@@ -235,8 +247,21 @@ class StocktakeScreen(ModalScreen[None]):
                 for line in self.view.lines}
 
     # --- writing -----------------------------------------------------------------------
+    def action_step(self, by: int) -> None:
+        """``[``/``]``: the month before or after, to see past stocktakes and their
+        figures. Counts typed and not saved keep the screen where it is."""
+        if self.busy or self.period is None:
+            return
+        if self.changed():
+            self._error("", _("Save the counts first (ctrl+s)."))
+            return
+        self.query_one("#tk-error", Static).update(plain(""))
+        self.period = shift_month(self.period, by)
+        self.load()
+
     def action_start(self) -> None:
-        if self.view is None and not self.busy:
+        if (self.view is None and not self.busy
+                and self.period == stocktake.current_period(self.session.office)):
             self.busy = True
             self._write("start", {})
 

@@ -11,7 +11,7 @@ from peewee import DatabaseError, IntegrityError
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Handover, HandoverItem, RepairOrder
-from deskterm.duties import complaints, handover, orders, timeline
+from deskterm.duties import complaints, handover, orders, timeline, timeline_window
 from deskterm.duties.handover import Disposition
 from deskterm.errors import DutyError
 from tests.factories import PIN, order, small_office
@@ -101,6 +101,8 @@ def test_signing_writes_the_handover_and_its_items(night, frozen_clock):
     after = {i.key: i for i in timeline.day_timeline(so.office)}
     assert after["schedule:handover"].state == "done"
     assert after["schedule:handover"].ref == ("handover", row.id)
+    pane = {i.key: i.state for i in timeline_window.timeline_window(so.office).items}
+    assert pane["schedule:handover"] == "done"  # the dashboard's "Today" pane too
 
 
 def test_a_quiet_night_is_handed_over_too(desk_db, frozen_clock):

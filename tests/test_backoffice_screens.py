@@ -100,15 +100,31 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         assert (row.item, row.quantity, row.amount, row.supplier, row.checked_at) == (
             "猪肉", "5 kg", 15500, "菜市场[b]x[/b]", None)
         assert "菜市场[b]x" in cells(screen, "#ct-table")[0]  # shown literally
-        assert "1 to check" in shown(screen, "#ct-total")
+        assert "to check 1" in shown(screen, "#ct-total")
 
         await pilot.press("k")
         await wait_until(pilot, lambda: screen.loads == 3)
         assert CanteenPurchase.get().checked_by_id == so.clerk.id
         assert "✓ 李静" in cells(screen, "#ct-table")[0]
-        assert "1 purchases checked" in shown(screen, "#ct-result")
+        assert "Purchases checked: 1" in shown(screen, "#ct-result")
         await pilot.press("k")
         await wait_until(pilot, lambda: "nothing left" in shown(screen, "#ct-result"))
+
+        await pilot.press("e")  # meals today
+        await wait_until(pilot, lambda: isinstance(app.screen, BackofficeForm))
+        form = app.screen
+        assert form.query_one("#bo-price", Input).value == "12.00"  # the last price
+        form.query_one("#bo-person", Select).value = so.clerk.id
+        form.query_one("#bo-meals", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: shown(form, "#bo-error-meals"))
+        assert CanteenMeal.select().count() == 2
+        form.query_one("#bo-meals", Input).value = "2"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads == 4)
+        today = CanteenMeal.get(CanteenMeal.day == dt.date(2026, 11, 26))
+        assert (today.staff_id, today.meals, today.price) == (so.clerk.id, 2, 1200)
+        assert "Meals today: 2 (persons: 1) · ¥24.00" in shown(screen, "#ct-total")
 
         await pilot.press("m")
         await wait_until(pilot, lambda: isinstance(app.screen, MealFeesScreen)
@@ -117,7 +133,7 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         assert "2026-10" in shown(fees, "#mf-title")
         rows = cells(fees, "#mf-table")
         assert len(rows) == 2 and any("李静" in r and "¥24.00" in r for r in rows)
-        assert "2 people · 3 meals · ¥36.00 in all" in shown(fees, "#mf-total")
+        assert "Persons: 2 · meals: 3 · in all ¥36.00" in shown(fees, "#mf-total")
         await pilot.press("h")
         await wait_until(pilot, lambda: fees.loads == 2)
         assert DeadlineDone.get().period == "2026-10"
@@ -125,11 +141,11 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         await pilot.press("right_square_bracket")
         await wait_until(pilot, lambda: fees.loads == 3)
         assert "2026-11" in shown(fees, "#mf-title")
-        assert "0 people" in shown(fees, "#mf-total")
+        assert "Persons: 1 · meals: 2 · in all ¥24.00" in shown(fees, "#mf-total")
         await pilot.press("h")
         await wait_until(pilot, lambda: "not over" in shown(fees, "#mf-result"))
         assert DeadlineDone.select().count() == 1
-        assert CanteenMeal.select().count() == 2
+        assert CanteenMeal.select().count() == 3
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)
         await pilot.press("escape")

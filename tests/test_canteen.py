@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import CanteenMeal, CanteenPurchase, DeadlineDone, Staff
 from deskterm.duties import canteen, deadlines
+from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.test_orders import log_of, refused
 
@@ -168,3 +171,17 @@ def test_handing_the_meal_fees_proves_the_15th(desk_db, frozen_clock):
     assert (fees.handed_by, fees.amount) == ("刘芳", 1200)
     refused(lambda: canteen.hand_meal_fees(so.office, so.clerk, "202611"), "month")
     assert DeadlineDone.select().count() == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=6), st.integers(-5, 10),
+                 st.integers(0, 3).map(lambda n: f" {n} ")))
+def test_a_count_of_meals_is_0_to_3_or_refused(value):
+    try:
+        meals = canteen._meals(value, "meals")
+    except DutyError as exc:
+        assert exc.field == "meals"
+        text = str(value).strip()
+        assert not (text.isascii() and text.isdigit() and 0 <= int(text) <= canteen.MEALS_A_DAY)
+    else:
+        assert 0 <= meals <= canteen.MEALS_A_DAY and meals == int(str(value).strip())

@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 
 from deskterm.db import changes
-from deskterm.db.models import Charge, FeeItem, Listing, ListingViewing
-from deskterm.duties import listings, payments
+from deskterm.db.models import Charge, FeeItem, Listing, ListingViewing, Office
+from deskterm.duties import canteen, deadlines, listings, payments
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.payment_factories import book, drawer
+from tests.test_demo import demo, demo_database  # noqa: F401 - the demo office's fixtures
 from tests.test_orders import log_of, refused
 
 NOW = "2026-11-26T02:05:00"  # Thursday 10:05 in Shanghai
@@ -158,3 +159,21 @@ def test_another_offices_listing_is_not_found(desk_db, frozen_clock):
         listings.listing_detail(other.office, row.id)
     assert caught.value.field == "listing"
     assert listings.listings(other.office) == []
+
+
+def test_the_demo_offices_listings_and_canteen_read_right(demo):  # noqa: F811
+    office = Office.get()
+    rows = listings.listings(office)
+    assert {(r.kind, r.status) for r in rows} == {("rent", "viewing"), ("sale", "listed")}
+    assert all(r.owner and r.contact and r.viewings >= 1 for r in rows)
+    detail = listings.listing_detail(office, rows[0].id)
+    assert len(detail.viewings) == rows[0].viewings
+    today = canteen.today(office)
+    assert [p.checked for p in canteen.purchases_on(office)] == [False, False]
+    yesterday = canteen.purchases_on(office, today - dt.timedelta(days=1))
+    assert len(yesterday) == 3 and all(p.checked and p.checked_by for p in yesterday)
+    assert [d.state for d in deadlines.deadlines_on(office, today - dt.timedelta(days=1))
+            if d.key == "canteen_check"] == ["done"]
+    fees = canteen.meal_fees(office, canteen.this_month(office))
+    assert fees.meals > 0 and fees.amount == fees.meals * 1200
+    assert all(p.prices == (1200,) for p in fees.people)

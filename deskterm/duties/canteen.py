@@ -252,6 +252,20 @@ def record_meals(office: Office, clerk: Staff | int, day: dt.date | None,
     return written
 
 
+def eaters(office: Office) -> list[tuple[int, str]]:
+    """(id, name) of the office's active staff, by name: who may eat in the canteen."""
+    return list(Staff.select(Staff.id, Staff.name)
+                .where((Staff.office == office) & (Staff.active == True))  # noqa: E712
+                .order_by(Staff.name, Staff.id).tuples())
+
+
+def last_price(office: Office) -> int | None:
+    """The price of the meals recorded last, in fen (None before any)."""
+    row = (CanteenMeal.select(CanteenMeal.price).where(CanteenMeal.office == office)
+           .order_by(CanteenMeal.day.desc(), CanteenMeal.id.desc()).first())
+    return int(row.price) if row else None
+
+
 def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
     first = dt.date.fromisoformat(month + "-01")
     after = dt.date.fromisoformat(shift_month(month, 1) + "-01")

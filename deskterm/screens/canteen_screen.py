@@ -65,6 +65,7 @@ class CanteenScreen(ModalScreen[None]):
         Binding("n", "add", show=False),
         Binding("k", "check", show=False),
         Binding("m", "meal_fees", show=False),
+        Binding("e", "meals", show=False),
     ]
 
     def __init__(self, session) -> None:
@@ -81,8 +82,8 @@ class CanteenScreen(ModalScreen[None]):
                             cell_padding=0)
             yield Static(plain("…"), id="ct-total", markup=False)
             yield Static(plain(""), id="ct-result", markup=False)
-            yield Static(plain(_("n add · k mark the day checked · m last month's meal fees · "
-                                 "Esc close")), classes="form-hint", markup=False)
+            yield Static(plain(_("n add · k check the day · e meals today · m last month's meal "
+                                 "fees · Esc")), classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
         add_columns(self.query_one("#ct-table", DataTable), PURCHASE_COLUMNS, {
@@ -98,12 +99,14 @@ class CanteenScreen(ModalScreen[None]):
             with database.connection_context():
                 day = canteen.today(self.session.office)
                 rows = canteen.purchases_on(self.session.office, day)
+                meals = canteen.meals_on(self.session.office, day)
         except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
             self.app.call_from_thread(self._say, "✗ " + str(exc))
             return
-        self.app.call_from_thread(self._show, day, rows)
+        self.app.call_from_thread(self._show, day, rows, meals)
 
-    def _show(self, day, rows: list[canteen.Purchase]) -> None:
+    def _show(self, day, rows: list[canteen.Purchase],
+              meals: dict[int, tuple[int, int]] | None = None) -> None:
         self.rows = rows
         self.query_one("#ct-title", Static).update(plain(
             _("Canteen purchases of {day}").format(day=day.isoformat())))
@@ -115,10 +118,16 @@ class CanteenScreen(ModalScreen[None]):
         if not rows:
             text = _("No purchases yet today: n adds one.")
         else:
-            text = _("{n} purchases · {total} · {checked} checked, {left} to check").format(
+            text = _("Purchases: {n} · {total} · checked {checked}, to check {left}").format(
                 n=len(rows), total=money(sum(r.amount for r in rows)), checked=checked,
                 left=len(rows) - checked)
-        self.query_one("#ct-total", Static).update(plain(text))
+        meals = meals or {}
+        eaten = sum(n for n, _price in meals.values())
+        text += "\n" + _("Meals today: {meals} (persons: {people}) · {amount}").format(
+            meals=eaten, people=sum(1 for n, _p in meals.values() if n),
+            amount=money(sum(n * price for n, price in meals.values())))
+        self.query_one("#ct-total", Static).update(
+            Text("\n").join(plain(fit(line, 74)) for line in text.split("\n")))
         self.loads += 1
 
     def _say(self, text: str) -> None:
@@ -164,8 +173,53 @@ class CanteenScreen(ModalScreen[None]):
         self.app.call_from_thread(self._checked, n)
 
     def _checked(self, n: int) -> None:
-        self._say(_("✓ {n} purchases checked.").format(n=n))
+        self._say(_("✓ Purchases checked: {n}.").format(n=n))
         self._load()
+
+    def action_meals(self) -> None:
+        self._meal_form()
+
+    @work(thread=True, exclusive=True, group="canteen-eaters")
+    def _meal_form(self) -> None:
+        try:
+            with database.connection_context():
+                people = canteen.eaters(self.session.office)
+                price = canteen.last_price(self.session.office)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._say, "✗ " + str(exc))
+            return
+        self.app.call_from_thread(self._push_meal_form, people, price)
+
+    def _push_meal_form(self, people: list[tuple[int, str]], price: int | None) -> None:
+        office, clerk = self.session.office, self.session.staff
+
+        def save(values: dict):
+            person = values["person"]
+            if person is None:
+                raise DutyError(_("Choose who ate."), "person")
+            try:
+                return canteen.record_meals(office, clerk, None, {person: values["meals"]},
+                                            values["price"])
+            except DutyError as exc:
+                field = "meals" if (exc.field or "").startswith("meals") else exc.field
+                raise DutyError(exc.message, field) from None
+
+        fields = [
+            Field("person", _("Who"), options=tuple((plain(name), sid) for sid, name in people)),
+            Field("meals", _("Meals"), "1", max_length=1,
+                  placeholder=_("0 to {n}").format(n=canteen.MEALS_A_DAY)),
+            Field("price", _("Price"), money(price).lstrip("¥") if price else "",
+                  max_length=12, placeholder="12.00"),
+        ]
+        self.app.push_screen(BackofficeForm(
+            _("Meals today"), fields, save, form_id="ct-meals",
+            hint=_("A person's meals of today replace what was written. ctrl+s save · Esc")),
+            callback=self._meals_saved)
+
+    def _meals_saved(self, written) -> None:
+        if written is not None:
+            self._say(_("✓ Meals saved."))
+            self._load()
 
     def action_meal_fees(self) -> None:
         self.app.push_screen(MealFeesScreen(self.session))
@@ -244,7 +298,7 @@ class MealFeesScreen(ModalScreen[None]):
                      money(person.amount))
             table.add_row(*[plain(fit(c, w)) for c, (_k, w) in
                             zip(cells, MEAL_COLUMNS, strict=True)], key=f"s{person.staff_id}")
-        lines = [_("{people} people · {meals} meals · {amount} in all").format(
+        lines = [_("Persons: {people} · meals: {meals} · in all {amount}").format(
             people=len(fees.people), meals=fees.meals, amount=money(fees.amount))]
         if fees.handed_at is not None:
             lines.append(_("✓ Handed to finance {at} by {who}").format(

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, DeadlineDone, Staff
+from deskterm.duties import attendance
 from deskterm.screens.attendance_forms import AttendanceForm
 from deskterm.screens.attendance_screen import AttendanceScreen, open_attendance
 from deskterm.screens.attendance_sheet_screen import (
@@ -150,3 +151,27 @@ async def test_the_month_sheet_steps_and_is_handed_over(so, frozen_clock):
         assert (done.key, done.period, done.done_by_id) == (
             "attendance_sheet", "2026-11", so.supervisor.id)
         await wait_until(pilot, lambda: "handed over" in text(screen, "#ats-title"))
+
+
+async def test_strike_out_a_wrong_sign(so, frozen_clock):
+    attendance.sign(so.office, so.clerk2.id, "1234")  # 王敏 at 08:10, by mistake
+    app = desk_app(so, watch=False, demo_staff_id=so.supervisor.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        screen = await opened(pilot, app)
+        table = screen.query_one("#att-table", DataTable)
+        assert lines(table)[1].startswith("王敏") and "08:10" in lines(table)[1]
+        await pilot.press("down", "x")
+        await wait_until(pilot, lambda: isinstance(app.screen, AttendanceForm))
+        form = app.screen
+        form.query_one("#att-void", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "yes" in str(form.query_one("#att-void", Checkbox).label)
+        await pilot.press("tab", *"不是她签的", "tab", "tab", *"1234", "enter")
+        await wait_until(pilot, lambda: app.screen is screen)
+        fix = AttendanceEvent.get(AttendanceEvent.kind == "correction")
+        assert (fix.slot, fix.recorded_by_id, fix.reason) == ("void", so.supervisor.id,
+                                                             "不是她签的")
+        await wait_until(pilot, lambda: "Not yet in" in lines(table)[1])
+        assert AttendanceEvent.select().where(AttendanceEvent.staff == so.clerk2).count() == 2

@@ -158,3 +158,37 @@ def test_parse_month_never_crashes(text):
     except DutyError:
         return
     assert len(result) == 7 and 1 <= int(result[5:]) <= 12
+
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@given(st.dates(TODAY - dt.timedelta(days=366), TODAY + dt.timedelta(days=366)),
+       st.sampled_from(["{y}-{m}-{d}", "{y}/{m:02d}/{d:02d}", "{m}-{d}"]), st.booleans())
+def test_parse_day_reads_what_it_writes(day, pattern, wide):
+    if pattern == "{m}-{d}" and day.year != TODAY.year:
+        return
+    text = pattern.format(y=day.year, m=day.month, d=day.day)
+    if wide:
+        text = text.translate(str.maketrans("0123456789-/", "０１２３４５６７８９－／"))
+    assert att.parse_day(text, TODAY) == day
+
+
+@given(st.text(max_size=14))
+def test_parse_day_never_crashes(text):
+    try:
+        day = att.parse_day(text, TODAY)
+    except DutyError as exc:
+        assert exc.field == "day"
+        return
+    assert abs((day - TODAY).days) <= 366
+
+
+@pytest.mark.parametrize("text", ["2-30", "2026-13-01", "2028-01-01", "明天", "11/27/2026"])
+def test_bad_days_are_refused(text):
+    with pytest.raises(DutyError):
+        att.parse_day(text, TODAY)
+
+
+def test_empty_day_is_today():
+    assert att.parse_day("  ", TODAY) == TODAY

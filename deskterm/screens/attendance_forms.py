@@ -45,6 +45,10 @@ class Field:
     placeholder: str = ""
 
 
+def check_text(value: bool, what: str) -> str:
+    return ("✓ " + _("yes") + ": " + what) if value else ("✗ " + _("no"))
+
+
 class AttendanceForm(ModalScreen[object]):
     """A form of ``fields``; ctrl+s calls ``save(values)`` in a worker."""
 
@@ -85,10 +89,17 @@ class AttendanceForm(ModalScreen[object]):
                           and any(v == field.value for _l, v in field.options)
                           else field.options[0][1])
         if field.kind == "check":
-            return Checkbox(plain(""), bool(field.value), compact=True, id=wid)
+            return Checkbox(plain(check_text(bool(field.value), field.placeholder)),
+                            bool(field.value), compact=True, id=wid)
         return Input(str(field.value or ""), id=wid, compact=True,
                      password=field.kind == "pin", max_length=field.max_length,
                      placeholder=field.placeholder)
+
+    @on(Checkbox.Changed)
+    def _checked(self, event: Checkbox.Changed) -> None:
+        """Yes/no written out: never a colour alone."""
+        field = next(f for f in self.fields if f"att-{f.name}" == event.checkbox.id)
+        event.checkbox.label = plain(check_text(event.value, field.placeholder))
 
     def _error(self, name: str) -> Static:
         line = Static(plain(""), id=f"att-error-{name}", classes="field-error",
@@ -235,7 +246,8 @@ def correct_form(office, row: TodayRow, tz: str, recorders: list[tuple[int, str]
         Field("event", _("Row"), "select", marks[-1][1], marks),
         Field("time", _("Right time"), max_length=8, placeholder="08:15"),
         Field("slot", _("Right sign"), "select", "", slots),
-        Field("void", _("Strike out"), "check", False),
+        Field("void", _("Strike out"), "check", False,
+              placeholder=_("the row should not be there")),
         Field("reason", _("Why"), max_length=attendance.REASON_LIMIT),
         Field("by", _("Corrected by"), "select", by, _people(recorders)),
         Field("pin", _("PIN"), "pin", max_length=16, placeholder=_("the corrector's PIN")),

@@ -32,7 +32,7 @@ from deskterm.screens.attendance_forms import correct_form, leave_form, mark_tex
 
 #: Column widths in cells (75 in all with one cell of gap each, less the scrollbar).
 WIDTHS = {"name": 8, "status": 12, "morning_in": 5, "lunch_out": 5, "afternoon_in": 5,
-          "evening_out": 5, "late": 4, "early": 4, "note": 18}
+          "evening_out": 5, "late": 5, "early": 5, "note": 16}
 
 
 def row_cells(row: TodayRow) -> tuple:

@@ -69,7 +69,7 @@ def test_the_view_lists_the_night_and_the_figures(night, frozen_clock):
     view = handover.handover_view(so.office)
     assert view.covers_until == now
     assert [e.id for e in view.entries] == [e.id for e in entries]
-    assert view.night_staff == ((sun.id, "孙大伟"),)
+    assert view.night_staff == ((sun.id, "孙大伟"),) and view.last is None
     assert (view.figures.open_orders, view.figures.overdue_orders) == (1, 1)
     assert view.figures.overdue_callbacks == 1
     assert view.figures.undeposited == 0
@@ -97,7 +97,9 @@ def test_signing_writes_the_handover_and_its_items(night, frozen_clock):
     assert items[entries[2].id].note == "已电话"
     assert log_of("handover", row.id)[0][0] == "create"
     # nothing is left for the next handover; the timeline's item is done and points at it
-    assert handover.handover_view(so.office).entries == ()
+    again = handover.handover_view(so.office)
+    assert again.entries == ()
+    assert again.last == handover.LastHandover(row.id, signed, "孙大伟", "李静")
     after = {i.key: i for i in timeline.day_timeline(so.office)}
     assert after["schedule:handover"].state == "done"
     assert after["schedule:handover"].ref == ("handover", row.id)

@@ -59,6 +59,15 @@ class HandoverView:
     entries: tuple[LogItem, ...]
     figures: Figures
     night_staff: tuple[tuple[int, str], ...]  # who may sign for the night: (id, name)
+    last: LastHandover | None = None  # the latest signed one
+
+
+@dataclass(frozen=True)
+class LastHandover:
+    id: int
+    signed_at: dt.datetime
+    from_name: str
+    to_name: str
 
 
 @dataclass(frozen=True)
@@ -88,11 +97,26 @@ def night_people(office: Office) -> tuple[tuple[int, str], ...]:
     return tuple(rows)
 
 
+def last_handover(office: Office) -> LastHandover | None:
+    From, To = Staff.alias(), Staff.alias()
+    row = (Handover.select(Handover.id, Handover.signed_at, From.name, To.name)
+           .join(From, on=(Handover.from_staff == From.id))
+           .switch(Handover)
+           .join(To, on=(Handover.to_staff == To.id))
+           .where(Handover.office == office)
+           .order_by(Handover.signed_at.desc(), Handover.id.desc())
+           .limit(1)
+           .tuples()
+           .first())
+    return LastHandover(*row) if row else None
+
+
 def handover_view(office: Office, *, now: dt.datetime | None = None) -> HandoverView:
     """What the handover shows when it is opened at ``now``."""
     now = now or now_utc()
     return HandoverView(covers_until=now, entries=tuple(entries_since_handover(office, until=now)),
-                        figures=figures_at(office, now), night_staff=night_people(office))
+                        figures=figures_at(office, now), night_staff=night_people(office),
+                        last=last_handover(office))
 
 
 # --- signing ------------------------------------------------------------------------------

@@ -159,6 +159,10 @@ class HandoverScreen(ModalScreen[Handover | None]):
         night = _("Night log since the last handover: {count} items").format(
             count=len(view.entries)) if view.entries else _(
             "Nothing in the night log since the last handover.")
+        if view.last is not None:
+            night += " " + _("(last signed {when}, {night} → {day})").format(
+                when=local(view.last.signed_at, self.session.tz).format("MM-DD HH:mm"),
+                night=view.last.from_name, day=view.last.to_name)
         self.query_one("#ho-figures", Static).update(plain(figures + "\n" + night))
         table = self.query_one("#ho-table", DataTable)
         table.clear()
@@ -215,7 +219,7 @@ class HandoverScreen(ModalScreen[Handover | None]):
             return
         form = NightCallIntake(self.session, item) if kind == "order" else \
             NightComplaint(self.session, item)
-        self.app.push_screen(form, callback=lambda made: self._made(item, kind, made))
+        self.app.push_screen(form, callback=lambda result: self._made(item, kind, result))
 
     def _made(self, item: LogItem, kind: str, made) -> None:
         if made is None:

@@ -175,3 +175,27 @@ async def test_strike_out_a_wrong_sign(so, frozen_clock):
                                                              "不是她签的")
         await wait_until(pilot, lambda: "Not yet in" in lines(table)[1])
         assert AttendanceEvent.select().where(AttendanceEvent.staff == so.clerk2).count() == 2
+
+
+@pytest.fixture
+def snap_office(sqlite_db, frozen_clock):
+    frozen_clock(utc("08:31"))
+    so = small_office()
+    with changes.write():
+        so.clerk2 = Staff.create(office=so.office, name="王敏", role="clerk",
+                                 pin_hash=_pin_hash(), created_at=now_utc())
+    attendance.record_leave(so.office, so.supervisor.id, "1234", so.clerk2.id,
+                            dt.date(2026, 11, 26), "年假 [b]半天[/b]")
+    return so
+
+
+def test_snapshot_of_today_in_16_colours(snap_compare, snap_office):
+    app = desk_app(snap_office, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await panes_loaded(pilot)
+        screen = open_attendance(app)
+        await wait_until(pilot, lambda: screen.loads >= 1)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

@@ -231,3 +231,41 @@ def test_append_only_in_the_database(so, frozen_clock):
 ])
 def test_minutes_off_the_schedule(so, hhmm, slot, expected):
     assert att.minutes_off(so.office, slot, utc(hhmm)) == expected
+
+
+def test_correcting_the_sign_and_the_time_recomputes_the_minutes(so, frozen_clock):
+    frozen_clock(utc("08:10"))
+    att.sign(so.office, so.clerk.id, PIN)
+    frozen_clock(utc("12:10"))
+    wrong = att.sign(so.office, so.clerk.id, PIN, "evening_out")  # meant lunch
+    assert wrong.minutes == 320
+    frozen_clock(utc("12:30"))
+    with pytest.raises(DutyError) as caught:  # a sign-out stays a sign-out
+        att.correct(so.office, so.supervisor.id, PIN, wrong.id, "x", slot="afternoon_in")
+    assert caught.value.field == "slot"
+    with pytest.raises(DutyError) as caught:  # nothing changed
+        att.correct(so.office, so.supervisor.id, PIN, wrong.id, "x")
+    assert caught.value.field == "time"
+    fixed = att.correct(so.office, so.supervisor.id, PIN, wrong.id, "点错了", slot="lunch_out",
+                        time="12:05")
+    assert (fixed.slot, fixed.at, fixed.minutes_late) == ("lunch_out", utc("12:05"), 0)
+    person = att.people_days(so.office, DAY)[so.clerk.id]
+    assert set(person.signs) == {"morning_in", "lunch_out"} and person.early == 0
+    frozen_clock(utc("13:20"))
+    assert att.sign(so.office, so.clerk.id, PIN).slot == "afternoon_in"
+
+
+def test_another_offices_people_and_rows_are_refused(so, frozen_clock):
+    frozen_clock(utc("08:10"))
+    other = small_office("别处管理处")
+    with pytest.raises(DutyError) as caught:
+        att.sign(so.office, other.clerk.id, PIN)
+    assert caught.value.field == "staff"
+    theirs = att.sign(other.office, other.clerk.id, PIN)
+    with pytest.raises(DutyError) as caught:
+        att.correct(so.office, so.supervisor.id, PIN, theirs.id, "x", void=True)
+    assert caught.value.field == "event"
+    with pytest.raises(DutyError) as caught:
+        att.record_leave(so.office, so.supervisor.id, PIN, other.clerk.id, DAY, "x")
+    assert caught.value.field == "staff"
+    assert [e.office_id for e in events()] == [other.office.id]

@@ -50,7 +50,7 @@ STATUS_LABELS = {
     "gone": N_("Signed out"), "leave": N_("On leave"), "absent": N_("Absent"),
     "not_in": N_("Not yet in"), "not_signed": N_("Not in"),
 }
-#: One-character codes of the sheet (translatable: keep them one column wide).
+#: The sheet's day codes (translatable: at most two cells, one CJK character).
 DAY_CODES = {"in": N_("/"), "late": N_("L"), "early": N_("E"), "late_early": N_("B"),
              "leave": N_("V"), "absent": N_("A"), "": N_(".")}
 

@@ -46,7 +46,7 @@ def day_cell(sheet: Sheet, row: SheetRow, index: int, today) -> str:
     day = sheet.days[index]
     if code == "" and (day >= today or day.weekday() >= 5):
         return " "
-    return fit(_(DAY_CODES[code]), 1)
+    return fit(_(DAY_CODES[code]), 2)
 
 
 def figures_text(row: SheetRow | None) -> str:

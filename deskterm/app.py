@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from importlib import import_module
 from importlib.resources import files
 
 from textual import events
@@ -21,7 +22,7 @@ from deskterm.clock import now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import database
 from deskterm.i18n import _
-from deskterm.keys import BOOKS, DESK_KEYS, desk_bindings, install_bindings
+from deskterm.keys import BOOKS, DESK_KEYS, OPENERS, desk_bindings, install_bindings
 from deskterm.screens.dashboard import DashboardScreen
 from deskterm.session import DeskSession
 
@@ -247,89 +248,17 @@ class DeskApp(App[None]):
 
         self.push_screen(BooksScreen(), callback=self._book_chosen)
 
-    def _book_chosen(self, action: str | None) -> None:
-        if action:
-            self.call_later(self.run_action, action)
+    def _book_chosen(self, name: str | None) -> None:
+        if name:
+            self.action_open(name)
 
-    def action_register(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.register_search import open_register_search
-
-            open_register_search(self)
-
-    def action_owners(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.owner_roster import open_owner_roster
-
-            open_owner_roster(self)
-
-    def action_complaints(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.complaint_list import open_complaint_list
-
-            open_complaint_list(self)
-
-    def action_complaint_summary(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.complaint_summary_screen import open_complaint_summary
-
-            open_complaint_summary(self)
-
-    def action_approval(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.approval_screen import open_approval
-
-            open_approval(self)
-
-    def action_month_end(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.month_end_screen import open_month_end
-
-            open_month_end(self)
-
-    def action_unit_account(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.unit_account import open_unit_account
-
-            open_unit_account(self)
-
-    def action_fee_summary(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.fee_summary_screen import open_fee_summary
-
-            open_fee_summary(self)
-
-    def action_charge_generation(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.charge_generation import open_charge_generation
-
-            open_charge_generation(self)
-
-    def action_payment(self) -> None:
-        """F3: a fee payment; the receipt screen follows once it is stored."""
-        if self._at_dashboard():
-            from deskterm.screens.payment_screen import open_payment
-
-            open_payment(self)
-
-    def action_fee_items(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.fee_items import open_fee_items
-
-            open_fee_items(self)
-
-    def action_receipt_books(self) -> None:
-        if self._at_dashboard():
-            from deskterm.screens.receipt_book_form import open_receipt_books
-
-            open_receipt_books(self)
-
-    def action_cash(self) -> None:
-        """F6: the clerk's cash drawer: open it with the float, deposit, close it."""
-        if self._at_dashboard():
-            from deskterm.screens.cash_screen import open_cash
-
-            open_cash(self)
+    def action_open(self, name: str) -> None:
+        """Open the screen ``name`` of ``keys.OPENERS`` over the dashboard (F3, F5, F6, the
+        books); each screen's ``open_*`` function refuses before sign-in too."""
+        if not self._at_dashboard() or name not in OPENERS:
+            return
+        module, function = OPENERS[name].split(":")
+        getattr(import_module(module), function)(self)
 
     def action_callback(self) -> None:
         """F4: the callback form for the row highlighted in Overdue callbacks."""

@@ -29,17 +29,17 @@ class DeskKey:
 DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("help", "f1", "help", N_("Help"), N_("Show the keys and what they do"), show=False),
     DeskKey("new_call", "f2", "new_call", N_("Call"), N_("Take a call: log a repair or request")),
-    DeskKey("payment", "f3", "payment", N_("Pay"), N_("Take a fee payment and issue a receipt")),
+    DeskKey("payment", "f3", "open('payment')", N_("Pay"), N_("Take a fee payment and issue a receipt")),
     DeskKey("callback", "f4", "callback", N_("Callback"),
             N_("Call back the order or complaint selected in Overdue callbacks")),
-    DeskKey("handover", "f5", "coming('handover')", N_("Handover"), N_("Review the night log and sign the handover"), 5),
-    DeskKey("cash", "f6", "cash", N_("Cash"), N_("Your cash drawer: count the float, bank deposit, close with a blind count")),
+    DeskKey("handover", "f5", "open('handover')", N_("Handover"), N_("Review the night log and sign the handover")),
+    DeskKey("cash", "f6", "open('cash')", N_("Cash"), N_("Your cash drawer: count the float, bank deposit, close with a blind count")),
     DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint")),
     DeskKey("visitor", "f8", "visitor", N_("Visit"), N_("Record a walk-in visitor")),
     DeskKey("reports", "f9", "coming('reports')", N_("Reports"), N_("Weekly and monthly reports"), 6),
     DeskKey("books", "f10", "books", N_("Books"),
             N_("The desk's books: register, owners, complaints, approval, month end")),
-    DeskKey("register", "ctrl+f", "register", N_("Register"),
+    DeskKey("register", "ctrl+f", "open('register')", N_("Register"),
             N_("Search the service register by unit, owner, phone, date and state"), show=False),
     DeskKey("maximize", "z", "toggle_maximize", N_("Zoom"), N_("Maximise the focused pane, or restore it"),
            show=False),
@@ -51,32 +51,88 @@ DESK_KEYS: tuple[DeskKey, ...] = (
 
 @dataclass(frozen=True)
 class Book:
-    """One line of the F10 books menu: a letter there, an app action, and a palette entry."""
+    """One line of the F10 books menu: a letter there, the screen it opens (a name in
+    ``OPENERS``), a label and a description for the help and the palette, and its group."""
 
     letter: str
-    action: str
+    name: str
     label: str
     description: str
+    group: str
 
+    @property
+    def action(self) -> str:
+        return f"open('{self.name}')"
+
+
+#: The groups of the books menu, in order.
+BOOK_GROUPS: tuple[str, ...] = (N_("Repairs"), N_("Fees and cash"), N_("Shift and back office"))
 
 #: The desk's books (台账), opened from the F10 menu by letter, or by name in ctrl+p.
 BOOKS: tuple[Book, ...] = (
-    Book("r", "register", N_("Service register"), N_("By unit, owner, phone, date and state")),
-    Book("o", "owners", N_("Owner roster"), N_("Find, edit and import owners and phones")),
-    Book("c", "complaints", N_("Complaints"), N_("Assign, handle, call back and close")),
+    Book("r", "register", N_("Service register"), N_("By unit, owner, phone, date and state"),
+         "Repairs"),
+    Book("o", "owners", N_("Owner roster"), N_("Find, edit and import owners and phones"),
+         "Repairs"),
+    Book("c", "complaints", N_("Complaints"), N_("Assign, handle, call back and close"),
+         "Repairs"),
     Book("s", "complaint_summary", N_("Complaint summary"),
-         N_("The month's 客户投诉汇总及处理情况表")),
+         N_("The month's 客户投诉汇总及处理情况表"), "Repairs"),
     Book("a", "approval", N_("Monday approval"),
-         N_("Last week's called-back orders, manager's PIN")),
+         N_("Last week's called-back orders, manager's PIN"), "Repairs"),
     Book("m", "month_end", N_("Month-end handover"),
-         N_("Orders to each district; public-area filing")),
-    Book("u", "unit_account", N_("Unit account"), N_("What a unit owes and paid; its receipts")),
-    Book("f", "fee_summary", N_("Fee collection"), N_("By item, method, clerk and day; arrears")),
+         N_("Orders to each district; public-area filing"), "Repairs"),
+    Book("u", "unit_account", N_("Unit account"), N_("What a unit owes and paid; its receipts"),
+         "Fees and cash"),
+    Book("f", "fee_summary", N_("Fee collection"), N_("By item, method, clerk and day; arrears"),
+         "Fees and cash"),
     Book("g", "charge_generation", N_("Monthly charges"),
-         N_("This month's property and parking fees, once")),
-    Book("b", "receipt_books", N_("Receipt books"), N_("Issue receipt books; skipped numbers")),
-    Book("i", "fee_items", N_("Fee items"), N_("What the office charges for, and at what rate")),
+         N_("This month's property and parking fees, once"), "Fees and cash"),
+    Book("b", "receipt_books", N_("Receipt books"), N_("Issue receipt books; skipped numbers"),
+         "Fees and cash"),
+    Book("i", "fee_items", N_("Fee items"), N_("What the office charges for, and at what rate"),
+         "Fees and cash"),
+    Book("l", "night_log", N_("Night log"), N_("Night staff write what happened"),
+         "Shift and back office"),
+    Book("w", "work_record", N_("Work record"),
+         N_("Today's 日清记录表; the week's and month's summaries"), "Shift and back office"),
+    Book("v", "assessments", N_("Assessments"), N_("A supervisor's written assessments"),
+         "Shift and back office"),
+    Book("k", "stock", N_("Stock"), N_("Items, received, drawn; the ledger"),
+         "Shift and back office"),
+    Book("t", "stocktake", N_("Stocktake"), N_("The month's count against the book"),
+         "Shift and back office"),
+    Book("e", "canteen", N_("Canteen"), N_("Purchases checked; the month's meal fees"),
+         "Shift and back office"),
+    Book("p", "listings", N_("Listings"), N_("Units for rent or sale, viewings, agency fees"),
+         "Shift and back office"),
 )
+
+#: What opens each screen the desk's keys and books name: "module:function(app)". The app
+#: imports the module only when the screen is first opened (a fast start).
+OPENERS: dict[str, str] = {
+    "payment": "deskterm.screens.payment_screen:open_payment",
+    "handover": "deskterm.screens.handover_screen:open_handover",
+    "cash": "deskterm.screens.cash_screen:open_cash",
+    "register": "deskterm.screens.register_search:open_register_search",
+    "owners": "deskterm.screens.owner_roster:open_owner_roster",
+    "complaints": "deskterm.screens.complaint_list:open_complaint_list",
+    "complaint_summary": "deskterm.screens.complaint_summary_screen:open_complaint_summary",
+    "approval": "deskterm.screens.approval_screen:open_approval",
+    "month_end": "deskterm.screens.month_end_screen:open_month_end",
+    "unit_account": "deskterm.screens.unit_account:open_unit_account",
+    "fee_summary": "deskterm.screens.fee_summary_screen:open_fee_summary",
+    "charge_generation": "deskterm.screens.charge_generation:open_charge_generation",
+    "receipt_books": "deskterm.screens.receipt_book_form:open_receipt_books",
+    "fee_items": "deskterm.screens.fee_items:open_fee_items",
+    "night_log": "deskterm.screens.night_log_form:open_night_log",
+    "work_record": "deskterm.screens.work_record_screen:open_work_record",
+    "assessments": "deskterm.screens.assessments_screen:open_assessments",
+    "stock": "deskterm.screens.stock_screen:open_stock",
+    "stocktake": "deskterm.screens.stocktake_screen:open_stocktake",
+    "canteen": "deskterm.screens.canteen_screen:open_canteen",
+    "listings": "deskterm.screens.listings_screen:open_listings",
+}
 
 
 def desk_bindings() -> list[Binding]:

@@ -103,7 +103,7 @@ async def test_help_opens_and_escape_closes(office):
         await wait_until(pilot, lambda: app.screen is app.dashboard)
 
 
-@pytest.mark.parametrize("key", ["f5", "f9"])
+@pytest.mark.parametrize("key", ["f9"])
 async def test_keys_of_later_issues_say_so(office, key):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,17 +1,18 @@
 """The function keys of the cash desk open their screens from the dashboard, and only
-after sign-in: F3 a payment, F6 the clerk's cash drawer."""
+after sign-in: F3 a payment, F5 the handover, F6 the clerk's cash drawer."""
 
 from __future__ import annotations
 
 import pytest
 
 from deskterm.screens.cash_screen import CashScreen
+from deskterm.screens.handover_screen import HandoverScreen
 from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.payment_screen import PaymentScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, small_office
 
-OPENS = {"f3": PaymentScreen, "f6": CashScreen}
+OPENS = {"f3": PaymentScreen, "f5": HandoverScreen, "f6": CashScreen}
 
 
 @pytest.fixture

@@ -5,6 +5,11 @@ rows, and a refusal stores nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -269,3 +274,47 @@ def test_another_offices_people_and_rows_are_refused(so, frozen_clock):
         att.record_leave(so.office, so.supervisor.id, PIN, other.clerk.id, DAY, "x")
     assert caught.value.field == "staff"
     assert [e.office_id for e in events()] == [other.office.id]
+
+
+SIGN_SCRIPT = r"""
+import os, sys, time
+from deskterm.db.connection import open_database
+from deskterm.db.models import Office
+from deskterm.duties.attendance import sign
+from deskterm.errors import DutyError
+
+url, office_id, staff_id, go = sys.argv[1:]
+open_database(url)
+office = Office.get_by_id(int(office_id))
+open(f"{go}.ready.{os.getpid()}", "w").close()
+while not os.path.exists(go):
+    time.sleep(0.002)
+try:
+    sign(office, int(staff_id), "1234", "morning_in")
+    print("signed")
+except DutyError as exc:
+    print("refused", exc.field)
+"""
+
+
+def test_two_desks_signing_the_same_slot_at_once_store_one(so, desk_db, tmp_path):
+    """The same person at two terminals at the same instant: one sign, one refusal."""
+    go = tmp_path / "go"
+    env = dict(os.environ, DESKTERM_NOW=utc("08:12").isoformat(), DESKTERM_LANG="en",
+               PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    procs = [subprocess.Popen(
+        [sys.executable, "-c", SIGN_SCRIPT, desk_db.deskterm_url, str(so.office.id),
+         str(so.clerk.id), str(go)], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("go.ready.*"))) < 2:
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.01)
+    go.touch()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        results.append(out.strip().splitlines()[-1])
+    assert sorted(results) == ["refused slot", "signed"]
+    assert [(e.slot, e.staff_id) for e in events()] == [("morning_in", so.clerk.id)]

@@ -51,3 +51,20 @@ def pane_text(app, pane_id: str) -> str:
     table = pane.table
     cells = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
     return "\n".join([summary, *cells])
+
+
+async def desk_ready(pilot) -> None:
+    """The dashboard loaded, the clerk signed in, and the morning view the sign-in opens
+    (when earlier days left register lines) closed again: a form opened now stays on top.
+    Under load the morning view can arrive after a form was opened and take the focus."""
+    from deskterm.screens.morning_view import MorningViewScreen
+
+    app = pilot.app
+    await panes_loaded(pilot)
+    await wait_until(pilot, lambda: app.session.staff is not None)
+    await wait_until(pilot, lambda: not any(
+        w.group == "morning-view" and not w.is_finished for w in app.workers))
+    await pilot.pause()
+    if isinstance(app.screen, MorningViewScreen):
+        await pilot.press("escape")
+    await wait_until(pilot, lambda: app.screen is app.dashboard)

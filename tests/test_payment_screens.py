@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input
 from deskterm.db.models import CashEntry, CashSession, Payment, PaymentLine, Receipt, ReceiptBook
 from deskterm.screens.payment_screen import PaymentScreen, open_payment
 from deskterm.screens.receipt_screen import ReceiptScreen
-from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
 from tests.payment_factories import cash_office, charge, fee_item
 
@@ -57,8 +57,7 @@ def dues_rows(screen) -> list[str]:
 
 async def open_form(pilot) -> PaymentScreen:
     app = pilot.app
-    await panes_loaded(pilot)
-    await wait_until(pilot, lambda: app.session.staff is not None)
+    await desk_ready(pilot)
     open_payment(app, folder=None)
     await wait_until(pilot, lambda: isinstance(app.screen, PaymentScreen))
     await pilot.pause()

@@ -8,6 +8,8 @@ import pytest
 
 from deskterm.keys import BOOKS, OPENERS
 from deskterm.screens.approval_screen import ApprovalScreen
+from deskterm.screens.attendance_screen import AttendanceScreen
+from deskterm.screens.attendance_sheet_screen import AttendanceSheetScreen
 from deskterm.screens.books import BooksScreen
 from deskterm.screens.canteen_screen import CanteenScreen
 from deskterm.screens.charge_generation import ChargeGenerationScreen
@@ -41,6 +43,8 @@ OPENS = {
     "g": ChargeGenerationScreen,
     "b": ReceiptBooksScreen,
     "i": FeeItemsScreen,
+    "d": AttendanceScreen,
+    "h": AttendanceSheetScreen,
     "w": WorkRecordScreen,
     "k": StockScreen,
     "t": StocktakeScreen,

@@ -22,17 +22,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from deskterm.config_values import BINDING_IDS, Invalid, check_value, value_from_text
 from deskterm.errors import SetupError
 from deskterm.i18n import _, normalise_language
 
 CONFIG_ENV = "DESKTERM_CONFIG"
 CONFIG_NAME = "config.toml"
-
-#: Binding ids a person may rebind under ``[keys]`` (passed to ``App.set_keymap``).
-BINDING_IDS = (
-    "help", "new_call", "payment", "callback", "handover", "cash", "complaint", "visitor",
-    "reports", "quit", "maximize", "sign_out", "command_palette",
-)
 
 #: Environment variable of each setting that has one.
 ENV_VARS = {
@@ -44,9 +39,6 @@ ENV_VARS = {
     "export_dir": "DESKTERM_EXPORT_DIR",
 }
 
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
-_KEY_NAME = re.compile(r"[a-z0-9_]+(?:\+[a-z0-9_]+)*")
 
 
 @dataclass(frozen=True)
@@ -142,8 +134,8 @@ def load_settings(
         if raw is None or not raw.strip():
             continue
         try:
-            values[name] = _from_text(name, raw, variable)
-        except _Invalid as exc:
+            values[name] = value_from_text(name, raw, variable)
+        except Invalid as exc:
             raise SetupError(exc.problem) from None
 
     for name, value in (flags or {}).items():
@@ -156,10 +148,10 @@ def load_settings(
             value = os.fspath(value)
         try:
             if isinstance(value, str) and name != "keys":
-                parsed = _from_text(name, value, flag)
+                parsed = value_from_text(name, value, flag)
             else:
-                parsed = _check(name, value, flag)
-        except _Invalid as exc:
+                parsed = check_value(name, value, flag)
+        except Invalid as exc:
             raise SetupError(exc.problem) from None
         if name == "keys":
             keys.update(parsed)  # type: ignore[arg-type]
@@ -234,15 +226,6 @@ def example_config() -> str:
 # -- reading the file ------------------------------------------------------------------
 
 
-class _Invalid(Exception):
-    """A bad value; ``problem`` is the message, ``key`` the binding id when under [keys]."""
-
-    def __init__(self, problem: str, key: str | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.key = key
-
-
 def _read(path: Path) -> str | None:
     try:
         data = path.read_bytes()
@@ -281,8 +264,8 @@ def _parse_file(path: Path, text: str) -> dict[str, object]:
                 problem += " " + _("Did you mean '{key}'?").format(key=close[0])
             raise SetupError(_at(path, _line_of(text, (name,)), problem))
         try:
-            values[name] = _check(name, value, f"'{name}'")
-        except _Invalid as exc:
+            values[name] = check_value(name, value, f"'{name}'")
+        except Invalid as exc:
             where = (name, exc.key) if exc.key else (name,)
             raise SetupError(_at(path, _line_of(text, where), exc.problem)) from None
     return values
@@ -349,149 +332,6 @@ def _line_of(text: str, where: tuple[str, ...]) -> int | None:
 
 
 # -- checking values -------------------------------------------------------------------
-
-
-def _check(name: str, value: object, shown: str) -> object:
-    """A typed value (from TOML or a flag) checked; ``shown`` names it in messages."""
-    return _CHECKS[name](value, shown)
-
-
-def _from_text(name: str, raw: str, shown: str) -> object:
-    """A value given as text (an environment variable or a flag) parsed and checked."""
-    text = raw.strip()
-    if name == "mouse":
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise _Invalid(
-            _("{name} must be one of 0, 1, true, false, yes, no, on, off; not '{value}'.").format(
-                name=shown, value=raw)
-        )
-    if name in ("office", "idle_lock_minutes"):
-        try:
-            number: int | None = int(text)
-        except ValueError:
-            number = None
-        if number is None or number < 1:
-            raise _Invalid(_whole_number(name, shown, f"'{raw}'"))
-        return number
-    return _check(name, text, shown)
-
-
-def _whole_number(name: str, shown: str, value: str) -> str:
-    if name == "office":
-        return _("{name} must be the office's number, a whole number of 1 or more; "
-                 "not {value}.").format(name=shown, value=value)
-    return _("{name} must be a whole number of minutes, 1 or more; not {value}."
-             ).format(name=shown, value=value)
-
-
-def _text(value: object, shown: str) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(_("{name} must be text in quotes; not {value}.").format(
-            name=shown, value=_show(value)))
-    if not value.strip():
-        raise _Invalid(_("{name} must not be empty.").format(name=shown))
-    return value.strip()
-
-
-def _check_db(value: object, shown: str) -> str:
-    return _text(value, shown)
-
-
-def _check_lang(value: object, shown: str) -> str:
-    text = _text(value, shown)
-    base = text.lower().replace("-", "_").split(".")[0].split("@")[0]
-    if base in ("c", "posix") or base.split("_")[0] in ("en", "zh"):
-        return normalise_language(text)
-    raise _Invalid(_("{name} must be en or zh_CN; not '{value}'.").format(name=shown, value=text))
-
-
-def _check_theme(value: object, shown: str) -> str:
-    return _text(value, shown)
-
-
-def _check_mouse(value: object, shown: str) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(
-            _("{name} must be true or false (without quotes); not {value}.").format(
-                name=shown, value=_show(value)))
-    return value
-
-
-def _check_keys(value: object, shown: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _Invalid(
-            _("{name} must be a table: a [keys] line, then lines such as "
-              "new_call = \"f2\".").format(name=shown))
-    keys: dict[str, str] = {}
-    for binding, key in value.items():
-        if binding not in BINDING_IDS:
-            problem = _("'{key}' is not a key binding; the bindings are: {known}.").format(
-                key=binding, known=", ".join(BINDING_IDS))
-            close = difflib.get_close_matches(str(binding), BINDING_IDS, n=1)
-            if close:
-                problem += " " + _("Did you mean '{key}'?").format(key=close[0])
-            raise _Invalid(problem, key=str(binding))
-        keys[binding] = _check_key_string(binding, key)
-    return keys
-
-
-def _check_key_string(binding: str, value: object) -> str:
-    problem = _("'{binding}' must be key names in quotes, separated by commas, such as "
-                "\"f2\" or \"f2,ctrl+n\"; not {value}.").format(
-                    binding=binding, value=_show(value))
-    if not isinstance(value, str):
-        raise _Invalid(problem, key=binding)
-    parts = [part.strip() for part in value.split(",")]
-    if not all(_KEY_NAME.fullmatch(part) for part in parts):
-        raise _Invalid(problem, key=binding)
-    return ",".join(parts)
-
-
-def _check_whole(name: str, value: object, shown: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        problem = _whole_number(name, shown, _show(value))
-        if isinstance(value, str):
-            problem += " " + _("Write the number without quotes.")
-        raise _Invalid(problem)
-    return value
-
-
-def _check_office(value: object, shown: str) -> int:
-    return _check_whole("office", value, shown)
-
-
-def _check_idle(value: object, shown: str) -> int:
-    return _check_whole("idle_lock_minutes", value, shown)
-
-
-def _check_export_dir(value: object, shown: str) -> str:
-    return str(Path(_text(value, shown)).expanduser())
-
-
-_CHECKS: dict[str, Callable[[object, str], object]] = {
-    "db": _check_db,
-    "lang": _check_lang,
-    "theme": _check_theme,
-    "mouse": _check_mouse,
-    "keys": _check_keys,
-    "office": _check_office,
-    "export_dir": _check_export_dir,
-    "idle_lock_minutes": _check_idle,
-}
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
-
-
-# -- defaults --------------------------------------------------------------------------
 
 
 def _or_default(values: Mapping[str, object], name: str, default: Callable[[], object]):

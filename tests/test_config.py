@@ -323,8 +323,12 @@ def test_office_must_be_a_whole_number(tmp_path, value):
 
 
 def test_idle_lock_minutes_must_be_a_whole_number(tmp_path):
-    message = error_of(write(tmp_path, "idle_lock_minutes = 0\n"))
+    message = error_of(write(tmp_path, "idle_lock_minutes = -1\n"))
     assert "config.toml line 1: 'idle_lock_minutes' must be a whole number of minutes" in message
+
+
+def test_idle_lock_minutes_zero_means_never(tmp_path):
+    assert load(write(tmp_path, "idle_lock_minutes = 0\n")).idle_lock_minutes == 0
 
 
 @pytest.mark.parametrize("name", ["db", "theme", "export_dir", "lang"])
@@ -372,7 +376,7 @@ def test_bad_flag_values_name_the_flag(tmp_path):
     missing = tmp_path / "missing.toml"
     assert "--lang must be en or zh_CN" in error_of(missing, lang="fr")
     assert "--office must be the office's number" in error_of(missing, office="x")
-    assert "--idle-lock-minutes must be a whole number" in error_of(missing, idle_lock_minutes=0)
+    assert "--idle-lock-minutes must be a whole number" in error_of(missing, idle_lock_minutes=-5)
     assert "'nope' is not a key binding" in error_of(missing, keys={"nope": "f2"})
 
 

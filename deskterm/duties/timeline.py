@@ -43,7 +43,6 @@ from peewee import JOIN
 
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import (
-    AttendanceEvent,
     Building,
     Complaint,
     Handover,
@@ -53,6 +52,7 @@ from deskterm.db.models import (
     Unit,
 )
 from deskterm.duties import deadlines as deadline_duties
+from deskterm.duties.attendance import effective_marks
 from deskterm.duties.schedule import FIXED_ORDER, end_of_day_utc, fixed_items, office_zone
 from deskterm.i18n import N_, _
 
@@ -209,27 +209,24 @@ def _tasks(office, start, end) -> list[tuple]:
 
 
 def _attendance(office, start, end, staff_id) -> set[str]:
-    """The slots signed today: "sign_in" (desk or morning), "lunch_out", "afternoon_in",
+    """The slots signed today, as corrected (a struck-out sign does not count, a moved one
+    counts in its new slot): "sign_in" (desk or morning), "lunch_out", "afternoon_in",
     "evening_out"."""
-    query = (
-        AttendanceEvent.select(AttendanceEvent.kind, AttendanceEvent.slot)
-        .join(Staff, on=(AttendanceEvent.staff == Staff.id))
-        .where((AttendanceEvent.office == office) & (AttendanceEvent.at >= start)
-               & (AttendanceEvent.at < end)
-               & AttendanceEvent.kind.in_(("sign_in", "sign_out")))
-    )
     if staff_id is not None:
-        query = query.where(AttendanceEvent.staff == staff_id)
+        staff_ids = [staff_id]
     else:
-        query = query.where(Staff.role.in_(DAY_ROLES))
+        staff_ids = [row[0] for row in (
+            Staff.select(Staff.id)
+            .where((Staff.office == office) & Staff.role.in_(DAY_ROLES))
+            .tuples())]
     slots = set()
-    for kind, slot in query.distinct().tuples():
-        if kind == "sign_in" and slot in ("desk", "morning_in"):
+    for mark in effective_marks(office, start, end, staff_ids):
+        if mark.kind == "sign_in" and mark.slot in ("desk", "morning_in"):
             slots.add("sign_in")
-        elif kind == "sign_in" and slot == "afternoon_in":
+        elif mark.kind == "sign_in" and mark.slot == "afternoon_in":
             slots.add("afternoon_in")
-        elif kind == "sign_out" and slot in ("lunch_out", "evening_out"):
-            slots.add(slot)
+        elif mark.kind == "sign_out" and mark.slot in ("lunch_out", "evening_out"):
+            slots.add(mark.slot)
     return slots
 
 

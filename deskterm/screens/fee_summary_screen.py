@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from deskterm.clock import today_local
+from deskterm.clock import local, today_local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.fee_summary import (
@@ -35,6 +35,7 @@ from deskterm.duties.fee_summary import (
     shift_period,
     summary_period,
 )
+from deskterm.duties.fee_summary_hand import hand_summary, handed
 from deskterm.duties.payments import METHOD_WORDS
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
@@ -67,13 +68,17 @@ def day_label(bucket: Bucket, period: SummaryPeriod) -> str:
     return f"{bucket.label} {_(WEEKDAYS[day.weekday()])}"
 
 
-def title_text(summary: FeeSummary) -> str:
-    """``Fee collection · week 2026-11-23–11-29 · so far``."""
+def title_text(summary: FeeSummary, handed: tuple | None = None, tz: str = "UTC") -> str:
+    """``Fee collection · week 2026-11-23–11-29 · so far``, and ``· handed over 11-29 by
+    王芳`` once handed over."""
     period = summary.period
     kind = _("week") if period.kind == "week" else _("month")
     text = _("Fee collection · {kind} {label}").format(kind=kind, label=period.label)
     if summary.as_of < period.end:
         text += " · " + _("so far")
+    if handed is not None:
+        text += " · " + _("handed over {day} by {name}").format(
+            day=local(handed[0], tz).format("MM-DD"), name=handed[1])
     return fit(text, WIDTH)
 
 
@@ -111,6 +116,7 @@ class FeeSummaryScreen(ModalScreen[None]):
         Binding("w", "kind('week')", show=False),
         Binding("m", "kind('month')", show=False),
         Binding("t", "toggle", show=False),
+        Binding("h", "hand", show=False),
         Binding("left_square_bracket", "step(-1)", show=False, priority=True),
         Binding("right_square_bracket", "step(1)", show=False, priority=True),
         Binding("pageup", "step(-1)", show=False, priority=True),
@@ -123,6 +129,7 @@ class FeeSummaryScreen(ModalScreen[None]):
         self.period = summary_period(session.office, kind if kind in ("week", "month")
                                      else "month")
         self.summary: FeeSummary | None = None
+        self.handed: tuple | None = None  # (done_at, name) once handed over
         self.asked = 0  # reads started; an answer to an older one is dropped
         self.loads = 0  # reads finished (shown or refused), for tests
 
@@ -141,8 +148,8 @@ class FeeSummaryScreen(ModalScreen[None]):
                         yield DataTable(id=table_id, cursor_type="row", cell_padding=0,
                                         show_cursor=False)
             yield Static(plain(""), id="fs-error", classes="field-error", markup=False)
-            yield Static(plain(_("w week · m month · [ ] before/after · Tab the tables · "
-                                 "Esc close")), classes="form-hint", markup=False)
+            yield Static(plain(_("w week · m month · [ ] before/after · Tab tables · "
+                                 "h handed over · Esc close")), classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
         heads = {"fs-items": (_("Fee item"), _("Lines"), LEFT),
@@ -173,25 +180,28 @@ class FeeSummaryScreen(ModalScreen[None]):
         try:
             with database.connection_context():
                 summary = fee_summary(self.session.office, period)
+                was_handed = handed(self.session.office, period)
         except DeskError as exc:
             self.app.call_from_thread(self._refused, asked, exc.message)
             return
         except Exception as exc:  # noqa: BLE001 - said on the screen; Esc still closes it
             self.app.call_from_thread(self._refused, asked, str(exc))
             return
-        self.app.call_from_thread(self._show, asked, summary)
+        self.app.call_from_thread(self._show, asked, summary, was_handed)
 
     def _refused(self, asked: int, message: str) -> None:
         if asked == self.asked:
             self.loads += 1
             self._set_error(message)
 
-    def _show(self, asked: int, summary: FeeSummary) -> None:
+    def _show(self, asked: int, summary: FeeSummary, was_handed: tuple | None = None) -> None:
         if asked != self.asked:
             return
         self.summary = summary
+        self.handed = was_handed
         self._set_error("")
-        self.query_one("#fs-title", Static).update(plain(title_text(summary)))
+        self.query_one("#fs-title", Static).update(
+            plain(title_text(summary, was_handed, self.session.tz)))
         self.query_one("#fs-figures", Static).update(
             Text("\n").join(plain(line) for line in figures_lines(summary)))
         self._fill("fs-items", [bucket_cells(b, b.label, LEFT) for b in summary.by_item])
@@ -236,6 +246,27 @@ class FeeSummaryScreen(ModalScreen[None]):
             self._set_error(exc.message)
             return
         self.read(period)
+
+    def action_hand(self) -> None:
+        """Record the summary shown handed over (into the weekend report, or to the manager
+        and finance): the calendar's fee-summary deadline of its period is then done."""
+        if self.summary is None:
+            return
+        self._hand(self.period)
+
+    @work(thread=True, exclusive=True, group="fee-summary-hand")
+    def _hand(self, period: SummaryPeriod) -> None:
+        staff = self.session.staff
+        try:
+            with database.connection_context():
+                hand_summary(self.session.office, staff.id if staff else None, period)
+        except DeskError as exc:
+            self.app.call_from_thread(self._set_error, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - the screen says so
+            self.app.call_from_thread(self._set_error, str(exc))
+            return
+        self.app.call_from_thread(self.read, period)
 
     def action_close(self) -> None:
         self.dismiss(None)

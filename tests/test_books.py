@@ -20,7 +20,6 @@ from deskterm.screens.fee_summary_screen import FeeSummaryScreen
 from deskterm.screens.help import HelpScreen
 from deskterm.screens.listings_screen import ListingsScreen
 from deskterm.screens.month_end_screen import MonthEndScreen
-from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.owner_roster import OwnerRosterScreen
 from deskterm.screens.receipt_book_form import ReceiptBooksScreen
 from deskterm.screens.register_search import RegisterSearchScreen
@@ -28,7 +27,7 @@ from deskterm.screens.stock_screen import StockScreen
 from deskterm.screens.stocktake_screen import StocktakeScreen
 from deskterm.screens.unit_account import UnitAccountScreen
 from deskterm.screens.work_record_screen import WorkRecordScreen
-from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
 
 OPENS = {
@@ -63,16 +62,6 @@ def so(sqlite_db, frozen_clock):
     return small_office()
 
 
-async def at_dashboard(app, pilot) -> None:
-    await panes_loaded(pilot)
-    await wait_until(pilot, lambda: not any(
-        w.group == "morning-view" and not w.is_finished for w in app.workers))
-    await pilot.pause()
-    if isinstance(app.screen, MorningViewScreen):
-        await pilot.press("escape")
-    await wait_until(pilot, lambda: app.screen is app.dashboard)
-
-
 def test_every_book_has_a_screen_and_its_own_letter():
     assert {book.letter for book in BOOKS} == set(OPENS)
     assert len({book.name for book in BOOKS}) == len(BOOKS)
@@ -83,7 +72,7 @@ def test_every_book_has_a_screen_and_its_own_letter():
 async def test_f10_then_a_letter_opens_the_book(so, letter):
     app = desk_app(so)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         await pilot.press("f10")
         await wait_until(pilot, lambda: isinstance(app.screen, BooksScreen))
         menu = app.screen
@@ -103,7 +92,7 @@ async def test_f10_then_a_letter_opens_the_book(so, letter):
 async def test_escape_closes_the_menu_and_opens_nothing(so):
     app = desk_app(so)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         await pilot.press("f10")
         await wait_until(pilot, lambda: isinstance(app.screen, BooksScreen))
         await pilot.press("x")  # not a book: nothing happens
@@ -117,7 +106,7 @@ async def test_escape_closes_the_menu_and_opens_nothing(so):
 async def test_ctrl_f_opens_the_register_search(so):
     app = desk_app(so)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         await pilot.press("ctrl+f")
         await wait_until(pilot, lambda: isinstance(app.screen, RegisterSearchScreen))
 
@@ -138,7 +127,7 @@ async def test_no_book_opens_before_sign_in(so):
 async def test_help_and_palette_list_every_book(so):
     app = desk_app(so)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         palette = [command.title for command in app.get_system_commands(app.screen)]
         for book in BOOKS:
             assert f"{book.label} (f10 {book.letter})" in palette

@@ -7,9 +7,8 @@ import pytest
 
 from deskterm.screens.cash_screen import CashScreen
 from deskterm.screens.handover_screen import HandoverScreen
-from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.payment_screen import PaymentScreen
-from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
 
 OPENS = {"f3": PaymentScreen, "f5": HandoverScreen, "f6": CashScreen}
@@ -21,21 +20,11 @@ def so(sqlite_db, frozen_clock):
     return small_office()
 
 
-async def at_dashboard(app, pilot) -> None:
-    await panes_loaded(pilot)
-    await wait_until(pilot, lambda: not any(
-        w.group == "morning-view" and not w.is_finished for w in app.workers))
-    await pilot.pause()
-    if isinstance(app.screen, MorningViewScreen):
-        await pilot.press("escape")
-    await wait_until(pilot, lambda: app.screen is app.dashboard)
-
-
 @pytest.mark.parametrize("key", sorted(OPENS))
 async def test_the_key_opens_its_screen_and_escape_returns(so, key):
     app = desk_app(so)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         await pilot.press(key)
         await wait_until(pilot, lambda: any(isinstance(s, OPENS[key])
                                             for s in app.screen_stack))

@@ -10,9 +10,8 @@ from textual.widgets import Input, OptionList, Static
 from deskterm.db.models import AttendanceEvent, ChangeLog
 from deskterm.duties.desk import unlock
 from deskterm.errors import DutyError
-from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.sign_in import LockScreen
-from tests.desk_app import desk_app, panes_loaded, wait_until
+from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, PIN, small_office
 
 IDLE = 0.02  # minutes: 1.2 s, checked every 0.3 s
@@ -22,16 +21,6 @@ IDLE = 0.02  # minutes: 1.2 s, checked every 0.3 s
 def so(sqlite_db, frozen_clock):
     frozen_clock(MORNING)
     return small_office()
-
-
-async def at_dashboard(app, pilot) -> None:
-    await panes_loaded(pilot)
-    await wait_until(pilot, lambda: not any(
-        w.group == "morning-view" and not w.is_finished for w in app.workers))
-    await pilot.pause()
-    if isinstance(app.screen, MorningViewScreen):
-        await pilot.press("escape")
-    await wait_until(pilot, lambda: app.screen is app.dashboard)
 
 
 async def locked(app, pilot) -> LockScreen:
@@ -44,7 +33,7 @@ async def locked(app, pilot) -> LockScreen:
 async def test_idle_locks_and_the_clerks_pin_unlocks(so):
     app = desk_app(so, idle_lock_minutes=IDLE)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         attendance = AttendanceEvent.select().count()
         screen = await locked(app, pilot)
         people = screen.query_one(OptionList)
@@ -66,7 +55,7 @@ async def test_idle_locks_and_the_clerks_pin_unlocks(so):
 async def test_another_persons_pin_makes_them_the_one_at_the_desk(so):
     app = desk_app(so, idle_lock_minutes=IDLE)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         screen = await locked(app, pilot)
         await pilot.press("shift+tab")
         names = [p.id for p in screen.people]
@@ -82,7 +71,7 @@ async def test_another_persons_pin_makes_them_the_one_at_the_desk(so):
 async def test_keys_keep_the_desk_open(so):
     app = desk_app(so, idle_lock_minutes=0.05)  # 3 s
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         for _ in range(8):  # 4 s of typing, a key every half second
             await pilot.press("2")
             await pilot.pause(0.5)
@@ -92,7 +81,7 @@ async def test_keys_keep_the_desk_open(so):
 async def test_no_lock_when_the_office_says_never(so):
     app = desk_app(so, idle_lock_minutes=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_dashboard(app, pilot)
+        await desk_ready(pilot)
         await pilot.pause(1.5)
         assert not isinstance(app.screen, LockScreen)
 

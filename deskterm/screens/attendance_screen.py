@@ -101,7 +101,7 @@ class AttendanceScreen(ModalScreen[None]):
         table = self.query_one("#att-table", DataTable)
         labels = {"name": _("Name"), "status": _("State"), "morning_in": _("In"),
                   "lunch_out": _("Lunch"), "afternoon_in": _("PM in"),
-                  "evening_out": _("Out"), "late": _("Late"), "early": _("Early"),
+                  "evening_out": _("Out"), "late": _("Tardy"), "early": _("Early"),
                   "note": _("Note")}
         for key, width in WIDTHS.items():
             table.add_column(plain(fit(labels[key], width)), width=width + 1, key=key)

@@ -87,7 +87,7 @@ class StockScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in ((_("Code"), CODE_W), (_("Name"), NAME_W), (_("Book"), QTY_W),
-                             (_("Unit"), UOM_W), (_("Location"), LOC_W)):
+                             (_("Measure"), UOM_W), (_("Location"), LOC_W)):
             table.add_column(plain(fit(label, width)), width=width + 1)
         self.query_one("#st-search", Input).focus()
         self.load()
@@ -190,7 +190,7 @@ class StockScreen(ModalScreen[None]):
             return
         if isinstance(row, StockMove):
             self._select_id = row.item_id
-            what = _("Received") if row.quantity > 0 else _("Drawn")
+            what = _("Stock received") if row.quantity > 0 else _("Drawn")
             self.app.notify(_("{what}: {qty}").format(what=what, qty=abs(row.quantity)),
                             title=_("Stock"), markup=False, timeout=3)
         elif isinstance(row, StockItem):

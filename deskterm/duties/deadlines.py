@@ -33,6 +33,11 @@ Done-ness comes from the records that prove it:
 - ``assessments``: at least 2 written assessments made during the ISO week (or marked).
 - ``weekly_work_summary`` / ``monthly_work_summary``: a WorkSummary of that kind and
   period submitted by anyone (or marked).
+- ``month_end_orders`` (the month-end handover): from the month's last day on, no repair
+  order returned in the month or before and approved before the deadline is still waiting
+  (approved, neither handed over nor filed, as of the deadline or now), and either some
+  order was handed over or filed during the month or the deadline has passed (a month with
+  nothing to hand over). A ``DeadlineDone`` row counts too.
 - the rest (sheets handed over on paper): a ``DeadlineDone`` row (office, key, period).
 
 ``Deadline.markable`` says whether a ``DeadlineDone`` row counts for it (the deposit, the
@@ -105,7 +110,7 @@ RULES: tuple[Rule, ...] = (
          N_("Month's fee-collection summary to manager and finance"), "[5.6]", "manual", True),
     Rule("orders_handover", "month_end", "month",
          N_("Repair orders handed over by district; public repair orders filed"),
-         "[5.8][7.4.10]", "manual", True),
+         "[5.8][7.4.10]", "month_end_orders", True),
     Rule("complaint_summary", "month_end", "month",
          N_("Complaint summary to manager and general management"), "[6.7][7.4.16]",
          "manual", True),
@@ -339,6 +344,37 @@ def _proof_work_summary(office, deadlines: list[Deadline], now: dt.datetime) -> 
     return done
 
 
+def _proof_month_end_orders(office, deadlines: list[Deadline], now: dt.datetime) -> set[str]:
+    tz = office_zone(office)
+    done = set()
+    for deadline in deadlines:
+        day_start, _end = day_bounds_utc(deadline.day, tz)
+        if now < day_start:
+            continue  # orders may still be approved and handed over this month
+        first = deadline.day.replace(day=1)
+        month_start = day_bounds_utc(first, tz)[0]
+        month_end = day_bounds_utc(deadline.day + dt.timedelta(days=1), tz)[0]
+        cutoff = min(now, deadline.due_at)
+        gone = fn.COALESCE(RepairOrder.handed_over_at, RepairOrder.filed_at)
+        waiting = (
+            RepairOrder.select(RepairOrder.id)
+            .where((RepairOrder.office == office) & (RepairOrder.approved_at < cutoff)
+                   & (RepairOrder.returned_at < month_end)
+                   & (gone.is_null(True) | (gone > cutoff)))
+            .exists()
+        )
+        if waiting:
+            continue
+        handed = (
+            RepairOrder.select(RepairOrder.id)
+            .where((RepairOrder.office == office) & (gone >= month_start) & (gone <= cutoff))
+            .exists()
+        )
+        if handed or now >= deadline.due_at:
+            done.add(deadline.period)
+    return done
+
+
 _PROOFS = {
     "deposit": _proof_deposit,
     "work_record": _proof_work_record,
@@ -347,6 +383,7 @@ _PROOFS = {
     "approval": _proof_approval,
     "assessments": _proof_assessments,
     "work_summary": _proof_work_summary,
+    "month_end_orders": _proof_month_end_orders,
 }
 
 

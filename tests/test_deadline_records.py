@@ -323,3 +323,33 @@ def test_monthly_work_summary_done_when_submitted(so, frozen_clock):
     work_summaries.submit_summary(so.office, so.clerk, "month", "2026-11",
                                   summary="本月收费", plan="下月清欠")
     assert state(so, "monthly_work_summary", MON) == "done"
+
+
+# -- the timeline reads attendance as corrected -----------------------------------------------
+
+def test_timeline_sign_in_reads_the_corrected_attendance(so, frozen_clock):
+    """A sign struck out no longer shows the sign-in done; one moved to another slot counts
+    in that slot."""
+    from deskterm.duties import attendance
+    from deskterm.duties.timeline import day_timeline
+    from tests.factories import PIN
+
+    def slots():
+        return {item.key: item.state for item in day_timeline(so.office)
+                if item.key in ("schedule:sign_in", "schedule:sign_out")}
+
+    frozen_clock(at(THU, "08:15"))
+    wrong = attendance.sign(so.office, so.clerk.id, PIN, "morning_in")
+    frozen_clock(at(THU, "09:00"))
+    assert slots()["schedule:sign_in"] == "done"
+    attendance.correct(so.office, so.supervisor.id, PIN, wrong.id, "签错人", void=True)
+    assert slots()["schedule:sign_in"] == "missed"
+    frozen_clock(at(THU, "18:10"))
+    late = attendance.sign(so.office, so.supervisor.id, PIN, "morning_in")
+    assert slots()["schedule:sign_in"] == "done"
+    assert slots()["schedule:sign_out"] != "done"
+    attendance.correct(so.office, so.manager.id, MANAGER_PIN, late.id, "补签",
+                       time="08:18")
+    assert slots()["schedule:sign_in"] == "done"  # the correction counts, in its slot
+    attendance.sign(so.office, so.supervisor.id, PIN, "evening_out")
+    assert slots() == {"schedule:sign_in": "done", "schedule:sign_out": "done"}

@@ -200,8 +200,11 @@ def fill_day(office: Office, person: PersonDay) -> PersonDay:
         if mark.kind != "sign_in" or mark.slot != "desk":
             continue
         slot = None
+        # Before lunch and before any later sign (which may come after it: signing out for
+        # lunch does not undo the morning's desk sign-in).
         if "morning_in" not in person.signs and local(mark.at, tz).time() < lunch \
-                and not {"lunch_out", "afternoon_in"} & person.signs.keys():
+                and all(mark.at < person.signs[s].at for s in ("lunch_out", "afternoon_in")
+                        if s in person.signs):
             slot = "morning_in"
         elif ("lunch_out" in person.signs and "afternoon_in" not in person.signs
               and mark.at > person.signs["lunch_out"].at):

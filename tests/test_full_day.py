@@ -1,7 +1,8 @@
 """One whole day at the desk, 08:10 to 18:05 in Shanghai, driven with keys at 80×24 on
 SQLite: the night person's log, the clerk's sign-in, the handover (one item becomes an
-order), a call, a cash payment with its receipt, lunch out and afternoon in, the drawer
-closed with a blind count, the deposit and the evening sign-out. After each step the
+order), the float counted into the drawer, a call, a cash payment with its receipt, lunch
+out and afternoon in, the drawer closed with a blind count, the deposit, the day's work
+record and the evening sign-out. After each step the
 database and the Today pane (its done/missed mark for that step's item) are checked; a
 failure names the step.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 
 import pytest
 from textual.widgets import Input
@@ -25,6 +27,7 @@ from deskterm.db.models import (
     BankDeposit,
     CashEntry,
     CashSession,
+    DailyWorkRecord,
     Handover,
     HandoverItem,
     NightLogEntry,
@@ -44,6 +47,7 @@ from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.payment_screen import PaymentScreen
 from deskterm.screens.receipt_screen import ReceiptScreen
 from deskterm.screens.sign_in import SignInScreen
+from deskterm.screens.work_record_screen import WorkRecordScreen
 from deskterm.widgets.pane import Pane
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
 from tests.factories import PIN, small_office
@@ -303,6 +307,31 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
             await pane_mark(pilot, "schedule:deposit", "✓")
             await wait_until(pilot, lambda: "all banked" in pane_text(app, "cash"))
 
+        with step("17:20 F10 w: the day's work record submitted"):
+            await move_clock(pilot, frozen_clock, "17:20")
+            await pilot.press("f10")
+            await pilot.pause()
+            await pilot.press("w")
+            record = await on_screen(pilot, WorkRecordScreen)
+            await wait_until(pilot, lambda: record.loads)
+            await pilot.pause()
+            assert app.focused.id == "wr-figures"
+            await pilot.press("u", "u")  # the second u confirms
+            await wait_until(pilot, lambda: DailyWorkRecord.select().where(
+                DailyWorkRecord.submitted_at.is_null(False)).count() == 1)
+            await pilot.press("escape")
+            await back_to_dashboard(pilot)
+            row = DailyWorkRecord.get()
+            assert (row.staff_id, row.day, row.submitted_at) == (so.clerk.id, DAY, utc("17:20"))
+            figures = json.loads(row.figures)
+            assert {k: figures[k] for k in ("calls_taken", "orders_registered", "handovers",
+                                            "payments_total", "deposits_total")} == {
+                "calls_taken": 2, "orders_registered": 2, "handovers": 1,
+                "payments_total": FEE, "deposits_total": FEE}
+            work_record = next(k for k in app.dashboard.query_one("#timeline", Pane).table.rows
+                               if str(k.value).startswith("deadline:work_record:"))
+            await pane_mark(pilot, str(work_record.value), "✓")
+
         with step("18:05 F10 d: evening sign-out, then ctrl+l leaves the desk"):
             await move_clock(pilot, frozen_clock, "18:05")
             await attendance_sign(pilot, so)
@@ -316,6 +345,12 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
             for key in ("sign_in", "meeting", "handover", "phones_open", "lunch_out",
                         "afternoon_in", "deposit", "sign_out"):
                 assert mark(app, f"schedule:{key}") == "✓", key
+            # What is left missed is not the desk's fixed day: the two orders' appointments
+            # (the technician has not returned them) and deadlines this day does not cover.
+            table = app.dashboard.query_one("#timeline", Pane).table
+            missed = {str(k.value) for k in table.rows if mark(app, str(k.value)) == "✗"}
+            assert {f"appointment:{leak.id}", f"appointment:{call.id}"} <= missed
+            assert not any(key.startswith("schedule:") for key in missed)
             await pilot.press("ctrl+l")
             await on_screen(pilot, SignInScreen)
             assert app.session.staff is None

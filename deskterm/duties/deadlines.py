@@ -118,6 +118,30 @@ RULES: tuple[Rule, ...] = (
          N_("Monthly work summary and next month's plan"), "[7.4.23]", "work_summary", True),
 )
 
+#: A word or two for each deadline, where a line holds more than one (the status line).
+SHORT_LABELS = {
+    "deposit": N_("Deposit"),
+    "work_record": N_("Work record"),
+    "canteen_check": N_("Canteen check"),
+    "callback_approval": N_("Approval"),
+    "assessments": N_("Assessments"),
+    "weekly_fee_summary": N_("Weekly fee summary"),
+    "weekly_work_summary": N_("Weekly work summary"),
+    "attendance_sheet": N_("Attendance sheet"),
+    "canteen_meal_fees": N_("Meal fees"),
+    "stocktake": N_("Stocktake"),
+    "monthly_fee_summary": N_("Fee summary"),
+    "orders_handover": N_("Orders handover"),
+    "complaint_summary": N_("Complaint summary"),
+    "monthly_work_summary": N_("Monthly work summary"),
+}
+
+
+def short_label(key: str) -> str:
+    """The deadline's name in a word or two, translated."""
+    return _(SHORT_LABELS[key])
+
+
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 RULE_ORDER = {rule.key: i for i, rule in enumerate(RULES)}
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -490,3 +514,18 @@ def next_deadline(office, now: dt.datetime | None = None) -> Deadline | None:
                 return deadline
     return None
 
+
+#: How many days ahead the status line says a calendar deadline is due soon.
+SOON_DAYS = 3
+
+
+def due_soon(office, now: dt.datetime | None = None, days: int = SOON_DAYS) -> list[Deadline]:
+    """The deadlines of the calendar that are not daily (weekly, monthly, month end), not
+    done and not past due, falling due from today through ``days`` days ahead (office-local),
+    by due time: what the status line says is due soon, in the days before and on the day.
+    The daily ones are always near: ``next_deadline`` tells them."""
+    now = now or now_utc()
+    today = local(now, office_zone(office)).date()
+    candidates = [d for d in _between(office, today, max(days, 0) + 1)
+                  if RULES_BY_KEY[d.key].when != "daily" and d.due_at >= now]
+    return [d for d in _sorted(_with_states(office, candidates, now)) if d.state != "done"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -18,6 +19,7 @@ from textual.widgets import Footer
 
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
+from deskterm.display import fit
 from deskterm.i18n import _
 from deskterm.keys import install_bindings
 from deskterm.widgets.pane import Pane
@@ -81,12 +83,10 @@ class DashboardScreen(Screen):
                         group="first-load", name="first load")
 
     def _fetch_first(self, panes: list[tuple[Pane, int]]) -> None:
-        from deskterm.duties.deadlines import next_deadline
-
         try:
             with database.connection_context():
                 results = [(pane, ticket, pane.fetch()) for pane, ticket in panes]
-                deadline = next_deadline(self.session.office, now_utc())
+                deadline = self._deadlines()
         except Exception as exc:  # noqa: BLE001 - fall back to loading pane by pane
             self.app.call_from_thread(self.app.log.error, f"first load failed: {exc!r}")
             self.app.call_from_thread(self.reload, None)
@@ -97,7 +97,7 @@ class DashboardScreen(Screen):
         with self.app.batch_update():
             for pane, ticket, data in results:
                 pane.show(data, ticket)
-            self._show_deadline(deadline)
+            self._show_deadline(*deadline)
         self.post_message(self.Ready())
 
     def tick(self) -> None:
@@ -149,26 +149,50 @@ class DashboardScreen(Screen):
         self.run_worker(self._fetch_deadline, thread=True, exclusive=True,
                         group="deadline", name="next deadline")
 
-    def _fetch_deadline(self) -> None:
-        from deskterm.duties.deadlines import next_deadline
+    def _deadlines(self) -> tuple:
+        """The next deadline, and the calendar's weekly and monthly ones due soon."""
+        from deskterm.duties.deadlines import due_soon, next_deadline
 
+        now = now_utc()
+        return (next_deadline(self.session.office, now), due_soon(self.session.office, now))
+
+    def _fetch_deadline(self) -> None:
         try:
             with database.connection_context():
-                deadline = next_deadline(self.session.office, now_utc())
+                deadline = self._deadlines()
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.log.error, f"deadline failed: {exc!r}")
             return
-        self.app.call_from_thread(self._show_deadline, deadline)
+        self.app.call_from_thread(self._show_deadline, *deadline)
 
-    def _show_deadline(self, deadline) -> None:
-        if deadline is None:
-            text = ""
-        else:
-            shown = local(deadline.due_at, self.session.tz)
-            today = local(now_utc(), self.session.tz).date()
-            stamp = shown.format("HH:mm") if shown.date() == today else shown.format("MM-DD")
-            text = _("next: {when} {what}").format(when=stamp, what=deadline.label)
-        self.query_one(StatusLine).set_deadline(text)
+    def _stamp(self, deadline) -> str:
+        shown = local(deadline.due_at, self.session.tz)
+        today = local(now_utc(), self.session.tz).date()
+        return shown.format("HH:mm") if shown.date() == today else shown.format("MM-DD")
+
+    def _show_deadline(self, deadline, soon=()) -> None:
+        """``next: 17:00 Deposit the day's cash at the bank``; in the days before a weekly
+        or monthly deadline (the first of them) ``17:00 Deposit · soon: 11-24 Stocktake``,
+        in short names, the second part shortened to what room is left."""
+        from deskterm.duties.deadlines import short_label
+
+        first = next((d for d in soon if deadline is None
+                      or (d.key, d.period) != (deadline.key, deadline.period)), None)
+        parts = []
+        if deadline is not None and first is not None:
+            parts.append(f"{self._stamp(deadline)} {short_label(deadline.key)}")
+        elif deadline is not None:
+            parts.append(_("next: {when} {what}").format(when=self._stamp(deadline),
+                                                         what=deadline.label))
+        if first is not None:
+            parts.append(_("soon: {when} {what}").format(
+                when=self._stamp(first), what=short_label(first.key)))
+        line = self.query_one(StatusLine)
+        width = line.query_one("#status-deadline").content_size.width
+        if len(parts) == 2 and width > 0:
+            first_width = min(cell_len(parts[0]), max((width - 3) // 2, 8))
+            parts = [fit(parts[0], first_width), fit(parts[1], max(width - 3 - first_width, 8))]
+        line.set_deadline(" · ".join(parts))
 
     def on_data_table_row_selected(self, event) -> None:
         """Enter on an order's row, in any pane: the order's detail view."""

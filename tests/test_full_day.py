@@ -234,7 +234,9 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
             await wait_until(pilot, lambda: "2 open" in pane_text(app, "orders"))
             assert has_row(app, "orders", f"o{call.id}")
             assert "kitchen" in pane_text(app, "orders")
-            assert call.appointment_at == utc("09:30")  # the technician's next free slot
+            # The technician's next free slot: the leak's order of 08:30 holds 09:00-10:00
+            # (proposed strictly after 08:30:00, not the 08:30 slot that was past at once).
+            assert call.appointment_at == utc("10:00")
             await pane_mark(pilot, f"appointment:{call.id}", "▶")  # the next thing to do
 
         with step("10:00 F3: the month's fee paid in cash, with a receipt"):

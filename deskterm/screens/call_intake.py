@@ -157,7 +157,8 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
     def _find_slot(self, tech: int) -> None:
         try:
             with database.connection_context():
-                slot = next_free_slot(self.office, tech, now_utc())
+                # Strictly after now: at 08:30:00 the 08:30 slot would be past a moment later.
+                slot = next_free_slot(self.office, tech, now_utc() + dt.timedelta(minutes=1))
         except DeskError:
             return
         self.app.call_from_thread(self._proposal, tech, slot)

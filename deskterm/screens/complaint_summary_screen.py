@@ -8,7 +8,9 @@ on time, overdue, the on-time rate), and the counts by state and by category.
 
 The month field starts at this month (``2026-11``); Enter reads the month typed, and
 ``[`` / ``]`` (or PgUp / PgDn) go to the month before / after. A month that is not one is
-refused under the field. Esc closes. ``open_complaint_summary(app)`` opens it.
+refused under the field. ``h`` (on the table) records the month's summary handed to the
+manager, which the calendar's month-end deadline reads. Esc closes.
+``open_complaint_summary(app)`` opens it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import Complaint, database
 from deskterm.display import fit, percent, plain
+from deskterm.duties.complaint_summary_hand import hand_complaint_summary, handed
 from deskterm.duties.complaint_view import shift_month, this_month
 from deskterm.duties.complaints import (
     CATEGORIES,
@@ -157,6 +160,7 @@ class ComplaintSummaryScreen(ModalScreen[None]):
         Binding("right_square_bracket", "step(1)", show=False, priority=True),
         Binding("pageup", "step(-1)", show=False, priority=True),
         Binding("pagedown", "step(1)", show=False, priority=True),
+        Binding("h", "hand", show=False),
     ]
 
     def __init__(self, session, month: str | None = None) -> None:
@@ -184,7 +188,7 @@ class ComplaintSummaryScreen(ModalScreen[None]):
             yield Static(plain(""), id="cs-detail", markup=False)
             yield Static(plain(""), id="cs-totals", markup=False)
             yield Static(plain(""), id="cs-error", classes="field-error", markup=False)
-            yield Static(plain(_("Tab rows/month · ↑↓ choose · Esc close")),
+            yield Static(plain(_("Tab rows/month · ↑↓ choose · h handed over · Esc close")),
                          classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -209,6 +213,7 @@ class ComplaintSummaryScreen(ModalScreen[None]):
         try:
             with database.connection_context():
                 summary = complaint_summary(self.session.office, month)
+                was_handed = handed(self.session.office, summary.month)
         except DutyError as exc:
             self.app.call_from_thread(self._refused, asked, exc.field or "", exc.message)
             return
@@ -218,7 +223,7 @@ class ComplaintSummaryScreen(ModalScreen[None]):
         except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
             self.app.call_from_thread(self._refused, asked, "", str(exc))
             return
-        self.app.call_from_thread(self._show, asked, summary)
+        self.app.call_from_thread(self._show, asked, summary, was_handed)
 
     def _refused(self, asked: int, field: str, message: str) -> None:
         if asked != self.asked:
@@ -226,7 +231,7 @@ class ComplaintSummaryScreen(ModalScreen[None]):
         self.loads += 1
         self._set_error(field if field == "month" else "", message)
 
-    def _show(self, asked: int, summary: ComplaintSummary) -> None:
+    def _show(self, asked: int, summary: ComplaintSummary, was_handed=None) -> None:
         if asked != self.asked:
             return
         self.summary = summary
@@ -234,9 +239,12 @@ class ComplaintSummaryScreen(ModalScreen[None]):
         month_input = self.query_one("#cs-month", Input)
         if month_input.value != summary.month:
             month_input.value = summary.month
-        self.query_one("#cs-title", Static).update(plain(
-            _("Complaint summary {month} ({n})").format(month=summary.month,
-                                                        n=summary.total)))
+        title = _("Complaint summary {month} ({n})").format(month=summary.month,
+                                                            n=summary.total)
+        if was_handed is not None:
+            title += " · " + _("handed over {day} by {name}").format(
+                day=local(was_handed[0], self.session.tz).format("MM-DD"), name=was_handed[1])
+        self.query_one("#cs-title", Static).update(plain(fit(title, TEXT_WIDTH)))
         now = now_utc()
         table = self.query_one("#cs-table", DataTable)
         table.clear()
@@ -285,6 +293,26 @@ class ComplaintSummaryScreen(ModalScreen[None]):
             return
         self.query_one("#cs-month", Input).value = month
         self.read(month)
+
+    def action_hand(self) -> None:
+        """Record the month shown handed over to the manager and general management."""
+        if self.summary is None:
+            return
+        self._hand(self.summary.month)
+
+    @work(thread=True, exclusive=True, group="complaint-summary-hand")
+    def _hand(self, month: str) -> None:
+        staff = self.session.staff
+        try:
+            with database.connection_context():
+                hand_complaint_summary(self.session.office, staff.id if staff else None, month)
+        except DeskError as exc:
+            self.app.call_from_thread(self._set_error, "", exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - the screen says so
+            self.app.call_from_thread(self._set_error, "", str(exc))
+            return
+        self.app.call_from_thread(self.read, month)
 
     def action_close(self) -> None:
         self.dismiss(None)

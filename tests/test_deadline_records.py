@@ -2,8 +2,8 @@
 and PostgreSQL): before the record the deadline is upcoming in the days before and due on its
 day, past its time without the record it is missed, and with the record it is done.
 
-Only the complaint summary, a sheet handed over on paper with no duty of its own, is marked
-by a hand-made ``DeadlineDone`` row."""
+The sheets handed over on paper (attendance sheet, meal fees, fee summaries, complaint
+summary) are recorded by their own duties' ``DeadlineDone`` rows."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from deskterm.duties import (
     work_records,
     work_summaries,
 )
+from deskterm.duties.complaint_summary_hand import hand_complaint_summary
 from deskterm.duties.deadlines import deadlines_on, next_deadline, upcoming
 from deskterm.duties.pins import hash_pin
 from deskterm.errors import DutyError
@@ -304,14 +305,15 @@ def test_month_end_orders_with_nothing_to_hand_over(so, frozen_clock):
 
 
 def test_complaint_summary_done_when_marked_handed_over(so, frozen_clock):
-    """[6.7][7.4.16] month end: the complaint summary, a sheet handed over on paper."""
+    """[6.7][7.4.16] month end: the complaint summary, a sheet handed over on paper (h on
+    the summary screen)."""
     frozen_clock(at(dt.date(2026, 11, 28), "10:00"))
     assert soon(so, "complaint_summary", "2026-11") == "upcoming"
     now = frozen_clock(at(MON, "10:00"))
     assert state(so, "complaint_summary", MON) == "due"
     assert state(so, "complaint_summary", MON, at(MON, "17:30")) == "missed"
-    DeadlineDone.create(office=so.office, key="complaint_summary", period="2026-11",
-                        done_at=now, done_by=so.supervisor)
+    assert now == at(MON, "10:00")
+    hand_complaint_summary(so.office, so.supervisor, "2026-11")
     assert state(so, "complaint_summary", MON) == "done"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -19,7 +18,6 @@ from textual.widgets import Footer
 
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
-from deskterm.display import fit
 from deskterm.i18n import _
 from deskterm.keys import install_bindings
 from deskterm.widgets.pane import Pane
@@ -173,7 +171,7 @@ class DashboardScreen(Screen):
     def _show_deadline(self, deadline, soon=()) -> None:
         """``next: 17:00 Deposit the day's cash at the bank``; in the days before a weekly
         or monthly deadline (the first of them) ``17:00 Deposit · soon: 11-24 Stocktake``,
-        in short names, the second part shortened to what room is left."""
+        in short names (the status line shortens them to its room)."""
         from deskterm.duties.deadlines import short_label
 
         first = next((d for d in soon if deadline is None
@@ -187,12 +185,7 @@ class DashboardScreen(Screen):
         if first is not None:
             parts.append(_("soon: {when} {what}").format(
                 when=self._stamp(first), what=short_label(first.key)))
-        line = self.query_one(StatusLine)
-        width = line.query_one("#status-deadline").content_size.width
-        if len(parts) == 2 and width > 0:
-            first_width = min(cell_len(parts[0]), max((width - 3) // 2, 8))
-            parts = [fit(parts[0], first_width), fit(parts[1], max(width - 3 - first_width, 8))]
-        line.set_deadline(" · ".join(parts))
+        self.query_one(StatusLine).set_deadline(*(parts or [""]))
 
     def on_data_table_row_selected(self, event) -> None:
         """Enter on an order's row, in any pane: the order's detail view."""

@@ -24,7 +24,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.fees import (
     BASES,
@@ -37,9 +36,9 @@ from deskterm.duties.fees import (
     fee_item_errors,
 )
 from deskterm.duties.orders import NAME_LIMIT
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
+from deskterm.screens.form_kit import FieldErrors, run_duty
 from deskterm.screens.lookup_form import LimitedInput, field_box
 
 PREFIX = "fi"
@@ -56,8 +55,11 @@ def first_kind(others: Iterable[FeeItemView]) -> str:
     return next((kind for kind in GENERATED if kind not in taken), "adhoc")
 
 
-class FeeItemFormScreen(ModalScreen[FeeItemView | None]):
+class FeeItemFormScreen(FieldErrors, ModalScreen[FeeItemView | None]):
     """Edit ``item``, or (without one) add an item to the office."""
+
+    PREFIX = PREFIX
+    FIELDS = FIELDS
 
     CSS_PATH = str(files("deskterm.styles") / "fee_items.tcss")
     BINDINGS = [
@@ -108,41 +110,13 @@ class FeeItemFormScreen(ModalScreen[FeeItemView | None]):
     def on_mount(self) -> None:
         self._input("code" if self.item is None else "name").focus()
 
-    # --- fields and their errors ---------------------------------------------------------
+    # --- fields and their errors (the lines themselves: form_kit.FieldErrors) ------------
     def _input(self, name: str) -> Input:
         return self.query_one(f"#{PREFIX}-{name}", Input)
 
     def _choice(self, name: str):
         value = self.query_one(f"#{PREFIX}-{name}", Select).value
         return None if value is Select.NULL else value
-
-    def _raw(self, name: str):
-        found = self.query(f"#{PREFIX}-{name}")
-        return getattr(found.first(), "value", None) if found else None
-
-    def _show_error(self, name: str, message: str) -> None:
-        self._error_for[name] = self._raw(name) if message else None
-        found = self.query(f"#{PREFIX}-error-{name}")
-        if not found:
-            found = self.query(f"#{PREFIX}-error-form")
-        error = found.first(Static)
-        error.update(plain(("✗ " + message) if message else ""))
-        error.set_class(bool(message), "-shown")
-
-    def _clear_errors(self) -> None:
-        for name in (*FIELDS, "form"):
-            if self.query(f"#{PREFIX}-error-{name}"):
-                self._show_error(name, "")
-
-    def _focus_field(self, name: str) -> None:
-        found = self.query(f"#{PREFIX}-{name}")
-        if found and found.first().focusable:
-            found.first().focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -157,11 +131,6 @@ class FeeItemFormScreen(ModalScreen[FeeItemView | None]):
             suggested = SUGGESTED.get(self.kind)
             if suggested is not None:
                 self.query_one(f"#{PREFIX}-basis", Select).value = suggested
-
-    def paste_refused(self, widget: Input, length: int) -> None:
-        name = (widget.id or "").removeprefix(f"{PREFIX}-")
-        self._show_error(name, _("Too long to paste: {count} characters; at most {limit}.")
-                         .format(count=f"{length:,}", limit=f"{widget.max_length:,}"))
 
     # --- saving ----------------------------------------------------------------------------
     def values(self) -> dict:
@@ -188,23 +157,13 @@ class FeeItemFormScreen(ModalScreen[FeeItemView | None]):
     @work(thread=True, exclusive=True, group="fee-item-save")
     def _save(self, values: dict) -> None:
         clerk = self.session.staff
-        try:
-            with database.connection_context():
-                if self.item is None:
-                    saved = add_fee_item(self.office, clerk, **values)
-                else:
-                    saved = edit_fee_item(self.office, clerk, self.item.id, **values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field, exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, None, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, None, _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, saved)
+
+        def save() -> FeeItemView:
+            if self.item is None:
+                return add_fee_item(self.office, clerk, **values)
+            return edit_fee_item(self.office, clerk, self.item.id, **values)
+
+        run_duty(self, save, self._saved, self._refused)
 
     def _refused(self, field: str | None, message: str) -> None:
         self.saving = False

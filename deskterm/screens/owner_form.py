@@ -41,6 +41,7 @@ from deskterm.duties.owners import (
 from deskterm.duties.parsing import format_phone, parse_unit_code
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import FieldErrors, run_duty
 from deskterm.screens.lookup_form import LimitedInput, field_box
 
 PREFIX = "of"
@@ -52,8 +53,11 @@ def phones_text(phones) -> str:
     return " / ".join(format_phone(p) for p in phones)
 
 
-class OwnerFormScreen(ModalScreen[OwnerCard | None]):
+class OwnerFormScreen(FieldErrors, ModalScreen[OwnerCard | None]):
     """Edit owner ``owner_id``, or (without one) add an owner to a unit."""
+
+    PREFIX = PREFIX
+    FIELDS = FIELDS
 
     CSS_PATH = str(files("deskterm.styles") / "roster.tcss")
     BINDINGS = [
@@ -132,48 +136,15 @@ class OwnerFormScreen(ModalScreen[OwnerCard | None]):
         self.query_one("#of-active", Checkbox).value = card.active
         self.loaded = True
 
-    # --- fields and their errors ---------------------------------------------------------
+    # --- fields and their errors (the lines themselves: form_kit.FieldErrors) ------------
     def _input(self, name: str) -> Input:
         return self.query_one(f"#{PREFIX}-{name}", Input)
-
-    def _value(self, name: str):
-        found = self.query(f"#{PREFIX}-{name}")
-        return getattr(found.first(), "value", None) if found else None
-
-    def _show_error(self, name: str, message: str) -> None:
-        self._error_for[name] = self._value(name) if message else None
-        found = self.query(f"#{PREFIX}-error-{name}")
-        if not found:
-            found = self.query(f"#{PREFIX}-error-form")
-        error = found.first(Static)
-        error.update(plain(("✗ " + message) if message else ""))
-        error.set_class(bool(message), "-shown")
-
-    def _clear_errors(self) -> None:
-        for name in (*FIELDS, "form"):
-            if self.query(f"#{PREFIX}-error-{name}"):
-                self._show_error(name, "")
-
-    def _focus_field(self, name: str) -> None:
-        found = self.query(f"#{PREFIX}-{name}")
-        if found and found.first().focusable:
-            found.first().focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix(f"{PREFIX}-")
         if name in FIELDS and self._error_for.get(name) != event.value:
             self._show_error(name, "")  # the clerk has changed what was refused
-
-    def paste_refused(self, widget: Input, length: int) -> None:
-        name = (widget.id or "").removeprefix(f"{PREFIX}-")
-        self._show_error(name, _("Too long to paste: {count} characters; at most {limit}.")
-                         .format(count=f"{length:,}", limit=f"{widget.max_length:,}"))
 
     # --- saving ----------------------------------------------------------------------------
     def _checked(self) -> tuple[dict, dict[str, str]]:
@@ -213,26 +184,16 @@ class OwnerFormScreen(ModalScreen[OwnerCard | None]):
     @work(thread=True, exclusive=True, group="of-save")
     def _save(self, values: dict) -> None:
         clerk = self.session.staff
-        try:
-            with database.connection_context():
-                if self.owner_id is None:
-                    card = add_owner(self.office, clerk, values["unit"], values["name"],
-                                     values["kind"], values["phones"], note=values["note"])
-                else:
-                    card = edit_owner(self.office, clerk, self.owner_id, name=values["name"],
-                                      kind=values["kind"], note=values["note"],
-                                      active=values["active"], phones=values["phones"])
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field, exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, None, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, None, _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, card)
+
+        def save() -> OwnerCard:
+            if self.owner_id is None:
+                return add_owner(self.office, clerk, values["unit"], values["name"],
+                                 values["kind"], values["phones"], note=values["note"])
+            return edit_owner(self.office, clerk, self.owner_id, name=values["name"],
+                              kind=values["kind"], note=values["note"],
+                              active=values["active"], phones=values["phones"])
+
+        run_duty(self, save, self._saved, self._refused)
 
     def _refused(self, field: str | None, message: str) -> None:
         self._saving = False

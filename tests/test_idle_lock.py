@@ -4,6 +4,8 @@ unlocks it for them, a wrong PIN is refused at the field and Esc does not skip i
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.widgets import Input, OptionList, Static
 
@@ -15,6 +17,17 @@ from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, PIN, small_office
 
 IDLE = 0.02  # minutes: 1.2 s, checked every 0.3 s
+
+
+def hold_off(app) -> None:
+    """No lock while the desk starts (on a loaded machine that can take longer than the
+    test's idle time); ``arm`` starts the idle time once the dashboard is settled."""
+    app._idle_minutes = 1000
+
+
+def arm(app, minutes: float) -> None:
+    app._idle_minutes = minutes
+    app._last_input = time.monotonic()
 
 
 @pytest.fixture
@@ -33,7 +46,9 @@ async def locked(app, pilot) -> LockScreen:
 async def test_idle_locks_and_the_clerks_pin_unlocks(so):
     app = desk_app(so, idle_lock_minutes=IDLE)
     async with app.run_test(size=(80, 24)) as pilot:
+        hold_off(app)
         await desk_ready(pilot)
+        arm(app, IDLE)
         attendance = AttendanceEvent.select().count()
         screen = await locked(app, pilot)
         people = screen.query_one(OptionList)
@@ -55,7 +70,9 @@ async def test_idle_locks_and_the_clerks_pin_unlocks(so):
 async def test_another_persons_pin_makes_them_the_one_at_the_desk(so):
     app = desk_app(so, idle_lock_minutes=IDLE)
     async with app.run_test(size=(80, 24)) as pilot:
+        hold_off(app)
         await desk_ready(pilot)
+        arm(app, IDLE)
         screen = await locked(app, pilot)
         await pilot.press("shift+tab")
         names = [p.id for p in screen.people]
@@ -71,7 +88,9 @@ async def test_another_persons_pin_makes_them_the_one_at_the_desk(so):
 async def test_keys_keep_the_desk_open(so):
     app = desk_app(so, idle_lock_minutes=0.05)  # 3 s
     async with app.run_test(size=(80, 24)) as pilot:
+        hold_off(app)
         await desk_ready(pilot)
+        arm(app, 0.05)
         for _ in range(8):  # 4 s of typing, a key every half second
             await pilot.press("2")
             await pilot.pause(0.5)

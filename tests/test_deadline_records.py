@@ -430,3 +430,30 @@ async def test_status_line_says_next_and_due_soon_at_80x24(so, frozen_clock):
         app.dashboard.minute()
         await wait_until(pilot, lambda: "11-24" not in str(line.content))
         assert "soon: 11-26 F" in str(line.content)  # the month's fee summary, Thursday
+
+
+def test_the_days_deadlines_on_the_timeline_turn_done_with_their_records(so, frozen_clock):
+    from deskterm.duties.timeline import day_timeline
+
+    def shown():
+        return {item.key: item.state for item in day_timeline(so.office)
+                if item.kind == "deadline"}
+
+    frozen_clock(at(MON, "10:00"))
+    items = shown()
+    assert set(items) == {f"deadline:{key}" for key in (
+        "work_record:2026-11-30", "canteen_check:2026-11-30", "callback_approval:2026-W48",
+        "orders_handover:2026-11", "complaint_summary:2026-11",
+        "monthly_work_summary:2026-11")}
+    assert items["deadline:complaint_summary:2026-11"] in ("upcoming", "now")
+    hand_complaint_summary(so.office, so.clerk, "2026-11")
+    work_summaries.submit_summary(so.office, so.clerk, "month", "2026-11",
+                                  summary="本月", plan="下月")
+    items = shown()
+    assert items["deadline:complaint_summary:2026-11"] == "done"
+    assert items["deadline:monthly_work_summary:2026-11"] == "done"
+    assert items["deadline:callback_approval:2026-W48"] == "done"  # nothing waited
+    frozen_clock(at(MON, "18:00"))
+    items = shown()
+    assert items["deadline:work_record:2026-11-30"] == "missed"
+    assert items["deadline:orders_handover:2026-11"] == "done"  # nothing to hand over

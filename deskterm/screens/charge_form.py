@@ -35,9 +35,10 @@ from deskterm.duties.fees import (
     parse_charge_amount,
 )
 from deskterm.duties.orders import clean_text
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
+from deskterm.screens.form_kit import FieldErrors, run_duty
 from deskterm.screens.lookup_form import LimitedInput, field_box
 
 PREFIX = "ac"
@@ -52,8 +53,11 @@ def rate_text(item: FeeItemView | None) -> str:
     return f"{format_fen(item.rate)} {_(BASES[item.basis]) if item.basis in BASES else ''}"
 
 
-class AdHocChargeScreen(ModalScreen[int | None]):
+class AdHocChargeScreen(FieldErrors, ModalScreen[int | None]):
     """Put one charge on unit ``unit_id`` (``unit_code`` in the title)."""
+
+    PREFIX = PREFIX
+    FIELDS = FIELDS
 
     CSS_PATH = str(files("deskterm.styles") / "fee_items.tcss")
     BINDINGS = [
@@ -117,34 +121,13 @@ class AdHocChargeScreen(ModalScreen[int | None]):
                                            "in the fee items first."))
         self.loaded = True
 
-    # --- fields and their errors ---------------------------------------------------------
+    # --- fields and their errors (the lines themselves: form_kit.FieldErrors) ------------
     def _input(self, name: str) -> Input:
         return self.query_one(f"#{PREFIX}-{name}", Input)
 
     def chosen(self) -> FeeItemView | None:
         value = self.query_one("#ac-fee_item", Select).value
         return None if value is Select.NULL else self.items.get(value)
-
-    def _raw(self, name: str):
-        found = self.query(f"#{PREFIX}-{name}")
-        return getattr(found.first(), "value", None) if found else None
-
-    def _show_error(self, name: str, message: str) -> None:
-        self._error_for[name] = self._raw(name) if message else None
-        found = self.query(f"#{PREFIX}-error-{name}") or self.query(f"#{PREFIX}-error-form")
-        error = found.first(Static)
-        error.update(plain(("✗ " + message) if message else ""))
-        error.set_class(bool(message), "-shown")
-
-    def _focus_field(self, name: str) -> None:
-        found = self.query(f"#{PREFIX}-{name}")
-        if found and found.first().focusable:
-            found.first().focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -166,11 +149,6 @@ class AdHocChargeScreen(ModalScreen[int | None]):
             filled = format_fen(item.rate, symbol=False)
         amount.value = filled
         self._filled = filled
-
-    def paste_refused(self, widget: Input, length: int) -> None:
-        name = (widget.id or "").removeprefix(f"{PREFIX}-")
-        self._show_error(name, _("Too long to paste: {count} characters; at most {limit}.")
-                         .format(count=f"{length:,}", limit=f"{widget.max_length:,}"))
 
     # --- saving ----------------------------------------------------------------------------
     def _checked(self) -> tuple[dict, dict[str, str]]:
@@ -211,22 +189,10 @@ class AdHocChargeScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="adhoc-save")
     def _save(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                charge = add_charge(self.office, self.session.staff, self.unit_id,
-                                    values["fee_item"], values["period"], values["amount"],
-                                    values["note"])
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field, exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, None, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, None, _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, charge.id, values)
+        run_duty(self, lambda: add_charge(self.office, self.session.staff, self.unit_id,
+                                          values["fee_item"], values["period"],
+                                          values["amount"], values["note"]).id,
+                 lambda charge_id: self._saved(charge_id, values), self._refused)
 
     def _refused(self, field: str | None, message: str) -> None:
         self.saving = False

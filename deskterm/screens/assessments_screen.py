@@ -34,8 +34,9 @@ from deskterm.duties.assessments import (
     write_assessment,
 )
 from deskterm.duties.parsing import clean_free_text
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 LATEST = 4  # assessments shown under the list
 WIDTH = 74  # text width inside the form
@@ -228,21 +229,9 @@ class AssessmentFormScreen(ModalScreen[Assessment | None]):
 
     @work(thread=True, exclusive=True, group="assessment-save")
     def _save(self, text: str, score: str) -> None:
-        try:
-            with database.connection_context():
-                row = write_assessment(self.session.office, self.session.staff,
-                                       self.clerk_id, text=text, score=score)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, row)
+        run_duty(self, lambda: write_assessment(self.session.office, self.session.staff,
+                                                self.clerk_id, text=text, score=score),
+                 self._saved, self._refused)
 
     def _saved(self, row: Assessment) -> None:
         self.app.notify(_("Assessment of {name} saved.").format(name=self.clerk_name),

@@ -24,12 +24,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from deskterm.clock import local
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties import attendance
 from deskterm.duties.attendance_sheet import TodayRow
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 CSS = str(files("deskterm.styles") / "attendance.tcss")
 
@@ -146,20 +145,7 @@ class AttendanceForm(ModalScreen[object]):
 
     @work(thread=True, exclusive=True, group="attendance-save")
     def _save(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                result = self.save(values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self.dismiss, result)
+        run_duty(self, lambda: self.save(values), self.dismiss, self._refused)
 
     def _refused(self, field: str, message: str) -> None:
         self.saving = False

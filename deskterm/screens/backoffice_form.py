@@ -24,10 +24,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from deskterm.db.models import database
 from deskterm.display import plain
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 CSS = str(files("deskterm.styles") / "backoffice.tcss")
 
@@ -139,20 +138,7 @@ class BackofficeForm(ModalScreen[object]):
 
     @work(thread=True, exclusive=True, group="backoffice-save")
     def _save(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                result = self.save(values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._done, result)
+        run_duty(self, lambda: self.save(values), self._done, self._refused)
 
     def _done(self, result: object) -> None:
         self.saving = False

@@ -46,8 +46,8 @@ from deskterm.duties.callbacks import (
     record_callback,
 )
 from deskterm.duties.parsing import format_phone
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
+from deskterm.screens.form_kit import run_duty
 
 #: The outcomes in key order: "1" is the first.
 OUTCOMES = ("satisfied", "not_satisfied", "unreachable", "refused")
@@ -339,22 +339,10 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
     def _save(self, outcome: str, note: str, inspection: dict | None) -> None:
         ids = {"order_id": self.target_id} if self.kind == "order" else {
             "complaint_id": self.target_id}
-        try:
-            with database.connection_context():
-                callback = record_callback(self.session.office, self.session.staff,
-                                           outcome=outcome, note=note, inspection=inspection,
-                                           **ids)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, callback)
+        run_duty(self, lambda: record_callback(self.session.office, self.session.staff,
+                                               outcome=outcome, note=note,
+                                               inspection=inspection, **ids),
+                 self._saved, self._refused)
 
     def _refused(self, field: str, message: str) -> None:
         self.saving = False

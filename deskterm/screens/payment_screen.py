@@ -36,9 +36,10 @@ from deskterm.duties.orders import NAME_LIMIT
 from deskterm.duties.parsing import unit_code_query
 from deskterm.duties.payments import METHOD_WORDS, PaymentResult, take_payment
 from deskterm.duties.roster import unit_id_by_code
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen, parse_amount
+from deskterm.screens.form_kit import run_duty
 from deskterm.screens.lookup_form import LimitedInput
 from deskterm.widgets.dues_table import METHOD_KEYS, DuesTable, change_text, method_text
 from deskterm.widgets.owner_lookup import OwnerLookup
@@ -346,22 +347,10 @@ class PaymentScreen(ModalScreen[PaymentResult | None]):
     @work(thread=True, exclusive=True, group="pay-save")
     def _take(self, unit_id: int, lines, method: str, tendered, payer: str) -> None:
         staff = self.session.staff
-        try:
-            with database.connection_context():
-                result = take_payment(self.office, staff.id if staff else None,
-                                      unit_id=unit_id, lines=lines, method=method,
-                                      tendered=tendered, payer_name=payer)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._taken, result)
+        run_duty(self, lambda: take_payment(self.office, staff.id if staff else None,
+                                            unit_id=unit_id, lines=lines, method=method,
+                                            tendered=tendered, payer_name=payer),
+                 self._taken, self._refused)
 
     def _refused(self, field: str, message: str) -> None:
         self.saving = False

@@ -37,8 +37,8 @@ from deskterm.duties.receipts import (
     receipt_number,
     staff_choices,
 )
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
 #: A new book's size when the form proposes its range.
@@ -270,20 +270,8 @@ class IssueBookForm(ModalScreen[ReceiptBook | None]):
 
     @work(thread=True, exclusive=True, group="issue-save")
     def _issue(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                book = issue_book(self.session.office, **values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._issued, book)
+        run_duty(self, lambda: issue_book(self.session.office, **values), self._issued,
+                 self._refused)
 
     def _issued(self, book: ReceiptBook) -> None:
         self.saving = False

@@ -24,9 +24,10 @@ from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.receipt_text import ReceiptView, receipt_text, receipt_view, write_receipt
 from deskterm.duties.receipts import APPROVERS, REASON_LIMIT, staff_choices, void_receipt
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.money import format_fen
+from deskterm.screens.form_kit import run_duty
 from deskterm.screens.lookup_form import LimitedInput
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
@@ -260,21 +261,10 @@ class VoidForm(ModalScreen[bool | None]):
 
     @work(thread=True, exclusive=True, group="void-save")
     def _void(self, clerk_id, reason: str, approver_id, pin: str) -> None:
-        try:
-            with database.connection_context():
-                void_receipt(self.session.office, clerk_id, self.view.receipt_id,
-                             reason=reason, approver_id=approver_id, approver_pin=pin)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._voided)
+        run_duty(self, lambda: void_receipt(self.session.office, clerk_id, self.view.receipt_id,
+                                            reason=reason, approver_id=approver_id,
+                                            approver_pin=pin),
+                 lambda _voided: self._voided(), self._refused)
 
     def _voided(self) -> None:
         self.saving = False

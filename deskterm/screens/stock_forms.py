@@ -23,8 +23,8 @@ from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties import stock
 from deskterm.duties.stock import LedgerLine, StockRow
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _
+from deskterm.screens.form_kit import run_duty
 
 KIND_WORDS = {"receive": N_("received"), "draw": N_("drawn"), "adjust": N_("stocktake")}
 #: Ledger columns (cells); the table is 76 wide, one cell kept for the scrollbar.
@@ -83,20 +83,7 @@ class StockForm(ModalScreen):
 
     @work(thread=True, exclusive=True, group="stock-form")
     def _save(self, values: dict[str, str]) -> None:
-        try:
-            with database.connection_context():
-                row = self.write(values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self.dismiss, row)
+        run_duty(self, lambda: self.write(values), self.dismiss, self._refused)
 
     def _refused(self, field: str, message: str) -> None:
         self.saving = False

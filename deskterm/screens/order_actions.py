@@ -26,9 +26,10 @@ from deskterm.duties.order_view import OrderView, parse_materials
 from deskterm.duties.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.roster import active_technicians
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
+from deskterm.screens.form_kit import run_duty
 
 RESULT_WORDS = {"done": N_("done"), "not_done": N_("not done")}
 TEXT_WIDTH = 72
@@ -95,20 +96,8 @@ class ActionForm(ModalScreen[bool | None]):
 
     @work(thread=True, exclusive=True, group="order-action")
     def _save(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                self.write(values)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved)
+        run_duty(self, lambda: self.write(values), lambda _written: self._saved(),
+                 self._refused)
 
     def _refused(self, field: str, message: str) -> None:
         self.saving = False

@@ -31,8 +31,8 @@ from deskterm.duties.night_log import (
     write_entry,
 )
 from deskterm.duties.orders import TEXT_LIMIT
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 FIELDS = ("at", "what", "where", "needs_action")
 
@@ -157,21 +157,11 @@ class NightLogForm(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="nl-save")
     def _write(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                write_entry(self.session.office, self.session.staff, **values)
-                items = entries_since_handover(self.session.office)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._written, items)
+        def write() -> list[LogItem]:
+            write_entry(self.session.office, self.session.staff, **values)
+            return entries_since_handover(self.session.office)
+
+        run_duty(self, write, self._written, self._refused)
 
     def _written(self, items: list[LogItem]) -> None:
         self.saving = False

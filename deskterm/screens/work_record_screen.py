@@ -34,8 +34,9 @@ from deskterm.duties.work_records import (
     submit_work_record,
     work_record,
 )
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DeskError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 #: Two columns of figures, each this many cells wide.
 COLUMN = 36
@@ -170,21 +171,12 @@ class WorkRecordScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="work-record-save")
     def _save(self, notes: str, submit: bool) -> None:
         write = submit_work_record if submit else save_work_record
-        try:
-            with database.connection_context():
-                write(self.session.office, self.session.staff, notes)
-                record = work_record(self.session.office, self.session.staff)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, record, submit)
+
+        def save() -> WorkRecord:
+            write(self.session.office, self.session.staff, notes)
+            return work_record(self.session.office, self.session.staff)
+
+        run_duty(self, save, lambda record: self._saved(record, submit), self._refused)
 
     def _saved(self, record: WorkRecord, submit: bool) -> None:
         self.saving = False

@@ -30,8 +30,9 @@ from deskterm.duties.work_summaries import (
     submit_summary,
     work_summary,
 )
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DeskError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 from deskterm.screens.work_record_screen import FocusPanel
 
 ERROR_LINES = {"summary": "#ws-error-summary", "plan": "#ws-error-plan"}
@@ -153,23 +154,13 @@ class WorkSummaryScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="work-summary-save")
     def _save(self, period: str, summary: str, plan: str, submit: bool) -> None:
         write = submit_summary if submit else save_summary
-        try:
-            with database.connection_context():
-                write(self.session.office, self.session.staff, self.kind, period,
-                      summary=summary, plan=plan)
-                draft = work_summary(self.session.office, self.session.staff, self.kind,
-                                     period)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._saved, draft, submit)
+
+        def save() -> SummaryDraft:
+            write(self.session.office, self.session.staff, self.kind, period,
+                  summary=summary, plan=plan)
+            return work_summary(self.session.office, self.session.staff, self.kind, period)
+
+        run_duty(self, save, lambda draft: self._saved(draft, submit), self._refused)
 
     def _saved(self, draft: SummaryDraft, submit: bool) -> None:
         self.saving = False

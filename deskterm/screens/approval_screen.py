@@ -42,9 +42,10 @@ from deskterm.duties.approval_lists import (
     write_printout,
 )
 from deskterm.duties.approvals import ListedOrder, approval_list, approve_orders
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.money import format_fen
+from deskterm.screens.form_kit import run_duty
 
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell is
 #: kept for the scrollbar, and each column is one cell wider than its text (the gap).
@@ -331,21 +332,11 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
 
     @work(thread=True, exclusive=True, group="approval-save")
     def _approve(self, manager_id, pin: str, ids: list[int], name: str) -> None:
-        try:
-            with database.connection_context():
-                orders = approve_orders(self.session.office, manager_id, pin, ids)
-                rows = approval_list(self.session.office, self.week)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the screen
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._approved, len(orders), rows, name)
+        def approve() -> tuple[int, list]:
+            orders = approve_orders(self.session.office, manager_id, pin, ids)
+            return len(orders), approval_list(self.session.office, self.week)
+
+        run_duty(self, approve, lambda found: self._approved(*found, name), self._refused)
 
     def _refused(self, field: str, message: str) -> None:
         self.busy = False

@@ -41,10 +41,11 @@ from deskterm.duties.approval_lists import (
     previous_month,
 )
 from deskterm.duties.approvals import ListedOrder, file_public_orders, month_end_handover
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
 from deskterm.screens.approval_screen import Printout, PrintsLists
+from deskterm.screens.form_kit import run_duty
 
 PUBLIC = "public"
 #: The upper table's columns (76 inside the border; one cell kept for the scrollbar).
@@ -298,23 +299,14 @@ class MonthEndScreen(PrintsLists, ModalScreen[None]):
     @work(thread=True, exclusive=True, group="month-end-act")
     def _act(self, what: str, group: HandoverGroup | None, who: int | None) -> None:
         office, staff, month = self.session.office, self.session.staff, self.month
-        try:
-            with database.connection_context():
-                if what == "hand_over":
-                    rows = month_end_handover(office, staff, month, group.district_id, who)
-                else:
-                    rows = file_public_orders(office, staff, month)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the screen
-            self.app.call_from_thread(self._refused, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._done, what, month, group, who, tuple(rows))
+
+        def act() -> tuple:
+            if what == "hand_over":
+                return tuple(month_end_handover(office, staff, month, group.district_id, who))
+            return tuple(file_public_orders(office, staff, month))
+
+        run_duty(self, act, lambda rows: self._done(what, month, group, who, rows),
+                 self._refused)
 
     def _done(self, what: str, month: str, group: HandoverGroup | None, who: int | None,
               rows: tuple[ListedOrder, ...]) -> None:

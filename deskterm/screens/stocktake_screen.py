@@ -30,8 +30,8 @@ from deskterm.duties import stocktake
 from deskterm.duties.complaint_view import shift_month
 from deskterm.duties.stock import REASON_LIMIT
 from deskterm.duties.stocktake import TakeLine, TakeView
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
+from deskterm.screens.form_kit import run_duty
 
 ITEM_W, BOOK_W, COUNT_W, VAR_W = 30, 6, 7, 6
 
@@ -289,25 +289,16 @@ class StocktakeScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="stocktake-write")
     def _write(self, what: str, counts: dict) -> None:
         office, staff = self.session.office, self.session.staff
-        try:
-            with database.connection_context():
-                if what == "start":
-                    stocktake.start_stocktake(office, staff)
-                else:
-                    stocktake.save_counts(office, staff, self.view.id, counts)
-                    if what == "close":
-                        stocktake.close_stocktake(office, staff, self.view.id)
-        except DutyError as exc:
-            self.app.call_from_thread(self._error, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._error, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so
-            self.app.call_from_thread(self._error, "", _("Not saved: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._written, what)
+
+        def write() -> None:
+            if what == "start":
+                stocktake.start_stocktake(office, staff)
+            else:
+                stocktake.save_counts(office, staff, self.view.id, counts)
+                if what == "close":
+                    stocktake.close_stocktake(office, staff, self.view.id)
+
+        run_duty(self, write, lambda _written: self._written(what), self._error)
 
     def _written(self, what: str) -> None:
         self.busy = False

@@ -100,3 +100,34 @@ def desk_db(request, tmp_path):
         yield request.getfixturevalue("sqlite_db")
     else:
         yield request.getfixturevalue("pg_db")
+
+
+# --- which tests run on PostgreSQL too ---------------------------------------------------------
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "both_databases: a screen (Pilot) test that runs on PostgreSQL too")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Screens are the same whatever the database: a Pilot test (a coroutine) that takes
+    ``desk_db`` runs on SQLite only, unless marked ``both_databases`` or
+    ``DESKTERM_PG_SCREENS=1`` is set. The duties under them run on both (their tests are
+    plain functions), which is where the databases differ; this halves the Pilot tests'
+    share of CI's time."""
+    import inspect
+
+    if os.environ.get("DESKTERM_PG_SCREENS") == "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        function = getattr(item, "function", None)
+        on_postgres = "[postgresql" in item.nodeid or "-postgresql" in item.nodeid
+        if (on_postgres and function is not None and inspect.iscoroutinefunction(function)
+                and item.get_closest_marker("both_databases") is None):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -81,6 +81,7 @@ async def test_lookup_fills_the_caller(office, query):
         assert "name: 张三; address: 3-2-501; phone: 138 1234 5678; time: 10:30" in scripts(screen)
 
 
+@pytest.mark.both_databases  # one end-to-end save through a form on PostgreSQL
 async def test_saving_registers_the_order_and_the_pane_shows_it(office):
     app = desk_app(office)
     results: list = []

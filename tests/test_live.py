@@ -7,6 +7,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
 from tests.factories import small_office
 
@@ -31,6 +33,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.both_databases  # the change watcher reads each database's change log its own way
 async def test_a_second_process_write_shows_within_a_second(desk_db):
     so = small_office()
     app = desk_app(so)

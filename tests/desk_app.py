@@ -19,8 +19,10 @@ def desk_app(so: SmallOffice, *, signed_in: bool = True, **kwargs) -> DeskApp:
     return DeskApp(session, **kwargs)
 
 
-async def wait_until(pilot, condition, timeout: float = 5.0) -> float:
-    """Pause until ``condition()`` holds; returns the seconds it took (fails on timeout)."""
+async def wait_until(pilot, condition, timeout: float = 10.0) -> float:
+    """Pause until ``condition()`` holds; returns the seconds it took (fails on timeout).
+    The 10 s default is for a loaded CI machine (two test processes and PostgreSQL on two
+    cores); a passing condition returns as soon as it holds."""
     start = time.monotonic()
     while not condition():
         if time.monotonic() - start > timeout:

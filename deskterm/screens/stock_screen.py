@@ -86,7 +86,7 @@ class StockScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in ((_("Code"), CODE_W), (_("Name"), NAME_W), (_("Book"), QTY_W),
+        for label, width in ((_("Code"), CODE_W), (_("Item"), NAME_W), (_("Book"), QTY_W),
                              (_("Measure"), UOM_W), (_("Location"), LOC_W)):
             table.add_column(plain(fit(label, width)), width=width + 1)
         self.query_one("#st-search", Input).focus()

@@ -118,7 +118,7 @@ class StockItemForm(StockForm):
             yield Static(plain(""), id="sf-error", classes="field-error", markup=False)
             yield from self.field("code", _("Code"), item.code if item else "", "FM-15",
                                   stock.CODE_LIMIT)
-            yield from self.field("name", _("Name"), item.name if item else "", "",
+            yield from self.field("name", _("Item"), item.name if item else "", "",
                                   stock.NAME_LIMIT)
             yield from self.field("uom", _("Unit of measure"), item.uom if item else "个",
                                   _("pieces, metres, rolls..."), stock.UOM_LIMIT)

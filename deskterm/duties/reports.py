@@ -1,0 +1,195 @@
+"""The reports the desk hands on [5.1][5.6][5.8][6.4][7.4.10][7.4.16], as plain tables.
+
+Each report in ``REPORTS`` has a name (for the command line and file names), a title
+(``N_``: translate when shown), the period kinds it takes, a default period and a function
+``(office, period) -> ReportTable``. The tables are built from the duties that own the
+figures (``fee_summary``, ``callbacks.callback_rate``, ``complaints.complaint_summary``,
+``approvals.approval_list``): nothing here recomputes a business rule, it lays them out.
+
+A table's cells are plain Python values by column type: text ``str``, int ``int``, money
+``int`` fen, date ``datetime.date``, datetime a naive office-local ``datetime.datetime``,
+percent a ``float`` share (0.98 for 98 %); ``None`` is an empty cell. ``deskterm.export``
+writes them to CSV and XLSX; a screen can show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from deskterm.clock import day_bounds_utc, local, now_utc
+from deskterm.db.models import Office
+from deskterm.duties.approvals import approval_list
+from deskterm.duties.callbacks import callback_rate
+from deskterm.duties.complaints import CATEGORIES, complaint_summary
+from deskterm.duties.fee_summary import fee_summary, summary_period
+from deskterm.duties.payments import METHOD_WORDS
+from deskterm.duties.report_period import ReportPeriod, report_period
+from deskterm.duties.schedule import office_zone
+from deskterm.errors import DutyError
+from deskterm.i18n import N_, _
+
+COLUMN_TYPES = ("text", "int", "money", "date", "datetime", "percent")
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str  # translated
+    type: str  # one of COLUMN_TYPES
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    name: str  # the report's name: "fee-collection"
+    title: str  # translated
+    period: ReportPeriod
+    columns: tuple[Column, ...]
+    rows: tuple[tuple, ...]
+    totals: tuple | None = None  # one cell per column, like a row
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str  # N_(): translate with _() when shown
+    kinds: tuple[str, ...]  # the period kinds it takes
+    default_period: str  # what a script gets without --period
+    build: Callable[[Office, ReportPeriod], ReportTable]
+
+
+def _col(title: str, kind: str) -> Column:
+    return Column(_(title), kind)
+
+
+def _local(moment: dt.datetime | None, tz: str) -> dt.datetime | None:
+    return None if moment is None else local(moment, tz).naive
+
+
+# --- fee collection [5.1][5.6] ------------------------------------------------------------------
+
+def fee_collection(office: Office, period: ReportPeriod) -> ReportTable:
+    """What was collected, by fee item, method, clerk and day (``fee_summary``'s buckets):
+    the totals row is the period's net collection and its payments."""
+    summary = fee_summary(office, summary_period(office, period.kind, period.first))
+    groups = ((N_("Fee item"), summary.by_item), (N_("Method"), summary.by_method),
+              (N_("Clerk"), summary.by_clerk), (N_("Day"), summary.by_day))
+    rows = tuple((_(group), _(METHOD_WORDS[bucket.key]) if buckets is summary.by_method
+                   and bucket.key in METHOD_WORDS else bucket.label,
+                   bucket.count, bucket.reversals, bucket.amount)
+                  for group, buckets in groups for bucket in buckets)
+    return ReportTable(
+        "fee-collection", _(REPORTS["fee-collection"].title), period,
+        (_col(N_("By"), "text"), _col(N_("Name"), "text"), _col(N_("Payments"), "int"),
+         _col(N_("Reversals"), "int"), _col(N_("Amount"), "money")),
+        rows, (_("Total"), None, summary.payments, summary.reversals, summary.collected))
+
+
+# --- callbacks [6.4] --------------------------------------------------------------------------
+
+def callback_days(office: Office, period: ReportPeriod) -> ReportTable:
+    """The callback rate of the orders returned on each day, and of the whole period."""
+    tz = office_zone(office)
+    now = now_utc()
+    rows = []
+    for day in period.days:
+        rate = callback_rate(office, *day_bounds_utc(day, tz), now=now)
+        rows.append((day, rate.counted, rate.on_time, len(rate.misses), rate.rate))
+    whole = callback_rate(office, period.start, period.end, now=now)
+    return ReportTable(
+        "callback-rate", _(REPORTS["callback-rate"].title), period,
+        (_col(N_("Returned on"), "date"), _col(N_("Counted"), "int"),
+         _col(N_("On time"), "int"), _col(N_("Missed"), "int"), _col(N_("Rate"), "percent")),
+        tuple(rows), (_("Total"), whole.counted, whole.on_time, len(whole.misses), whole.rate))
+
+
+def callback_misses(office: Office, period: ReportPeriod) -> ReportTable:
+    """The orders returned in the period not called back within their window."""
+    tz = office_zone(office)
+    rate = callback_rate(office, period.start, period.end)
+    rows = tuple((miss.number, _local(miss.returned_at, tz), _local(miss.due_at, tz),
+                  _local(miss.called_back_at, tz)) for miss in rate.misses)
+    return ReportTable(
+        "callback-misses", _(REPORTS["callback-misses"].title), period,
+        (_col(N_("Order"), "text"), _col(N_("Returned"), "datetime"),
+         _col(N_("Callback due"), "datetime"), _col(N_("Called back"), "datetime")),
+        rows, None)
+
+
+# --- complaints [7.4.16] ------------------------------------------------------------------------
+
+def complaint_categories(office: Office, period: ReportPeriod) -> ReportTable:
+    """The month's complaints by category (``complaint_summary``): received, handled,
+    closed, called back and called back on time."""
+    summary = complaint_summary(office, period.first)
+    counts = {key: [0, 0, 0, 0, 0] for key in summary.by_category}
+    for row in summary.rows:
+        line = counts.setdefault(row.category, [0, 0, 0, 0, 0])
+        line[0] += 1
+        line[1] += row.handled_at is not None
+        line[2] += row.state == "closed"
+        line[3] += row.called_back_at is not None
+        line[4] += bool(row.callback_on_time)
+    rows = tuple((_(CATEGORIES.get(key, key)), *line) for key, line in counts.items())
+    return ReportTable(
+        "complaint-summary", _(REPORTS["complaint-summary"].title), period,
+        (_col(N_("Category"), "text"), _col(N_("Received"), "int"), _col(N_("Handled"), "int"),
+         _col(N_("Closed"), "int"), _col(N_("Called back"), "int"),
+         _col(N_("On time"), "int")),
+        rows, (_("Total"), summary.total, summary.handled, summary.closed,
+               summary.called_back, summary.called_back_on_time))
+
+
+# --- the Monday approval [5.8][7.4.10] ------------------------------------------------------------
+
+def monday_approval(office: Office, period: ReportPeriod) -> ReportTable:
+    """The called-back orders waiting for the manager's approval: those of the week and
+    any left over from before (``approval_list``)."""
+    tz = office_zone(office)
+    listed = approval_list(office, period.first)
+    rows = tuple((row.number, row.place, row.description, row.technician, row.charge,
+                  _local(row.returned_at, tz), _local(row.called_back_at, tz))
+                 for row in listed)
+    return ReportTable(
+        "monday-approval", _(REPORTS["monday-approval"].title), period,
+        (_col(N_("Order"), "text"), _col(N_("Place"), "text"), _col(N_("Job"), "text"),
+         _col(N_("Technician"), "text"), _col(N_("Charge"), "money"),
+         _col(N_("Returned"), "datetime"), _col(N_("Called back"), "datetime")),
+        rows, (_("Total"), None, None, None, sum(row.charge for row in listed), None, None))
+
+
+REPORTS: dict[str, Report] = {report.name: report for report in (
+    Report("fee-collection", N_("Fee collection"), ("week", "month"), "last-month",
+           fee_collection),
+    Report("callback-rate", N_("Callback rate by day"), ("week", "month", "range"),
+           "last-week", callback_days),
+    Report("callback-misses", N_("Callbacks missed"), ("week", "month", "range"),
+           "last-week", callback_misses),
+    Report("complaint-summary", N_("Complaint summary"), ("month",), "last-month",
+           complaint_categories),
+    Report("monday-approval", N_("Monday approval list"), ("week",), "last-week",
+           monday_approval),
+)}
+
+
+def report_table(office: Office, name: str, period_words: object = None, *,
+                 now: dt.datetime | None = None) -> ReportTable:
+    """The report ``name`` for the period the words give (its default when None)."""
+    report = REPORTS.get(str(name or "").strip())
+    if report is None:
+        raise DutyError(_("There is no report {name!r}: `deskterm report --list` lists "
+                          "them.").format(name=str(name or "")), "report")
+    period = report_period(office, report.default_period if period_words is None
+                           else period_words, now=now)
+    if period.kind not in report.kinds:
+        raise DutyError(_("{title} is made for: {kinds}.").format(
+            title=_(report.title), kinds=", ".join(_(KIND_WORDS[k]) for k in report.kinds)),
+            "period")
+    return report.build(office, period)
+
+
+KIND_WORDS = {"week": N_("a week"), "month": N_("a month"), "range": N_("a range of days")}

@@ -4,6 +4,8 @@
     deskterm demo [--db PATH] [--orders N] [--seed N] [--no-open] [--rebuild]
     deskterm migrate [--db PATH|URL]
     deskterm roster import FILE [--db PATH|URL] [--office N] [--as NAME] [--dry-run]
+    deskterm report --list
+    deskterm report NAME [--period WORDS] [--format csv|xlsx] [--out FILE|FOLDER] [--db ...]
 
 Problems a person must fix (a bad config line, a database newer than the code, an
 unwritable folder...) print one clear message and exit with status 2, never a traceback.
@@ -89,6 +91,19 @@ def _parser() -> argparse.ArgumentParser:
         "--as", dest="as_name", metavar="NAME",
         help=_("who the change log names (default: the office's first manager, else its "
                "first supervisor)"))
+    report = sub.add_parser(
+        "report", parents=[common],
+        help=_("write a report to a CSV or XLSX file (for a cron job)"))
+    report.add_argument("name", nargs="?", help=_("the report (see --list)"))
+    report.add_argument("--list", action="store_true", help=_("list the reports and stop"))
+    report.add_argument(
+        "--period",
+        help=_("this-week, last-week, this-month, last-month, 2026-11 or "
+               "2026-11-01..2026-11-15 (default: the report's own)"))
+    report.add_argument("--format", choices=("csv", "xlsx"),
+                        help=_("csv or xlsx (default: from --out's name, else xlsx)"))
+    report.add_argument("--out", metavar="FILE",
+                        help=_("the file (or folder) to write; default: the export folder"))
     return parser
 
 
@@ -135,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
         return _setup(settings, args)
     if args.command == "roster":
         return _roster(settings, args)
+    if args.command == "report":
+        return _report(settings, args)
     return _open(settings)
 
 
@@ -207,6 +224,55 @@ def _roster(settings, args) -> int:
         except DutyError as exc:
             raise SetupError(exc.message) from exc
         print(result_text(result, Path(args.file).name))
+        return 0
+    finally:
+        close_database()
+
+
+def _report(settings, args) -> int:
+    """``deskterm report``: the list of reports, or one written to a file; 0 and the
+    file's path on stdout when written, 2 and one line on stderr when refused."""
+    from pathlib import Path
+
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
+    from deskterm.duties.desk import desk_office
+    from deskterm.duties.reports import REPORTS, report_table
+    from deskterm.errors import DutyError, SetupError
+    from deskterm.export import export_table
+    from deskterm.i18n import _
+
+    if args.list:
+        for report in REPORTS.values():
+            print(f"{report.name}\t{_(report.title)}")
+        return 0
+    if not args.name or args.name not in REPORTS:
+        print("deskterm: " + (_("There is no report {name!r}: `deskterm report --list` lists "
+                                "them.").format(name=args.name) if args.name
+                              else _("Name a report: `deskterm report --list` lists them.")),
+              file=sys.stderr)
+        return 2
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+        fmt = suffix if suffix in ("csv", "xlsx") else "xlsx"
+    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
+        raise SetupError(_("There is no database at {path}: run `deskterm migrate --db {path}` "
+                           "to create one.").format(path=settings.db))
+    db = open_database(settings.db)
+    try:
+        schema.check(db, describe(settings.db))
+        office = desk_office(settings.office)
+        try:
+            table = report_table(office, args.name, args.period)
+            if args.out:
+                path = export_table(table, fmt, path=args.out)
+            else:
+                path = export_table(table, fmt, settings.export_dir)
+        except DutyError as exc:
+            print(f"deskterm: {exc.message}", file=sys.stderr)
+            return 2
+        print(path)
         return 0
     finally:
         close_database()

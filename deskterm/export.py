@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from pathlib import Path
 
@@ -53,6 +53,8 @@ def _visible(text: str) -> str:
 def csv_cell(value, kind: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # a label in a number's column: "Total"
+        kind = "text"
     if kind == "money":
         return str(fen_to_decimal(value))
     if kind == "percent":
@@ -86,6 +88,8 @@ _NUMBER_FORMATS = {"money": "0.00", "percent": "0.00%", "date": "yyyy-mm-dd",
 def _xlsx_value(value, kind: str):
     if value is None:
         return None
+    if isinstance(value, str):
+        return _visible(value)
     if kind == "money":
         return fen_to_decimal(value)
     if kind in ("percent",):
@@ -144,9 +148,9 @@ def export_table(table, fmt: str, folder: str | Path | None = None, *,
         target = Path(path).expanduser()
         if target.is_dir():
             target = target / file_name(table, fmt)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".deskterm-", suffix="." + fmt,
-                                        dir=target.parent)
+    temp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+    try:  # created like any file (the umask decides who may read it), never over one
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise DutyError(_("Cannot write {path}: {error}").format(
             path=target, error=exc.strerror or exc), "export") from None

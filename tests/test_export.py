@@ -81,6 +81,26 @@ def test_xlsx_has_real_numbers_dates_and_formats(tmp_path):
     assert sheet.column_dimensions["C"].width < sheet.column_dimensions["A"].width
 
 
+def test_a_label_in_a_date_column_is_text(tmp_path):
+    labelled = table(totals=("合计", "Total", None, 5, None, "—", None))
+    rows = list(csv.reader(export_table(labelled, "csv", tmp_path).read_text(
+        "utf-8-sig").splitlines()))
+    assert rows[-1] == ["合计", "Total", "", "0.05", "", "—", ""]
+    sheet = openpyxl.load_workbook(export_table(labelled, "xlsx", tmp_path)).active
+    assert sheet["B4"].value == "Total" and sheet["F4"].value == "—"
+
+
+def test_files_are_readable_as_the_umask_says(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path = export_table(table(), "csv", tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_no_totals_row_and_no_rows(tmp_path):
     path = export_table(table(rows=(), totals=None), "xlsx", tmp_path)
     sheet = openpyxl.load_workbook(path).active

@@ -90,3 +90,12 @@ def test_mistakes_a_script_can_make(fo, sqlite_db, tmp_path, capsys):
     with pytest.raises(SystemExit) as usage:
         main(["report", "fee-collection", "--format", "pdf", "--db", db])
     assert usage.value.code == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_report_writes_with_its_default_period(fo, sqlite_db, tmp_path, capsys, fmt):
+    for name in REPORTS:
+        out = tmp_path / f"{name}.{fmt}"
+        assert main(["report", name, "--out", str(out), "--db", sqlite_db.deskterm_url]) == 0
+        assert out.stat().st_size > 0
+    assert not capsys.readouterr().err

@@ -65,6 +65,8 @@ def csv_cell(value, kind: str) -> str:
         return value.isoformat()
     if kind == "int":
         return str(int(value))
+    if kind == "number":
+        return f"{value:.1f}"
     text = _visible(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
@@ -82,7 +84,7 @@ def _write_csv(table, handle) -> None:
 
 
 _NUMBER_FORMATS = {"money": "0.00", "percent": "0.00%", "date": "yyyy-mm-dd",
-                   "datetime": "yyyy-mm-dd hh:mm", "int": "0"}
+                   "datetime": "yyyy-mm-dd hh:mm", "int": "0", "number": "0.0"}
 
 
 def _xlsx_value(value, kind: str):
@@ -92,7 +94,7 @@ def _xlsx_value(value, kind: str):
         return _visible(value)
     if kind == "money":
         return fen_to_decimal(value)
-    if kind in ("percent",):
+    if kind in ("percent", "number"):
         return float(value)
     if kind == "int":
         return int(value)

@@ -90,6 +90,15 @@ def test_a_label_in_a_date_column_is_text(tmp_path):
     assert sheet["B4"].value == "Total" and sheet["F4"].value == "—"
 
 
+def test_a_number_column_has_one_decimal(tmp_path):
+    one = ReportTable("complaint-list", "x", table().period, (Column("Hours", "number"),),
+                      ((2.25,), (None,)), None)
+    rows = export_table(one, "csv", tmp_path).read_text("utf-8-sig").splitlines()
+    assert rows == ["Hours", "2.2", "\"\""]  # one empty field, as csv writes it
+    sheet = openpyxl.load_workbook(export_table(one, "xlsx", tmp_path)).active
+    assert sheet["A2"].value == 2.25 and sheet["A2"].number_format == "0.0"
+
+
 def test_files_are_readable_as_the_umask_says(tmp_path):
     import os
 

@@ -120,6 +120,15 @@ def test_complaint_summary_by_category(desk_db, frozen_clock):
         assert sum(row[index] for row in table.rows) == table.totals[index]
     with pytest.raises(DutyError):
         report_table(so.office, "complaint-summary", "last-week")
+    listed = report_table(so.office, "complaint-list", "this-month")
+    assert len(listed.rows) == table.totals[1] == 4
+    assert [row[0] for row in listed.rows][-1] != "TS-202610-001"
+    done = next(row for row in listed.rows if row[0] == "TS-202611-099")
+    assert done[1] == dt.date(2026, 11, 25) and done[5] == "Sanitation"
+    assert done[6] == "垃圾未清" and done[8] == "已清理"
+    assert done[10] == pytest.approx(10.0) and done[11] == dt.date(2026, 11, 26)
+    assert done[12] == "yes" and done[13] == "Called back"
+    assert all(row[12] is None for row in listed.rows if row[0] != "TS-202611-099")
 
 
 def test_monday_approval_lists_the_week_and_sums_the_charges(desk_db, frozen_clock):

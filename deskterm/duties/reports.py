@@ -7,7 +7,7 @@ figures (``fee_summary``, ``callbacks.callback_rate``, ``complaints.complaint_su
 ``approvals.approval_list``): nothing here recomputes a business rule, it lays them out.
 
 A table's cells are plain Python values by column type: text ``str``, int ``int``, money
-``int`` fen, date ``datetime.date``, datetime a naive office-local ``datetime.datetime``,
+``int`` fen, number a ``float`` (one decimal shown), date ``datetime.date``, datetime a naive office-local ``datetime.datetime``,
 percent a ``float`` share (0.98 for 98 %); ``None`` is an empty cell. ``deskterm.export``
 writes them to CSV and XLSX; a screen can show them.
 """
@@ -22,7 +22,7 @@ from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import Office
 from deskterm.duties.approvals import approval_list
 from deskterm.duties.callbacks import callback_rate
-from deskterm.duties.complaints import CATEGORIES, complaint_summary
+from deskterm.duties.complaints import CATEGORIES, STATE_LABELS, complaint_summary
 from deskterm.duties.fee_summary import fee_summary, summary_period
 from deskterm.duties.payments import METHOD_WORDS
 from deskterm.duties.report_period import ReportPeriod, report_period
@@ -30,7 +30,7 @@ from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 
-COLUMN_TYPES = ("text", "int", "money", "date", "datetime", "percent")
+COLUMN_TYPES = ("text", "int", "number", "money", "date", "datetime", "percent")
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,30 @@ def complaint_categories(office: Office, period: ReportPeriod) -> ReportTable:
                summary.called_back, summary.called_back_on_time))
 
 
+def complaint_rows(office: Office, period: ReportPeriod) -> ReportTable:
+    """The month's complaints one by one, as the summary form lists them
+    (客户投诉汇总及处理情况表): received, who and where, what, the handling and its result,
+    the callback and the state. Free text is as stored."""
+    summary = complaint_summary(office, period.first)
+    rows = tuple((
+        row.number, row.received_date, row.unit, row.complainant, row.phone,
+        _(CATEGORIES.get(row.category, row.category)), row.description, row.handler,
+        row.handling, row.result, row.handling_hours, row.callback_date,
+        None if row.callback_on_time is None else _("yes") if row.callback_on_time
+        else _("no"),
+        _(STATE_LABELS.get(row.state, row.state))) for row in summary.rows)
+    return ReportTable(
+        "complaint-list", _(REPORTS["complaint-list"].title), period,
+        (_col(N_("Number"), "text"), _col(N_("Received"), "date"), _col(N_("Unit"), "text"),
+         _col(N_("Complainant"), "text"), _col(N_("Phone"), "text"),
+         _col(N_("Category"), "text"), _col(N_("Complaint"), "text"),
+         _col(N_("Handler"), "text"), _col(N_("Handling"), "text"),
+         _col(N_("Result"), "text"), _col(N_("Hours to handle"), "number"),
+         _col(N_("Called back"), "date"), _col(N_("On time"), "text"),
+         _col(N_("State"), "text")),
+        rows, None)
+
+
 # --- the Monday approval [5.8][7.4.10] ------------------------------------------------------------
 
 def monday_approval(office: Office, period: ReportPeriod) -> ReportTable:
@@ -171,6 +195,8 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            "last-week", callback_misses),
     Report("complaint-summary", N_("Complaint summary"), ("month",), "last-month",
            complaint_categories),
+    Report("complaint-list", N_("Complaints one by one"), ("month",), "last-month",
+           complaint_rows),
     Report("monday-approval", N_("Monday approval list"), ("week",), "last-week",
            monday_approval),
 )}

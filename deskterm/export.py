@@ -32,7 +32,7 @@ from deskterm.money import fen_to_decimal
 FORMATS = ("csv", "xlsx")
 #: The widest column the XLSX gets, in characters.
 MAX_WIDTH = 60
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

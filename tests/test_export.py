@@ -9,10 +9,13 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deskterm.duties.report_period import report_period
 from deskterm.duties.reports import Column, ReportTable
 from deskterm.errors import DutyError
+from deskterm.export import _visible as visible
 from deskterm.export import export_table, file_name, text_width
 
 OFFICE = SimpleNamespace(timezone="Asia/Shanghai")
@@ -141,3 +144,22 @@ def test_text_width_counts_cjk_twice():
     assert text_width("abc") == 3
     assert text_width("物业费") == 6
     assert text_width("３-2") == 4
+
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=30))
+def test_any_free_text_survives_both_formats(tmp_path, text):
+    """Text comes back as written: control characters as \\xNN, a formula-like start
+    behind an apostrophe in the CSV and as a plain string in the XLSX."""
+    one = ReportTable("x", "x", table().period, (Column("Note", "text"),), ((text,),), None)
+    expected = visible(text)
+    with export_table(one, "csv", tmp_path).open(encoding="utf-8-sig", newline="") as handle:
+        back = list(csv.reader(handle))
+    assert back[0] == ["Note"] and len(back) == 2
+    formula_like = expected.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert back[1][0] == ("'" + expected if formula_like else expected)
+    cell = openpyxl.load_workbook(export_table(one, "xlsx", tmp_path)).active["A2"]
+    assert (cell.value or "") == expected.replace("\r\n", "\n").replace("\r", "\n")
+    assert cell.data_type != "f"

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from deskterm.db import changes
-from deskterm.db.models import Complaint, Payment
-from deskterm.duties import complaints
+from deskterm.db.models import CanteenMeal, Complaint, District, Payment
+from deskterm.duties import canteen, complaints
 from deskterm.duties.reports import COLUMN_TYPES, REPORTS, report_table
 from deskterm.errors import DutyError
 from tests.factories import MORNING, order, small_office
@@ -158,3 +158,34 @@ def test_an_unknown_report_or_bad_period_is_refused(desk_db, frozen_clock):
     with pytest.raises(DutyError) as refused:
         report_table(so.office, "fee-collection", "someday")
     assert refused.value.field == "period"
+
+
+def test_month_end_handover_lists_each_district_and_sums(desk_db, frozen_clock):
+    now = frozen_clock("2026-11-30T01:30:00")
+    so = small_office()
+    with changes.write():
+        west = District.create(office=so.office, code="B", name="西区")
+    approved = dict(state="approved", approved_at=now - D, called_back_at=now - 2 * D)
+    east = order(so, returned=now - 5 * D, charge=3000, **approved)
+    other = order(so, returned=now - 5 * D, district=west, charge=700, **approved)
+    order(so, returned=now - 5 * D, is_public=True, **approved)  # filed, not handed over
+    order(so, state="called_back", returned=now - 5 * D)  # not approved yet
+    table = report_table(so.office, "month-end-handover", "this-month")
+    assert [(row[0], row[2]) for row in table.rows] == [("东区", east.number),
+                                                        ("西区", other.number)]
+    assert table.totals[2] == 2 and table.totals[6] == 3700 == sum(r[6] for r in table.rows)
+
+
+def test_canteen_meal_fees_per_person(desk_db, frozen_clock):
+    frozen_clock(MORNING)
+    so = small_office()
+    canteen.record_meals(so.office, so.clerk, dt.date(2026, 10, 1),
+                         {so.clerk.id: 1, so.supervisor.id: 2}, "12.00")
+    canteen.record_meals(so.office, so.clerk, dt.date(2026, 10, 31), {so.clerk.id: 3}, 1201)
+    canteen.record_meals(so.office, so.clerk, dt.date(2026, 11, 1), {so.clerk.id: 1}, 1200)
+    table = report_table(so.office, "canteen-meal-fees")  # last month: October
+    assert table.period_label == "2026-10"
+    assert sorted(table.rows) == sorted([("李静", 4, 1200 + 3 * 1201), ("刘芳", 2, 2400)])
+    records = [m for m in CanteenMeal.select() if m.day.month == 10]
+    assert table.totals == ("Total", sum(m.meals for m in records),
+                            sum(m.meals * m.price for m in records))

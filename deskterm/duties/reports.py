@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import Office
+from deskterm.duties.approval_lists import pending_handover
 from deskterm.duties.approvals import approval_list
 from deskterm.duties.callbacks import callback_rate
+from deskterm.duties.canteen import meal_fees
 from deskterm.duties.complaints import CATEGORIES, STATE_LABELS, complaint_summary
 from deskterm.duties.fee_summary import fee_summary, summary_period
 from deskterm.duties.payments import METHOD_WORDS
@@ -186,6 +188,37 @@ def monday_approval(office: Office, period: ReportPeriod) -> ReportTable:
         rows, (_("Total"), None, None, None, sum(row.charge for row in listed), None, None))
 
 
+# --- month end [5.8][5.10] -------------------------------------------------------------------------
+
+def month_end_handover(office: Office, period: ReportPeriod) -> ReportTable:
+    """The approved private orders the month-end handover takes, by district, with the
+    district's customer-service supervisor (``pending_handover``)."""
+    tz = office_zone(office)
+    groups = pending_handover(office, period.first)
+    rows = tuple((group.district_name, group.cs_supervisor_name, row.number, row.place,
+                  row.description, row.technician, row.charge,
+                  _local(row.called_back_at, tz))
+                 for group in groups for row in group.orders)
+    return ReportTable(
+        "month-end-handover", _(REPORTS["month-end-handover"].title), period,
+        (_col(N_("District"), "text"), _col(N_("CS supervisor"), "text"),
+         _col(N_("Order"), "text"), _col(N_("Place"), "text"), _col(N_("Job"), "text"),
+         _col(N_("Technician"), "text"), _col(N_("Charge"), "money"),
+         _col(N_("Called back"), "datetime")),
+        rows, (_("Total"), None, len(rows), None, None, None,
+               sum(row.charge for group in groups for row in group.orders), None))
+
+
+def canteen_meal_fees(office: Office, period: ReportPeriod) -> ReportTable:
+    """The month's meal fees per person (``canteen.meal_fees``)."""
+    fees = meal_fees(office, period.label)
+    rows = tuple((person.name, person.meals, person.amount) for person in fees.people)
+    return ReportTable(
+        "canteen-meal-fees", _(REPORTS["canteen-meal-fees"].title), period,
+        (_col(N_("Name"), "text"), _col(N_("Meals"), "int"), _col(N_("Amount"), "money")),
+        rows, (_("Total"), fees.meals, fees.amount))
+
+
 REPORTS: dict[str, Report] = {report.name: report for report in (
     Report("fee-collection", N_("Fee collection"), ("week", "month"), "last-month",
            fee_collection),
@@ -199,6 +232,10 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            complaint_rows),
     Report("monday-approval", N_("Monday approval list"), ("week",), "last-week",
            monday_approval),
+    Report("month-end-handover", N_("Month-end handover by district"), ("month",),
+           "last-month", month_end_handover),
+    Report("canteen-meal-fees", N_("Canteen meal fees"), ("month",), "last-month",
+           canteen_meal_fees),
 )}
 
 

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from deskterm.db import changes
-from deskterm.db.models import CanteenMeal, Complaint, District, Payment
-from deskterm.duties import canteen, complaints
+from deskterm.db.models import CanteenMeal, Complaint, District, Payment, StocktakeLine
+from deskterm.duties import canteen, complaints, stocktake
 from deskterm.duties.reports import COLUMN_TYPES, REPORTS, report_table
 from deskterm.errors import DutyError
 from tests.factories import MORNING, order, small_office
@@ -189,3 +189,20 @@ def test_canteen_meal_fees_per_person(desk_db, frozen_clock):
     records = [m for m in CanteenMeal.select() if m.day.month == 10]
     assert table.totals == ("Total", sum(m.meals for m in records),
                             sum(m.meals * m.price for m in records))
+
+
+def test_stocktake_variance_line_by_line(desk_db, frozen_clock):
+    from tests.test_stocktake import started
+
+    _now, so, _items, take, lines = started(frozen_clock)
+    assert report_table(small_office("别的管理处").office, "stocktake-variance").rows == ()
+    stocktake.save_counts(so.office, so.clerk, take.id, {
+        lines["FM-15"].id: ("10", ""), lines["SLD-01"].id: ("4", "领用未登记")})
+    table = report_table(so.office, "stocktake-variance")  # this month
+    assert [row[0] for row in table.rows] == ["DP-9W", "FM-15", "SLD-01"]
+    assert table.rows[2][4:] == (5, 4, -1, "领用未登记")
+    assert table.rows[0][5:7] == (None, None)
+    counted = StocktakeLine.select().where(StocktakeLine.counted_quantity.is_null(False))
+    assert table.totals[5] == counted.count() == 2
+    assert table.totals[6] == sum(x.counted_quantity - x.book_quantity for x in counted) == -1
+    assert "1 of 2" in table.totals[1]

@@ -29,6 +29,7 @@ from deskterm.duties.fee_summary import fee_summary, summary_period
 from deskterm.duties.payments import METHOD_WORDS
 from deskterm.duties.report_period import ReportPeriod, report_period
 from deskterm.duties.schedule import office_zone
+from deskterm.duties.stocktake import stocktake_view
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 
@@ -219,6 +220,26 @@ def canteen_meal_fees(office: Office, period: ReportPeriod) -> ReportTable:
         rows, (_("Total"), fees.meals, fees.amount))
 
 
+def stocktake_variance(office: Office, period: ReportPeriod) -> ReportTable:
+    """The month's stocktake line by line (``stocktake_view``): book, counted, variance and
+    its reason; the totals row counts the lines matched, counted and in all. Empty when
+    the month's stocktake was not started."""
+    view = stocktake_view(office, period.label)
+    lines = view.lines if view is not None else []
+    rows = tuple((line.code, line.name, line.uom, line.location, line.book, line.counted,
+                  line.variance, line.reason) for line in lines)
+    match = view.match if view is not None else None
+    return ReportTable(
+        "stocktake-variance", _(REPORTS["stocktake-variance"].title), period,
+        (_col(N_("Code"), "text"), _col(N_("Item"), "text"), _col(N_("Unit of measure"), "text"),
+         _col(N_("Location"), "text"), _col(N_("Book"), "int"), _col(N_("Counted"), "int"),
+         _col(N_("Variance"), "int"), _col(N_("Reason"), "text")),
+        rows, None if match is None else (
+            _("Total"), _("{matched} of {counted} counted match ({total} lines)").format(
+                matched=match.matched, counted=match.counted, total=match.total),
+            None, None, None, match.counted, sum(line.variance or 0 for line in lines), None))
+
+
 REPORTS: dict[str, Report] = {report.name: report for report in (
     Report("fee-collection", N_("Fee collection"), ("week", "month"), "last-month",
            fee_collection),
@@ -236,6 +257,8 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            "last-month", month_end_handover),
     Report("canteen-meal-fees", N_("Canteen meal fees"), ("month",), "last-month",
            canteen_meal_fees),
+    Report("stocktake-variance", N_("Stocktake variance"), ("month",), "this-month",
+           stocktake_variance),
 )}
 
 

@@ -83,6 +83,14 @@ def test_callback_rate_days_add_up_to_the_period(desk_db, frozen_clock):
     assert counted == {dt.date(2026, 11, 20): 1, dt.date(2026, 11, 21): 1,
                        dt.date(2026, 11, 23): 1}
     assert all(row[4] is None for row in table.rows if not row[1])
+    weeks = report_table(so.office, "callback-weeks", "2026-11-16..2026-11-26")
+    assert [(row[0], row[1]) for row in weeks.rows] == [
+        (dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+        (dt.date(2026, 11, 23), dt.date(2026, 11, 26))]
+    assert [row[2:5] for row in weeks.rows] == [(2, 1, 0.5), (1, 0, 0.0)]
+    assert [row[6] for row in weeks.rows] == ["no", "no"]
+    assert weeks.totals[2:4] == (sum(r[2] for r in weeks.rows), sum(r[3] for r in weeks.rows))
+    assert weeks.totals[5] == 0.98
     misses = report_table(so.office, "callback-misses", "2026-11-16..2026-11-26")
     assert [row[0] for row in misses.rows] == [late.number, never.number]
     assert on_time.number not in [row[0] for row in misses.rows]

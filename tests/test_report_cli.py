@@ -68,7 +68,7 @@ def test_the_export_folder_and_the_format_from_the_name(fo, sqlite_db, tmp_path,
     path = tmp_path / "exports" / "fee-collection_2026-11-16_2026-11-22.csv"
     assert capsys.readouterr().out.strip() == str(path)
     rows = list(csv.reader(path.read_text("utf-8-sig").splitlines()))
-    assert rows[0][0] == "By" and rows[-1][0] == "Total"
+    assert rows[0][0] == "Grouped by" and rows[-1][0] == "Total"
     out = tmp_path / "misses.csv"
     assert main(["report", "callback-misses", "--out", str(out), "--db", db]) == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # csv, from the name

@@ -88,7 +88,7 @@ def fee_collection(office: Office, period: ReportPeriod) -> ReportTable:
                   for group, buckets in groups for bucket in buckets)
     return ReportTable(
         "fee-collection", _(REPORTS["fee-collection"].title), period,
-        (_col(N_("By"), "text"), _col(N_("Name"), "text"), _col(N_("Payments"), "int"),
+        (_col(N_("Grouped by"), "text"), _col(N_("Entry"), "text"), _col(N_("Payments"), "int"),
          _col(N_("Reversals"), "int"), _col(N_("Amount"), "money")),
         rows, (_("Total"), None, summary.payments, summary.reversals, summary.collected))
 

@@ -32,10 +32,9 @@ from deskterm.duties.attendance_sheet import (
     month_sheet,
     parse_month,
 )
-from deskterm.duties.complaint_view import shift_month
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
-from deskterm.screens.complaint_summary_screen import MonthInput
+from deskterm.screens.month_steps import MonthInput, MonthSteps
 
 NAME_WIDTH = 6
 TEXT_WIDTH = 78
@@ -76,9 +75,11 @@ def open_attendance_sheet(app) -> AttendanceSheetScreen | None:
     return screen
 
 
-class AttendanceSheetScreen(ModalScreen[None]):
+class AttendanceSheetScreen(MonthSteps, ModalScreen[None]):
     """One month's attendance sheet; the month is typed or stepped with [ ]."""
 
+    MONTH_FIELD = "ats-month"
+    HAND_DUTY = staticmethod(hand_sheet)
     CSS_PATH = str(files("deskterm.styles") / "attendance.tcss")
     BINDINGS = [
         Binding("escape", "close", show=False),
@@ -207,33 +208,8 @@ class AttendanceSheetScreen(ModalScreen[None]):
     def _month_typed(self, event: Input.Submitted) -> None:
         self.read(event.value)
 
-    def action_step(self, by: int) -> None:
-        try:
-            month = shift_month(self.month, by)
-        except DutyError as exc:
-            self._set_error("month", exc.message)
-            return
-        self.query_one("#ats-month", Input).value = month
-        self.read(month)
-
-    def action_hand(self) -> None:
-        if self.sheet is None:
-            return
-        self._hand(self.sheet.month)
-
-    @work(thread=True, exclusive=True, group="attendance-sheet-hand")
-    def _hand(self, month: str) -> None:
-        staff = self.session.staff
-        try:
-            with database.connection_context():
-                hand_sheet(self.session.office, staff.id if staff else None, month)
-        except DeskError as exc:
-            self.app.call_from_thread(self._set_error, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - the screen says so
-            self.app.call_from_thread(self._set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self.read, month)
+    def _handable_month(self) -> str | None:
+        return self.sheet.month if self.sheet is not None else None
 
     def action_close(self) -> None:
         self.dismiss(None)

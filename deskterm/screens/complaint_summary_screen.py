@@ -30,7 +30,7 @@ from deskterm.clock import local, now_utc
 from deskterm.db.models import Complaint, database
 from deskterm.display import fit, percent, plain
 from deskterm.duties.complaint_summary_hand import hand_complaint_summary, handed
-from deskterm.duties.complaint_view import shift_month, this_month
+from deskterm.duties.complaint_view import this_month
 from deskterm.duties.complaints import (
     CATEGORIES,
     HANDLED_WITHIN_HOURS,
@@ -42,6 +42,7 @@ from deskterm.duties.complaints import (
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.screens.complaint_detail import word
+from deskterm.screens.month_steps import MonthInput, MonthSteps
 
 #: Column widths in cells (75: the table's 76 less the scrollbar), one cell of gap each.
 WIDTHS = {"number": 13, "received": 5, "unit": 9, "complainant": 6, "category": 8,
@@ -132,14 +133,6 @@ def totals_lines(summary: ComplaintSummary) -> list[str]:
     return lines
 
 
-class MonthInput(Input):
-    """The month field: ``[`` and ``]`` are never part of a month, so they step the
-    month (the screen's keys) instead of being typed."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character not in ("[", "]") and super().check_consume_key(key, character)
-
-
 def open_complaint_summary(app) -> ComplaintSummaryScreen | None:
     """Open the monthly summary at this month (a signed-in desk only); the pushed screen,
     or None."""
@@ -150,9 +143,11 @@ def open_complaint_summary(app) -> ComplaintSummaryScreen | None:
     return screen
 
 
-class ComplaintSummaryScreen(ModalScreen[None]):
+class ComplaintSummaryScreen(MonthSteps, ModalScreen[None]):
     """One month's complaint summary; the month is typed or stepped with [ ]."""
 
+    MONTH_FIELD = "cs-month"
+    HAND_DUTY = staticmethod(hand_complaint_summary)
     CSS_PATH = str(files("deskterm.styles") / "complaints.tcss")
     BINDINGS = [
         Binding("escape", "close", show=False),
@@ -284,35 +279,8 @@ class ComplaintSummaryScreen(ModalScreen[None]):
     def _month_typed(self, event: Input.Submitted) -> None:
         self.read(event.value)
 
-    def action_step(self, by: int) -> None:
-        """The month before (-1) or after (1) the one shown."""
-        try:
-            month = shift_month(self.month, by)
-        except DutyError as exc:
-            self._set_error("month", exc.message)
-            return
-        self.query_one("#cs-month", Input).value = month
-        self.read(month)
-
-    def action_hand(self) -> None:
-        """Record the month shown handed over to the manager and general management."""
-        if self.summary is None:
-            return
-        self._hand(self.summary.month)
-
-    @work(thread=True, exclusive=True, group="complaint-summary-hand")
-    def _hand(self, month: str) -> None:
-        staff = self.session.staff
-        try:
-            with database.connection_context():
-                hand_complaint_summary(self.session.office, staff.id if staff else None, month)
-        except DeskError as exc:
-            self.app.call_from_thread(self._set_error, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - the screen says so
-            self.app.call_from_thread(self._set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self.read, month)
+    def _handable_month(self) -> str | None:
+        return self.summary.month if self.summary is not None else None
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -2,18 +2,21 @@
 
 Everything here returns plain ``rich.text.Text`` or ``str`` that is never parsed as markup:
 a description typed as ``[red]`` shows as ``[red]``. Widths are terminal cells, so CJK
-characters count two.
+characters count two. Days, weekdays and relative times (``day_label``, ``long_day``,
+``ago``) follow the desk's language through arrow's ``en``/``zh`` locales.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import arrow
+from arrow.locales import get_locale
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from deskterm.clock import local
-from deskterm.i18n import _
+from deskterm.i18n import _, current_language
 from deskterm.money import format_fen
 
 # State is never shown by colour alone: each has a symbol (and a word where room allows).
@@ -74,6 +77,36 @@ def late_by(due: dt.datetime, now: dt.datetime) -> str:
     if now >= due:
         return "+" + age(due, now)
     return _("in {age}").format(age=age(now, due))
+
+
+def arrow_locale() -> str:
+    """arrow's locale for the desk's current language: ``zh`` or ``en``."""
+    return "zh" if current_language() == "zh_CN" else "en"
+
+
+def day_label(day: dt.date) -> str:
+    """A day with its weekday, short: ``Fri 11-27`` / ``11-27 周五`` (10 cells at most)."""
+    locale = arrow_locale()
+    weekday = get_locale(locale).day_abbreviation(day.isoweekday())
+    if locale == "zh":
+        return f"{day:%m-%d} 周{weekday}"
+    return f"{weekday} {day:%m-%d}"
+
+
+def long_day(day: dt.date) -> str:
+    """A day in full: ``Friday 27 November 2026`` / ``2026年11月27日 星期五``."""
+    locale = arrow_locale()
+    names = get_locale(locale)
+    weekday = names.day_name(day.isoweekday())
+    if locale == "zh":
+        return f"{day.year}年{day.month}月{day.day}日 {weekday}"
+    return f"{weekday} {day.day} {names.month_name(day.month)} {day.year}"
+
+
+def ago(moment: dt.datetime, now: dt.datetime) -> str:
+    """How long ago ``moment`` was (naive UTC both): ``3 hours ago`` / ``3小时前``; a moment
+    still to come reads ``in 3 hours`` / ``3小时后``."""
+    return arrow.get(moment).humanize(arrow.get(now), locale=arrow_locale())
 
 
 def money(fen: int | None) -> str:

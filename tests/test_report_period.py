@@ -81,3 +81,20 @@ def test_it_never_raises_anything_but_a_duty_error(words):
         assert refused.field == "period"
     else:
         assert got.first <= got.last and got.start < got.end
+
+
+@pytest.mark.parametrize(("words", "by", "label"), [
+    ("2026-11", -1, "2026-10"),
+    ("2026-01", -1, "2025-12"),
+    ("2026-12", 1, "2027-01"),
+    ("this-week", -1, "2026-11-16..2026-11-22"),
+    ("this-week", 2, "2026-12-07..2026-12-13"),
+    ("2026-11-01..2026-11-10", 1, "2026-11-11..2026-11-20"),
+    ("2026-11-05..2026-11-05", -1, "2026-11-04..2026-11-04"),
+])
+def test_a_period_steps_to_the_one_before_or_after(words, by, label):
+    from deskterm.duties.report_period import shifted_words
+
+    moved = period(shifted_words(period(words), by))
+    assert moved.label == label
+    assert moved.kind == period(words).kind

@@ -123,3 +123,14 @@ def report_period(office: Office, words: object, *, now: dt.datetime | None = No
             return _make(office, "month", first, last)  # and a whole month a month
         return _make(office, "range", first, last)
     raise _refuse()
+
+
+def shifted_words(period: ReportPeriod, by: int) -> str:
+    """The words of the period ``by`` steps before (negative) or after ``period``, of the
+    same kind: a month a month, a week a week, a range of days the same number of days."""
+    if period.kind == "month":
+        index = period.first.year * 12 + period.first.month - 1 + by
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    length = (period.last - period.first).days + 1
+    first = period.first + dt.timedelta(days=length * by)
+    return f"{first.isoformat()}..{(first + dt.timedelta(days=length - 1)).isoformat()}"

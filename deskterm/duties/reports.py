@@ -5,6 +5,8 @@ Each report in ``REPORTS`` has a name (for the command line and file names), a t
 ``(office, period) -> ReportTable``. The tables are built from the duties that own the
 figures (``fee_summary``, ``callbacks.callback_rate``, ``complaints.complaint_summary``,
 ``approvals.approval_list``): nothing here recomputes a business rule, it lays them out.
+The staff reports (attendance [5.7][7.4.14], work records [7.4.23]) are built in
+``reports_staff.py``; the table types are in ``report_table.py`` (re-exported here).
 
 A table's cells are plain Python values by column type: text ``str``, int ``int``, money
 ``int`` fen, number a ``float`` (one decimal shown), date ``datetime.date``, datetime a naive office-local ``datetime.datetime``,
@@ -15,8 +17,6 @@ writes them to CSV and XLSX; a screen can show them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import Office
@@ -29,41 +29,25 @@ from deskterm.duties.fee_summary import fee_summary, summary_period
 from deskterm.duties.panes import CALLBACK_STANDARD
 from deskterm.duties.payments import METHOD_WORDS
 from deskterm.duties.report_period import ReportPeriod, report_period
+from deskterm.duties.report_table import (  # noqa: F401 - COLUMN_TYPES re-exported
+    COLUMN_TYPES,
+    Column,
+    Report,
+    ReportTable,
+)
+from deskterm.duties.reports_staff import TITLES as STAFF_TITLES
+from deskterm.duties.reports_staff import (
+    attendance_ranking,
+    attendance_sheet_table,
+    on_duty_table,
+    work_daily,
+    work_monthly,
+    work_weekly,
+)
 from deskterm.duties.schedule import office_zone
 from deskterm.duties.stocktake import stocktake_view
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-
-COLUMN_TYPES = ("text", "int", "number", "money", "date", "datetime", "percent")
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str  # translated
-    type: str  # one of COLUMN_TYPES
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    name: str  # the report's name: "fee-collection"
-    title: str  # translated
-    period: ReportPeriod
-    columns: tuple[Column, ...]
-    rows: tuple[tuple, ...]
-    totals: tuple | None = None  # one cell per column, like a row
-
-    @property
-    def period_label(self) -> str:
-        return self.period.label
-
-
-@dataclass(frozen=True)
-class Report:
-    name: str
-    title: str  # N_(): translate with _() when shown
-    kinds: tuple[str, ...]  # the period kinds it takes
-    default_period: str  # what a script gets without --period
-    build: Callable[[Office, ReportPeriod], ReportTable]
 
 
 def _col(title: str, kind: str) -> Column:
@@ -289,6 +273,17 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            canteen_meal_fees),
     Report("stocktake-variance", N_("Stocktake variance"), ("month",), "this-month",
            stocktake_variance),
+    # the staff reports [5.7][7.4.14][7.4.23] (reports_staff.py)
+    Report("attendance-sheet", STAFF_TITLES["attendance-sheet"], ("month",), "last-month",
+           attendance_sheet_table),
+    Report("on-duty", STAFF_TITLES["on-duty"], ("month",), "last-month", on_duty_table),
+    Report("attendance-ranking", STAFF_TITLES["attendance-ranking"], ("month",),
+           "last-month", attendance_ranking),
+    Report("work-daily", STAFF_TITLES["work-daily"], ("week", "month", "range"),
+           "last-week", work_daily),
+    Report("work-weekly", STAFF_TITLES["work-weekly"], ("week",), "last-week", work_weekly),
+    Report("work-monthly", STAFF_TITLES["work-monthly"], ("month",), "last-month",
+           work_monthly),
 )}
 
 

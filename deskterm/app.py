@@ -266,15 +266,6 @@ class DeskApp(App[None]):
 
         open_callback_form(self)
 
-    def action_coming(self, key_id: str) -> None:
-        """A key whose screen a later issue builds: say so rather than do nothing."""
-        key = next(k for k in DESK_KEYS if k.id == key_id)
-        self.notify(
-            _("{what}: this screen comes with issue #{n}.").format(
-                what=_(key.description), n=key.issue),
-            title=_(key.label), markup=False, timeout=4,
-        )
-
     def get_system_commands(self, screen):
         """Every desk action in the ctrl+p palette, with its key."""
         for key in DESK_KEYS:

@@ -20,9 +20,6 @@ class DeskKey:
     action: str
     label: str  # short, for the footer (translated when shown)
     description: str  # for help and the command palette
-    # While its screen is not built: the issue that builds it, and the action is
-    # "coming('<id>')", which says so in a notification (never a key that does nothing).
-    issue: int | None = None
     show: bool = True
 
 
@@ -36,7 +33,8 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("cash", "f6", "open('cash')", N_("Cash"), N_("Your cash drawer: count the float, bank deposit, close with a blind count")),
     DeskKey("complaint", "f7", "complaint", N_("Complaint"), N_("Record a complaint")),
     DeskKey("visitor", "f8", "visitor", N_("Visit"), N_("Record a walk-in visitor")),
-    DeskKey("reports", "f9", "coming('reports')", N_("Reports"), N_("Weekly and monthly reports"), 6),
+    DeskKey("reports", "f9", "open('reports')", N_("Reports"),
+            N_("Reports for a week, a month or days: tables, charts, CSV and Excel")),
     DeskKey("books", "f10", "books", N_("Books"),
             N_("The desk's books: register, owners, complaints, approval, month end")),
     DeskKey("register", "ctrl+f", "open('register')", N_("Register"),
@@ -138,6 +136,7 @@ OPENERS: dict[str, str] = {
     "stocktake": "deskterm.screens.stocktake_screen:open_stocktake",
     "canteen": "deskterm.screens.canteen_screen:open_canteen",
     "listings": "deskterm.screens.listings_screen:open_listings",
+    "reports": "deskterm.screens.reports_screen:open_reports",
 }
 
 

@@ -42,10 +42,7 @@ class HelpScreen(ModalScreen[None]):
         keymap = getattr(self.app, "desk_keymap", {})
         for key in DESK_KEYS:
             shown = keymap.get(key.id, key.key)
-            text = _(key.description)
-            if key.issue:
-                text += " " + _("(coming: issue #{n})").format(n=key.issue)
-            table.add_row(plain(shown), plain(text))
+            table.add_row(plain(shown), plain(_(key.description)))
         books = keymap.get("books", "f10")
         for book in BOOKS:
             table.add_row(plain(f"{books} {book.letter}"),

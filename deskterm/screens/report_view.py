@@ -1,0 +1,270 @@
+"""One report in the app (F9, then Enter on it): its table for the period chosen, a chart
+where a trend is the point, and export to CSV and XLSX [5.1][5.6][6.4][7.4.16].
+
+The table is ``duties.reports.report_table`` read in a thread worker: one column per
+report column, numbers right-aligned, amounts in yuan, the totals row last and bold. Over
+it the chart (``duties.report_charts``; ``g`` hides or shows it, for more rows).
+
+The period: ``1`` this week, ``2`` last week, ``3`` this month, ``4`` last month, ``[`` /
+``]`` (or PgUp / PgDn) the one before / after, ``p`` types one (a month ``2026-10`` or days
+``2026-11-01..2026-11-15``; Enter reads it, Esc leaves the field). A period the report is
+not made for is refused at the field, and the report shown stays.
+
+``c`` writes the table shown as CSV, ``x`` as XLSX, into the export folder (``export_dir``
+in the settings), named after the report and period; the path is shown. Esc closes and
+hands the last period chosen back to the list, which offers it to the next report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+from deskterm.db.models import database
+from deskterm.display import fit, plain
+from deskterm.duties.report_charts import Chart, chart_of
+from deskterm.duties.report_period import shifted_words
+from deskterm.duties.reports import REPORTS, ReportTable, report_table
+from deskterm.errors import DeskError
+from deskterm.export import export_table
+from deskterm.i18n import _, ngettext
+from deskterm.money import format_fen
+from deskterm.widgets.report_chart import ReportChart
+
+WIDTH = 76
+TEXT_CELLS = 28  # the widest a text cell is shown (the export has it whole)
+QUICK = {"1": "this-week", "2": "last-week", "3": "this-month", "4": "last-month"}
+NUMERIC = ("int", "number", "money", "percent")
+
+
+def cell_text(value: object, kind: str) -> str:
+    """A cell as shown: amounts in yuan, shares as percent, dates ISO, nothing as blank."""
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_fen(int(value))
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "number":
+        return f"{float(value):,.1f}"
+    if kind == "percent":
+        return f"{float(value) * 100:.1f} %"
+    if kind == "datetime" and isinstance(value, dt.datetime):
+        return value.strftime("%m-%d %H:%M")
+    if kind == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    return fit(value, TEXT_CELLS)
+
+
+def row_cells(row: tuple, table: ReportTable, bold: bool = False) -> list[Text]:
+    cells = []
+    for value, column in zip(row, table.columns, strict=False):
+        text = plain(cell_text(value, column.type) if column.type in NUMERIC or value is None
+                     or not isinstance(value, str) else fit(value, TEXT_CELLS))
+        if column.type in NUMERIC:
+            text.justify = "right"
+        if bold:
+            text.stylize("bold")
+        cells.append(text)
+    return cells
+
+
+def title_text(table: ReportTable | None, name: str) -> str:
+    title = _(REPORTS[name].title)
+    if table is None:
+        return fit(f"{title} · …", WIDTH)
+    rows = ngettext("{n:,} row", "{n:,} rows", len(table.rows)).format(n=len(table.rows))
+    return fit(f"{title} · {table.period_label} · {rows}", WIDTH)
+
+
+class ReportView(ModalScreen[str | None]):
+    """Dismisses with the period words last chosen (None when none was)."""
+
+    CSS_PATH = str(files("deskterm.styles") / "reports.tcss")
+    BINDINGS = [
+        Binding("escape", "close", show=False),
+        *(Binding(key, f"period('{words}')", show=False) for key, words in QUICK.items()),
+        Binding("p", "type_period", show=False),
+        Binding("left_square_bracket,pageup", "step(-1)", show=False),
+        Binding("right_square_bracket,pagedown", "step(1)", show=False),
+        Binding("c", "export('csv')", show=False),
+        Binding("x", "export('xlsx')", show=False),
+        Binding("g", "chart", show=False),
+    ]
+
+    def __init__(self, session, name: str, words: str | None = None) -> None:
+        super().__init__(id="report-view")
+        self.session = session
+        self.report = name
+        self.words = words  # the period asked for (None: the report's own default)
+        self.chosen: str | None = None  # a period the clerk chose here
+        self.table: ReportTable | None = None
+        self.chart: Chart | None = None
+        self.chart_hidden = False
+        self.asked = 0  # reads started; an older answer is dropped
+        self.loads = 0  # reads finished (shown or refused), for tests
+        self.exported: str | None = None  # the last path written, for tests
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rv-form", classes="form"):
+            yield Static(plain(title_text(None, self.report)), id="rv-title",
+                         classes="form-title", markup=False)
+            yield Input(placeholder=_("this-week · last-month · 2026-10 · "
+                                      "2026-11-01..2026-11-15"), id="rv-period", max_length=40)
+            yield Static(plain(""), id="rv-period-error", classes="field-error",
+                         markup=False)
+            yield ReportChart(width=WIDTH, id="rv-chart")
+            yield DataTable(id="rv-table", cursor_type="row", zebra_stripes=False)
+            yield Static(plain(""), id="rv-message", markup=False)
+            yield Static(plain(_("1 this week · 2 last week · 3 this month · "
+                                 "4 last month · p type · [ ] step")),
+                         classes="form-hint", markup=False)
+            yield Static(plain(_("c CSV · x Excel · g chart · ↑↓←→ scroll · Esc close")),
+                         classes="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#rv-period", Input).display = False
+        self._period_error("")
+        self._message("")
+        self.query_one("#rv-table", DataTable).focus()
+        self.read(self.words)
+
+    # --- reading ----------------------------------------------------------------------------
+    def read(self, words: str | None) -> None:
+        self.asked += 1
+        self._load(words, self.asked)
+
+    @work(thread=True, group="report-view")
+    def _load(self, words: str | None, asked: int) -> None:
+        try:
+            with database.connection_context():
+                table = report_table(self.session.office, self.report, words)
+                chart = chart_of(table)
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, asked, words, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - said on the screen; Esc still closes it
+            self.app.call_from_thread(self._message, "✗ " + str(exc))
+            return
+        self.app.call_from_thread(self._show, asked, words, table, chart)
+
+    def _refused(self, asked: int, words: str | None, exc: DeskError) -> None:
+        if asked != self.asked:
+            return
+        self.loads += 1
+        if getattr(exc, "field", None) == "period":
+            field = self.query_one("#rv-period", Input)
+            field.display = True
+            field.value = words or ""
+            self._period_error(exc.message)
+            field.focus()
+        else:
+            self._message("✗ " + exc.message)
+
+    def _show(self, asked: int, words: str | None, table: ReportTable,
+              chart: Chart | None) -> None:
+        if asked != self.asked:
+            return
+        self.table, self.chart = table, chart
+        if words is not None:
+            self.words = words
+        self._period_error("")
+        self.query_one("#rv-title", Static).update(plain(title_text(table, self.report)))
+        self.query_one("#rv-chart", ReportChart).show(None if self.chart_hidden else chart)
+        grid = self.query_one("#rv-table", DataTable)
+        grid.clear(columns=True)
+        for column in table.columns:
+            heading = plain(fit(column.title, TEXT_CELLS))
+            if column.type in NUMERIC:
+                heading.justify = "right"
+            grid.add_column(heading)
+        for row in table.rows:
+            grid.add_row(*row_cells(row, table))
+        if table.totals is not None:
+            grid.add_row(*row_cells(table.totals, table, bold=True), key="totals")
+        self._message("" if table.rows else _("Nothing in this period."))
+        self.loads += 1
+
+    def _period_error(self, message: str) -> None:
+        error = self.query_one("#rv-period-error", Static)
+        error.update(plain(("✗ " + message) if message else ""))
+        error.display = bool(message)
+
+    def _message(self, message: str) -> None:
+        line = self.query_one("#rv-message", Static)
+        line.update(plain(message))  # whole: a path wraps rather than being cut
+        line.display = bool(message)
+
+    # --- the period -------------------------------------------------------------------------
+    def action_period(self, words: str) -> None:
+        self.chosen = words
+        self.query_one("#rv-period", Input).display = False
+        self.query_one("#rv-table", DataTable).focus()
+        self.read(words)
+
+    def action_type_period(self) -> None:
+        field = self.query_one("#rv-period", Input)
+        field.display = True
+        field.value = self.table.period.label if self.table else (self.words or "")
+        field.focus()
+
+    @on(Input.Submitted, "#rv-period")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        words = event.value.strip()
+        self.chosen = words
+        self.read(words)
+        # the field stays until the period is read; a refusal shows under it
+        self.query_one("#rv-table", DataTable).focus()
+        if words:
+            self.query_one("#rv-period", Input).display = False
+
+    def action_step(self, by: int) -> None:
+        if self.table is None:
+            return
+        self.action_period(shifted_words(self.table.period, by))
+
+    # --- export and chart -------------------------------------------------------------------
+    def action_export(self, fmt: str) -> None:
+        if self.table is None:
+            return
+        self._message(_("Writing {fmt} …").format(fmt=fmt.upper()))
+        self._export(self.table, fmt)
+
+    @work(thread=True, exclusive=True, group="report-export")
+    def _export(self, table: ReportTable, fmt: str) -> None:
+        try:
+            path = export_table(table, fmt)
+        except DeskError as exc:
+            self.app.call_from_thread(self._message, "✗ " + exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - said on the screen
+            self.app.call_from_thread(self._message, "✗ " + str(exc))
+            return
+        self.app.call_from_thread(self._exported, str(path))
+
+    def _exported(self, path: str) -> None:
+        self.exported = path
+        self._message(_("Saved: {path}").format(path=path))
+
+    def action_chart(self) -> None:
+        self.chart_hidden = not self.chart_hidden
+        self.query_one("#rv-chart", ReportChart).show(None if self.chart_hidden
+                                                      else self.chart)
+
+    def action_close(self) -> None:
+        field = self.query_one("#rv-period", Input)
+        if field.has_focus:
+            field.display = False
+            self._period_error("")
+            self.query_one("#rv-table", DataTable).focus()
+            return
+        self.dismiss(self.chosen)

@@ -91,7 +91,7 @@ def test_order_view_names_and_history(office, frozen_clock):
     last = view.history[-1]
     assert last.who == "李静"
     assert "technician: 张强 → 王师傅" in last.what
-    assert "dispatched_at:" in last.what and "10:20" in last.what  # office time
+    assert "dispatched at:" in last.what and "10:20" in last.what  # office time
     assert order_view(office.office, 10**9) is None
 
 

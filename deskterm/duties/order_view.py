@@ -28,6 +28,7 @@ from deskterm.db.models import (
     StockMove,
     Unit,
 )
+from deskterm.duties.order_words import VALUE_WORDS, field_word, word
 from deskterm.duties.order_work import REOPENABLE_STATES
 from deskterm.errors import DutyError
 from deskterm.i18n import _
@@ -154,11 +155,14 @@ def _shown(name: str, value, names: dict[int, str], tz: str) -> str:
         return format_fen(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if name in VALUE_WORDS and isinstance(value, str):
+        return word(VALUE_WORDS[name], value)
     return " ".join(str(value).split())
 
 
 def _what(detail: str, action: str, names: dict[int, str], tz: str) -> str:
-    """``state: registered → dispatched, technician: 张强`` from a change-log detail."""
+    """``state: registered → dispatched, technician: 张强`` from a change-log detail, in
+    the clerk's words (``order_words``)."""
     try:
         data = json.loads(detail) if detail else {}
     except ValueError:
@@ -170,9 +174,9 @@ def _what(detail: str, action: str, names: dict[int, str], tz: str) -> str:
             continue
         new = _shown(name, value, names, tz)
         if name in before:
-            parts.append(f"{name}: {_shown(name, before[name], names, tz)} → {new}")
+            parts.append(f"{field_word(name)}: {_shown(name, before[name], names, tz)} → {new}")
         else:
-            parts.append(f"{name}: {new}")
+            parts.append(f"{field_word(name)}: {new}")
     return ", ".join(parts)
 
 

@@ -72,7 +72,7 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         await wait_until(pilot, lambda: isinstance(app.screen, CanteenScreen)
                          and app.screen.loads == 1)
         screen = app.screen
-        assert "2026-11-26" in shown(screen, "#ct-title")
+        assert "Thursday 26 November 2026" in shown(screen, "#ct-title")
         assert "No purchases yet" in shown(screen, "#ct-total")
 
         await pilot.press("n")

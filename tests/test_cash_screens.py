@@ -228,7 +228,7 @@ async def test_yesterdays_drawer_left_open_is_closed_first(so, frozen_clock):
     app = desk_app(so)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start(app, pilot)
-        assert "Drawer of 11-25" in text(screen) and "Left open" in text(screen)
+        assert "Drawer of Wed 11-25" in text(screen) and "Left open" in text(screen)
         await pilot.press("o")
         await pilot.pause()
         assert "close it first" in text(screen)
@@ -240,6 +240,6 @@ async def test_yesterdays_drawer_left_open_is_closed_first(so, frozen_clock):
         await wait_until(pilot, lambda: isinstance(app.screen, OpenDrawerForm))
         await pilot.press(*"200", "enter")
         await reloaded(pilot, screen, 2)
-        assert "Drawer of 11-26" in text(screen)
+        assert "Drawer of Thu 11-26" in text(screen)
     assert CashSession.get_by_id(old.id).state == "closed"
     assert cash.my_session(so.office, so.clerk).opening_float == 20000

@@ -277,7 +277,7 @@ async def test_the_month_then_the_weeks(paid):
         await pilot.pause()
         assert shown(screen, "#fs-title") == "Fee collection · week 2026-11-23–11-29 · so far"
         days = rows(screen.query_one("#fs-days", DataTable))
-        assert [d.split()[:2] for d in days[:2]] == [["11-23", "Mon"], ["11-24", "Tue"]]
+        assert [d.split()[:2] for d in days[:2]] == [["Mon", "11-23"], ["Tue", "11-24"]]
         week = fee_summary(paid.office, screen.period)
         assert f"Collected {format_fen(week.collected)}" in shown(screen, "#fs-figures")
 

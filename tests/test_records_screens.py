@@ -51,7 +51,7 @@ async def test_the_day_record_saves_a_draft_then_submits_on_the_second_u(office)
         figures = text(screen, "#wr-figures")
         assert "Calls taken" in figures and "Payments total" in figures
         assert "Not saved yet" in text(screen, "#wr-state")
-        assert "2026-11-26" in text(screen, "#wr-title") and "李静" in text(screen, "#wr-title")
+        assert "Thursday 26 November 2026" in text(screen, "#wr-title") and "李静" in text(screen, "#wr-title")
         await pilot.press("tab")
         assert app.focused.id == "wr-notes"
         await pilot.press(*"up [red]x[/red]")  # a u typed in the notes is only a u

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from deskterm.clock import today_local
 from deskterm.db.models import database
-from deskterm.display import fit, plain
+from deskterm.display import day_label, fit, plain
 from deskterm.duties import attendance
 from deskterm.duties.attendance_sheet import STATUS_LABELS, TodayRow, today_rows
 from deskterm.duties.desk import desk_people
@@ -147,7 +147,7 @@ class AttendanceScreen(ModalScreen[None]):
         if keep is not None and f"s{keep.staff_id}" in self.rows:
             table.move_cursor(row=table.get_row_index(f"s{keep.staff_id}"))
         self.query_one("#att-title", Static).update(plain(
-            _("Attendance today {day}").format(day=today.strftime("%m-%d"))))
+            _("Attendance today {day}").format(day=day_label(today))))
         self.query_one("#att-summary", Static).update(plain(summary_text(rows)))
         self._show_detail(self.current_row())
         self.loads += 1

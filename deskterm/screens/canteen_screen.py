@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from deskterm.clock import local
 from deskterm.db.models import database
-from deskterm.display import fit, money, plain
+from deskterm.display import fit, long_day, money, plain
 from deskterm.duties import canteen
 from deskterm.duties.complaint_view import shift_month
 from deskterm.errors import DeskError, DutyError
@@ -109,7 +109,7 @@ class CanteenScreen(ModalScreen[None]):
               meals: dict[int, tuple[int, int]] | None = None) -> None:
         self.rows = rows
         self.query_one("#ct-title", Static).update(plain(
-            _("Canteen purchases of {day}").format(day=day.isoformat())))
+            _("Canteen purchases of {day}").format(day=long_day(day))))
         table = self.query_one("#ct-table", DataTable)
         table.clear()
         for row in rows:

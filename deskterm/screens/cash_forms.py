@@ -26,7 +26,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from deskterm.clock import now_utc
 from deskterm.db.models import database
-from deskterm.display import plain
+from deskterm.display import day_label, plain
 from deskterm.duties.cash import (
     DENOMINATION_WORDS,
     DENOMINATIONS,
@@ -291,7 +291,7 @@ class CloseDrawerForm(CashForm):
 
     def compose(self) -> ComposeResult:
         drawer = self.view.drawer
-        day = drawer.day.strftime("%m-%d") if drawer else ""
+        day = day_label(drawer.day) if drawer else ""
         with Vertical(id="cash-close-form", classes="form cash-form"):
             yield Static(plain(_("Close your drawer of {day}: blind count").format(day=day)),
                          classes="form-title", markup=False)

@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from deskterm.clock import now_utc
 from deskterm.db.models import database
-from deskterm.display import SYMBOLS, hhmm, plain, when
+from deskterm.display import SYMBOLS, day_label, hhmm, plain, when
 from deskterm.duties.cash_view import CashView, cash_view
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
@@ -59,7 +59,7 @@ def drawer_lines(view: CashView, tz: str, now: dt.datetime) -> list[str]:
                 _("Press o to count the float in; a cash payment needs an open drawer.")]
     state = _(STATE_WORDS.get(drawer.state, drawer.state))
     head = _("Drawer of {day} · {state} · opened {time}").format(
-        day=drawer.day.strftime("%m-%d"), state=state, time=hhmm(drawer.opened_at, tz))
+        day=day_label(drawer.day), state=state, time=hhmm(drawer.opened_at, tz))
     if drawer.closed_at:
         head += " · " + _("closed {time}").format(time=when(drawer.closed_at, tz, now))
     lines = [head]
@@ -187,7 +187,7 @@ class CashScreen(ModalScreen[None]):
             return
         if view.stale:
             self._set_error(_("Your drawer of {day} is still open: close it first (c).")
-                            .format(day=view.drawer.day.strftime("%m-%d")))
+                            .format(day=day_label(view.drawer.day)))
             return
         if view.drawer is not None:
             self._set_error(_("Your drawer is already open today.")

@@ -31,7 +31,7 @@ from textual.widgets import Label, Static
 
 from deskterm.clock import now_utc
 from deskterm.db.models import database
-from deskterm.display import age, fit, plain, when
+from deskterm.display import age, ago, fit, plain, when
 from deskterm.duties.complaint_view import ComplaintView, complaint_view
 from deskterm.duties.complaints import CATEGORIES, STATE_LABELS
 from deskterm.duties.parsing import format_phone
@@ -91,6 +91,23 @@ def detail_lines(view: ComplaintView, tz: str, now: dt.datetime) -> list[str]:
                                  c.note and f"“{c.note}”") if p)
             for c in view.callbacks)), 2))
     return [fit(line, rows * TEXT_WIDTH) for line, rows in lines]
+
+
+def title_text(view: ComplaintView, now: dt.datetime) -> str:
+    """``Complaint TS-… · received 3 hours ago`` / ``… · received 3小时前``."""
+    head = _("Complaint {number}").format(number=view.number)
+    return fit(head + " · " + _("received {ago}").format(ago=ago(view.received_at, now)),
+               TEXT_WIDTH)
+
+
+def history_label(view: ComplaintView, now: dt.datetime) -> str:
+    """``History · updated 35 minutes ago``: the last change after the first record (just
+    ``History`` while there is none)."""
+    changes = [h.at for h in view.history if h.action != "create"]
+    if not changes:
+        return _("History")
+    return fit(_("History") + " · " + _("updated {ago}").format(ago=ago(changes[-1], now)),
+               TEXT_WIDTH)
 
 
 def history_lines(view: ComplaintView, tz: str, now: dt.datetime) -> list[str]:
@@ -171,7 +188,7 @@ class ComplaintDetailScreen(ModalScreen[None]):
             yield Static(plain(_("Complaint")), id="cd-title", classes="form-title",
                          markup=False)
             yield Static(plain("…"), id="cd-fields", markup=False)
-            yield Label(plain(_("History")), classes="field-label")
+            yield Label(plain(_("History")), id="cd-history-label", classes="field-label")
             with VerticalScroll(id="cd-history"):
                 yield Static(plain(""), id="cd-history-text", markup=False)
             yield Static(plain(""), id="cd-error", classes="field-error", markup=False)
@@ -213,8 +230,8 @@ class ComplaintDetailScreen(ModalScreen[None]):
             history.update(plain(""))
         else:
             now = now_utc()
-            self.query_one("#cd-title", Static).update(plain(
-                _("Complaint {number}").format(number=view.number)))
+            self.query_one("#cd-title", Static).update(plain(title_text(view, now)))
+            self.query_one("#cd-history-label", Label).update(plain(history_label(view, now)))
             fields.update(Text("\n").join(
                 plain(line) for line in detail_lines(view, self.session.tz, now)))
             history.update(Text("\n").join(

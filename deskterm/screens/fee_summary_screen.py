@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Static
 
 from deskterm.clock import local, today_local
 from deskterm.db.models import database
-from deskterm.display import fit, plain
+from deskterm.display import day_label, fit, plain
 from deskterm.duties.fee_summary import (
     Bucket,
     FeeSummary,
@@ -38,7 +38,7 @@ from deskterm.duties.fee_summary import (
 from deskterm.duties.fee_summary_hand import hand_summary, handed
 from deskterm.duties.payments import METHOD_WORDS
 from deskterm.errors import DeskError, DutyError
-from deskterm.i18n import N_, _
+from deskterm.i18n import _
 from deskterm.money import format_fen
 from deskterm.screens.unit_account import heading, money_cell, word
 
@@ -46,9 +46,9 @@ WIDTH = 76
 #: Column widths in cells (each column one wider: no cell padding), a cell left for the
 #: scrollbar: the left tables 40 wide, the right ones 35.
 LEFT = {"label": 17, "count": 5, "amount": 14}
-DAY = {"label": 12, "count": 5, "amount": 14}
+#: A day's label is ``11-24 周二 ↺1`` at most (13 cells); a day's amount stays under ¥10M.
+DAY = {"label": 13, "count": 5, "amount": 13}
 ARREARS = {"label": 12, "units": 5, "amount": 14}
-WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 TABLES = ("fs-items", "fs-methods", "fs-clerks", "fs-days", "fs-arrears")
 
 
@@ -62,10 +62,10 @@ def bucket_cells(bucket: Bucket, label: str, widths: dict) -> tuple:
             money_cell(bucket.amount, widths["amount"]))
 
 
-def day_label(bucket: Bucket, period: SummaryPeriod) -> str:
-    """``11-23 Mon``."""
+def day_row_label(bucket: Bucket, period: SummaryPeriod) -> str:
+    """``Mon 11-23`` / ``11-23 周一``: the day with its weekday, in the desk's language."""
     day = next(d for d in period.days if d.isoformat() == bucket.key)
-    return f"{bucket.label} {_(WEEKDAYS[day.weekday()])}"
+    return day_label(day)
 
 
 def title_text(summary: FeeSummary, handed: tuple | None = None, tz: str = "UTC") -> str:
@@ -208,7 +208,7 @@ class FeeSummaryScreen(ModalScreen[None]):
         self._fill("fs-methods", [bucket_cells(b, word(METHOD_WORDS, b.key), LEFT)
                                   for b in summary.by_method])
         self._fill("fs-clerks", [bucket_cells(b, b.label, LEFT) for b in summary.by_clerk])
-        self._fill("fs-days", [bucket_cells(b, day_label(b, summary.period), DAY)
+        self._fill("fs-days", [bucket_cells(b, day_row_label(b, summary.period), DAY)
                                for b in summary.by_day])
         self._fill("fs-arrears", [
             (plain(fit(a.label, ARREARS["label"])), count_cell(a.units, ARREARS["units"]),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,9 +30,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from deskterm.clock import local
+from deskterm.clock import local, today_local
 from deskterm.db.models import Handover, database
-from deskterm.display import fit, money, plain
+from deskterm.display import day_label, fit, money, plain
 from deskterm.duties.handover import DAY_ROLES, Disposition, HandoverView, handover_view
 from deskterm.duties.night_log import LogItem
 from deskterm.duties.parsing import parse_unit_code
@@ -42,6 +43,7 @@ from deskterm.screens.complaint_form import ComplaintFormScreen
 from deskterm.screens.handover_sign import SignHandoverForm
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
+TITLE_WIDTH = 76  # inside the border and padding
 WIDTHS = (("time", 5), ("action", 1), ("taken", 12), ("where", 10), ("what", 42))
 TAKEN_WORDS = {"taken_over": N_("taken over")}
 
@@ -66,6 +68,12 @@ def _unit_code(where: str) -> str:
     except DutyError:
         return ""
     return where.strip()
+
+
+def title_text(office: str, tz: str) -> str:
+    """``Handover — <office> · Thu 11-26``: the office's name is cut, never the day."""
+    day = " · " + day_label(today_local(tz))
+    return fit(_("Handover — {office}").format(office=office), TITLE_WIDTH - cell_len(day)) + day
 
 
 class NightCallIntake(CallIntakeScreen):
@@ -113,7 +121,7 @@ class HandoverScreen(ModalScreen[Handover | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ho-form", classes="form"):
-            yield Static(plain(_("Handover — {office}").format(office=self.session.office.name)),
+            yield Static(plain(title_text(self.session.office.name, self.session.tz)),
                          classes="form-title", markup=False)
             yield Static(plain("…"), id="ho-figures", markup=False)
             yield DataTable(id="ho-table", cursor_type="row", zebra_stripes=True,

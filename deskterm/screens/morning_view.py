@@ -20,9 +20,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from deskterm.clock import local
+from deskterm.clock import local, today_local
 from deskterm.db.models import database
-from deskterm.display import fit, plain
+from deskterm.display import day_label, fit, plain
 from deskterm.duties.morning import (
     UnfinishedItems,
     UnfinishedRow,
@@ -87,8 +87,10 @@ def detail_text(row: UnfinishedRow | None, tz: str) -> str:
     return fit(" · ".join(p for p in parts if p), 2 * DETAIL_WIDTH)
 
 
-def title_text(items: UnfinishedItems) -> str:
-    return _("Yesterday's unfinished register items ({n})").format(n=items.count)
+def title_text(count: int, tz: str) -> str:
+    """Today's day with its weekday, then how many lines are left: ``Thu 11-26 · …``."""
+    return day_label(today_local(tz)) + " · " + _(
+        "Yesterday's unfinished register items ({n})").format(n=count)
 
 
 def hint_text(items: UnfinishedItems) -> str:
@@ -114,8 +116,8 @@ class MorningViewScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="mv-form", classes="form"):
-            yield Static(plain(title_text(self.items)), id="mv-title", classes="form-title",
-                         markup=False)
+            yield Static(plain(title_text(self.items.count, self.session.tz)), id="mv-title",
+                         classes="form-title", markup=False)
             yield DataTable(id="mv-table", cursor_type="row", zebra_stripes=True,
                             cell_padding=0)
             yield Static(plain(""), id="mv-detail", markup=False)
@@ -204,8 +206,8 @@ class MorningViewScreen(ModalScreen[None]):
         self.remaining -= 1
         table = self.query_one("#mv-table", DataTable)
         table.remove_row(key)
-        title = _("Yesterday's unfinished register items ({n})").format(n=self.remaining)
-        self.query_one("#mv-title", Static).update(plain(title))
+        self.query_one("#mv-title", Static).update(
+            plain(title_text(self.remaining, self.session.tz)))
         self._show_detail(self.current_row())
 
     def action_close(self) -> None:

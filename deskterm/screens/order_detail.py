@@ -29,7 +29,7 @@ from textual.widgets import Label, Static
 
 from deskterm.clock import now_utc
 from deskterm.db.models import database
-from deskterm.display import fit, plain, when
+from deskterm.display import ago, fit, plain, when
 from deskterm.duties.order_view import HistoryLine, OrderView, order_view
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.timeline import CATEGORY_LABELS
@@ -133,6 +133,23 @@ def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
             for number, line in enumerate(lines)]
 
 
+def title_text(view: OrderView, now: dt.datetime) -> str:
+    """``Repair order WX-… · registered 3 hours ago`` / ``… · registered 3小时前``."""
+    head = _("Repair order {number}").format(number=view.number)
+    return fit(head + " · " + _("registered {ago}").format(ago=ago(view.registered_at, now)),
+               TEXT_WIDTH)
+
+
+def history_label(view: OrderView, now: dt.datetime) -> str:
+    """``History · updated 35 minutes ago``: the last change after the first record (just
+    ``History`` while there is none)."""
+    changes = [h.at for h in view.history if h.action != "create"]
+    if not changes:
+        return _("History")
+    return fit(_("History") + " · " + _("updated {ago}").format(ago=ago(changes[-1], now)),
+               TEXT_WIDTH)
+
+
 def history_lines(history: tuple[HistoryLine, ...], tz: str, now: dt.datetime) -> list[str]:
     """One line per change-log row, newest last: ``11-26 10:05 李静 dispatch: state: …``.
     Long changes wrap in the view; nothing is cut."""
@@ -234,7 +251,7 @@ class OrderDetailScreen(ModalScreen[None]):
             yield Static(plain(_("Repair order")), id="od-title", classes="form-title",
                          markup=False)
             yield Static(plain("…"), id="od-fields", markup=False)
-            yield Label(plain(_("History")), classes="field-label")
+            yield Label(plain(_("History")), id="od-history-label", classes="field-label")
             with VerticalScroll(id="od-history"):
                 yield Static(plain(""), id="od-history-text", markup=False)
             yield Static(plain(""), id="od-error", classes="field-error", markup=False)
@@ -276,8 +293,8 @@ class OrderDetailScreen(ModalScreen[None]):
             history.update(plain(""))
         else:
             now = now_utc()
-            title = _("Repair order {number}").format(number=view.number)
-            self.query_one("#od-title", Static).update(plain(title))
+            self.query_one("#od-title", Static).update(plain(title_text(view, now)))
+            self.query_one("#od-history-label", Label).update(plain(history_label(view, now)))
             fields.update(Text("\n").join(
                 plain(line) for line in detail_lines(view, self.session.tz, now)))
             history.update(Text("\n").join(

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from deskterm.db.models import database
-from deskterm.display import fit, hhmm, money, plain
+from deskterm.display import fit, hhmm, long_day, money, plain
 from deskterm.duties.work_records import (
     MONEY_FIGURES,
     WorkRecord,
@@ -124,7 +124,7 @@ class WorkRecordScreen(ModalScreen[None]):
         self.record = record
         self.query_one("#wr-title", Static).update(plain(fit(
             _("Daily work record — {name} · {day}").format(
-                name=record.staff_name, day=record.day.isoformat()), 72)))
+                name=record.staff_name, day=long_day(record.day)), 72)))
         self.query_one("#wr-state", Static).update(plain(self._state_text(record)))
         self.query_one("#wr-figures", FocusPanel).update(
             Text("\n").join(plain(line) for line in figure_lines(record.figures)))

@@ -97,3 +97,62 @@ def test_day_label_is_at_most_ten_cells_and_keeps_the_date(day, language):
         assert str(day.year) in long_day(day)
     finally:
         set_language("en")
+
+
+# --- where the screens use them ---------------------------------------------------------
+
+def history(*rows: tuple[str, dt.datetime]) -> tuple:
+    from deskterm.duties.order_view import HistoryLine
+
+    return tuple(HistoryLine(at=at, who="李静", action=action, what="") for action, at in rows)
+
+
+def test_order_and_complaint_titles_say_how_long_ago():
+    from types import SimpleNamespace
+
+    from deskterm.screens import complaint_detail, order_detail
+
+    made = NOW - dt.timedelta(hours=3)
+    order = SimpleNamespace(number="WX-202611-0042", registered_at=made,
+                            history=history(("create", made)))
+    complaint = SimpleNamespace(number="TS-202611-001", received_at=made,
+                                history=history(("create", made)))
+    assert order_detail.title_text(order, NOW) == (
+        "Repair order WX-202611-0042 · registered 3 hours ago")
+    assert complaint_detail.title_text(complaint, NOW) == (
+        "Complaint TS-202611-001 · received 3 hours ago")
+    # Only the first record: no "updated".
+    assert order_detail.history_label(order, NOW) == "History"
+    assert complaint_detail.history_label(complaint, NOW) == "History"
+    later = history(("create", made), ("dispatch", NOW - dt.timedelta(minutes=35)))
+    order.history = complaint.history = later
+    assert order_detail.history_label(order, NOW) == "History · updated 35 minutes ago"
+    assert complaint_detail.history_label(complaint, NOW) == "History · updated 35 minutes ago"
+    set_language("zh_CN")
+    assert order_detail.title_text(order, NOW).endswith("3小时前")
+    assert order_detail.history_label(order, NOW).endswith("35分钟前")
+    assert complaint_detail.title_text(complaint, NOW).endswith("3小时前")
+
+
+def test_day_headers_of_the_morning_view_and_the_handover(frozen_clock):
+    from deskterm.screens import handover_screen, morning_view
+
+    frozen_clock("2026-11-26T02:05:00")  # Thursday 10:05 in Shanghai
+    tz = "Asia/Shanghai"
+    assert morning_view.title_text(3, tz) == (
+        "Thu 11-26 · Yesterday's unfinished register items (3)")
+    assert handover_screen.title_text("翠湖管理处", tz) == "Handover — 翠湖管理处 · Thu 11-26"
+    # A long office name is cut, never the day.
+    long = handover_screen.title_text("非凡物业" * 20, tz)
+    assert cell_len(long) <= handover_screen.TITLE_WIDTH and long.endswith("… · Thu 11-26")
+    set_language("zh_CN")
+    assert morning_view.title_text(3, tz).startswith("11-26 周四 · ")
+    long = handover_screen.title_text("非凡物业" * 20, tz)
+    assert cell_len(long) <= handover_screen.TITLE_WIDTH and long.endswith(" · 11-26 周四")
+
+
+def test_fee_summary_day_rows_fit_with_their_weekday_and_reversals(chinese):
+    from deskterm.screens.fee_summary_screen import DAY
+
+    for day in (FRIDAY + dt.timedelta(days=n) for n in range(7)):
+        assert cell_len(day_label(day) + " ↺1") <= DAY["label"]

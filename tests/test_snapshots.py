@@ -1,6 +1,7 @@
 """Snapshots of what the clerk sees, with the clock frozen: the dashboard at 80×24 and
-160×48, in 16 colours, and the sign-in form. Update with ``pytest --snapshot-update``
-after looking at the new pictures (``snapshot_report.html``)."""
+160×48, in 16 colours, the sign-in form, and the payment form (F3) with a unit's dues; the
+dashboard and both forms in English and in Chinese at 80×24. Update with ``pytest
+--snapshot-update`` after looking at the new pictures (``snapshot_report.html``)."""
 
 from __future__ import annotations
 
@@ -42,5 +43,42 @@ def test_sign_in_form(snap_compare, office):
     async def shown(pilot):
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         await panes_loaded(pilot)  # the dashboard behind the form, settled
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
+
+
+def test_sign_in_form_in_chinese(snap_compare, office):
+    from deskterm.screens.sign_in import SignInScreen
+
+    set_language("zh_CN")
+    app = desk_app(office, signed_in=False, watch=False)
+
+    async def shown(pilot):
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await panes_loaded(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
+
+
+@pytest.fixture
+def owing(sqlite_db, frozen_clock):
+    from tests.test_payment_screens import owing_office
+
+    frozen_clock(MORNING)  # Thursday 26 November 2026, 10:05 in Shanghai
+    return owing_office()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_payment_form_with_the_dues_of_a_unit(snap_compare, owing, language):
+    """F3 at 3-2-501: two months of property fees and a parking fee owed."""
+    from tests.test_payment_screens import find, open_form
+
+    set_language(language)
+    app = desk_app(owing, watch=False)
+
+    async def shown(pilot):
+        screen = await open_form(pilot)
+        await find(pilot, screen)
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

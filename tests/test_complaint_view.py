@@ -90,7 +90,7 @@ def test_the_view_of_one_complaint(desk_db, frozen_clock):
         now, "李静", None, "")
     assert view.can_assign and not (view.can_handle or view.can_call_back or view.can_close)
     assert [h.action for h in view.history] == ["create"]
-    assert "received_by: 李静" in view.history[0].what
+    assert "received by: 李静" in view.history[0].what
     assert "received_at: 11-26 10:05" in view.history[0].what  # office time
 
     complaints.assign_complaint(so.office, so.clerk, row.id, so.supervisor)

@@ -22,7 +22,7 @@ from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, Office, Staff, Unit
 from deskterm.duties.approvals import month_bounds
-from deskterm.duties.complaints import HANDLER_ROLES
+from deskterm.duties.complaints import CATEGORIES, HANDLER_ROLES, STATE_LABELS
 from deskterm.duties.order_view import (
     CallbackLine,
     HistoryLine,
@@ -30,6 +30,7 @@ from deskterm.duties.order_view import (
     _staff_ids,
     _what,
 )
+from deskterm.duties.order_words import CHANNEL_WORDS, OUTCOME_WORDS
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _
@@ -38,6 +39,9 @@ from deskterm.i18n import _
 FILTERS = ("open", "month", "closed")
 #: Change-log fields of a complaint that hold a staff id (beside order_view.STAFF_FIELDS).
 COMPLAINT_STAFF_FIELDS = ("handler", "received_by")
+#: A complaint's fields whose stored values are words of their own, for its history.
+COMPLAINT_VALUE_WORDS = {"state": STATE_LABELS, "category": CATEGORIES,
+                         "channel": CHANNEL_WORDS, "outcome": OUTCOME_WORDS}
 #: At most this many rows in the list (the count says how many there are).
 LIST_LIMIT = 200
 
@@ -212,7 +216,8 @@ def complaint_history(office: Office, complaint_id: int, tz: str) -> tuple[Histo
         ids |= _staff_ids(row.detail) | _complaint_staff_ids(row.detail)
     names = _names(office, ids)
     return tuple(HistoryLine(row.at, names.get(row.staff_id, "—") if row.staff_id else "—",
-                             row.action, _what(_named(row.detail, names), row.action, names, tz))
+                             row.action, _what(_named(row.detail, names), row.action, names, tz,
+                                   COMPLAINT_VALUE_WORDS))
                  for row in rows)
 
 

@@ -144,7 +144,8 @@ def _moment(value, tz: str) -> str:
     return value
 
 
-def _shown(name: str, value, names: dict[int, str], tz: str) -> str:
+def _shown(name: str, value, names: dict[int, str], tz: str,
+           value_words: dict = VALUE_WORDS) -> str:
     if value is None or value == "":
         return "—"
     if name in STAFF_FIELDS and isinstance(value, int):
@@ -155,12 +156,13 @@ def _shown(name: str, value, names: dict[int, str], tz: str) -> str:
         return format_fen(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if name in VALUE_WORDS and isinstance(value, str):
-        return word(VALUE_WORDS[name], value)
+    if name in value_words and isinstance(value, str):
+        return word(value_words[name], value)
     return " ".join(str(value).split())
 
 
-def _what(detail: str, action: str, names: dict[int, str], tz: str) -> str:
+def _what(detail: str, action: str, names: dict[int, str], tz: str,
+          value_words: dict = VALUE_WORDS) -> str:
     """``state: registered → dispatched, technician: 张强`` from a change-log detail, in
     the clerk's words (``order_words``)."""
     try:
@@ -172,9 +174,10 @@ def _what(detail: str, action: str, names: dict[int, str], tz: str) -> str:
     for name, value in after.items():
         if action == "create" and name in QUIET_FIELDS:
             continue
-        new = _shown(name, value, names, tz)
+        new = _shown(name, value, names, tz, value_words)
         if name in before:
-            parts.append(f"{field_word(name)}: {_shown(name, before[name], names, tz)} → {new}")
+            old = _shown(name, before[name], names, tz, value_words)
+            parts.append(f"{field_word(name)}: {old} → {new}")
         else:
             parts.append(f"{field_word(name)}: {new}")
     return ", ".join(parts)

@@ -29,7 +29,7 @@ OUTCOME_WORDS = {
 
 #: A repair order's fields as its history names them.
 FIELD_WORDS = {
-    "number": N_("order number"),
+    "number": N_("number"),
     "is_public": N_("public area"),
     "channel": N_("channel"),
     "category": N_("category"),
@@ -61,6 +61,15 @@ FIELD_WORDS = {
     "note": N_("note"),
     "by": N_("by"),
     "amount": N_("amount"),
+    # a complaint's own
+    "complainant_name": N_("complainant"),
+    "phone": N_("phone"),
+    "received_at": N_("received at"),
+    "received_by": N_("received by"),
+    "handler": N_("handler"),
+    "handling": N_("handling"),
+    "handled_at": N_("handled at"),
+    "closed_at": N_("closed at"),
 }
 #: The fields whose stored values are words of their own.
 VALUE_WORDS = {"state": STATE_WORDS, "urgency": URGENCY_WORDS, "channel": CHANNEL_WORDS,

@@ -91,7 +91,7 @@ def test_the_view_of_one_complaint(desk_db, frozen_clock):
     assert view.can_assign and not (view.can_handle or view.can_call_back or view.can_close)
     assert [h.action for h in view.history] == ["create"]
     assert "received by: 李静" in view.history[0].what
-    assert "received_at: 11-26 10:05" in view.history[0].what  # office time
+    assert "received at: 11-26 10:05" in view.history[0].what  # office time
 
     complaints.assign_complaint(so.office, so.clerk, row.id, so.supervisor)
     complaints.assign_complaint(so.office, so.clerk, row.id, so.technician)
@@ -117,7 +117,7 @@ def test_the_view_of_one_complaint(desk_db, frozen_clock):
     assert [h.who for h in view.history] == ["李静"] * 5
     assert "handler: — → 刘芳" in view.history[1].what
     assert "handler: 刘芳 → 张强" in view.history[2].what
-    assert "state: handled → called_back" in view.history[4].what
+    assert "state: Handled → Called back" in view.history[4].what
     # the history matches the change log row for row
     assert [h.action for h in view.history] == [a for a, _d in log_of("complaint", row.id)]
 

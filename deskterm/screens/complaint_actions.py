@@ -29,9 +29,9 @@ from deskterm.duties.complaints import (
     handling_errors,
     record_handling,
 )
+from deskterm.duties.order_words import OUTCOME_WORDS
 from deskterm.i18n import N_, _
 from deskterm.screens.order_actions import ActionForm
-from deskterm.screens.order_detail import OUTCOME_WORDS
 
 COMPLAINTS_CSS = str(files("deskterm.styles") / "complaints.tcss")
 ROLE_WORDS = {

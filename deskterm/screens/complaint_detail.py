@@ -34,6 +34,7 @@ from deskterm.db.models import database
 from deskterm.display import age, ago, fit, plain, when
 from deskterm.duties.complaint_view import ComplaintView, complaint_view
 from deskterm.duties.complaints import CATEGORIES, STATE_LABELS
+from deskterm.duties.order_words import CHANNEL_WORDS, OUTCOME_WORDS
 from deskterm.duties.parsing import format_phone
 from deskterm.i18n import N_, _
 from deskterm.screens.complaint_actions import (
@@ -44,7 +45,6 @@ from deskterm.screens.complaint_actions import (
     HandlingScreen,
     word,
 )
-from deskterm.screens.order_detail import CHANNEL_WORDS, OUTCOME_WORDS
 
 #: The change log's actions on a complaint, in the clerk's words.
 HISTORY_WORDS = {

@@ -30,10 +30,11 @@ from deskterm.duties.morning import (
     should_show_morning_view,
     unfinished_register_items,
 )
+from deskterm.duties.order_words import STATE_WORDS
 from deskterm.duties.parsing import format_phone
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
-from deskterm.screens.order_detail import STATE_WORDS, open_order_detail
+from deskterm.screens.order_detail import open_order_detail
 
 KIND_WORDS = {"repair": N_("repair"), "enquiry": N_("enquiry"),
               "complaint": N_("complaint"), "other": N_("other")}

@@ -23,15 +23,15 @@ from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain, when
 from deskterm.duties.order_view import OrderView, parse_materials
+from deskterm.duties.order_words import RESULT_WORDS
 from deskterm.duties.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.roster import active_technicians
 from deskterm.errors import DutyError
-from deskterm.i18n import N_, _
+from deskterm.i18n import _
 from deskterm.money import parse_amount
 from deskterm.screens.form_kit import run_duty
 
-RESULT_WORDS = {"done": N_("done"), "not_done": N_("not done")}
 TEXT_WIDTH = 72
 
 

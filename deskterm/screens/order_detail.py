@@ -31,63 +31,44 @@ from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import ago, fit, plain, when
 from deskterm.duties.order_view import HistoryLine, OrderView, order_view
+from deskterm.duties.order_words import (
+    CHANNEL_WORDS,
+    OUTCOME_WORDS,
+    RESULT_WORDS,
+    STATE_WORDS,
+    URGENCY_WORDS,
+    word,
+)
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.timeline import CATEGORY_LABELS
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.order_actions import (
-    RESULT_WORDS,
     DispatchScreen,
     ReopenScreen,
     ReturnScreen,
 )
 
-STATE_WORDS = {
-    "registered": N_("registered"), "dispatched": N_("dispatched"),
-    "returned": N_("returned"), "called_back": N_("called back"),
-    "approved": N_("approved"), "handed_over": N_("handed over"), "filed": N_("filed"),
-    "cancelled": N_("cancelled"),
-}
 #: The change log's actions on an order, as the history lines name them.
 HISTORY_WORDS = {
     "create": N_("registered"), "dispatch": N_("dispatched"), "return": N_("returned"),
     "callback": N_("called back"), "reopen": N_("reopened"), "approve": N_("approved"),
     "hand_over": N_("handed over"), "file": N_("filed"),
 }
-OUTCOME_WORDS = {
-    "satisfied": N_("satisfied"), "not_satisfied": N_("not satisfied"),
-    "unreachable": N_("unreachable"), "refused": N_("refused"),
-}
-URGENCY_WORDS = {"normal": N_("normal"), "urgent": N_("urgent")}
 #: What the view is wide inside its border and padding, for cutting long text.
 TEXT_WIDTH = 74
 
 
-def _word(words: dict, key: str | None) -> str:
-    if not key:
-        return "—"
-    return _(words[key]) if key in words else key
-
-
 # --- what the view shows (plain text; no Textual) ---------------------------------------------
-
-CHANNEL_WORDS = {
-    "phone": N_("phone"),
-    "walk_in": N_("walk-in"),
-    "patrol": N_("patrol"),
-    "technician": N_("technician's report"),
-    "night_log": N_("night log"),
-}
-
 
 def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
     """The order's fields as lines of plain text, each at most TEXT_WIDTH cells."""
     def at(moment):
         return when(moment, tz, now)
 
-    head = [_word(STATE_WORDS, view.state), _word(URGENCY_WORDS, view.urgency),
-            _word(CATEGORY_LABELS, view.category), _("via {channel}").format(
-                channel=_word(CHANNEL_WORDS, view.channel))]
+    head = [word(STATE_WORDS, view.state), word(URGENCY_WORDS, view.urgency),
+            word(CATEGORY_LABELS, view.category), _("via {channel}").format(
+                channel=word(CHANNEL_WORDS, view.channel))]
     if view.reopened_count:
         head.append(_("reopened {n}×").format(n=view.reopened_count))
     place = [view.unit or _("public area"), view.building, view.district]
@@ -103,7 +84,7 @@ def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
             when=at(view.registered_at), name=view.registered_by or "—"),
             _("dispatched {when}").format(when=at(view.dispatched_at)),
             _("returned {when}").format(when=at(view.returned_at)))),
-        " · ".join((_("Result {result}").format(result=_word(RESULT_WORDS, view.result)),
+        " · ".join((_("Result {result}").format(result=word(RESULT_WORDS, view.result)),
                     _("charge {amount}").format(amount=format_fen(view.charge)),
                     _("work: {text}").format(text=view.work_done or "—"))),
     ]
@@ -125,7 +106,7 @@ def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
     lines.append(" · ".join(later))
     if view.callbacks:
         lines.append(_("Callbacks: {items}").format(items="; ".join(
-            " ".join(p for p in (at(c.at), _word(OUTCOME_WORDS, c.outcome), c.by,
+            " ".join(p for p in (at(c.at), word(OUTCOME_WORDS, c.outcome), c.by,
                                  c.note and f"“{c.note}”") if p)
             for c in view.callbacks)))
     # The request may take two lines; every other line one.
@@ -156,7 +137,7 @@ def history_lines(history: tuple[HistoryLine, ...], tz: str, now: dt.datetime) -
     if not history:
         # The demo's history is seeded in bulk, without a change-log row per order.
         return [_("No changes recorded for this order.")]
-    return [f"{when(h.at, tz, now)} {h.who} {_word(HISTORY_WORDS, h.action)}"
+    return [f"{when(h.at, tz, now)} {h.who} {word(HISTORY_WORDS, h.action)}"
             + (f": {h.what}" if h.what else "")
             for h in history]
 
@@ -314,15 +295,15 @@ class OrderDetailScreen(ModalScreen[None]):
     def _refuse(self, message: str) -> None:
         self._set_error(message)
 
-    def _state_word(self) -> str:
-        return _word(STATE_WORDS, self.view.state if self.view else None)
+    def _stateword(self) -> str:
+        return word(STATE_WORDS, self.view.state if self.view else None)
 
     def action_dispatch(self) -> None:
         if self.view is None:
             return
         if not self.view.can_dispatch:
             self._refuse(_("The order is {state}: only an open order can be dispatched.")
-                         .format(state=self._state_word()))
+                         .format(state=self._stateword()))
             return
         self._set_error("")
         self.app.push_screen(DispatchScreen(self.session, self.view), callback=self._after)
@@ -332,7 +313,7 @@ class OrderDetailScreen(ModalScreen[None]):
             return
         if not self.view.can_return:
             self._refuse(_("The order is {state}: only a dispatched order can be returned.")
-                         .format(state=self._state_word()))
+                         .format(state=self._stateword()))
             return
         self._set_error("")
         self.app.push_screen(ReturnScreen(self.session, self.view), callback=self._after)
@@ -342,7 +323,7 @@ class OrderDetailScreen(ModalScreen[None]):
             return
         if not self.view.can_call_back:
             self._refuse(_("The order is {state}: only a returned order is called back.")
-                         .format(state=self._state_word()))
+                         .format(state=self._stateword()))
             return
         from deskterm.screens.callback_form import CallbackFormScreen
 
@@ -355,7 +336,7 @@ class OrderDetailScreen(ModalScreen[None]):
             return
         if not self.view.can_reopen:
             self._refuse(_("The order is {state}: only a returned or called-back order can be "
-                           "reopened.").format(state=self._state_word()))
+                           "reopened.").format(state=self._stateword()))
             return
         self._set_error("")
         self.app.push_screen(ReopenScreen(self.session, self.view), callback=self._after)

@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain
+from deskterm.duties.order_words import CHANNEL_WORDS, STATE_WORDS
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.register import (
     STATES,
@@ -41,7 +42,7 @@ from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.lookup_form import LimitedInput, field_box
 from deskterm.screens.morning_view import KIND_WORDS
-from deskterm.screens.order_detail import CHANNEL_WORDS, STATE_WORDS, open_order_detail
+from deskterm.screens.order_detail import open_order_detail
 
 DEBOUNCE = 0.15
 LIMIT = 200

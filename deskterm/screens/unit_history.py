@@ -25,13 +25,13 @@ from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.complaints import STATE_LABELS as COMPLAINT_STATES
+from deskterm.duties.order_words import OUTCOME_WORDS, RESULT_WORDS, STATE_WORDS
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.unit_history import HistoryItem, UnitHistory, unit_history
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.morning_view import KIND_WORDS
-from deskterm.screens.order_actions import RESULT_WORDS
-from deskterm.screens.order_detail import OUTCOME_WORDS, STATE_WORDS, open_order_detail
+from deskterm.screens.order_detail import open_order_detail
 
 ITEM_WORDS = {"order": N_("order"), "entry": N_("register"), "complaint": N_("complaint"),
               "callback": N_("callback"), "visit": N_("visit")}

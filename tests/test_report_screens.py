@@ -148,3 +148,22 @@ async def test_the_reports_in_chinese_fit_80_columns(fo):
         await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
         await pilot.press("4")
         assert "上月" in text_of(app, "#rp-title")
+
+
+async def test_the_text_a_table_cuts_shows_whole_under_it(fo):
+    from deskterm.duties import complaints
+
+    long = "楼上装修太吵，" * 10 + "[red]不是标记[/red]"
+    complaints.record_complaint(fo.office, fo.so.clerk, complainant_name="王芳",
+                                phone="13987654321", description=long, unit=fo.so.unit,
+                                category="noise")
+    app = desk_app(fo.so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        view = await open_report(pilot, app, "complaint-list")
+        await read_again(pilot, view, "3")  # this month's
+        await pilot.pause()
+        row = view.query_one("#rv-row", Static)
+        assert row.display
+        assert long in text_of(app, "#rv-row").replace("\n", "")  # literal, markup and all
+        assert shown_rows(app)[0][6].endswith("…")

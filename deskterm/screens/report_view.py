@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib.resources import files
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -77,6 +78,13 @@ def row_cells(row: tuple, table: ReportTable, bold: bool = False) -> list[Text]:
     return cells
 
 
+def cut_text(row: tuple, table: ReportTable) -> str:
+    """The text cells of ``row`` the table had to cut, whole: ``Complaint: …``."""
+    return " · ".join(f"{column.title}: {' '.join(value.split())}"
+                      for value, column in zip(row, table.columns, strict=False)
+                      if isinstance(value, str) and cell_len(value) > TEXT_CELLS)
+
+
 def title_text(table: ReportTable | None, name: str) -> str:
     title = _(REPORTS[name].title)
     if table is None:
@@ -123,6 +131,7 @@ class ReportView(ModalScreen[str | None]):
                          markup=False)
             yield ReportChart(width=WIDTH, id="rv-chart")
             yield DataTable(id="rv-table", cursor_type="row", zebra_stripes=False)
+            yield Static(plain(""), id="rv-row", markup=False)
             yield Static(plain(""), id="rv-message", markup=False)
             yield Static(plain(_("1 this week · 2 last week · 3 this month · "
                                  "4 last month · p type · [ ] step")),
@@ -134,6 +143,7 @@ class ReportView(ModalScreen[str | None]):
         self.query_one("#rv-period", Input).display = False
         self._period_error("")
         self._message("")
+        self.query_one("#rv-row", Static).display = False
         self.query_one("#rv-table", DataTable).focus()
         self.read(self.words)
 
@@ -186,12 +196,23 @@ class ReportView(ModalScreen[str | None]):
             if column.type in NUMERIC:
                 heading.justify = "right"
             grid.add_column(heading)
-        for row in table.rows:
-            grid.add_row(*row_cells(row, table))
+        for index, row in enumerate(table.rows):
+            grid.add_row(*row_cells(row, table), key=str(index))
         if table.totals is not None:
             grid.add_row(*row_cells(table.totals, table, bold=True), key="totals")
         self._message("" if table.rows else _("Nothing in this period."))
         self.loads += 1
+
+    @on(DataTable.RowHighlighted, "#rv-table")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        """What the table cut of the highlighted row (a complaint's text), under it."""
+        key = event.row_key.value if event.row_key is not None else None
+        text = ""
+        if self.table is not None and key is not None and key.isdigit():
+            text = cut_text(self.table.rows[int(key)], self.table)
+        line = self.query_one("#rv-row", Static)
+        line.update(plain(text))
+        line.display = bool(text)
 
     def _period_error(self, message: str) -> None:
         error = self.query_one("#rv-period-error", Static)

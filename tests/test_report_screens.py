@@ -167,3 +167,16 @@ async def test_the_text_a_table_cuts_shows_whole_under_it(fo):
         assert row.display
         assert long in text_of(app, "#rv-row").replace("\n", "")  # literal, markup and all
         assert shown_rows(app)[0][6].endswith("…")
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_snapshot_of_a_report_with_its_chart(snap_compare, fo, language):
+    set_language(language)
+    app = desk_app(fo.so, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await panes_loaded(pilot)
+        await open_report(pilot, app, "fee-collection")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

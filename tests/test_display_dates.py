@@ -129,9 +129,9 @@ def test_order_and_complaint_titles_say_how_long_ago():
     assert order_detail.history_label(order, NOW) == "History · updated 35 minutes ago"
     assert complaint_detail.history_label(complaint, NOW) == "History · updated 35 minutes ago"
     set_language("zh_CN")
-    assert order_detail.title_text(order, NOW).endswith("3小时前")
-    assert order_detail.history_label(order, NOW).endswith("35分钟前")
-    assert complaint_detail.title_text(complaint, NOW).endswith("3小时前")
+    assert order_detail.title_text(order, NOW).endswith("3小时前登记")
+    assert order_detail.history_label(order, NOW).endswith("35分钟前更新")
+    assert complaint_detail.title_text(complaint, NOW).endswith("3小时前受理")
 
 
 def test_day_headers_of_the_morning_view_and_the_handover(frozen_clock):

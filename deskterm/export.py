@@ -43,6 +43,8 @@ def file_name(table, fmt: str) -> str:
 
 def text_width(text: str) -> int:
     """How many columns ``text`` takes: a wide (CJK) character counts as 2."""
+    if text.isascii():  # most cells (numbers, dates, codes): no character is wide
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 

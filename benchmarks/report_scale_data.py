@@ -3,7 +3,7 @@
 years, built once into ``CACHE/payments-<N>-v<VERSION>-<YYYY-MM>.db`` and reused for the
 rest of that month (office-local): the benchmark times the month before, which is then
 complete. A new month, or a new ``VERSION`` of this file, builds it again (the older
-files are removed). The build took 2.5 min on this 2-core machine (see
+files are removed). The build takes about 40 s on this 2-core machine (see
 ``docs/PERFORMANCE.md``); ``--rebuild`` forces it.
 
 The added payments are what ``payments.take_payment`` writes, in bulk (``demo.common.Bulk``,

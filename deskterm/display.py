@@ -109,6 +109,17 @@ def ago(moment: dt.datetime, now: dt.datetime) -> str:
     return arrow.get(moment).humanize(arrow.get(now), locale=arrow_locale())
 
 
+def history_label(history, now: dt.datetime, width: int) -> str:
+    """``History · updated 35 minutes ago`` over a record's history lines (``.at``,
+    ``.action``): the last change after the first record, just ``History`` while there is
+    none."""
+    changes = [line.at for line in history if line.action != "create"]
+    if not changes:
+        return _("History")
+    return fit(_("History") + " · " + _("updated {ago}").format(ago=ago(changes[-1], now)),
+               width)
+
+
 def money(fen: int | None) -> str:
     return "" if fen is None else format_fen(fen)
 

@@ -27,6 +27,7 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from deskterm import display
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import ago, fit, plain, when
@@ -122,13 +123,8 @@ def title_text(view: OrderView, now: dt.datetime) -> str:
 
 
 def history_label(view: OrderView, now: dt.datetime) -> str:
-    """``History · updated 35 minutes ago``: the last change after the first record (just
-    ``History`` while there is none)."""
-    changes = [h.at for h in view.history if h.action != "create"]
-    if not changes:
-        return _("History")
-    return fit(_("History") + " · " + _("updated {ago}").format(ago=ago(changes[-1], now)),
-               TEXT_WIDTH)
+    """``History · updated 35 minutes ago`` (``display.history_label``)."""
+    return display.history_label(view.history, now, TEXT_WIDTH)
 
 
 def history_lines(history: tuple[HistoryLine, ...], tz: str, now: dt.datetime) -> list[str]:

@@ -90,8 +90,9 @@ def callback_days(office: Office, period: ReportPeriod) -> ReportTable:
     whole = callback_rate(office, period.start, period.end, now=now)
     return ReportTable(
         "callback-rate", _(REPORTS["callback-rate"].title), period,
-        (_col(N_("Returned on"), "date"), _col(N_("Counted"), "int"),
-         _col(N_("On time"), "int"), _col(N_("Missed"), "int"), _col(N_("Rate"), "percent")),
+        (_col(N_("Returned on"), "date"), _col(N_("Due a callback"), "int"),
+         _col(N_("On time"), "int"), _col(N_("Missed"), "int"),
+         _col(N_("Callback rate"), "percent")),
         tuple(rows), (_("Total"), whole.counted, whole.on_time, len(whole.misses), whole.rate))
 
 
@@ -114,8 +115,8 @@ def callback_weeks(office: Office, period: ReportPeriod) -> ReportTable:
     whole = callback_rate(office, period.start, period.end, now=now)
     return ReportTable(
         "callback-weeks", _(REPORTS["callback-weeks"].title), period,
-        (_col(N_("From"), "date"), _col(N_("To"), "date"), _col(N_("Counted"), "int"),
-         _col(N_("On time"), "int"), _col(N_("Rate"), "percent"),
+        (_col(N_("From"), "date"), _col(N_("To"), "date"), _col(N_("Due a callback"), "int"),
+         _col(N_("On time"), "int"), _col(N_("Callback rate"), "percent"),
          _col(N_("Standard"), "percent"), _col(N_("Met"), "text")),
         tuple(rows), (_("Total"), None, whole.counted, whole.on_time, whole.rate,
                       CALLBACK_STANDARD, None if whole.rate is None else _("yes")
@@ -130,8 +131,8 @@ def callback_misses(office: Office, period: ReportPeriod) -> ReportTable:
                   _local(miss.called_back_at, tz)) for miss in rate.misses)
     return ReportTable(
         "callback-misses", _(REPORTS["callback-misses"].title), period,
-        (_col(N_("Order"), "text"), _col(N_("Returned"), "datetime"),
-         _col(N_("Callback due"), "datetime"), _col(N_("Called back"), "datetime")),
+        (_col(N_("Order"), "text"), _col(N_("Returned at"), "datetime"),
+         _col(N_("Callback due"), "datetime"), _col(N_("Called back at"), "datetime")),
         rows, None)
 
 
@@ -178,7 +179,7 @@ def complaint_rows(office: Office, period: ReportPeriod) -> ReportTable:
          _col(N_("Category"), "text"), _col(N_("Complaint"), "text"),
          _col(N_("Handler"), "text"), _col(N_("Handling"), "text"),
          _col(N_("Result"), "text"), _col(N_("Hours to handle"), "number"),
-         _col(N_("Called back"), "date"), _col(N_("On time"), "text"),
+         _col(N_("Called back on"), "date"), _col(N_("On time"), "text"),
          _col(N_("State"), "text")),
         rows, None)
 
@@ -197,7 +198,7 @@ def monday_approval(office: Office, period: ReportPeriod) -> ReportTable:
         "monday-approval", _(REPORTS["monday-approval"].title), period,
         (_col(N_("Order"), "text"), _col(N_("Place"), "text"), _col(N_("Job"), "text"),
          _col(N_("Technician"), "text"), _col(N_("Charge"), "money"),
-         _col(N_("Returned"), "datetime"), _col(N_("Called back"), "datetime")),
+         _col(N_("Returned at"), "datetime"), _col(N_("Called back at"), "datetime")),
         rows, (_("Total"), None, None, None, sum(row.charge for row in listed), None, None))
 
 
@@ -217,7 +218,7 @@ def month_end_handover(office: Office, period: ReportPeriod) -> ReportTable:
         (_col(N_("District"), "text"), _col(N_("CS supervisor"), "text"),
          _col(N_("Order"), "text"), _col(N_("Place"), "text"), _col(N_("Job"), "text"),
          _col(N_("Technician"), "text"), _col(N_("Charge"), "money"),
-         _col(N_("Called back"), "datetime")),
+         _col(N_("Called back at"), "datetime")),
         rows, (_("Total"), None, len(rows), None, None, None,
                sum(row.charge for group in groups for row in group.orders), None))
 
@@ -244,7 +245,7 @@ def stocktake_variance(office: Office, period: ReportPeriod) -> ReportTable:
     return ReportTable(
         "stocktake-variance", _(REPORTS["stocktake-variance"].title), period,
         (_col(N_("Code"), "text"), _col(N_("Item"), "text"), _col(N_("Unit of measure"), "text"),
-         _col(N_("Location"), "text"), _col(N_("Book"), "int"), _col(N_("Counted"), "int"),
+         _col(N_("Location"), "text"), _col(N_("Book"), "int"), _col(N_("Counted quantity"), "int"),
          _col(N_("Variance"), "int"), _col(N_("Reason"), "text")),
         rows, None if match is None else (
             _("Total"), _("{matched} of {counted} counted match ({total} lines)").format(

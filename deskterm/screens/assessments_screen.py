@@ -101,7 +101,7 @@ class AssessmentsScreen(ModalScreen[None]):
         table.add_column(_("Clerk"), width=20)
         table.add_column(_("This week"), width=9)
         table.add_column(_("Needed"), width=12)
-        table.add_column(_("Last"), width=20)
+        table.add_column(_("Last assessment"), width=20)
         table.focus()
         self._load()
 

@@ -41,7 +41,7 @@ def sign_form(office, people: list[tuple[int, str]], chosen: int | None) -> Atte
     slots = ((_("next sign"), ""),) + tuple(
         (attendance.slot_label(slot), slot) for slot in attendance.SIGN_SLOTS)
     fields = [
-        Field("staff", _("Who"), chosen, _people(people), kind="select"),
+        Field("staff", _("Person"), chosen, _people(people), kind="select"),
         Field("slot", _("Sign"), "", slots, kind="select"),
         Field("pin", _("Their PIN"), kind="pin", max_length=16, placeholder=_("4 to 8 digits")),
     ]
@@ -59,7 +59,7 @@ def leave_form(office, kind: str, people: list[tuple[int, str]], chosen: int | N
     """Record leave (``kind`` "leave") or absence for a day, with a reason; a supervisor's
     or the manager's own PIN."""
     fields = [
-        Field("staff", _("Who"), chosen, _people(people), kind="select"),
+        Field("staff", _("Person"), chosen, _people(people), kind="select"),
         Field("day", _("Day"), value=today.isoformat(), max_length=10,
               placeholder="2026-11-27"),
         Field("reason", _("Reason"), max_length=attendance.REASON_LIMIT,

@@ -205,7 +205,7 @@ class CanteenScreen(ModalScreen[None]):
                 raise DutyError(exc.message, field) from None
 
         fields = [
-            Field("person", _("Who"), options=tuple((plain(name), sid) for sid, name in people)),
+            Field("person", _("Person"), options=tuple((plain(name), sid) for sid, name in people)),
             Field("meals", _("Meals"), "1", max_length=1,
                   placeholder=_("0 to {n}").format(n=canteen.MEALS_A_DAY)),
             Field("price", _("Price"), money(price).lstrip("¥") if price else "",

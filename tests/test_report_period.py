@@ -98,3 +98,9 @@ def test_a_period_steps_to_the_one_before_or_after(words, by, label):
     moved = period(shifted_words(period(words), by))
     assert moved.label == label
     assert moved.kind == period(words).kind
+
+
+@pytest.mark.parametrize(("words", "same"), [("本周", "this-week"), ("上周", "last-week"),
+                                             ("本月", "this-month"), (" 上月 ", "last-month")])
+def test_the_office_may_say_the_period_in_chinese(words, same):
+    assert period(words) == period(same)

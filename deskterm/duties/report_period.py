@@ -21,6 +21,9 @@ from deskterm.i18n import _
 
 #: The words a period may be given as (beside a month and a range of days).
 WORDS = ("this-week", "last-week", "this-month", "last-month")
+#: The same words as the office says them (typed through an input method).
+CHINESE_WORDS = {"本周": "this-week", "上周": "last-week", "本月": "this-month",
+                 "上月": "last-month"}
 #: The kinds of period: a report says which it takes.
 KINDS = ("week", "month", "range")
 #: The longest range of days a report covers.
@@ -97,6 +100,7 @@ def report_period(office: Office, words: object, *, now: dt.datetime | None = No
     text = unicodedata.normalize("NFKC", str(words or "")).strip().lower()
     if len(text) > 40:
         raise _refuse()
+    text = CHINESE_WORDS.get(text, text)
     today = local(now or now_utc(), office_zone(office)).date()
     if text in ("this-week", "last-week"):
         monday = today - dt.timedelta(days=today.weekday())

@@ -149,17 +149,20 @@ class DeskApp(App[None]):
     def _watch_changes(self, last: int) -> None:
         # One connection for the watcher's life (a connect per poll would redo the
         # pragmas 2.5 times a second); after an error it reconnects on the next poll.
+        # The ChangeWatch also asks again for ids that committed after a larger one
+        # (PostgreSQL); see deskterm/db/changes.py.
         worker = get_current_worker()
         office_id = self.session.office.id
+        watch = None
         while not worker.is_cancelled and not self._stop.is_set():
             try:
                 if database.is_closed():
                     database.connect()
-                latest = changes.latest_id()
-                if latest != last:
-                    last, topics = changes.topics_since(last, office_id)
-                    if topics:
-                        self.call_from_thread(self._changed, topics)
+                if watch is None:
+                    watch = changes.ChangeWatch.since(last, office_id)
+                topics = watch.poll()
+                if topics:
+                    self.call_from_thread(self._changed, topics)
             except Exception as exc:  # noqa: BLE001 - a busy or lost database: try again
                 database.close()
                 self.call_from_thread(self.log.warning, f"change watch: {exc!r}")

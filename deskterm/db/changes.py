@@ -2,14 +2,40 @@
 
 ``write()`` is the one way to open a write transaction (IMMEDIATE on SQLite). Every duty
 that writes calls ``record()`` inside it, so the audit row commits with the change or not
-at all. Live panes poll ``latest_id()`` (microseconds) and ask ``topics_since()`` which
-tables changed, then reload only the panes that show them.
+at all. Live panes follow the log through a ``ChangeWatch``: each poll is one indexed
+query for the rows after the newest id seen, and the watcher reloads only the panes
+showing the topics those rows name.
+
+Ids that commit out of order. A change-log id is given when the row is inserted, which
+is before its transaction commits. On PostgreSQL the id comes from a sequence, and two
+transactions can take 10 and 11 and commit 11 first: a poll then sees 11 but not 10, and
+a watcher that only asked for ids above the newest one it saw would never read 10. So a
+poll also remembers the ids it did not see below the newest one (the *gaps*) and the next
+polls ask for them too (``id > newest OR id BETWEEN lo AND hi ...``: primary-key range
+probes that find nothing while the gap is still open). A sequence value is never reused,
+so a rolled-back transaction (or a value lost to a crash) leaves a gap that never fills:
+each gap is forgotten ``GAP_SECONDS`` after it was first seen, and costs nothing after.
+A desk's write transaction takes its change-log id at its end and commits milliseconds
+later; one still open after ``GAP_SECONDS`` is only refreshed by the next change to its
+topic (as every change was before). Gaps are kept as ranges, at most ``MAX_GAPS`` of them
+(the oldest go first), so a large open import costs one range, not one entry per id.
+
+On SQLite none of this happens: only one transaction writes at a time (it holds the
+write lock from its first write, or from BEGIN IMMEDIATE, to its commit), the rowid is
+chosen under that lock as max(rowid) + 1, and readers see committed snapshots; so the ids
+a reader sees are always every id up to the newest, and a poll never finds a gap. (A
+rolled-back insert's id is reused by the next writer; no reader ever saw it.)
+
+A watcher started at id N cannot know which ids just below N were still open when it
+started: ``ChangeWatch.since()`` therefore looks back ``LOOK_BACK`` ids and treats the
+missing ones as gaps as well.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from peewee import fn
@@ -65,18 +91,97 @@ def latest_id() -> int:
     return ChangeLog.select(fn.MAX(ChangeLog.id)).scalar() or 0
 
 
-def topics_since(change_id: int, office_id: int | None = None) -> tuple[int, set[str]]:
-    """``(newest id, topics written after change_id)`` for one office (or any)."""
-    query = ChangeLog.select(ChangeLog.id, ChangeLog.topic, ChangeLog.office).where(
-        ChangeLog.id > change_id
-    )
-    newest = change_id
-    topics: set[str] = set()
-    for row in query.tuples():
-        newest = max(newest, row[0])
-        if office_id is None or row[2] in (None, office_id):
-            topics.add(row[1])
-    return newest, topics
+#: Seconds a gap (an id not seen below the newest seen) is asked for before it is forgotten.
+GAP_SECONDS = 60.0
+#: The most gap ranges kept; more (never seen at a desk) drop the oldest.
+MAX_GAPS = 64
+#: Ids below the starting id that a new watcher checks for gaps.
+LOOK_BACK = 64
+
+
+class ChangeWatch:
+    """What a watcher has read of the change log: the newest id seen and the gaps below it.
+
+    ``poll()`` returns the topics of the rows committed since the last poll (for one
+    office, or any office when ``office_id`` is None), including rows whose ids are below
+    the newest seen because they committed late. Not thread-safe: one watcher thread.
+    """
+
+    def __init__(self, last: int, office_id: int | None = None, *,
+                 forget_after: float = GAP_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.last = last
+        self.office_id = office_id
+        self.forget_after = forget_after
+        self._clock = clock
+        #: (lo, hi, forget_at): ids lo..hi not seen yet, oldest first, disjoint.
+        self.gaps: list[tuple[int, int, float]] = []
+
+    @classmethod
+    def since(cls, last: int, office_id: int | None = None, *, look_back: int = LOOK_BACK,
+              **kwargs) -> ChangeWatch:
+        """A watcher that starts after id ``last``; ids missing among the ``look_back``
+        below it may belong to transactions still open, so they are gaps from the start."""
+        watch = cls(last, office_id, **kwargs)
+        low = max(last - look_back, 0)
+        if last > low:
+            seen = [row[0] for row in ChangeLog.select(ChangeLog.id)
+                    .where((ChangeLog.id > low) & (ChangeLog.id <= last)).tuples()]
+            watch.gaps = _missing(low, last + 1, seen, watch._clock() + watch.forget_after)
+        return watch
+
+    def poll(self) -> set[str]:
+        """One indexed query: the topics committed since the last poll."""
+        now = self._clock()
+        gaps = [gap for gap in self.gaps if gap[2] > now]
+        where = ChangeLog.id > self.last
+        for lo, hi, _forget_at in gaps:
+            where |= (ChangeLog.id == lo) if lo == hi else ChangeLog.id.between(lo, hi)
+        rows = ChangeLog.select(ChangeLog.id, ChangeLog.topic, ChangeLog.office).where(
+            where).tuples()
+        topics: set[str] = set()
+        new_ids: list[int] = []
+        filled: list[int] = []
+        for change_id, topic, office in rows:
+            if change_id > self.last:
+                new_ids.append(change_id)
+            else:
+                filled.append(change_id)
+            if self.office_id is None or office in (None, self.office_id):
+                topics.add(topic)
+        if filled:
+            gaps = _fill(gaps, sorted(filled))
+        if new_ids:
+            newest = max(new_ids)
+            gaps += _missing(self.last, newest, new_ids, now + self.forget_after)
+            self.last = newest
+        self.gaps = gaps[-MAX_GAPS:]
+        return topics
+
+
+def _missing(after: int, before: int, seen: list[int], forget_at: float
+             ) -> list[tuple[int, int, float]]:
+    """The ranges of ids strictly between ``after`` and ``before`` not in ``seen``."""
+    out = []
+    low = after + 1
+    for change_id in sorted(seen):
+        if change_id >= before:
+            break
+        if change_id > low:
+            out.append((low, change_id - 1, forget_at))
+        low = max(low, change_id + 1)
+    if before > low:
+        out.append((low, before - 1, forget_at))
+    return out
+
+
+def _fill(gaps: list[tuple[int, int, float]], found: list[int]) -> list[tuple[int, int, float]]:
+    """``gaps`` without the ids now ``found`` (sorted): a range may split in two."""
+    out = []
+    for lo, hi, forget_at in gaps:
+        inside = [i for i in found if lo <= i <= hi]
+        out += _missing(lo - 1, hi + 1, inside, forget_at)
+    return out
 
 
 def history(topic: str, row_id: int) -> Iterable[ChangeLog]:

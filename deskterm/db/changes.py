@@ -2,23 +2,25 @@
 
 ``write()`` is the one way to open a write transaction (IMMEDIATE on SQLite). Every duty
 that writes calls ``record()`` inside it, so the audit row commits with the change or not
-at all. Live panes follow the log through a ``ChangeWatch``: each poll is one indexed
-query for the rows after the newest id seen, and the watcher reloads only the panes
-showing the topics those rows name.
+at all. Live panes follow the log through a ``ChangeWatch``: each poll asks ``MAX(id)``
+(a probe at the end of the primary key) and, only when it moved, reads the rows between
+the newest id seen and it; the watcher reloads only the panes showing their topics.
 
 Ids that commit out of order. A change-log id is given when the row is inserted, which
 is before its transaction commits. On PostgreSQL the id comes from a sequence, and two
 transactions can take 10 and 11 and commit 11 first: a poll then sees 11 but not 10, and
 a watcher that only asked for ids above the newest one it saw would never read 10. So a
-poll also remembers the ids it did not see below the newest one (the *gaps*) and the next
-polls ask for them too (``id > newest OR id BETWEEN lo AND hi ...``: primary-key range
-probes that find nothing while the gap is still open). A sequence value is never reused,
-so a rolled-back transaction (or a value lost to a crash) leaves a gap that never fills:
-each gap is forgotten ``GAP_SECONDS`` after it was first seen, and costs nothing after.
-A desk's write transaction takes its change-log id at its end and commits milliseconds
+poll also remembers the ids it did not see below the newest one (the *gaps*) and the
+next polls ask for them too (``id BETWEEN lo AND hi OR ...``: primary-key range probes
+that find nothing while the gap is still open). Only bounded ranges are asked for:
+PostgreSQL answers them from the index even before it has statistics on the table,
+where an open ``id > n`` was a sequential scan. A sequence value is never reused, so a
+rolled-back transaction (or values lost to a crash) leaves a gap that never fills: each
+gap is forgotten ``GAP_SECONDS`` after it was first seen, and costs nothing after. A
+duty takes its change-log id near the end of its transaction, which commits milliseconds
 later; one still open after ``GAP_SECONDS`` is only refreshed by the next change to its
-topic (as every change was before). Gaps are kept as ranges, at most ``MAX_GAPS`` of them
-(the oldest go first), so a large open import costs one range, not one entry per id.
+topic (as every change was before). Gaps are kept as ranges, at most ``MAX_GAPS`` of
+them (the oldest go first), so a large open import costs one range, not one per id.
 
 On SQLite none of this happens: only one transaction writes at a time (it holds the
 write lock from its first write, or from BEGIN IMMEDIATE, to its commit), the rowid is
@@ -131,12 +133,22 @@ class ChangeWatch:
         return watch
 
     def poll(self) -> set[str]:
-        """One indexed query: the topics committed since the last poll."""
+        """The topics committed since the last poll. Idle, it is one ``MAX(id)`` (a probe
+        at the end of the primary key); else one query over bounded id ranges only (no
+        open ``id > n``, which a planner without statistics may answer with a scan)."""
         now = self._clock()
         gaps = [gap for gap in self.gaps if gap[2] > now]
-        where = ChangeLog.id > self.last
-        for lo, hi, _forget_at in gaps:
-            where |= (ChangeLog.id == lo) if lo == hi else ChangeLog.id.between(lo, hi)
+        latest = latest_id()
+        if latest <= self.last and not gaps:
+            self.gaps = gaps
+            return set()
+        ranges = [(lo, hi) for lo, hi, _forget_at in gaps]
+        if latest > self.last:
+            ranges.append((self.last + 1, latest))
+        where = None
+        for lo, hi in ranges:
+            term = (ChangeLog.id == lo) if lo == hi else ChangeLog.id.between(lo, hi)
+            where = term if where is None else where | term
         rows = ChangeLog.select(ChangeLog.id, ChangeLog.topic, ChangeLog.office).where(
             where).tuples()
         topics: set[str] = set()

@@ -32,6 +32,9 @@ def inner(db: str, out: str) -> None:
 
     profile = cProfile.Profile()
     profile.enable()
+    from deskterm.paths import skip_postgres_driver
+
+    skip_postgres_driver()  # as deskterm.cli does on a SQLite desk, before Peewee's import
     import deskterm.app
     from deskterm.cli import main
 

@@ -25,6 +25,7 @@ from deskterm.i18n import _
 from deskterm.keys import BOOKS, DESK_KEYS, OPENERS, desk_bindings, install_bindings
 from deskterm.screens.dashboard import DashboardScreen
 from deskterm.session import DeskSession
+from deskterm.widgets.pane_data import Background, FirstLoad
 
 POLL_SECONDS = 0.4
 
@@ -32,6 +33,9 @@ POLL_SECONDS = 0.4
 def _write_ready(path: str) -> None:
     with open(path, "w") as handle:
         handle.write(f"{time.time():.6f}\n")
+
+
+
 _STYLES = files("deskterm.styles")
 
 
@@ -43,7 +47,9 @@ class DeskApp(App[None]):
     def __init__(self, session: DeskSession, *, keymap: dict[str, str] | None = None,
                  theme: str | None = None, demo_pin: str | None = None,
                  demo_staff_id: int | None = None, watch: bool = True,
-                 idle_lock_minutes: float | None = None) -> None:
+                 idle_lock_minutes: float | None = None,
+                 first_load: FirstLoad | None = None,
+                 demo_sign_in: Background | None = None) -> None:
         super().__init__()
         install_bindings(self, desk_bindings())
         self.session = session
@@ -58,6 +64,10 @@ class DeskApp(App[None]):
         # at mount; 0: never); the time of the last one.
         self._idle_minutes = idle_lock_minutes
         self._last_input = time.monotonic()
+        # The panes' first data and the demo's sign-in, being read since before Textual.
+        self._first_load = first_load
+        self._early_sign_in = demo_sign_in
+        self._ready_noted = False
 
     # --- start -----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -65,8 +75,9 @@ class DeskApp(App[None]):
             self.theme = self._theme_name
         if self.desk_keymap:
             self.set_keymap(self.desk_keymap)
-        self.dashboard = DashboardScreen(self.session)
+        self.dashboard = DashboardScreen(self.session, self._first_load)
         self.push_screen(self.dashboard)
+        self.dashboard.after_first_frame(lambda: self._note_ready(painted=True))
         start_id = changes.latest_id()
         if self._demo:
             self._demo_sign_in()
@@ -95,23 +106,38 @@ class DeskApp(App[None]):
         if self.dashboard is not None:
             self.dashboard.show_staff()
             self.dashboard.reload({"attendance_event"})
+        self._note_ready()
         # [7.4.1] first thing after sign-in: yesterday's unfinished register lines, once a
         # day per person (signing out and in again over lunch does not bring it back).
         day = (staff.id, today_local(self.session.tz)) if staff is not None else None
         if day is not None and day not in self._morning_shown:
             self._morning_shown.add(day)
-            from deskterm.screens.morning_view import open_morning_view
+            # After the panes' first frame: its import, query and layout would delay it.
+            if self.dashboard is not None:
+                self.dashboard.after_first_frame(self._open_morning_view)
+            else:
+                self._open_morning_view()
 
-            open_morning_view(self)
+    def _open_morning_view(self) -> None:
+        from deskterm.screens.morning_view import open_morning_view
+
+        open_morning_view(self)
 
     def _demo_sign_in(self) -> None:
         staff_id, pin = self._demo
+        early, self._early_sign_in = self._early_sign_in, None
 
         def work() -> None:
             from deskterm.duties.desk import sign_in
 
-            with database.connection_context():
-                staff = sign_in(self.session.office, staff_id, pin)
+            if early is not None:  # started by deskterm.cli before Textual
+                early.wait()
+                if early.error is not None:
+                    raise early.error
+                staff = early.result
+            else:
+                with database.connection_context():
+                    staff = sign_in(self.session.office, staff_id, pin)
             self.call_from_thread(self._signed_in, staff)
 
         self.run_worker(work, thread=True, exclusive=True, group="sign-in", name="demo sign-in")
@@ -170,10 +196,19 @@ class DeskApp(App[None]):
         if not database.is_closed():
             database.close()
 
-    def on_dashboard_screen_ready(self) -> None:
-        # For benchmarks/startup.py: when every pane is on screen, say so in a file.
+    def _note_ready(self, painted: bool = False) -> None:
+        """For benchmarks/startup.py: once a frame shows every pane's first data and (in
+        the demo) its clerk signed in, the time into ``$DESKTERM_READY_FILE``: now when
+        ``painted`` (called just after that frame's refresh), else after the next one."""
+        if self._ready_noted or self.dashboard is None or not self.dashboard.first_frame_done:
+            return
+        if self._demo and self.session.staff is None:
+            return
+        self._ready_noted = True
         ready_file = os.environ.get("DESKTERM_READY_FILE")
-        if ready_file:
+        if ready_file and painted:
+            _write_ready(ready_file)
+        elif ready_file:
             self.call_after_refresh(_write_ready, ready_file)
 
     def _changed(self, topics: set[str]) -> None:

@@ -328,6 +328,15 @@ def _demo(settings, args) -> int:
     return _open(settings, demo=demo)
 
 
+def _demo_sign_in(office, demo):
+    """The demo clerk's sign-in, started (like the panes' first data) before Textual is
+    imported: checking the PIN (scrypt, tens of milliseconds) runs on the other core."""
+    from deskterm.duties.desk import sign_in
+    from deskterm.widgets.pane_data import Background
+
+    return Background(lambda: sign_in(office, demo.clerk_id, demo.clerk_pin), "demo sign-in")
+
+
 def _open(settings, demo=None) -> int:
     from pathlib import Path
 
@@ -346,16 +355,23 @@ def _open(settings, demo=None) -> int:
     try:
         schema.check(db, describe(settings.db))
         office = desk_office(settings.office)
-        from deskterm.app import DeskApp
         from deskterm.session import DeskSession
+        from deskterm.widgets.pane_data import FirstLoad
 
         session = DeskSession(office=office, db_label=describe(settings.db),
                               demo=demo is not None)
+        # The panes' first data is read while Textual is imported and started, so the
+        # dashboard's first frame shows it (docs/PERFORMANCE.md, "Startup").
+        first_load = FirstLoad(session)
+        early_sign_in = _demo_sign_in(office, demo) if demo is not None else None
+        from deskterm.app import DeskApp
+
         app = DeskApp(
             session, keymap=settings.keys, theme=settings.theme,
             demo_staff_id=demo.clerk_id if demo else None,
             demo_pin=demo.clerk_pin if demo else None,
-            idle_lock_minutes=settings.idle_lock_minutes,
+            idle_lock_minutes=settings.idle_lock_minutes, first_load=first_load,
+            demo_sign_in=early_sign_in,
         )
         app.run(mouse=settings.mouse)
     finally:

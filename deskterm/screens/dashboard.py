@@ -7,7 +7,7 @@ Workers never touch widgets: they fetch, then hand the result to the UI thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +21,7 @@ from deskterm.db.models import database
 from deskterm.i18n import _
 from deskterm.keys import install_bindings
 from deskterm.widgets.pane import Pane
+from deskterm.widgets.pane_data import FirstLoad, deadlines
 from deskterm.widgets.panes import CallbacksPane, CashPane, OpenOrdersPane
 from deskterm.widgets.status_line import StatusLine
 from deskterm.widgets.timeline_pane import TimelinePane
@@ -30,9 +31,12 @@ class DashboardScreen(Screen):
     class Ready(Message):
         """Every pane has shown its first data."""
 
-    def __init__(self, session) -> None:
+    def __init__(self, session, first_load: FirstLoad | None = None) -> None:
         super().__init__(id="dashboard")
         self.session = session
+        self._first_load = first_load
+        self.first_frame_done = False
+        self._after_first: list[Callable[[], object]] = []
         install_bindings(self, [
             Binding("1", "focus_pane('timeline')", _("Today"), show=False, id="pane_today"),
             Binding("2", "focus_pane('orders')", _("Orders"), show=False, id="pane_orders"),
@@ -75,16 +79,29 @@ class DashboardScreen(Screen):
 
     def _load_first(self) -> None:
         """Every pane's first data in one worker and one repaint: loading them one by
-        one laid out and drew the screen once per pane (seen in the start-up profile)."""
+        one laid out and drew the screen once per pane (seen in the start-up profile).
+        Read already by a ``FirstLoad`` started before Textual (``deskterm.cli``), it is
+        shown now, so the first frame has it; still being read, a worker waits for it."""
         panes = [(pane, pane.ask()) for pane in self.panes]
-        self.run_worker(lambda: self._fetch_first(panes), thread=True, exclusive=True,
+        first, self._first_load = self._first_load, None
+        if first is not None and first.done() and first.error is None:
+            self._show_first(self._first_results(first, panes), first.deadline)
+            return
+        self.run_worker(lambda: self._fetch_first(panes, first), thread=True, exclusive=True,
                         group="first-load", name="first load")
 
-    def _fetch_first(self, panes: list[tuple[Pane, int]]) -> None:
+    @staticmethod
+    def _first_results(first: FirstLoad, panes: list[tuple[Pane, int]]):
+        return [(pane, ticket, first.data[pane.id]) for pane, ticket in panes]
+
+    def _fetch_first(self, panes: list[tuple[Pane, int]], first: FirstLoad | None) -> None:
         try:
-            with database.connection_context():
-                results = [(pane, ticket, pane.fetch()) for pane, ticket in panes]
-                deadline = self._deadlines()
+            if first is not None and first.wait() and first.error is None:
+                results, deadline = self._first_results(first, panes), first.deadline
+            else:
+                with database.connection_context():
+                    results = [(pane, ticket, pane.fetch()) for pane, ticket in panes]
+                    deadline = self._deadlines()
         except Exception as exc:  # noqa: BLE001 - fall back to loading pane by pane
             self.app.call_from_thread(self.app.log.error, f"first load failed: {exc!r}")
             self.app.call_from_thread(self.reload, None)
@@ -96,7 +113,7 @@ class DashboardScreen(Screen):
             for pane, ticket, data in results:
                 pane.show(data, ticket)
             self._show_deadline(*deadline)
-        self.post_message(self.Ready())
+        self._first_frame()
 
     def tick(self) -> None:
         """Once a minute: the clock, and the timeline's now/missed marks."""
@@ -134,7 +151,25 @@ class DashboardScreen(Screen):
         first = not pane.loaded
         pane.show(data, ticket)
         if first and all(p.loaded for p in self.panes):
-            self.post_message(self.Ready())
+            self._first_frame()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the panes' first data is on screen (now if it is): work
+        that is not part of that frame (the morning view) must not delay it."""
+        if self.first_frame_done:
+            callback()
+        else:
+            self._after_first.append(callback)
+
+    def _first_frame(self) -> None:
+        if self.first_frame_done:
+            return
+        self.first_frame_done = True
+        # After the refresh that draws the panes' data: what waited for it.
+        waiting, self._after_first = self._after_first, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
+        self.post_message(self.Ready())
 
     def _pane_failed(self, pane: Pane, exc: Exception) -> None:
         self.app.log.error(f"pane {pane.id} failed: {exc!r}")
@@ -149,10 +184,7 @@ class DashboardScreen(Screen):
 
     def _deadlines(self) -> tuple:
         """The next deadline, and the calendar's weekly and monthly ones due soon."""
-        from deskterm.duties.deadlines import due_soon, next_deadline
-
-        now = now_utc()
-        return (next_deadline(self.session.office, now), due_soon(self.session.office, now))
+        return deadlines(self.session)
 
     def _fetch_deadline(self) -> None:
         try:

@@ -7,12 +7,11 @@ from textual.widgets import Static
 
 from deskterm.clock import now_utc
 from deskterm.display import SYMBOLS, age, fit, late_by, money, percent, plain, when
-from deskterm.duties import panes as queries
 from deskterm.i18n import _
+from deskterm.widgets import pane_data
 from deskterm.widgets.keyed_table import KeyedTable
 from deskterm.widgets.pane import Pane
-
-LIMIT = 50  # rows a pane holds at most; the summary line carries the full counts
+from deskterm.widgets.pane_data import LIMIT  # noqa: F401 - re-exported
 
 
 class OpenOrdersPane(Pane):
@@ -29,7 +28,7 @@ class OpenOrdersPane(Pane):
                 ("tech", _("Tech"))]
 
     def fetch(self):
-        return queries.open_orders(self.context.office, limit=LIMIT)
+        return pane_data.open_orders(self.context)
 
     def summary(self, data, wide) -> str:
         text = _("{count} open").format(count=data.count)
@@ -80,12 +79,7 @@ class CallbacksPane(Pane):
                 ("late", _("Late"))]
 
     def fetch(self):
-        from deskterm.clock import today_local
-        from deskterm.duties.schedule import end_of_day_utc
-
-        office = self.context.office
-        shift_end = end_of_day_utc(office, today_local(office.timezone))
-        return queries.due_callbacks(office, shift_end=shift_end, limit=LIMIT)
+        return pane_data.callbacks(self.context)
 
     def summary(self, data, wide) -> str:
         rate = data.rate
@@ -165,7 +159,7 @@ class CashPane(Pane):
                 ("diff", _("Diff"))]
 
     def fetch(self):
-        return queries.cash_state(self.context.office)
+        return pane_data.cash(self.context)
 
     @staticmethod
     def two_lines(data) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from deskterm.clock import now_utc
 from deskterm.display import SYMBOLS, fit, hhmm
 from deskterm.i18n import N_, _
+from deskterm.widgets import pane_data
 from deskterm.widgets.pane import Pane
 
 STATE_WORDS = {
@@ -34,11 +35,7 @@ class TimelinePane(Pane):
         return [("time", _("Time")), ("mark", " "), ("what", _("What"))]
 
     def fetch(self):
-        from deskterm.duties.timeline_window import timeline_window
-
-        # The items near now and the whole day's counts: a few milliseconds however many
-        # orders the office has.
-        return timeline_window(self.context.office, now=now_utc(), staff=self.context.staff)
+        return pane_data.timeline(self.context)
 
     def summary(self, data, wide) -> str:
         text = _("{done} of {total} done").format(done=data.done, total=data.total)

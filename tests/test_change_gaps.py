@@ -259,11 +259,13 @@ async def test_the_desk_shows_an_order_that_committed_after_a_newer_one(pg_db):
         await panes_loaded(pilot)
         assert "0 open" in pane_text(app, "orders")
         threading.Thread(target=other_desk, daemon=True).start()
-        assert taken.wait(30)
-        order(so, state="registered", text="先提交的报修", number="WX-EARLY-0001")
-        await wait_until(pilot, lambda: "1 open" in pane_text(app, "orders"))
-        assert "先提交" in pane_text(app, "orders")
-        go.set()
+        try:
+            assert taken.wait(30)
+            order(so, state="registered", text="先提交的报修", number="WX-EARLY-0001")
+            await wait_until(pilot, lambda: "1 open" in pane_text(app, "orders"))
+            assert "先提交" in pane_text(app, "orders")
+        finally:
+            go.set()  # never leave the other desk's transaction open
         assert done.wait(30)
         await wait_until(pilot, lambda: "2 open" in pane_text(app, "orders"))
         assert "晚提交" in pane_text(app, "orders")

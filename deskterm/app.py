@@ -79,6 +79,9 @@ class DeskApp(App[None]):
         self.push_screen(self.dashboard)
         self.dashboard.after_first_frame(lambda: self._note_ready(painted=True))
         start_id = changes.latest_id()
+        first = getattr(self._first_load, "start_id", None)
+        if first is not None:  # the panes show data read since then
+            start_id = min(start_id, first)
         if self._demo:
             self._demo_sign_in()
         else:

@@ -35,6 +35,10 @@ class DashboardScreen(Screen):
         super().__init__(id="dashboard")
         self.session = session
         self._first_load = first_load
+        # Changes the watcher reports before the first data is asked for: read again once
+        # it is (else the first load, asked later, would win over their newer data).
+        self._first_asked = False
+        self._early_topics: set[str] = set()
         self.first_frame_done = False
         self._after_first: list[Callable[[], object]] = []
         install_bindings(self, [
@@ -70,6 +74,9 @@ class DashboardScreen(Screen):
     def reload(self, topics: Iterable[str] | None) -> None:
         """Reload the panes that show any of ``topics`` (all panes for ``None``)."""
         wanted = None if topics is None else set(topics)
+        if not self._first_asked:
+            self._early_topics |= {"*"} if wanted is None else wanted
+            return
         for pane in self.panes:
             if wanted is None or pane.TOPICS & wanted:
                 self._load(pane)
@@ -83,12 +90,16 @@ class DashboardScreen(Screen):
         Read already by a ``FirstLoad`` started before Textual (``deskterm.cli``), it is
         shown now, so the first frame has it; still being read, a worker waits for it."""
         panes = [(pane, pane.ask()) for pane in self.panes]
+        self._first_asked = True
         first, self._first_load = self._first_load, None
         if first is not None and first.done() and first.error is None:
             self._show_first(self._first_results(first, panes), first.deadline)
-            return
-        self.run_worker(lambda: self._fetch_first(panes, first), thread=True, exclusive=True,
-                        group="first-load", name="first load")
+        else:
+            self.run_worker(lambda: self._fetch_first(panes, first), thread=True,
+                            exclusive=True, group="first-load", name="first load")
+        early, self._early_topics = self._early_topics, set()
+        if early:
+            self.reload(None if "*" in early else early)
 
     @staticmethod
     def _first_results(first: FirstLoad, panes: list[tuple[Pane, int]]):

@@ -99,9 +99,16 @@ class FirstLoad(Background):
         self.session = session
         self.data: dict[str, Any] = {}
         self.deadline: tuple | None = None
+        self.start_id: int | None = None  # the change log's newest id before the reads
         super().__init__(self._read, "first load")
 
     def _read(self) -> None:
+        from deskterm.db import changes
+
+        # Taken before the data: the change watcher starts from here, so a change that
+        # commits between these reads and the app's mount is still read (a pane reloads at
+        # worst once more than needed).
+        self.start_id = changes.latest_id()
         for pane_id, fetch in FETCHERS.items():
             self.data[pane_id] = fetch(self.session)
         self.deadline = deadlines(self.session)

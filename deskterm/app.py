@@ -1,9 +1,12 @@
 """The desk application: wires the screens, the keys and the live refresh. Nothing else.
 
 Live refresh: one thread worker polls the change log's newest id (a microsecond query)
-and, when it moves, asks which topics changed and tells the dashboard, which reloads only
-the panes showing them. A change committed by another clerk's process shows within
-``POLL_SECONDS``. The clock and the timeline move at minute boundaries.
+and, when it moves, asks which topics changed (``changes.ChangeWatch``, which also asks
+again for ids that committed after a larger one on PostgreSQL) and tells the dashboard,
+which reloads only the panes showing them. It starts from the id taken before the panes'
+first data was read (``FirstLoad``), so nothing committed meanwhile is lost. A change
+committed by another clerk's process shows within ``POLL_SECONDS``. The clock and the
+timeline move at minute boundaries.
 """
 
 from __future__ import annotations

@@ -24,9 +24,9 @@ TARGET_MS = 1000.0
 def one_run(path: Path) -> dict:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import Staff, database
-    from deskterm.duties.complaint_view import shift_month, this_month
+    from deskterm.duties.cashdesk.fees import generate_monthly_charges, preview_monthly_charges
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.fees import generate_monthly_charges, preview_monthly_charges
+    from deskterm.duties.repairs.complaint_view import shift_month, this_month
 
     with tempfile.TemporaryDirectory(prefix="deskterm-charges-") as folder:
         copy = Path(folder) / "demo.db"

@@ -37,9 +37,9 @@ def _time(call, runs: int) -> list[float]:
 def measure(path, runs: int) -> dict:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import Unit
-    from deskterm.duties.account import unit_account
+    from deskterm.duties.cashdesk.account import unit_account
+    from deskterm.duties.cashdesk.fee_summary import fee_summary, shift_period, summary_period
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.fee_summary import fee_summary, shift_period, summary_period
 
     open_database(str(path))
     try:

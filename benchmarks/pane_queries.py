@@ -44,9 +44,9 @@ def pane_calls(office, clerk) -> dict[str, Callable[[], object]]:
     from deskterm.clock import now_utc, today_local
     from deskterm.db import changes
     from deskterm.duties import panes
-    from deskterm.duties.deadlines import next_deadline
+    from deskterm.duties.agenda.deadlines import next_deadline
+    from deskterm.duties.agenda.timeline import day_timeline
     from deskterm.duties.schedule import end_of_day_utc
-    from deskterm.duties.timeline import day_timeline
 
     try:
         from deskterm.widgets.panes import LIMIT
@@ -64,7 +64,7 @@ def pane_calls(office, clerk) -> dict[str, Callable[[], object]]:
         "cash_state": lambda: panes.cash_state(office),
     }
     try:  # the Today pane's query since bd026e4: the items near now and the day's counts
-        from deskterm.duties.timeline_window import timeline_window
+        from deskterm.duties.agenda.timeline_window import timeline_window
 
         calls["timeline_window"] = lambda: timeline_window(office, now=now_utc(), staff=clerk)
     except ImportError:

@@ -36,7 +36,7 @@ async def pay(folder: Path) -> tuple[list[str], str]:
     from deskterm.db import schema
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import CashEntry, Payment, Receipt
-    from deskterm.duties.dues import unit_dues
+    from deskterm.duties.cashdesk.dues import unit_dues
     from deskterm.screens.payment_screen import PaymentScreen, open_payment
     from deskterm.screens.receipt_screen import ReceiptScreen
     from tests.desk_app import desk_app, panes_loaded, wait_until

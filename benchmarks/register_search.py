@@ -55,8 +55,8 @@ def measure(path, runs: int) -> dict:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import ServiceEntry, Unit
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.register import search_register
-    from deskterm.duties.unit_history import unit_history
+    from deskterm.duties.repairs.register import search_register
+    from deskterm.duties.repairs.unit_history import unit_history
 
     open_database(str(path))
     try:

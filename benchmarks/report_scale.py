@@ -59,8 +59,8 @@ def lines_table(office, period):
     taken at, receipt, unit, payer, fee item, period, method, clerk, amount."""
     from deskterm.clock import local
     from deskterm.db.models import database
-    from deskterm.duties.receipts import receipt_number
-    from deskterm.duties.report_table import Column, ReportTable
+    from deskterm.duties.cashdesk.receipts import receipt_number
+    from deskterm.duties.reporting.report_table import Column, ReportTable
 
     rows = []
     for at, prefix, number, unit, payer, item, month, method, clerk, amount in \
@@ -91,10 +91,10 @@ def lines_table(office, period):
 def measure(path: Path, runs: int, stress_runs: int) -> tuple[dict, dict]:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import database
+    from deskterm.duties.cashdesk.fee_summary import fee_summary
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.fee_summary import fee_summary
-    from deskterm.duties.report_period import report_period
-    from deskterm.duties.reports import report_table
+    from deskterm.duties.reporting.report_period import report_period
+    from deskterm.duties.reporting.reports import report_table
     from deskterm.export import export_table
 
     open_database(str(path))

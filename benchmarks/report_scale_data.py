@@ -67,9 +67,9 @@ class Demo:
     def __init__(self) -> None:
         from deskterm.clock import day_bounds_utc, local, today_local
         from deskterm.db.models import CashSession, FeeItem, Owner, Payment, Staff, Unit
-        from deskterm.duties.cash_bank import as_date
+        from deskterm.duties.cashdesk.cash_bank import as_date
+        from deskterm.duties.cashdesk.receipts import BOOK_HOLDERS
         from deskterm.duties.desk import desk_office
-        from deskterm.duties.receipts import BOOK_HOLDERS
 
         self.office = desk_office(None)
         self.id = self.office.id
@@ -345,7 +345,7 @@ def ensure_office(cache: Path, payments: int, *, rebuild: bool = False,
 
 
 def _month_before(office: Demo):
-    from deskterm.duties.fee_summary import shift_period, summary_period
+    from deskterm.duties.cashdesk.fee_summary import shift_period, summary_period
 
     return shift_period(office.office, summary_period(office.office, "month",
                                                       office.today), -1)
@@ -356,8 +356,8 @@ def _build(path: Path, payments: int, seed: int) -> dict:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import ChangeLog, database
     from deskterm.demo.common import Bulk
-    from deskterm.duties.cash_bank import undeposited
-    from deskterm.duties.fee_summary import fee_summary
+    from deskterm.duties.cashdesk.cash_bank import undeposited
+    from deskterm.duties.cashdesk.fee_summary import fee_summary
 
     db = open_database(str(path))
     try:
@@ -426,10 +426,10 @@ def check(path: Path, before: dict) -> dict:
     unchanged by the build, and no problem in the receipt books (``book_problems``).
     Raises ``SystemExit`` on the first difference."""
     from deskterm.db.connection import close_database, open_database
-    from deskterm.duties.cash_bank import undeposited
-    from deskterm.duties.fee_summary import fee_summary
-    from deskterm.duties.receipts import book_problems
-    from deskterm.duties.reports import report_table
+    from deskterm.duties.cashdesk.cash_bank import undeposited
+    from deskterm.duties.cashdesk.fee_summary import fee_summary
+    from deskterm.duties.cashdesk.receipts import book_problems
+    from deskterm.duties.reporting.reports import report_table
 
     open_database(str(path))
     try:

@@ -20,7 +20,7 @@ def measure(path, runs: int) -> dict:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import database
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.reports import REPORTS, report_table
+    from deskterm.duties.reporting.reports import REPORTS, report_table
 
     open_database(str(path))
     results = {}

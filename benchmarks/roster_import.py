@@ -70,7 +70,7 @@ def one_import(base: Path, work: Path, roster: Path, *, dry_run: bool) -> tuple[
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import Staff
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.roster_import import import_roster
+    from deskterm.duties.residents.roster_import import import_roster
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)

@@ -139,7 +139,7 @@ def main() -> int:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import Owner, OwnerPhone
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.roster import find_owners
+    from deskterm.duties.residents.roster import find_owners
 
     db = open_database(str(path))
     office = desk_office(None)

@@ -193,7 +193,7 @@ def _roster(settings, args) -> int:
     from deskterm.db import schema
     from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.roster_import import (
+    from deskterm.duties.residents.roster_import import (
         RosterRefused,
         import_clerk,
         import_roster,
@@ -237,7 +237,7 @@ def _report(settings, args) -> int:
     from deskterm.db import schema
     from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.reports import REPORTS, report_table
+    from deskterm.duties.reporting.reports import REPORTS, report_table
     from deskterm.errors import DutyError, SetupError
     from deskterm.export import export_table
     from deskterm.i18n import _

@@ -1,4 +1,4 @@
-"""A report's table (``deskterm.duties.reports.ReportTable``) written to a file [5.6][7.4.16].
+"""A report's table (``deskterm.duties.reporting.reports.ReportTable``) written to a file [5.6][7.4.16].
 
 - CSV: UTF-8 with a BOM (so Excel opens Chinese correctly), a header row, the rows and the
   totals row; money as plain decimal yuan (``1234.50``), dates ISO (``2026-11-05``,
@@ -24,7 +24,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
-from deskterm.duties.approval_lists import printout_folder
+from deskterm.duties.repairs.approval_lists import printout_folder
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import fen_to_decimal

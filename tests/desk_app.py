@@ -68,6 +68,11 @@ async def desk_ready(pilot) -> None:
     app = pilot.app
     await panes_loaded(pilot)
     await wait_until(pilot, lambda: app.session.staff is not None)
+    # The morning view's worker starts after the panes' first frame (a callback run after
+    # that refresh): wait for the frame, let the callback run, then for the worker.
+    await wait_until(pilot, lambda: app.dashboard.first_frame_done)
+    await pilot.pause()
+    await pilot.pause()
     await wait_until(pilot, lambda: not any(
         w.group == "morning-view" and not w.is_finished for w in app.workers))
     await pilot.pause()

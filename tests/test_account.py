@@ -1,4 +1,4 @@
-"""A unit's account (deskterm.duties.account): who lives there, what is owed (the same dues
+"""A unit's account (deskterm.duties.cashdesk.account): who lives there, what is owed (the same dues
 as the payment form), what was paid, and the history newest first with receipt numbers,
 a voided receipt and its reversal shown, on SQLite and PostgreSQL."""
 
@@ -11,12 +11,12 @@ import pytest
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Owner, OwnerPhone
-from deskterm.duties.account import receipt_label, unit_account, unit_by_code
-from deskterm.duties.cash import open_session
-from deskterm.duties.dues import unit_dues
-from deskterm.duties.fee_summary import fee_summary, summary_period
-from deskterm.duties.payments import take_payment
-from deskterm.duties.receipts import issue_book, void_receipt
+from deskterm.duties.cashdesk.account import receipt_label, unit_account, unit_by_code
+from deskterm.duties.cashdesk.cash import open_session
+from deskterm.duties.cashdesk.dues import unit_dues
+from deskterm.duties.cashdesk.fee_summary import fee_summary, summary_period
+from deskterm.duties.cashdesk.payments import take_payment
+from deskterm.duties.cashdesk.receipts import issue_book, void_receipt
 from deskterm.errors import DutyError
 from tests.factories import MORNING, PIN, order
 from tests.fee_rows import charge, fee_office, monthly, pay, void

@@ -186,7 +186,7 @@ async def test_with_two_managers_the_manager_chooses_themselves(week, tmp_path):
 
 
 async def test_orders_approved_meanwhile_elsewhere_refuse_the_batch_whole(week, tmp_path):
-    from deskterm.duties.approvals import approve_orders
+    from deskterm.duties.repairs.approvals import approve_orders
 
     so, manager, _cs, rows, _this_week = week
     app = desk_app(so, watch=False)

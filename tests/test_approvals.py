@@ -1,5 +1,5 @@
 """The Monday approval, the month-end handover by district and the filing of public-area
-orders (deskterm.duties.approvals), on SQLite and PostgreSQL."""
+orders (deskterm.duties.repairs.approvals), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from deskterm.db import changes
 from deskterm.db.models import District, RepairOrder, Staff
-from deskterm.duties import approval_lists, approvals
 from deskterm.duties.pins import hash_pin
+from deskterm.duties.repairs import approval_lists, approvals
 from deskterm.errors import DutyError
 from tests.factories import PIN, order, small_office
 from tests.test_orders import log_of, refused
@@ -169,7 +169,7 @@ def test_public_orders_are_filed_for_the_month(desk_db, frozen_clock):
     assert approvals.file_public_orders(so.office, so.clerk, "2026-11") == []
 
 
-# --- the read-only previews and the printable copy (deskterm.duties.approval_lists) -----------
+# --- the read-only previews and the printable copy (deskterm.duties.repairs.approval_lists) -----------
 
 def test_approval_week_is_always_last_week():
     monday, tuesday, sunday = dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 6)

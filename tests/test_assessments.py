@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from deskterm.db import changes
 from deskterm.db.models import Assessment, ChangeLog, Staff
-from deskterm.duties import deadlines
-from deskterm.duties.assessments import (
+from deskterm.duties.agenda import deadlines
+from deskterm.duties.shift.assessments import (
     WEEKLY_MINIMUM,
     assessments_of,
     parse_score,

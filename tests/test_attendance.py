@@ -16,9 +16,9 @@ import pytest
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, ChangeLog, Staff
-from deskterm.duties import attendance as att
 from deskterm.duties.desk import sign_in as desk_sign_in
 from deskterm.duties.pins import hash_pin
+from deskterm.duties.shift import attendance as att
 from deskterm.errors import DutyError
 from tests.factories import PIN, _pin_hash, small_office
 
@@ -280,7 +280,7 @@ SIGN_SCRIPT = r"""
 import os, sys, time
 from deskterm.db.connection import open_database
 from deskterm.db.models import Office
-from deskterm.duties.attendance import sign
+from deskterm.duties.shift.attendance import sign
 from deskterm.errors import DutyError
 
 url, office_id, staff_id, go = sys.argv[1:]

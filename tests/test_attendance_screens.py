@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, DeadlineDone, Staff
-from deskterm.duties import attendance
+from deskterm.duties.shift import attendance
 from deskterm.screens.attendance_forms import AttendanceForm
 from deskterm.screens.attendance_screen import AttendanceScreen, open_attendance
 from deskterm.screens.attendance_sheet_screen import (

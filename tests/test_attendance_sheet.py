@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Assessment, AttendanceEvent, DeadlineDone, Staff
-from deskterm.duties import attendance as att
-from deskterm.duties import attendance_sheet as sheet
-from deskterm.duties.deadlines import deadlines_on
+from deskterm.duties.agenda.deadlines import deadlines_on
+from deskterm.duties.shift import attendance as att
+from deskterm.duties.shift import attendance_sheet as sheet
 from deskterm.errors import DutyError
 from tests.factories import PIN, _pin_hash, small_office
 from tests.test_attendance import utc

@@ -17,7 +17,7 @@ from deskterm.db.models import (
     Listing,
     ListingViewing,
 )
-from deskterm.duties import canteen, listings
+from deskterm.duties.backoffice import canteen, listings
 from deskterm.screens.backoffice_form import BackofficeForm
 from deskterm.screens.canteen_screen import CanteenScreen, MealFeesScreen, open_canteen
 from deskterm.screens.listings_screen import (

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, RepairOrder
-from deskterm.duties.callbacks import INSPECTION_FIELDS
+from deskterm.duties.repairs.callbacks import INSPECTION_FIELDS
 from deskterm.screens.callback_form import (
     CallbackFormScreen,
     OutcomeSet,
@@ -269,7 +269,7 @@ async def test_an_order_no_longer_returned_is_refused_beside_the_subject(office)
         screen = await open_form(app, pilot, "order", row.id)
         assert "late" in str(screen.query_one("#callback-subject").content)
         # Another clerk calls back first.
-        from deskterm.duties.callbacks import record_callback
+        from deskterm.duties.repairs.callbacks import record_callback
         record_callback(office.office, office.supervisor, order_id=row.id, outcome="refused")
         await pilot.press("1", "enter")
         await wait_until(pilot, lambda: "only a returned order" in str(

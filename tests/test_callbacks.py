@@ -1,5 +1,5 @@
 """Callbacks of orders and complaints, and the callback rate of a period
-(deskterm.duties.callbacks), on SQLite and PostgreSQL."""
+(deskterm.duties.repairs.callbacks), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, RepairOrder, ServiceEntry
-from deskterm.duties import callbacks, order_work, orders
+from deskterm.duties import orders
+from deskterm.duties.repairs import callbacks, order_work
 from tests.factories import order, small_office
 from tests.test_orders import log_of, refused
 

@@ -1,4 +1,4 @@
-"""The canteen's purchases checked daily and the monthly meal fees (deskterm.duties.canteen),
+"""The canteen's purchases checked daily and the monthly meal fees (deskterm.duties.backoffice.canteen),
 on SQLite and PostgreSQL, and the calendar's proofs they satisfy."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import CanteenMeal, CanteenPurchase, DeadlineDone, Staff
-from deskterm.duties import canteen, deadlines
+from deskterm.duties.agenda import deadlines
+from deskterm.duties.backoffice import canteen
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.test_orders import log_of, refused

@@ -10,7 +10,7 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import CashEntry, CashSession, ChangeLog, Payment, Staff
-from deskterm.duties import cash
+from deskterm.duties.cashdesk import cash
 from deskterm.duties.pins import hash_pin
 from deskterm.errors import DutyError
 from tests.factories import PIN, small_office

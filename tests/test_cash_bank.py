@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deskterm.db.models import BankDeposit, CashEntry, CashSession, ChangeLog
-from deskterm.duties import cash
+from deskterm.duties.cashdesk import cash
 from tests.factories import PIN, small_office
 from tests.test_cash import NOW, refused, reverse_cash, take_cash
 
@@ -194,6 +194,10 @@ def test_expected_and_undeposited_are_exact_sums(desk_db, floats, steps):
             expected = cash.drawer(so.office, session.id).expected
             diff = value if who == 0 else max(-1000, min(1000, value))  # nobody above 刘芳
             diff = max(diff, -expected)  # a drawer holds nothing less than nothing
+            if who == 1 and abs(diff) > 1000:
+                # a reversal after the deposit left 刘芳's drawer below nothing: her count
+                # is off by more than she may approve herself, and nobody is above her here
+                continue
             result = cash.close_session(so.office, keepers[who], expected + diff, reason="点钞",
                                         approver_id=so.supervisor.id, approver_pin=PIN)
             assert (result.expected, result.difference) == (expected, diff)
@@ -213,9 +217,9 @@ def test_expected_and_undeposited_are_exact_sums(desk_db, floats, steps):
 def test_the_day_through_the_payment_duties(desk_db, frozen_clock):
     """Float, two cash payments through take_payment, one voided, the blind count, the
     deposit: the drawer, the undeposited cash and the pane agree to the fen."""
+    from deskterm.duties.cashdesk.payments import take_payment
+    from deskterm.duties.cashdesk.receipts import void_receipt
     from deskterm.duties.panes import cash_state
-    from deskterm.duties.payments import take_payment
-    from deskterm.duties.receipts import void_receipt
     from tests.payment_factories import book, charge
 
     frozen_clock(NOW)

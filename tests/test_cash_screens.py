@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from deskterm.db.models import BankDeposit, CashEntry, CashSession, ChangeLog
-from deskterm.duties import cash
+from deskterm.duties.cashdesk import cash
 from deskterm.screens.cash_forms import CloseDrawerForm, DepositForm, OpenDrawerForm
 from deskterm.screens.cash_screen import CashScreen, open_cash
 from tests.desk_app import desk_app, panes_loaded, wait_until

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Select, TextArea
 
 from deskterm.db.models import Callback, ChangeLog, Complaint
-from deskterm.duties import complaints
+from deskterm.duties.repairs import complaints
 from deskterm.screens.callback_form import CallbackFormScreen
 from deskterm.screens.complaint_actions import AssignScreen, CloseScreen, HandlingScreen
 from deskterm.screens.complaint_detail import (

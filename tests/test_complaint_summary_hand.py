@@ -1,4 +1,4 @@
-"""Handing the month's complaint summary over (deskterm.duties.complaint_summary_hand)
+"""Handing the month's complaint summary over (deskterm.duties.repairs.complaint_summary_hand)
 [6.7][7.4.16]: the duty on SQLite and PostgreSQL, and `h` on the summary screen at 80x24."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 
 from deskterm.clock import to_utc
 from deskterm.db.models import DeadlineDone
-from deskterm.duties.complaint_summary_hand import hand_complaint_summary, handed
-from deskterm.duties.deadlines import deadlines_on
+from deskterm.duties.agenda.deadlines import deadlines_on
+from deskterm.duties.repairs.complaint_summary_hand import hand_complaint_summary, handed
 from deskterm.errors import DutyError
 from tests.factories import small_office
 

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from deskterm.db.models import Complaint
-from deskterm.duties import callbacks, complaints
+from deskterm.duties.repairs import callbacks, complaints
 from deskterm.i18n import set_language
 from deskterm.screens.complaint_detail import open_complaint_detail
 from deskterm.screens.complaint_list import open_complaint_list

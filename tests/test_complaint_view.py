@@ -1,4 +1,4 @@
-"""The complaint screens' read duties (deskterm.duties.complaint_view), on SQLite and
+"""The complaint screens' read duties (deskterm.duties.repairs.complaint_view), on SQLite and
 PostgreSQL: the list by filter with its late marks, one complaint with its callbacks and
 its change-log history, who may handle one, and stepping the summary's month."""
 
@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskterm.db.models import Complaint
-from deskterm.duties import callbacks, complaint_view, complaints
-from deskterm.duties.complaint_view import shift_month
+from deskterm.duties.repairs import callbacks, complaint_view, complaints
+from deskterm.duties.repairs.complaint_view import shift_month
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.test_complaints import NOW, H, complain, fresh, handled, person

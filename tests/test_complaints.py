@@ -1,5 +1,5 @@
 """Complaints: record, assign, handle, close after the callback, and the monthly summary
-(deskterm.duties.complaints), on SQLite and PostgreSQL."""
+(deskterm.duties.repairs.complaints), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, Counter, Office, Staff
-from deskterm.duties import callbacks, complaints, orders
+from deskterm.duties import orders
+from deskterm.duties.repairs import callbacks, complaints
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.test_orders import log_of, refused

@@ -37,7 +37,7 @@ async def test_panes_show_real_counts_at_80x24(office):
 async def test_cash_late_after_five_is_red_with_a_mark_amount_and_since(office, frozen_clock):
     import datetime as dt
 
-    from deskterm.duties import cash
+    from deskterm.duties.cashdesk import cash
     from tests.test_cash import take_cash
 
     at = frozen_clock("2026-11-25T01:00:00")  # yesterday 09:00

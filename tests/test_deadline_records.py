@@ -14,21 +14,13 @@ import pytest
 from deskterm.clock import now_utc, to_utc
 from deskterm.db import changes
 from deskterm.db.models import DeadlineDone, RepairOrder, Staff
-from deskterm.duties import (
-    approvals,
-    assessments,
-    attendance_sheet,
-    canteen,
-    cash,
-    fee_summary,
-    fee_summary_hand,
-    stocktake,
-    work_records,
-    work_summaries,
-)
-from deskterm.duties.complaint_summary_hand import hand_complaint_summary
-from deskterm.duties.deadlines import deadlines_on, next_deadline, upcoming
+from deskterm.duties.agenda.deadlines import deadlines_on, next_deadline, upcoming
+from deskterm.duties.backoffice import canteen, stocktake
+from deskterm.duties.cashdesk import cash, fee_summary, fee_summary_hand
 from deskterm.duties.pins import hash_pin
+from deskterm.duties.repairs import approvals
+from deskterm.duties.repairs.complaint_summary_hand import hand_complaint_summary
+from deskterm.duties.shift import assessments, attendance_sheet, work_records, work_summaries
 from deskterm.errors import DutyError
 from tests.factories import order, small_office
 from tests.test_cash import take_cash

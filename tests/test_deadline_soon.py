@@ -10,8 +10,10 @@ import pytest
 
 from deskterm.clock import now_utc
 from deskterm.db.models import DeadlineDone, RepairOrder
-from deskterm.duties import approvals, stocktake, work_summaries
-from deskterm.duties.complaint_summary_hand import hand_complaint_summary
+from deskterm.duties.backoffice import stocktake
+from deskterm.duties.repairs import approvals
+from deskterm.duties.repairs.complaint_summary_hand import hand_complaint_summary
+from deskterm.duties.shift import work_summaries
 from tests.test_deadline_records import MANAGER_PIN, MON, THU, at, called_back, desk_office
 from tests.test_stock import new_item
 
@@ -26,8 +28,8 @@ def so(desk_db, frozen_clock):
 def test_timeline_sign_in_reads_the_corrected_attendance(so, frozen_clock):
     """A sign struck out no longer shows the sign-in done; one moved to another slot counts
     in that slot."""
-    from deskterm.duties import attendance
-    from deskterm.duties.timeline import day_timeline
+    from deskterm.duties.agenda.timeline import day_timeline
+    from deskterm.duties.shift import attendance
     from tests.factories import PIN
 
     def slots():
@@ -66,7 +68,7 @@ def test_timeline_sign_in_reads_the_corrected_attendance(so, frozen_clock):
     ("monthly_work_summary", "2026-11", MON),
 ])
 def test_due_soon_in_the_three_days_before_until_done(so, frozen_clock, key, period, due):
-    from deskterm.duties.deadlines import SOON_DAYS, due_soon
+    from deskterm.duties.agenda.deadlines import SOON_DAYS, due_soon
 
     def soon_keys(now):
         return {(d.key, d.period) for d in due_soon(so.office, now)}
@@ -93,7 +95,7 @@ def test_due_soon_in_the_three_days_before_until_done(so, frozen_clock, key, per
 
 
 def test_daily_deadlines_are_never_due_soon(so):
-    from deskterm.duties.deadlines import due_soon
+    from deskterm.duties.agenda.deadlines import due_soon
 
     assert not {d.key for d in due_soon(so.office, at(THU, "10:00"))} & {
         "deposit", "work_record", "canteen_check"}
@@ -127,7 +129,7 @@ async def test_status_line_says_next_and_due_soon_at_80x24(so, frozen_clock):
 
 
 def test_the_days_deadlines_on_the_timeline_turn_done_with_their_records(so, frozen_clock):
-    from deskterm.duties.timeline import day_timeline
+    from deskterm.duties.agenda.timeline import day_timeline
 
     def shown():
         return {item.key: item.state for item in day_timeline(so.office)

@@ -24,8 +24,8 @@ from deskterm.db.models import (
     Stocktake,
     WorkSummary,
 )
-from deskterm.duties import deadlines as dl
-from deskterm.duties.deadlines import deadlines_on, is_done, next_deadline, upcoming
+from deskterm.duties.agenda import deadlines as dl
+from deskterm.duties.agenda.deadlines import deadlines_on, is_done, next_deadline, upcoming
 
 TZ = "Asia/Shanghai"
 DAY = dt.date(2026, 11, 26)  # Thursday, the 26th, winter

@@ -252,7 +252,7 @@ def test_attendance_and_tasks(demo):
 
 
 def test_past_deadlines_were_met_and_todays_are_open(demo):
-    from deskterm.duties.deadlines import deadlines_on
+    from deskterm.duties.agenda.deadlines import deadlines_on
 
     office, now = Office.get(), clock.now_utc()
     today = clock.today_local(TZ)

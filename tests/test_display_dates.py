@@ -102,7 +102,7 @@ def test_day_label_is_at_most_ten_cells_and_keeps_the_date(day, language):
 # --- where the screens use them ---------------------------------------------------------
 
 def history(*rows: tuple[str, dt.datetime]) -> tuple:
-    from deskterm.duties.order_view import HistoryLine
+    from deskterm.duties.repairs.order_view import HistoryLine
 
     return tuple(HistoryLine(at=at, who="李静", action=action, what="") for action, at in rows)
 

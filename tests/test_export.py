@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskterm.duties.report_period import report_period
-from deskterm.duties.reports import Column, ReportTable
+from deskterm.duties.reporting.report_period import report_period
+from deskterm.duties.reporting.reports import Column, ReportTable
 from deskterm.errors import DutyError
 from deskterm.export import _visible as visible
 from deskterm.export import export_table, file_name, text_width

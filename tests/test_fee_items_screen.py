@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Charge, FeeItem, Receipt
-from deskterm.duties.account import unit_account
+from deskterm.duties.cashdesk.account import unit_account
 from deskterm.screens.charge_form import AdHocChargeScreen
 from deskterm.screens.fee_item_form import FeeItemFormScreen
 from deskterm.screens.fee_items import FeeItemsScreen, open_fee_items

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input
 
 from deskterm.clock import now_utc
 from deskterm.db.models import Charge
-from deskterm.duties.fee_summary import fee_summary, summary_period
+from deskterm.duties.cashdesk.fee_summary import fee_summary, summary_period
 from deskterm.money import format_fen
 from deskterm.screens.charge_generation import ChargeGenerationScreen, open_charge_generation
 from deskterm.screens.fee_summary_screen import FeeSummaryScreen, open_fee_summary

@@ -1,4 +1,4 @@
-"""The fee-collection summary (deskterm.duties.fee_summary): weeks and months in the office's
+"""The fee-collection summary (deskterm.duties.cashdesk.fee_summary): weeks and months in the office's
 zone, every total computed again here from the rows (by item, method, clerk, day; receipts
 issued and voided; arrears at the period's end), reversals netting out where they were
 made, and a hypothesis test that the sums are exact to the fen."""
@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deskterm.db.models import Charge, FeeItem, Payment, PaymentLine, Receipt, ReceiptVoid
-from deskterm.duties.dues import unit_dues
-from deskterm.duties.fee_summary import fee_summary, shift_period, summary_period
+from deskterm.duties.cashdesk.dues import unit_dues
+from deskterm.duties.cashdesk.fee_summary import fee_summary, shift_period, summary_period
 from deskterm.errors import DutyError
 from tests.factories import MORNING
 from tests.fee_rows import charge, fee_office, monthly, pay, void

@@ -1,4 +1,4 @@
-"""The fee summary's arrears read two ways (deskterm.duties.fee_summary): every line's
+"""The fee summary's arrears read two ways (deskterm.duties.cashdesk.fee_summary): every line's
 payment looked up (``_owing_by_payment``), or what is owed now with the lines paid since
 put back (``_owing_by_late``, taken for a recent period because it is faster at 1,000,000
 payments). Both must give the same charges owing the same amounts at any moment: before,
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskterm.duties import fee_summary as fs
-from deskterm.duties.fee_summary import fee_summary, summary_period
+from deskterm.duties.cashdesk import fee_summary as fs
+from deskterm.duties.cashdesk.fee_summary import fee_summary, summary_period
 from tests.fee_rows import charge, fee_office, pay, void
 
 H = dt.timedelta(hours=1)

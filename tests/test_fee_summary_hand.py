@@ -1,4 +1,4 @@
-"""Handing the fee-collection summary over (deskterm.duties.fee_summary_hand) [5.1][5.6]: the
+"""Handing the fee-collection summary over (deskterm.duties.cashdesk.fee_summary_hand) [5.1][5.6]: the
 duty on SQLite and PostgreSQL, and `h` on the fee summary screen at 80x24."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from deskterm.clock import to_utc
 from deskterm.db import changes
 from deskterm.db.models import DeadlineDone, Staff
-from deskterm.duties.deadlines import deadlines_on
-from deskterm.duties.fee_summary import shift_period, summary_period
-from deskterm.duties.fee_summary_hand import deadline_period, hand_summary, handed
+from deskterm.duties.agenda.deadlines import deadlines_on
+from deskterm.duties.cashdesk.fee_summary import shift_period, summary_period
+from deskterm.duties.cashdesk.fee_summary_hand import deadline_period, hand_summary, handed
 from deskterm.errors import DutyError
 from tests.factories import small_office
 

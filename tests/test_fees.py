@@ -1,4 +1,4 @@
-"""The office's fees (deskterm.duties.fees): periods read and checked, fee items kept with
+"""The office's fees (deskterm.duties.cashdesk.fees): periods read and checked, fee items kept with
 an error per field, the monthly charges generated once whatever happens, ad-hoc charges.
 Duties run on SQLite and PostgreSQL (``desk_db``); every refusal leaves nothing stored."""
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Charge, FeeItem, Unit
-from deskterm.duties.fees import (
+from deskterm.duties.cashdesk.fees import (
     add_charge,
     add_fee_item,
     check_period,

@@ -35,7 +35,7 @@ from deskterm.db.models import (
     Receipt,
     RepairOrder,
 )
-from deskterm.duties import attendance
+from deskterm.duties.shift import attendance
 from deskterm.screens.attendance_forms import AttendanceForm
 from deskterm.screens.attendance_screen import AttendanceScreen
 from deskterm.screens.call_intake import CallIntakeScreen

@@ -1,4 +1,4 @@
-"""The night-to-day handover (deskterm.duties.handover) [7.3]: the night log since the last
+"""The night-to-day handover (deskterm.duties.shift.handover) [7.3]: the night log since the last
 handover, the figures at that moment, each item disposed of, both PINs, one transaction,
 never changed afterwards, and the timeline's handover item done. SQLite and PostgreSQL."""
 
@@ -11,8 +11,11 @@ from peewee import DatabaseError, IntegrityError
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Handover, HandoverItem, RepairOrder
-from deskterm.duties import complaints, handover, orders, timeline, timeline_window
-from deskterm.duties.handover import Disposition
+from deskterm.duties import orders
+from deskterm.duties.agenda import timeline, timeline_window
+from deskterm.duties.repairs import complaints
+from deskterm.duties.shift import handover
+from deskterm.duties.shift.handover import Disposition
 from deskterm.errors import DutyError
 from tests.factories import PIN, order, small_office
 from tests.test_night_log import NIGHT, night_staff, write

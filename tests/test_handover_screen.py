@@ -16,7 +16,7 @@ from deskterm.db.models import (
     NightLogEntry,
     RepairOrder,
 )
-from deskterm.duties import timeline
+from deskterm.duties.agenda import timeline
 from deskterm.screens.handover_screen import (
     HandoverScreen,
     NightCallIntake,
@@ -244,7 +244,7 @@ def test_the_sign_form_at_80x24(snap_compare, morning):
 
 def test_the_night_log_at_80x24(snap_compare, at_night):
     so, sun = at_night
-    from deskterm.duties.night_log import write_entry
+    from deskterm.duties.shift.night_log import write_entry
 
     write_entry(so.office, sun, at="23:40", what="巡查地下车库 [red]照明[/red]正常", where="地下车库")
     app = desk_app(so, watch=False, theme="ansi-dark", demo_staff_id=sun.id)

@@ -1,4 +1,4 @@
-"""Units entrusted for rent or sale (deskterm.duties.listings), on SQLite and PostgreSQL:
+"""Units entrusted for rent or sale (deskterm.duties.backoffice.listings), on SQLite and PostgreSQL:
 status moves, viewings, and the agency fee charged to the unit and collected at the desk."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import Charge, FeeItem, Listing, ListingViewing, Office
-from deskterm.duties import canteen, deadlines, listings, payments
+from deskterm.duties.agenda import deadlines
+from deskterm.duties.backoffice import canteen, listings
+from deskterm.duties.cashdesk import payments
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.payment_factories import book, drawer

@@ -1,5 +1,5 @@
 """The morning view [7.4.1] (deskterm.screens.morning_view) and its read duty
-(deskterm.duties.morning), at 10:05 in Shanghai on SQLite and PostgreSQL: exactly the
+(deskterm.duties.repairs.morning), at 10:05 in Shanghai on SQLite and PostgreSQL: exactly the
 unfinished register lines of earlier days, with their orders; the screen at 80×24, Esc,
 and Enter on a row."""
 
@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 
 from deskterm.db import changes
 from deskterm.db.models import ServiceEntry
-from deskterm.duties.morning import (
+from deskterm.duties.repairs.morning import (
     UnfinishedItems,
     complete_entry,
     should_show_morning_view,

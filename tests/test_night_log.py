@@ -1,4 +1,4 @@
-"""The night log (deskterm.duties.night_log) [7.3]: night staff write what happened; the
+"""The night log (deskterm.duties.shift.night_log) [7.3]: night staff write what happened; the
 handover lists what was written since the last one. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from peewee import DatabaseError, IntegrityError
 from deskterm.clock import local
 from deskterm.db import changes
 from deskterm.db.models import Handover, HandoverItem, NightLogEntry, Office, Staff
-from deskterm.duties import night_log
+from deskterm.duties.shift import night_log
 from deskterm.errors import DutyError
 from tests.factories import _pin_hash, small_office
 from tests.test_orders import log_of, refused

@@ -1,5 +1,5 @@
 """The order detail view (deskterm.screens.order_detail) and its read duty
-(deskterm.duties.order_view), driven at 80×24 on SQLite and PostgreSQL: the fields and the
+(deskterm.duties.repairs.order_view), driven at 80×24 on SQLite and PostgreSQL: the fields and the
 history it shows, dispatch and return through its keys (the database as the duties leave
 it), refused input at its field with nothing stored, Esc, and which row Enter means."""
 
@@ -12,8 +12,8 @@ from textual.widgets import Input, Select, TextArea
 
 from deskterm.db import changes
 from deskterm.db.models import Charge, RepairOrder, Staff, StockItem, StockMove
-from deskterm.duties.order_view import order_view, parse_materials
-from deskterm.duties.order_work import dispatch
+from deskterm.duties.repairs.order_view import order_view, parse_materials
+from deskterm.duties.repairs.order_work import dispatch
 from deskterm.errors import DutyError
 from deskterm.screens.callback_form import CallbackFormScreen
 from deskterm.screens.order_actions import DispatchScreen, ReturnScreen

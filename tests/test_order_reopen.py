@@ -1,4 +1,4 @@
-"""Reopening a returned order (deskterm.duties.order_work.reopen_order) and its key ``o`` in
+"""Reopening a returned order (deskterm.duties.repairs.order_work.reopen_order) and its key ``o`` in
 the order detail view: the order goes back to its technician with the reason in its
 history, the callback starts again after the next return, and a refused reopening stores
 nothing."""
@@ -12,7 +12,8 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, RepairOrder, ServiceEntry
-from deskterm.duties import order_work, orders
+from deskterm.duties import orders
+from deskterm.duties.repairs import order_work
 from deskterm.errors import DutyError
 from deskterm.screens.order_actions import ReopenScreen
 from deskterm.screens.order_detail import OrderDetailScreen, open_order_detail

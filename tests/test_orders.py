@@ -1,5 +1,5 @@
 """Call intake, order numbers, dispatch and return (deskterm.duties.orders), and the
-technicians' free slots (deskterm.duties.slots), on SQLite and PostgreSQL."""
+technicians' free slots (deskterm.duties.repairs.slots), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from deskterm.db.models import (
     StockMove,
     Unit,
 )
-from deskterm.duties import order_work, orders, slots
+from deskterm.duties import orders
+from deskterm.duties.repairs import order_work, slots
 from deskterm.errors import DutyError
 from tests.factories import order, small_office
 

@@ -1,4 +1,4 @@
-"""Editing the owner roster by hand (deskterm.duties.owners): the card, edits with their
+"""Editing the owner roster by hand (deskterm.duties.residents.owners): the card, edits with their
 change-log rows, phones checked all or nothing, new owners, and never a deletion."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskterm.db.models import ChangeLog, Owner, OwnerPhone
-from deskterm.duties.owners import (
+from deskterm.duties.parsing import format_phone
+from deskterm.duties.residents.owners import (
     add_owner,
     edit_owner,
     owner_card,
@@ -18,7 +19,6 @@ from deskterm.duties.owners import (
     set_phones,
     update_owner,
 )
-from deskterm.duties.parsing import format_phone
 from deskterm.errors import DutyError
 from tests.factories import small_office
 

@@ -120,7 +120,7 @@ def test_cash_not_banked_is_late_after_five_and_carried_from_earlier_days(desk_d
 
 def test_cash_says_since_when_carried_open_drawers_and_todays_differences(
         desk_db, frozen_clock):
-    from deskterm.duties import cash
+    from deskterm.duties.cashdesk import cash
     from tests.test_cash import take_cash
 
     at = frozen_clock("2026-11-25T01:00:00")  # yesterday 09:00: a drawer left open

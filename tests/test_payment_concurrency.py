@@ -22,7 +22,7 @@ import pytest
 from peewee import fn
 
 from deskterm.db.models import CashEntry, ChangeLog, Payment, PaymentLine, Receipt, ReceiptBook
-from deskterm.duties.dues import unit_dues
+from deskterm.duties.cashdesk.dues import unit_dues
 from tests.factories import MORNING, small_office
 from tests.payment_factories import book, charge, drawer
 
@@ -33,7 +33,7 @@ SCRIPT = r"""
 import json, os, sys, time
 from deskterm.db.connection import open_database
 from deskterm.db.models import Office
-from deskterm.duties.payments import take_payment
+from deskterm.duties.cashdesk.payments import take_payment
 
 url, office_id, clerk_id, unit_id, charge_id, count, go, seed = sys.argv[1:]
 open_database(url)

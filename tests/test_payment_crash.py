@@ -31,7 +31,7 @@ from deskterm.db.models import (
     ReceiptVoid,
     database,
 )
-from deskterm.duties.receipts import book_problems
+from deskterm.duties.cashdesk.receipts import book_problems
 from deskterm.money import MAX_FEN
 from tests.factories import MORNING, PIN, small_office
 from tests.payment_factories import book, charge, drawer
@@ -43,8 +43,8 @@ SCRIPT = r"""
 import os, random, sys
 from deskterm.db.connection import open_database
 from deskterm.db.models import Office
-from deskterm.duties.payments import take_payment
-from deskterm.duties.receipts import void_receipt
+from deskterm.duties.cashdesk.payments import take_payment
+from deskterm.duties.cashdesk.receipts import void_receipt
 
 url, office_id, clerk_id, supervisor_id, pin, unit_id, charge_id, ready, seed = sys.argv[1:]
 open_database(url)

@@ -19,9 +19,9 @@ from deskterm.db.models import (
     Staff,
     Unit,
 )
-from deskterm.duties.dues import unit_dues
-from deskterm.duties.payments import take_payment
-from deskterm.duties.receipts import issue_book, void_receipt
+from deskterm.duties.cashdesk.dues import unit_dues
+from deskterm.duties.cashdesk.payments import take_payment
+from deskterm.duties.cashdesk.receipts import issue_book, void_receipt
 from deskterm.errors import DutyError
 from tests.factories import MORNING, PIN, small_office
 from tests.payment_factories import FLOAT, book, cash_office, charge, drawer

@@ -18,8 +18,8 @@ from deskterm.db.models import (
     ReceiptVoid,
     Staff,
 )
-from deskterm.duties.dues import unit_dues
-from deskterm.duties.receipts import (
+from deskterm.duties.cashdesk.dues import unit_dues
+from deskterm.duties.cashdesk.receipts import (
     book_problems,
     issue_book,
     next_free_number,
@@ -235,7 +235,7 @@ def test_a_closed_drawers_cash_is_handed_back_from_todays_open_drawer(so):
     voiding clerk's drawer of today, and the counted drawer's figures do not move."""
     import datetime as dt
 
-    from deskterm.duties.cash import open_session
+    from deskterm.duties.cashdesk.cash import open_session
 
     receipt = hand_payment(so, cash_office(so, 5000))
     yesterday = CashSession.get().day - dt.timedelta(days=1)

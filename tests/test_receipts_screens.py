@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import Input, Select
 
 from deskterm.db.models import Payment, ReceiptBook, ReceiptVoid
-from deskterm.duties.payments import take_payment
-from deskterm.duties.receipt_text import receipt_text, receipt_view
+from deskterm.duties.cashdesk.payments import take_payment
+from deskterm.duties.cashdesk.receipt_text import receipt_text, receipt_view
 from deskterm.screens.receipt_book_form import (
     IssueBookForm,
     ReceiptBooksScreen,

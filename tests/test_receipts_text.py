@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from deskterm.duties.payments import take_payment
-from deskterm.duties.receipt_text import (
+from deskterm.duties.cashdesk.payments import take_payment
+from deskterm.duties.cashdesk.receipt_text import (
     ReceiptItem,
     ReceiptView,
     VoidMark,
@@ -18,7 +18,7 @@ from deskterm.duties.receipt_text import (
     receipt_view,
     write_receipt,
 )
-from deskterm.duties.receipts import void_receipt
+from deskterm.duties.cashdesk.receipts import void_receipt
 from deskterm.errors import DutyError
 from tests.factories import MORNING, PIN, small_office
 from tests.payment_factories import cash_office, charge, fee_item

@@ -1,5 +1,5 @@
-"""The service register search and a unit's history (deskterm.duties.register,
-deskterm.duties.unit_history) [7.4.1]-[7.4.5], at 10:05 in Shanghai on SQLite and PostgreSQL:
+"""The service register search and a unit's history (deskterm.duties.repairs.register,
+deskterm.duties.repairs.unit_history) [7.4.1]-[7.4.5], at 10:05 in Shanghai on SQLite and PostgreSQL:
 what each kind of text finds, days, states, the office's walls, and text that finds nothing
 or is not text at all."""
 
@@ -22,12 +22,12 @@ from deskterm.db.models import (
     Unit,
     Visit,
 )
-from deskterm.duties.register import (
+from deskterm.duties.repairs.register import (
     RegisterResult,
     parse_register_date,
     search_register,
 )
-from deskterm.duties.unit_history import unit_history
+from deskterm.duties.repairs.unit_history import unit_history
 from deskterm.errors import DutyError
 from tests.factories import MORNING, SmallOffice, order, small_office
 

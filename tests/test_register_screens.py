@@ -9,7 +9,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Input
 
-from deskterm.duties.register import RegisterResult
+from deskterm.duties.repairs.register import RegisterResult
 from deskterm.screens.morning_view import MorningViewScreen
 from deskterm.screens.order_detail import OrderDetailScreen
 from deskterm.screens.register_search import RegisterSearchScreen, open_register_search

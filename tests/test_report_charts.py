@@ -1,5 +1,5 @@
 """The reports' charts: the series picked from a report's table
-(deskterm.duties.report_charts) and how the terminal draws them
+(deskterm.duties.reporting.report_charts) and how the terminal draws them
 (deskterm.widgets.report_chart), CJK labels included, never wider than the screen."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from rich.cells import cell_len
 
-from deskterm.duties.report_charts import Chart, chart_of
-from deskterm.duties.report_period import report_period
-from deskterm.duties.reports import Column, ReportTable
+from deskterm.duties.reporting.report_charts import Chart, chart_of
+from deskterm.duties.reporting.report_period import report_period
+from deskterm.duties.reporting.reports import Column, ReportTable
 from deskterm.widgets.report_chart import axis_line, bar_lines, column_lines, title_line
 
 OFFICE = type("Office", (), {"timezone": "Asia/Shanghai"})()

@@ -11,7 +11,7 @@ import pytest
 
 from deskterm.cli import main
 from deskterm.db.models import Payment
-from deskterm.duties.reports import REPORTS
+from deskterm.duties.reporting.reports import REPORTS
 from tests.factories import MORNING
 from tests.fee_rows import fee_office
 from tests.test_fee_summary import a_few_months

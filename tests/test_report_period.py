@@ -1,4 +1,4 @@
-"""A report's period from words (deskterm.duties.report_period): office-local weeks, months
+"""A report's period from words (deskterm.duties.reporting.report_period): office-local weeks, months
 and ranges of days; anything else a DutyError on "period", never another exception."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskterm.duties.report_period import report_period
+from deskterm.duties.reporting.report_period import report_period
 from deskterm.errors import DutyError
 
 OFFICE = SimpleNamespace(timezone="Asia/Shanghai")
@@ -93,7 +93,7 @@ def test_it_never_raises_anything_but_a_duty_error(words):
     ("2026-11-05..2026-11-05", -1, "2026-11-04..2026-11-04"),
 ])
 def test_a_period_steps_to_the_one_before_or_after(words, by, label):
-    from deskterm.duties.report_period import shifted_words
+    from deskterm.duties.reporting.report_period import shifted_words
 
     moved = period(shifted_words(period(words), by))
     assert moved.label == label

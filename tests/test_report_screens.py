@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from deskterm.duties.reports import report_table
+from deskterm.duties.reporting.reports import report_table
 from deskterm.i18n import set_language
 from deskterm.screens.report_view import ReportView
 from deskterm.screens.reports_screen import ReportsScreen
@@ -153,7 +153,7 @@ async def test_the_reports_in_chinese_fit_80_columns(fo):
 
 
 async def test_the_text_a_table_cuts_shows_whole_under_it(fo):
-    from deskterm.duties import complaints
+    from deskterm.duties.repairs import complaints
 
     long = "楼上装修太吵，" * 10 + "[red]不是标记[/red]"
     complaints.record_complaint(fo.office, fo.so.clerk, complainant_name="王芳",

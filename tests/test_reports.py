@@ -1,4 +1,4 @@
-"""The report tables (deskterm.duties.reports), on SQLite and PostgreSQL: each total is
+"""The report tables (deskterm.duties.reporting.reports), on SQLite and PostgreSQL: each total is
 checked against the rows and against figures computed here from the records."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import pytest
 
 from deskterm.db import changes
 from deskterm.db.models import CanteenMeal, Complaint, District, Payment, StocktakeLine
-from deskterm.duties import canteen, complaints, stocktake
-from deskterm.duties.reports import COLUMN_TYPES, REPORTS, report_table
+from deskterm.duties.backoffice import canteen, stocktake
+from deskterm.duties.repairs import complaints
+from deskterm.duties.reporting.reports import COLUMN_TYPES, REPORTS, report_table
 from deskterm.errors import DutyError
 from tests.factories import MORNING, order, small_office
 from tests.fee_rows import fee_office

@@ -1,4 +1,4 @@
-"""The staff reports (deskterm.duties.reports_staff) [5.7][7.4.14][7.4.23]: each figure
+"""The staff reports (deskterm.duties.reporting.reports_staff) [5.7][7.4.14][7.4.23]: each figure
 checked against counts made here from the AttendanceEvent and DailyWorkRecord rows (not
 through the duty under test), on SQLite and PostgreSQL; periods they refuse; CSV and XLSX
 files with Chinese names; and the report command."""
@@ -24,7 +24,7 @@ from deskterm.db.models import (
     Staff,
     WorkSummary,
 )
-from deskterm.duties.reports import COLUMN_TYPES, REPORTS, report_table
+from deskterm.duties.reporting.reports import COLUMN_TYPES, REPORTS, report_table
 from deskterm.errors import DutyError
 from deskterm.export import export_table
 from tests.factories import _pin_hash, small_office

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Building, Owner, OwnerPhone, Unit
-from deskterm.duties.roster import OwnerHit, find_owners, phone_digits, unit_query
+from deskterm.duties.residents.roster import OwnerHit, find_owners, phone_digits, unit_query
 from tests.factories import SmallOffice, small_office
 
 

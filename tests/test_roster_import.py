@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from deskterm.cli import main
 from deskterm.db import changes
 from deskterm.db.models import Building, ChangeLog, Owner, OwnerPhone, Unit
-from deskterm.duties.roster_cells import parse_area
-from deskterm.duties.roster_file import Column, RosterFile, decode_csv, read_roster
-from deskterm.duties.roster_import import (
+from deskterm.duties.residents.roster_cells import parse_area
+from deskterm.duties.residents.roster_file import Column, RosterFile, decode_csv, read_roster
+from deskterm.duties.residents.roster_import import (
     Problem,
     RosterRefused,
     check_roster,

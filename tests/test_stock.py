@@ -1,4 +1,4 @@
-"""Stock items, stock received and drawn, and the ledger (deskterm.duties.stock), on SQLite
+"""Stock items, stock received and drawn, and the ledger (deskterm.duties.backoffice.stock), on SQLite
 and PostgreSQL."""
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskterm.db.models import StockItem, StockMove
-from deskterm.duties import order_work, orders, stock
+from deskterm.duties import orders
+from deskterm.duties.backoffice import stock
+from deskterm.duties.repairs import order_work
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.test_orders import log_of, refused

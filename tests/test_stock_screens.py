@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from deskterm.db.models import StockItem, StockMove, Stocktake, StocktakeLine
-from deskterm.duties import stock
+from deskterm.duties.backoffice import stock
 from deskterm.screens.stock_forms import StockItemForm, StockLedgerScreen, StockMoveForm
 from deskterm.screens.stock_screen import StockScreen, open_stock
 from deskterm.screens.stocktake_screen import ConfirmClose, StocktakeScreen, open_stocktake
@@ -194,7 +194,7 @@ async def test_start_count_save_and_close_the_stocktake(store):
 
 
 async def test_a_closed_stocktake_is_read_only(store):
-    from deskterm.duties import stocktake
+    from deskterm.duties.backoffice import stocktake
 
     take = stocktake.start_stocktake(store.office, store.clerk)
     view = stocktake.stocktake_view(store.office)
@@ -211,7 +211,7 @@ async def test_a_closed_stocktake_is_read_only(store):
 
 
 async def test_esc_saves_counts_typed_before_leaving(store):
-    from deskterm.duties import stocktake
+    from deskterm.duties.backoffice import stocktake
 
     stocktake.start_stocktake(store.office, store.clerk)
     app = desk_app(store, watch=False)
@@ -227,7 +227,7 @@ async def test_esc_saves_counts_typed_before_leaving(store):
 
 
 async def test_a_bad_count_on_esc_keeps_the_screen(store):
-    from deskterm.duties import stocktake
+    from deskterm.duties.backoffice import stocktake
 
     stocktake.start_stocktake(store.office, store.clerk)
     app = desk_app(store, watch=False)
@@ -243,7 +243,7 @@ async def test_a_bad_count_on_esc_keeps_the_screen(store):
 
 
 async def test_brackets_show_past_stocktakes_read_only(store, frozen_clock):
-    from deskterm.duties import stocktake
+    from deskterm.duties.backoffice import stocktake
 
     frozen_clock("2026-10-24T02:05:00")
     take = stocktake.start_stocktake(store.office, store.clerk)

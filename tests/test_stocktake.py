@@ -1,12 +1,12 @@
-"""The monthly stocktake (deskterm.duties.stocktake), on SQLite and PostgreSQL."""
+"""The monthly stocktake (deskterm.duties.backoffice.stocktake), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from deskterm.db.models import StockItem, StockMove, Stocktake, StocktakeLine
-from deskterm.duties import stock, stocktake
-from deskterm.duties.deadlines import deadlines_on, is_done
+from deskterm.duties.agenda.deadlines import deadlines_on, is_done
+from deskterm.duties.backoffice import stock, stocktake
 from tests.factories import small_office
 from tests.test_orders import log_of, refused
 from tests.test_stock import new_item

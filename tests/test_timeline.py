@@ -27,7 +27,7 @@ from deskterm.db.models import (
     Unit,
 )
 from deskterm.duties import schedule
-from deskterm.duties.timeline import day_timeline, now_index
+from deskterm.duties.agenda.timeline import day_timeline, now_index
 from deskterm.errors import SetupError
 
 TZ = "Asia/Shanghai"

@@ -24,9 +24,9 @@ from deskterm.db.models import (
     Task,
     Unit,
 )
-from deskterm.duties import timeline_window as tw
-from deskterm.duties.timeline import day_timeline
-from deskterm.duties.timeline_window import TimelineWindow, timeline_window
+from deskterm.duties.agenda import timeline_window as tw
+from deskterm.duties.agenda.timeline import day_timeline
+from deskterm.duties.agenda.timeline_window import TimelineWindow, timeline_window
 
 TZ = "Asia/Shanghai"
 DAY = dt.date(2026, 11, 26)  # a Thursday in winter

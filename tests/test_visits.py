@@ -1,12 +1,12 @@
 """Walk-in visitors and their conversion into an order or a complaint
-(deskterm.duties.visits), on SQLite and PostgreSQL."""
+(deskterm.duties.repairs.visits), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 
 from deskterm.db.models import Complaint, Counter, RepairOrder, ServiceEntry, Visit
-from deskterm.duties import visits
+from deskterm.duties.repairs import visits
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.test_orders import log_of, refused, snapshot

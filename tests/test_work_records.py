@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, DailyWorkRecord, Handover, Staff, WorkSummary
-from deskterm.duties import cash, deadlines
-from deskterm.duties.callbacks import record_callback
-from deskterm.duties.complaints import record_complaint
-from deskterm.duties.order_work import dispatch, return_order
+from deskterm.duties.agenda import deadlines
+from deskterm.duties.cashdesk import cash
 from deskterm.duties.orders import register_call
-from deskterm.duties.work_records import (
+from deskterm.duties.repairs.callbacks import record_callback
+from deskterm.duties.repairs.complaints import record_complaint
+from deskterm.duties.repairs.order_work import dispatch, return_order
+from deskterm.duties.shift.work_records import (
     FIGURES,
     day_figures,
     load_figures,
@@ -27,7 +28,7 @@ from deskterm.duties.work_records import (
     submit_work_record,
     work_record,
 )
-from deskterm.duties.work_summaries import (
+from deskterm.duties.shift.work_summaries import (
     parse_period,
     period_of,
     save_summary,
@@ -257,7 +258,7 @@ def test_the_demo_office_reads_right(sqlite_db, frozen_clock):
     each day; summaries on Fridays and month ends) read as they are."""
     from deskterm.db.models import Office
     from deskterm.demo.build import build_demo
-    from deskterm.duties.assessments import week_counts
+    from deskterm.duties.shift.assessments import week_counts
 
     frozen_clock(NOW)
     build_demo(buildings=3)

@@ -2,7 +2,7 @@
 clerks' daily work records, weekly and monthly work summaries, the supervisor's weekly
 written assessments, and the sheets handed over on paper (``DeadlineDone``).
 
-Periods and keys follow ``deskterm.duties.deadlines``: a day ``2026-11-25``, an ISO week
+Periods and keys follow ``deskterm.duties.agenda.deadlines``: a day ``2026-11-25``, an ISO week
 ``2026-W48``, a month ``2026-11``. Nothing is done for a deadline still ahead (today's
 monthly fee summary on the 26th is left for the demo clerk to do).
 """

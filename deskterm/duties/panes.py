@@ -25,7 +25,7 @@ from deskterm.db.models import (
     Staff,
     Unit,
 )
-from deskterm.duties.cash_bank import (
+from deskterm.duties.cashdesk.cash_bank import (
     as_date,
     deposit_deadline,
     entry_sums,

@@ -34,14 +34,14 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from deskterm.clock import local, now_utc, today_local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.approval_lists import (
+from deskterm.duties.repairs.approval_lists import (
     RESULT_WORDS,
     active_managers,
     approval_week,
     printable_list,
     write_printout,
 )
-from deskterm.duties.approvals import ListedOrder, approval_list, approve_orders
+from deskterm.duties.repairs.approvals import ListedOrder, approval_list, approve_orders
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.money import format_fen

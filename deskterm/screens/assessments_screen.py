@@ -22,7 +22,8 @@ from textual.widgets import DataTable, Input, Label, Static, TextArea
 from deskterm.clock import now_utc
 from deskterm.db.models import Assessment, database
 from deskterm.display import fit, plain, when
-from deskterm.duties.assessments import (
+from deskterm.duties.parsing import clean_free_text
+from deskterm.duties.shift.assessments import (
     ASSESSOR_ROLES,
     TEXT_LIMIT,
     WEEKLY_MINIMUM,
@@ -33,7 +34,6 @@ from deskterm.duties.assessments import (
     week_counts,
     write_assessment,
 )
-from deskterm.duties.parsing import clean_free_text
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.screens.form_kit import run_duty

@@ -16,8 +16,8 @@ from importlib.resources import files
 
 from deskterm.clock import local
 from deskterm.display import fit
-from deskterm.duties import attendance
-from deskterm.duties.attendance_sheet import TodayRow
+from deskterm.duties.shift import attendance
+from deskterm.duties.shift.attendance_sheet import TodayRow
 from deskterm.i18n import _
 from deskterm.screens.field_form import Field, FieldForm
 

@@ -23,9 +23,9 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import today_local
 from deskterm.db.models import database
 from deskterm.display import day_label, fit, plain
-from deskterm.duties import attendance
-from deskterm.duties.attendance_sheet import STATUS_LABELS, TodayRow, today_rows
 from deskterm.duties.desk import desk_people
+from deskterm.duties.shift import attendance
+from deskterm.duties.shift.attendance_sheet import STATUS_LABELS, TodayRow, today_rows
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.screens.attendance_forms import correct_form, leave_form, mark_text, sign_form

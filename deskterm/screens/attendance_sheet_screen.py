@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from deskterm.clock import local, today_local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.attendance_sheet import (
+from deskterm.duties.shift.attendance_sheet import (
     DAY_CODES,
     Sheet,
     SheetRow,

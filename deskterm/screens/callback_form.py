@@ -38,14 +38,14 @@ from deskterm.db.models import (
     database,
 )
 from deskterm.display import age, fit, plain, when
-from deskterm.duties.callbacks import (
+from deskterm.duties.parsing import format_phone
+from deskterm.duties.repairs.callbacks import (
     INSPECTION_FIELDS,
     REACHED,
     CallbackSubject,
     callback_subject,
     record_callback,
 )
-from deskterm.duties.parsing import format_phone
 from deskterm.i18n import N_, _
 from deskterm.screens.form_kit import run_duty
 

@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, long_day, money, plain
-from deskterm.duties import canteen
-from deskterm.duties.complaint_view import shift_month
+from deskterm.duties.backoffice import canteen
+from deskterm.duties.repairs.complaint_view import shift_month
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.screens.backoffice_form import CSS, BackofficeForm, Field

@@ -27,7 +27,7 @@ from textual.widgets import Input, Label, Select, Static
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import day_label, plain
-from deskterm.duties.cash import (
+from deskterm.duties.cashdesk.cash import (
     DENOMINATION_WORDS,
     DENOMINATIONS,
     REASON_LIMIT,
@@ -38,7 +38,7 @@ from deskterm.duties.cash import (
     open_session,
     record_deposit,
 )
-from deskterm.duties.cash_view import CashView
+from deskterm.duties.cashdesk.cash_view import CashView
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _

@@ -27,7 +27,7 @@ from textual.widgets import Static
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import SYMBOLS, day_label, hhmm, plain, when
-from deskterm.duties.cash_view import CashView, cash_view
+from deskterm.duties.cashdesk.cash_view import CashView, cash_view
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.cash_forms import CloseDrawerForm, DepositForm, OpenDrawerForm, signed

@@ -23,8 +23,7 @@ from textual.widgets import Input, Select, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.complaint_view import this_month
-from deskterm.duties.fees import (
+from deskterm.duties.cashdesk.fees import (
     ADHOC_AHEAD,
     BASES,
     NOTE_LIMIT,
@@ -35,6 +34,7 @@ from deskterm.duties.fees import (
     parse_charge_amount,
 )
 from deskterm.duties.orders import clean_text
+from deskterm.duties.repairs.complaint_view import this_month
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen

@@ -1,5 +1,5 @@
 """The month's charges for every unit, generated in one action [5.1][5.6]
-(``deskterm.duties.fees.generate_monthly_charges``).
+(``deskterm.duties.cashdesk.fees.generate_monthly_charges``).
 
 The month field starts at this month; as it changes, the preview says (read in a thread
 worker, ``fees.preview_monthly_charges``) how many property-fee and parking charges
@@ -25,8 +25,7 @@ from textual.widgets import Input, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.complaint_view import this_month
-from deskterm.duties.fees import (
+from deskterm.duties.cashdesk.fees import (
     BASES,
     GENERATED,
     KINDS,
@@ -36,6 +35,7 @@ from deskterm.duties.fees import (
     generate_monthly_charges,
     preview_monthly_charges,
 )
+from deskterm.duties.repairs.complaint_view import this_month
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen

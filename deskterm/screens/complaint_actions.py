@@ -22,14 +22,14 @@ from textual.widgets import Label, Select, Static, TextArea
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain, when
-from deskterm.duties.complaint_view import complaint_handlers
-from deskterm.duties.complaints import (
+from deskterm.duties.repairs.complaint_view import complaint_handlers
+from deskterm.duties.repairs.complaints import (
     assign_complaint,
     close_complaint,
     handling_errors,
     record_handling,
 )
-from deskterm.duties.order_words import OUTCOME_WORDS
+from deskterm.duties.repairs.order_words import OUTCOME_WORDS
 from deskterm.i18n import N_, _
 from deskterm.screens.order_actions import ActionForm
 

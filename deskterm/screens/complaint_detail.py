@@ -33,10 +33,10 @@ from deskterm import display
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import age, ago, fit, plain, when
-from deskterm.duties.complaint_view import ComplaintView, complaint_view
-from deskterm.duties.complaints import CATEGORIES, STATE_LABELS
-from deskterm.duties.order_words import CHANNEL_WORDS, OUTCOME_WORDS
 from deskterm.duties.parsing import format_phone
+from deskterm.duties.repairs.complaint_view import ComplaintView, complaint_view
+from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS
+from deskterm.duties.repairs.order_words import CHANNEL_WORDS, OUTCOME_WORDS
 from deskterm.i18n import N_, _
 from deskterm.screens.complaint_actions import (
     COMPLAINTS_CSS,

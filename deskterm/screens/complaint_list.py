@@ -28,8 +28,8 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain, when
-from deskterm.duties.complaint_view import ComplaintList, ListedComplaint, complaint_list
-from deskterm.duties.complaints import CATEGORIES, STATE_LABELS
+from deskterm.duties.repairs.complaint_view import ComplaintList, ListedComplaint, complaint_list
+from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS
 from deskterm.i18n import N_, _
 from deskterm.screens.complaint_detail import open_complaint_detail, word
 

@@ -215,7 +215,7 @@ class DashboardScreen(Screen):
         """``next: 17:00 Deposit the day's cash at the bank``; in the days before a weekly
         or monthly deadline (the first of them) ``17:00 Deposit · soon: 11-24 Stocktake``,
         in short names (the status line shortens them to its room)."""
-        from deskterm.duties.deadlines import short_label
+        from deskterm.duties.agenda.deadlines import short_label
 
         first = next((d for d in soon if deadline is None
                       or (d.key, d.period) != (deadline.key, deadline.period)), None)

@@ -25,7 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from deskterm.display import fit, plain
-from deskterm.duties.fees import (
+from deskterm.duties.cashdesk.fees import (
     BASES,
     CODE_LIMIT,
     GENERATED,

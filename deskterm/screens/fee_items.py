@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.fees import BASES, KINDS, FeeItemView, fee_items
+from deskterm.duties.cashdesk.fees import BASES, KINDS, FeeItemView, fee_items
 from deskterm.i18n import _
 from deskterm.money import format_fen
 from deskterm.screens.fee_item_form import FeeItemFormScreen

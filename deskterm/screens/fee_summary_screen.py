@@ -1,6 +1,6 @@
 """The fee-collection summary (收费汇总) in the app: weekly for the weekend report [5.1],
 monthly for the manager and finance by the 26th [5.6]
-(``deskterm.duties.fee_summary``, read in a thread worker).
+(``deskterm.duties.cashdesk.fee_summary``, read in a thread worker).
 
 Three lines of figures (collected, payments and reversals; receipts issued and voided;
 arrears at the period's end and the units owing), then the tables side by side: by fee
@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local, today_local
 from deskterm.db.models import database
 from deskterm.display import day_label, fit, plain
-from deskterm.duties.fee_summary import (
+from deskterm.duties.cashdesk.fee_summary import (
     Bucket,
     FeeSummary,
     SummaryPeriod,
@@ -35,8 +35,8 @@ from deskterm.duties.fee_summary import (
     shift_period,
     summary_period,
 )
-from deskterm.duties.fee_summary_hand import hand_summary, handed
-from deskterm.duties.payments import METHOD_WORDS
+from deskterm.duties.cashdesk.fee_summary_hand import hand_summary, handed
+from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen

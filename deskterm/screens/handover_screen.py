@@ -33,9 +33,9 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local, today_local
 from deskterm.db.models import Handover, database
 from deskterm.display import day_label, fit, money, plain
-from deskterm.duties.handover import DAY_ROLES, Disposition, HandoverView, handover_view
-from deskterm.duties.night_log import LogItem
 from deskterm.duties.parsing import parse_unit_code
+from deskterm.duties.shift.handover import DAY_ROLES, Disposition, HandoverView, handover_view
+from deskterm.duties.shift.night_log import LogItem
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.call_intake import CallIntakeScreen

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from deskterm.db.models import Handover, database
 from deskterm.display import plain
-from deskterm.duties.handover import Disposition, HandoverView, sign_handover
+from deskterm.duties.shift.handover import Disposition, HandoverView, sign_handover
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 

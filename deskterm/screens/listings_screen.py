@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, money, plain
-from deskterm.duties import listings
+from deskterm.duties.backoffice import listings
 from deskterm.duties.parsing import format_phone
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _

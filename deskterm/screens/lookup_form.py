@@ -28,7 +28,7 @@ from deskterm.duties.parsing import (
     phone_digits_query,
     unit_code_query,
 )
-from deskterm.duties.roster import unit_id_by_code
+from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.widgets.owner_lookup import OwnerLookup

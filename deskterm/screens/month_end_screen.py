@@ -33,14 +33,14 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from deskterm.clock import local, today_local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.approval_lists import (
+from deskterm.duties.repairs.approval_lists import (
     HandoverGroup,
     cs_supervisors,
     pending_filing,
     pending_handover,
     previous_month,
 )
-from deskterm.duties.approvals import ListedOrder, file_public_orders, month_end_handover
+from deskterm.duties.repairs.approvals import ListedOrder, file_public_orders, month_end_handover
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen

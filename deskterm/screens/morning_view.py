@@ -5,7 +5,7 @@ repair order and its state). The line under the table shows the highlighted row 
 Enter on a row with a repair order opens the order's detail view; ``d`` marks a line without
 one (an enquiry answered, a request settled) done, through ``morning.complete_entry`` in a
 worker, and the row leaves the list; Esc closes. The rows come from
-``deskterm.duties.morning.unfinished_register_items`` (read before the view opens: the app
+``deskterm.duties.repairs.morning.unfinished_register_items`` (read before the view opens: the app
 opens it after sign-in when there is something to show, ``open_morning_view``).
 """
 
@@ -23,15 +23,15 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local, today_local
 from deskterm.db.models import database
 from deskterm.display import day_label, fit, plain
-from deskterm.duties.morning import (
+from deskterm.duties.parsing import format_phone
+from deskterm.duties.repairs.morning import (
     UnfinishedItems,
     UnfinishedRow,
     complete_entry,
     should_show_morning_view,
     unfinished_register_items,
 )
-from deskterm.duties.order_words import STATE_WORDS
-from deskterm.duties.parsing import format_phone
+from deskterm.duties.repairs.order_words import STATE_WORDS
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.screens.order_detail import open_order_detail

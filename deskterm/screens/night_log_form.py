@@ -23,14 +23,14 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.night_log import (
+from deskterm.duties.orders import TEXT_LIMIT
+from deskterm.duties.shift.night_log import (
     NIGHT_ROLES,
     WHERE_LIMIT,
     LogItem,
     entries_since_handover,
     write_entry,
 )
-from deskterm.duties.orders import TEXT_LIMIT
 from deskterm.i18n import _
 from deskterm.screens.form_kit import run_duty
 

@@ -22,11 +22,11 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain, when
-from deskterm.duties.order_view import OrderView, parse_materials
-from deskterm.duties.order_words import RESULT_WORDS
-from deskterm.duties.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
 from deskterm.duties.parsing_time import parse_local_datetime
-from deskterm.duties.roster import active_technicians
+from deskterm.duties.repairs.order_view import OrderView, parse_materials
+from deskterm.duties.repairs.order_words import RESULT_WORDS
+from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
+from deskterm.duties.residents.roster import active_technicians
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import parse_amount

@@ -31,8 +31,10 @@ from deskterm import display
 from deskterm.clock import now_utc
 from deskterm.db.models import database
 from deskterm.display import ago, fit, plain, when
-from deskterm.duties.order_view import HistoryLine, OrderView, order_view
-from deskterm.duties.order_words import (
+from deskterm.duties.agenda.timeline import CATEGORY_LABELS
+from deskterm.duties.parsing import format_phone
+from deskterm.duties.repairs.order_view import HistoryLine, OrderView, order_view
+from deskterm.duties.repairs.order_words import (
     CHANNEL_WORDS,
     OUTCOME_WORDS,
     RESULT_WORDS,
@@ -40,8 +42,6 @@ from deskterm.duties.order_words import (
     URGENCY_WORDS,
     word,
 )
-from deskterm.duties.parsing import format_phone
-from deskterm.duties.timeline import CATEGORY_LABELS
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.order_actions import (

@@ -26,7 +26,8 @@ from textual.widgets import Checkbox, Input, Select, Static
 from deskterm.db.models import database
 from deskterm.display import plain
 from deskterm.duties.orders import NAME_LIMIT
-from deskterm.duties.owners import (
+from deskterm.duties.parsing import format_phone, parse_unit_code
+from deskterm.duties.residents.owners import (
     KINDS,
     NOTE_LIMIT,
     OwnerCard,
@@ -38,7 +39,6 @@ from deskterm.duties.owners import (
     owner_card,
     parse_phones,
 )
-from deskterm.duties.parsing import format_phone, parse_unit_code
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.screens.form_kit import FieldErrors, run_duty

@@ -25,9 +25,9 @@ from textual.widgets import DataTable, Input, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.owners import KINDS
 from deskterm.duties.parsing import format_phone, unit_code_query
-from deskterm.duties.roster import MAX_QUERY, OwnerHit, find_owners, normalise
+from deskterm.duties.residents.owners import KINDS
+from deskterm.duties.residents.roster import MAX_QUERY, OwnerHit, find_owners, normalise
 from deskterm.i18n import _
 from deskterm.screens.owner_form import OwnerFormScreen
 from deskterm.screens.roster_import_screen import RosterImportScreen

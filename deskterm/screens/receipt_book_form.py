@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from deskterm.clock import local
 from deskterm.db.models import ReceiptBook, database
 from deskterm.display import fit, plain
-from deskterm.duties.receipts import (
+from deskterm.duties.cashdesk.receipts import (
     APPROVERS,
     BOOK_HOLDERS,
     BookProblem,

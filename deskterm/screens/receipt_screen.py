@@ -22,8 +22,13 @@ from textual.widgets import Input, Label, Select, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.receipt_text import ReceiptView, receipt_text, receipt_view, write_receipt
-from deskterm.duties.receipts import APPROVERS, REASON_LIMIT, staff_choices, void_receipt
+from deskterm.duties.cashdesk.receipt_text import (
+    ReceiptView,
+    receipt_text,
+    receipt_view,
+    write_receipt,
+)
+from deskterm.duties.cashdesk.receipts import APPROVERS, REASON_LIMIT, staff_choices, void_receipt
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.money import format_fen

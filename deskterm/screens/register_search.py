@@ -28,16 +28,16 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.order_words import CHANNEL_WORDS, STATE_WORDS
 from deskterm.duties.parsing import format_phone
-from deskterm.duties.register import (
+from deskterm.duties.repairs.order_words import CHANNEL_WORDS, STATE_WORDS
+from deskterm.duties.repairs.register import (
     STATES,
     RegisterResult,
     RegisterRow,
     parse_register_date,
     search_register,
 )
-from deskterm.duties.roster import MAX_QUERY
+from deskterm.duties.residents.roster import MAX_QUERY
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.lookup_form import LimitedInput, field_box

@@ -31,9 +31,9 @@ from textual.widgets import DataTable, Input, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.report_charts import Chart, chart_of
-from deskterm.duties.report_period import shifted_words
-from deskterm.duties.reports import REPORTS, ReportTable, report_table
+from deskterm.duties.reporting.report_charts import Chart, chart_of
+from deskterm.duties.reporting.report_period import shifted_words
+from deskterm.duties.reporting.reports import REPORTS, ReportTable, report_table
 from deskterm.errors import DeskError
 from deskterm.export import export_table
 from deskterm.i18n import _, ngettext

@@ -22,8 +22,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.display import fit, plain
-from deskterm.duties.report_period import report_period
-from deskterm.duties.reports import REPORTS
+from deskterm.duties.reporting.report_period import report_period
+from deskterm.duties.reporting.reports import REPORTS
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.keys import BOOK_GROUPS

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Static
 
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.roster_import import (
+from deskterm.duties.residents.roster_import import (
     Problem,
     RosterRefused,
     RosterResult,

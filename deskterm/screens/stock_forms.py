@@ -2,7 +2,7 @@
 drawn by hand, and one item's ledger (库存账).
 
 Each form is a ModalScreen: ctrl+s (or Enter in the last field) saves through the duty in
-``deskterm.duties.stock`` run in a thread worker; a refusal is shown under its field and
+``deskterm.duties.backoffice.stock`` run in a thread worker; a refusal is shown under its field and
 the form stays; Esc closes without storing anything. The form dismisses with the row
 written (``None`` on Esc).
 """
@@ -21,8 +21,8 @@ from textual.widgets import DataTable, Input, Label, Static
 from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties import stock
-from deskterm.duties.stock import LedgerLine, StockRow
+from deskterm.duties.backoffice import stock
+from deskterm.duties.backoffice.stock import LedgerLine, StockRow
 from deskterm.i18n import N_, _
 from deskterm.screens.form_kit import run_duty
 

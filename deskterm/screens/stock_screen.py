@@ -22,8 +22,8 @@ from textual.widgets import DataTable, Input, Static
 
 from deskterm.db.models import StockItem, StockMove, database
 from deskterm.display import fit, plain
-from deskterm.duties import stock
-from deskterm.duties.stock import StockRow
+from deskterm.duties.backoffice import stock
+from deskterm.duties.backoffice.stock import StockRow
 from deskterm.i18n import _
 from deskterm.screens.stock_forms import StockItemForm, StockLedgerScreen, StockMoveForm
 

@@ -26,10 +26,10 @@ from textual.widgets import Input, Static
 from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties import stocktake
-from deskterm.duties.complaint_view import shift_month
-from deskterm.duties.stock import REASON_LIMIT
-from deskterm.duties.stocktake import TakeLine, TakeView
+from deskterm.duties.backoffice import stocktake
+from deskterm.duties.backoffice.stock import REASON_LIMIT
+from deskterm.duties.backoffice.stocktake import TakeLine, TakeView
+from deskterm.duties.repairs.complaint_view import shift_month
 from deskterm.i18n import _
 from deskterm.screens.form_kit import run_duty
 

@@ -1,6 +1,6 @@
 """A unit's account [5.1][7.4.13]: find the unit with the roster lookup (unit code, phone,
 name or pinyin initials, as in call intake and the register search), then what it owes,
-what it has paid and its history (``deskterm.duties.account.unit_account``, read in a
+what it has paid and its history (``deskterm.duties.cashdesk.account.unit_account``, read in a
 thread worker).
 
 The lookup box is at the top: type, ↑↓ choose a match, Enter picks it and reads that
@@ -32,9 +32,9 @@ from textual.widgets import DataTable, OptionList, Static
 from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.account import AccountLine, UnitAccount, unit_account, unit_by_code
+from deskterm.duties.cashdesk.account import AccountLine, UnitAccount, unit_account, unit_by_code
+from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.duties.parsing import format_phone
-from deskterm.duties.payments import METHOD_WORDS
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen

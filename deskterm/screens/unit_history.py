@@ -1,7 +1,7 @@
 """A unit at a glance [7.4.1]-[7.4.5]: the unit (code, building, district, area), who lives
 there with their phones, a few counts, and one timeline, newest first, of its register
 lines, repair orders, complaints, callbacks and walk-in visits
-(``deskterm.duties.unit_history``, read in a thread worker when the view opens).
+(``deskterm.duties.repairs.unit_history``, read in a thread worker when the view opens).
 
 Enter on a row that belongs to a repair order opens the order's detail (the view reads the
 unit again when it is back on top); the line under the table shows the highlighted row in
@@ -24,10 +24,10 @@ from textual.widgets import DataTable, Static
 from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.complaints import STATE_LABELS as COMPLAINT_STATES
-from deskterm.duties.order_words import OUTCOME_WORDS, RESULT_WORDS, STATE_WORDS
 from deskterm.duties.parsing import format_phone
-from deskterm.duties.unit_history import HistoryItem, UnitHistory, unit_history
+from deskterm.duties.repairs.complaints import STATE_LABELS as COMPLAINT_STATES
+from deskterm.duties.repairs.order_words import OUTCOME_WORDS, RESULT_WORDS, STATE_WORDS
+from deskterm.duties.repairs.unit_history import HistoryItem, UnitHistory, unit_history
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.morning_view import KIND_WORDS

@@ -25,7 +25,7 @@ from textual.widgets import Label, Static, TextArea
 
 from deskterm.db.models import database
 from deskterm.display import fit, hhmm, long_day, money, plain
-from deskterm.duties.work_records import (
+from deskterm.duties.shift.work_records import (
     MONEY_FIGURES,
     WorkRecord,
     figure_label,

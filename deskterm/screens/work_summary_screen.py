@@ -22,7 +22,7 @@ from textual.widgets import Label, Static, TextArea
 
 from deskterm.db.models import database
 from deskterm.display import hhmm, plain
-from deskterm.duties.work_summaries import (
+from deskterm.duties.shift.work_summaries import (
     SummaryDraft,
     current_period,
     period_of,

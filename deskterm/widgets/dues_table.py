@@ -16,8 +16,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from deskterm.display import fit, plain
-from deskterm.duties.dues import Due
-from deskterm.duties.payments import METHOD_WORDS
+from deskterm.duties.cashdesk.dues import Due
+from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen, parse_amount

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.parsing import format_phone
-from deskterm.duties.roster import MAX_QUERY, OwnerHit, find_owners, normalise
+from deskterm.duties.residents.roster import MAX_QUERY, OwnerHit, find_owners, normalise
 from deskterm.i18n import _
 
 DEBOUNCE = 0.15

@@ -21,7 +21,7 @@ LIMIT = 50  # rows a pane holds at most; the summary line carries the full count
 
 
 def timeline(session) -> Any:
-    from deskterm.duties.timeline_window import timeline_window
+    from deskterm.duties.agenda.timeline_window import timeline_window
 
     # The items near now and the whole day's counts: a few milliseconds however many
     # orders the office has.
@@ -52,7 +52,7 @@ def cash(session) -> Any:
 
 def deadlines(session) -> tuple:
     """The next deadline, and the calendar's weekly and monthly ones due soon."""
-    from deskterm.duties.deadlines import due_soon, next_deadline
+    from deskterm.duties.agenda.deadlines import due_soon, next_deadline
 
     now = now_utc()
     return (next_deadline(session.office, now), due_soon(session.office, now))

@@ -1,4 +1,4 @@
-"""A report's chart in the terminal (``deskterm.duties.report_charts.Chart``).
+"""A report's chart in the terminal (``deskterm.duties.reporting.report_charts.Chart``).
 
 A series over the days is drawn as columns, three lines high (24 steps of ▁▂▃▄▅▆▇█), a
 whole number of cells per day wide, from zero to the highest value, with its title and
@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from deskterm.display import fit, plain
-from deskterm.duties.report_charts import Chart
+from deskterm.duties.reporting.report_charts import Chart
 from deskterm.i18n import _
 from deskterm.money import format_fen
 

@@ -1,0 +1,1 @@
+"""The back office's duties: stock and stocktake, the canteen, listings."""

@@ -1,0 +1,1 @@
+"""The reports: periods, the tables each report makes, their charts."""

@@ -1,4 +1,4 @@
-"""take_payment (duties/payments.py) on SQLite and PostgreSQL: the rows one payment
+"""take_payment (duties/cashdesk/payments.py) on SQLite and PostgreSQL: the rows one payment
 writes, part payments, the book moving on and closing, every refusal storing nothing."""
 
 from __future__ import annotations

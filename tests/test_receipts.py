@@ -1,4 +1,4 @@
-"""Receipt books and voids (duties/receipts.py) on SQLite and PostgreSQL: what is stored,
+"""Receipt books and voids (duties/cashdesk/receipts.py) on SQLite and PostgreSQL: what is stored,
 what is refused (and that nothing is stored then), and the problems a supervisor sees."""
 
 from __future__ import annotations

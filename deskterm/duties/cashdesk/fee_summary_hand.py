@@ -3,7 +3,7 @@ monthly one to the manager and finance by the 26th [5.6].
 
 The summary itself is printed from ``fee_summary``; handing it over is on paper, so it is
 recorded as a ``DeadlineDone`` row (office, key, period) that the calendar
-(``duties/deadlines.py``) reads: ``weekly_fee_summary`` for an ISO week (``2026-W48``),
+(``duties/agenda/deadlines.py``) reads: ``weekly_fee_summary`` for an ISO week (``2026-W48``),
 ``monthly_fee_summary`` for a month (``2026-11``). Once per period, by the desk's day staff,
 for a period already begun (a week from its Saturday, when the weekend report is written).
 """

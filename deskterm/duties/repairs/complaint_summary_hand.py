@@ -1,6 +1,6 @@
 """The month's complaint summary handed to the manager and the general-management department
 at month end [6.7][7.4.16]: a sheet handed over on paper, recorded as a ``DeadlineDone`` row
-(office, ``complaint_summary``, ``2026-11``) that the calendar (``duties/deadlines.py``)
+(office, ``complaint_summary``, ``2026-11``) that the calendar (``duties/agenda/deadlines.py``)
 reads. Once a month, by the desk's day staff, for this month or an earlier one.
 """
 

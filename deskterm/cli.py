@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from deskterm import __version__
 
@@ -185,13 +186,35 @@ def _setup(settings, args) -> int:
         close_database()
 
 
+@contextmanager
+def _current_database(settings, missing: str | None = None):
+    """The database of ``settings`` opened and checked to be current, closed afterwards. A
+    SQLite file that is not there is refused with ``missing`` (opening it would leave an
+    empty database file behind)."""
+    from pathlib import Path
+
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
+    from deskterm.errors import SetupError
+    from deskterm.i18n import _
+
+    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
+        raise SetupError(missing or _(
+            "There is no database at {path}: run `deskterm migrate --db {path}` to create "
+            "one.").format(path=settings.db))
+    db = open_database(settings.db)
+    try:
+        schema.check(db, describe(settings.db))
+        yield db
+    finally:
+        close_database()
+
+
 def _roster(settings, args) -> int:
     """``deskterm roster import FILE``: 0 and the counts when it landed (or, with
     ``--dry-run``, would land); 2 and one line per problem on stderr when refused."""
     from pathlib import Path
 
-    from deskterm.db import schema
-    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
     from deskterm.duties.desk import desk_office
     from deskterm.duties.residents.roster_import import (
         RosterRefused,
@@ -200,14 +223,9 @@ def _roster(settings, args) -> int:
         result_text,
     )
     from deskterm.errors import DutyError, SetupError
-    from deskterm.i18n import _, ngettext
+    from deskterm.i18n import ngettext
 
-    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
-        raise SetupError(_("There is no database at {path}: run `deskterm migrate --db {path}` "
-                           "to create one.").format(path=settings.db))
-    db = open_database(settings.db)
-    try:
-        schema.check(db, describe(settings.db))
+    with _current_database(settings):
         office = desk_office(settings.office)
         try:
             clerk = import_clerk(office, args.as_name)
@@ -225,8 +243,6 @@ def _roster(settings, args) -> int:
             raise SetupError(exc.message) from exc
         print(result_text(result, Path(args.file).name))
         return 0
-    finally:
-        close_database()
 
 
 def _report(settings, args) -> int:
@@ -234,11 +250,9 @@ def _report(settings, args) -> int:
     file's path on stdout when written, 2 and one line on stderr when refused."""
     from pathlib import Path
 
-    from deskterm.db import schema
-    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
     from deskterm.duties.desk import desk_office
     from deskterm.duties.reporting.reports import REPORTS, report_table
-    from deskterm.errors import DutyError, SetupError
+    from deskterm.errors import DutyError
     from deskterm.export import export_table
     from deskterm.i18n import _
 
@@ -256,12 +270,7 @@ def _report(settings, args) -> int:
     if fmt is None:
         suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
         fmt = suffix if suffix in ("csv", "xlsx") else "xlsx"
-    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
-        raise SetupError(_("There is no database at {path}: run `deskterm migrate --db {path}` "
-                           "to create one.").format(path=settings.db))
-    db = open_database(settings.db)
-    try:
-        schema.check(db, describe(settings.db))
+    with _current_database(settings):
         office = desk_office(settings.office)
         try:
             table = report_table(office, args.name, args.period)
@@ -274,8 +283,6 @@ def _report(settings, args) -> int:
             return 2
         print(path)
         return 0
-    finally:
-        close_database()
 
 
 def _read_pin(from_stdin: bool) -> str:
@@ -338,22 +345,13 @@ def _demo_sign_in(office, demo):
 
 
 def _open(settings, demo=None) -> int:
-    from pathlib import Path
-
-    from deskterm.db import schema
-    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
+    from deskterm.db.connection import describe
     from deskterm.duties.desk import desk_office
-    from deskterm.errors import SetupError
     from deskterm.i18n import _
 
-    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
-        # Opening must not leave an empty database file behind.
-        raise SetupError(
-            _("There is no database at {path}: run `deskterm migrate --db {path}` to create "
-              "one, or `deskterm demo` for the demo office.").format(path=settings.db))
-    db = open_database(settings.db)
-    try:
-        schema.check(db, describe(settings.db))
+    missing = _("There is no database at {path}: run `deskterm migrate --db {path}` to create "
+                "one, or `deskterm demo` for the demo office.").format(path=settings.db)
+    with _current_database(settings, missing):
         office = desk_office(settings.office)
         from deskterm.session import DeskSession
         from deskterm.widgets.pane_data import FirstLoad
@@ -374,6 +372,4 @@ def _open(settings, demo=None) -> int:
             demo_sign_in=early_sign_in,
         )
         app.run(mouse=settings.mouse)
-    finally:
-        close_database()
     return app.return_code or 0

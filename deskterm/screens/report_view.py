@@ -37,8 +37,7 @@ from deskterm.duties.reporting.reports import REPORTS, ReportTable, report_table
 from deskterm.errors import DeskError
 from deskterm.export import export_table
 from deskterm.i18n import _, ngettext
-from deskterm.money import format_fen
-from deskterm.widgets.report_chart import ReportChart
+from deskterm.widgets.report_chart import ReportChart, value_text
 
 WIDTH = 76
 TEXT_CELLS = 28  # the widest a text cell is shown (the export has it whole)
@@ -50,14 +49,10 @@ def cell_text(value: object, kind: str) -> str:
     """A cell as shown: amounts in yuan, shares as percent, dates ISO, nothing as blank."""
     if value is None:
         return ""
-    if kind == "money":
-        return format_fen(int(value))
-    if kind == "int":
-        return f"{int(value):,}"
+    if kind in ("money", "int", "percent"):
+        return value_text(value, kind)
     if kind == "number":
         return f"{float(value):,.1f}"
-    if kind == "percent":
-        return f"{float(value) * 100:.1f} %"
     if kind == "datetime" and isinstance(value, dt.datetime):
         return value.strftime("%m-%d %H:%M")
     if kind == "date" and isinstance(value, dt.date):
@@ -68,8 +63,7 @@ def cell_text(value: object, kind: str) -> str:
 def row_cells(row: tuple, table: ReportTable, bold: bool = False) -> list[Text]:
     cells = []
     for value, column in zip(row, table.columns, strict=False):
-        text = plain(cell_text(value, column.type) if column.type in NUMERIC or value is None
-                     or not isinstance(value, str) else fit(value, TEXT_CELLS))
+        text = plain(cell_text(value, column.type))
         if column.type in NUMERIC:
             text.justify = "right"
         if bold:

@@ -35,7 +35,7 @@ async def intake(folder: Path) -> tuple[list[str], str]:
     from deskterm.db import schema
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import RepairOrder
-    from deskterm.screens.call_intake import CallIntakeScreen
+    from deskterm.screens.repairs.call_intake import CallIntakeScreen
     from tests.desk_app import desk_app, panes_loaded, wait_until
     from tests.factories import MORNING, small_office
 

@@ -88,7 +88,7 @@ _FETCHES = (("deskterm.widgets.panes", "OpenOrdersPane", "open_orders"),
             ("deskterm.widgets.panes", "CallbacksPane", "due_callbacks"),
             ("deskterm.widgets.panes", "CashPane", "cash_state"),
             ("deskterm.widgets.timeline_pane", "TimelinePane", "timeline_window"),
-            ("deskterm.screens.dashboard", "DashboardScreen", "next_deadline"))
+            ("deskterm.screens.desk.dashboard", "DashboardScreen", "next_deadline"))
 
 
 def check_fetches() -> list[str]:

@@ -37,8 +37,8 @@ async def pay(folder: Path) -> tuple[list[str], str]:
     from deskterm.db.connection import close_database, open_database
     from deskterm.db.models import CashEntry, Payment, Receipt
     from deskterm.duties.cashdesk.dues import unit_dues
-    from deskterm.screens.payment_screen import PaymentScreen, open_payment
-    from deskterm.screens.receipt_screen import ReceiptScreen
+    from deskterm.screens.cashdesk.payment import PaymentScreen, open_payment
+    from deskterm.screens.cashdesk.receipt import ReceiptScreen
     from tests.desk_app import desk_app, panes_loaded, wait_until
     from tests.factories import MORNING, small_office
     from tests.payment_factories import cash_office, charge, fee_item

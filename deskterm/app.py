@@ -26,7 +26,7 @@ from deskterm.db import changes
 from deskterm.db.models import database
 from deskterm.i18n import _
 from deskterm.keys import BOOKS, DESK_KEYS, OPENERS, desk_bindings, install_bindings
-from deskterm.screens.dashboard import DashboardScreen
+from deskterm.screens.desk.dashboard import DashboardScreen
 from deskterm.session import DeskSession
 from deskterm.widgets.pane_data import Background, FirstLoad
 
@@ -103,7 +103,7 @@ class DeskApp(App[None]):
         self._stop.set()
 
     def ask_sign_in(self, reason: str = "") -> None:
-        from deskterm.screens.sign_in import SignInScreen  # not needed by a demo's start
+        from deskterm.screens.desk.sign_in import SignInScreen  # not needed by a demo's start
 
         self.push_screen(SignInScreen(self.session, reason=reason), callback=self._signed_in)
 
@@ -125,7 +125,7 @@ class DeskApp(App[None]):
                 self._open_morning_view()
 
     def _open_morning_view(self) -> None:
-        from deskterm.screens.morning_view import open_morning_view
+        from deskterm.screens.repairs.morning_view import open_morning_view
 
         open_morning_view(self)
 
@@ -155,7 +155,7 @@ class DeskApp(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        from deskterm.screens.sign_in import SignInScreen
+        from deskterm.screens.desk.sign_in import SignInScreen
 
         if self.session.staff is None or any(
                 isinstance(screen, SignInScreen) for screen in self.screen_stack):
@@ -165,7 +165,7 @@ class DeskApp(App[None]):
 
     def lock_desk(self) -> None:
         """Cover the desk until a PIN is typed; whatever form was open waits underneath."""
-        from deskterm.screens.sign_in import LockScreen
+        from deskterm.screens.desk.sign_in import LockScreen
 
         self.push_screen(LockScreen(self.session, minutes=self._idle_minutes),
                          callback=self._unlocked)
@@ -233,7 +233,7 @@ class DeskApp(App[None]):
 
     # --- actions -----------------------------------------------------------------------------
     def action_help(self) -> None:
-        from deskterm.screens.help import HelpScreen
+        from deskterm.screens.desk.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -246,7 +246,7 @@ class DeskApp(App[None]):
             screen.maximize(screen.focused)
 
     def action_sign_out(self) -> None:
-        from deskterm.screens.sign_in import SignInScreen
+        from deskterm.screens.desk.sign_in import SignInScreen
 
         if self.session.staff is None or isinstance(self.screen, SignInScreen):
             return
@@ -260,7 +260,7 @@ class DeskApp(App[None]):
         """F2: the call-intake form, from the dashboard, for whoever is at the desk."""
         if self.screen is not self.dashboard or self.session.staff is None:
             return
-        from deskterm.screens.call_intake import CallIntakeScreen
+        from deskterm.screens.repairs.call_intake import CallIntakeScreen
 
         self.push_screen(CallIntakeScreen(self.session))
 
@@ -268,7 +268,7 @@ class DeskApp(App[None]):
         """F7: record a complaint."""
         if self.screen is not self.dashboard or self.session.staff is None:
             return
-        from deskterm.screens.complaint_form import ComplaintFormScreen
+        from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 
         self.push_screen(ComplaintFormScreen(self.session))
 
@@ -276,7 +276,7 @@ class DeskApp(App[None]):
         """F8: record a walk-in visitor (who may become an order or a complaint)."""
         if self.screen is not self.dashboard or self.session.staff is None:
             return
-        from deskterm.screens.visit_form import VisitFormScreen
+        from deskterm.screens.repairs.visit_form import VisitFormScreen
 
         self.push_screen(VisitFormScreen(self.session))
 
@@ -288,7 +288,7 @@ class DeskApp(App[None]):
         """F10: the books menu; the chosen book opens over the dashboard."""
         if not self._at_dashboard():
             return
-        from deskterm.screens.books import BooksScreen
+        from deskterm.screens.desk.books import BooksScreen
 
         self.push_screen(BooksScreen(), callback=self._book_chosen)
 
@@ -306,7 +306,7 @@ class DeskApp(App[None]):
 
     def action_callback(self) -> None:
         """F4: the callback form for the row highlighted in Overdue callbacks."""
-        from deskterm.screens.callback_form import open_callback_form
+        from deskterm.screens.repairs.callback_form import open_callback_form
 
         open_callback_form(self)
 

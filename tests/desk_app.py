@@ -63,7 +63,7 @@ async def desk_ready(pilot) -> None:
     """The dashboard loaded, the clerk signed in, and the morning view the sign-in opens
     (when earlier days left register lines) closed again: a form opened now stays on top.
     Under load the morning view can arrive after a form was opened and take the focus."""
-    from deskterm.screens.morning_view import MorningViewScreen
+    from deskterm.screens.repairs.morning_view import MorningViewScreen
 
     app = pilot.app
     await panes_loaded(pilot)

@@ -1,5 +1,5 @@
 """The Monday approval and the month-end handover / filing screens
-(deskterm.screens.approval_screen, month_end_screen) driven with keys at 80×24 on SQLite
+(deskterm.screens.repairs.approval, month_end_screen) driven with keys at 80×24 on SQLite
 and PostgreSQL: what is listed, what each key stores, refusals that store nothing, and the
 printable copies."""
 
@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Select
 from deskterm.db import changes
 from deskterm.db.models import District, RepairOrder, Staff
 from deskterm.duties.pins import hash_pin
-from deskterm.screens.approval_screen import ApprovalScreen, open_approval
+from deskterm.screens.repairs.approval import ApprovalScreen, open_approval
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import PIN, order, small_office
 
@@ -292,7 +292,7 @@ def states(so) -> dict[int, tuple]:
 
 
 async def open_month_end_screen(app, pilot, tmp_path):
-    from deskterm.screens.month_end_screen import open_month_end
+    from deskterm.screens.repairs.month_end import open_month_end
 
     await panes_loaded(pilot)
     screen = open_month_end(app, folder=tmp_path / "prints")
@@ -473,7 +473,7 @@ def snap_office(sqlite_db, frozen_clock):
 
 @pytest.mark.parametrize("which", ["approval", "month_end"])
 def test_snapshot_in_16_colours(snap_compare, snap_office, frozen_clock, tmp_path, which):
-    from deskterm.screens.month_end_screen import open_month_end
+    from deskterm.screens.repairs.month_end import open_month_end
 
     if which == "month_end":
         frozen_clock(DEC_1)  # the month end of November

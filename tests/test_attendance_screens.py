@@ -12,9 +12,9 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, DeadlineDone, Staff
 from deskterm.duties.shift import attendance
-from deskterm.screens.attendance_forms import AttendanceForm
-from deskterm.screens.attendance_screen import AttendanceScreen, open_attendance
-from deskterm.screens.attendance_sheet_screen import (
+from deskterm.screens.shift.attendance import AttendanceScreen, open_attendance
+from deskterm.screens.shift.attendance_forms import AttendanceForm
+from deskterm.screens.shift.attendance_sheet import (
     AttendanceSheetScreen,
     open_attendance_sheet,
 )

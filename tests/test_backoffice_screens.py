@@ -18,9 +18,9 @@ from deskterm.db.models import (
     ListingViewing,
 )
 from deskterm.duties.backoffice import canteen, listings
-from deskterm.screens.backoffice_form import BackofficeForm
-from deskterm.screens.canteen_screen import CanteenScreen, MealFeesScreen, open_canteen
-from deskterm.screens.listings_screen import (
+from deskterm.screens.backoffice.backoffice_form import BackofficeForm
+from deskterm.screens.backoffice.canteen import CanteenScreen, MealFeesScreen, open_canteen
+from deskterm.screens.backoffice.listings import (
     ListingDetailScreen,
     ListingsScreen,
     open_listings,

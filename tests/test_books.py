@@ -1,4 +1,4 @@
-"""The F10 books menu (deskterm.screens.books): each letter opens its book over the
+"""The F10 books menu (deskterm.screens.desk.books): each letter opens its book over the
 dashboard, Esc closes the menu, nothing opens before sign-in; ctrl+f opens the register
 search directly; the help screen and the command palette list every book."""
 
@@ -7,26 +7,26 @@ from __future__ import annotations
 import pytest
 
 from deskterm.keys import BOOKS, OPENERS
-from deskterm.screens.approval_screen import ApprovalScreen
-from deskterm.screens.attendance_screen import AttendanceScreen
-from deskterm.screens.attendance_sheet_screen import AttendanceSheetScreen
-from deskterm.screens.books import BooksScreen
-from deskterm.screens.canteen_screen import CanteenScreen
-from deskterm.screens.charge_generation import ChargeGenerationScreen
-from deskterm.screens.complaint_list import ComplaintListScreen
-from deskterm.screens.complaint_summary_screen import ComplaintSummaryScreen
-from deskterm.screens.fee_items import FeeItemsScreen
-from deskterm.screens.fee_summary_screen import FeeSummaryScreen
-from deskterm.screens.help import HelpScreen
-from deskterm.screens.listings_screen import ListingsScreen
-from deskterm.screens.month_end_screen import MonthEndScreen
-from deskterm.screens.owner_roster import OwnerRosterScreen
-from deskterm.screens.receipt_book_form import ReceiptBooksScreen
-from deskterm.screens.register_search import RegisterSearchScreen
-from deskterm.screens.stock_screen import StockScreen
-from deskterm.screens.stocktake_screen import StocktakeScreen
-from deskterm.screens.unit_account import UnitAccountScreen
-from deskterm.screens.work_record_screen import WorkRecordScreen
+from deskterm.screens.backoffice.canteen import CanteenScreen
+from deskterm.screens.backoffice.listings import ListingsScreen
+from deskterm.screens.backoffice.stock import StockScreen
+from deskterm.screens.backoffice.stocktake import StocktakeScreen
+from deskterm.screens.cashdesk.charge_generation import ChargeGenerationScreen
+from deskterm.screens.cashdesk.fee_items import FeeItemsScreen
+from deskterm.screens.cashdesk.fee_summary import FeeSummaryScreen
+from deskterm.screens.cashdesk.receipt_books import ReceiptBooksScreen
+from deskterm.screens.cashdesk.unit_account import UnitAccountScreen
+from deskterm.screens.desk.books import BooksScreen
+from deskterm.screens.desk.help import HelpScreen
+from deskterm.screens.repairs.approval import ApprovalScreen
+from deskterm.screens.repairs.complaint_list import ComplaintListScreen
+from deskterm.screens.repairs.complaint_summary import ComplaintSummaryScreen
+from deskterm.screens.repairs.month_end import MonthEndScreen
+from deskterm.screens.repairs.register_search import RegisterSearchScreen
+from deskterm.screens.residents.owner_roster import OwnerRosterScreen
+from deskterm.screens.shift.attendance import AttendanceScreen
+from deskterm.screens.shift.attendance_sheet import AttendanceSheetScreen
+from deskterm.screens.shift.work_record import WorkRecordScreen
 from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
 

@@ -11,7 +11,7 @@ from textual import events
 from textual.widgets import Input, Select
 
 from deskterm.db.models import ChangeLog, RepairOrder, ServiceEntry
-from deskterm.screens.call_intake import CallIntakeScreen
+from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.widgets.phone_scripts import PhoneScripts
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
 from tests.factories import MORNING, busy_morning

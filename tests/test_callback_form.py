@@ -1,4 +1,4 @@
-"""The callback form (deskterm.screens.callback_form) driven as a clerk drives it, at 80×24
+"""The callback form (deskterm.screens.repairs.callback_form) driven as a clerk drives it, at 80×24
 on SQLite and PostgreSQL: what each outcome stores, the inspection answers, the note a
 dissatisfied owner needs, Esc, which row F4 means, and the four-key path from the pane."""
 
@@ -12,7 +12,7 @@ from textual.widgets import Input
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, RepairOrder
 from deskterm.duties.repairs.callbacks import INSPECTION_FIELDS
-from deskterm.screens.callback_form import (
+from deskterm.screens.repairs.callback_form import (
     CallbackFormScreen,
     OutcomeSet,
     Question,

@@ -1,4 +1,4 @@
-"""The F6 cash screen (deskterm.screens.cash_screen, cash_forms) driven with keys at 80×24
+"""The F6 cash screen (deskterm.screens.cashdesk.cash, cash_forms) driven with keys at 80×24
 on SQLite and PostgreSQL: the float counted in, a deposit, the blind count at close and a
 difference beyond the limit, each checked in the database; refusals store nothing."""
 
@@ -9,8 +9,8 @@ from textual.widgets import Input, Select, Static
 
 from deskterm.db.models import BankDeposit, CashEntry, CashSession, ChangeLog
 from deskterm.duties.cashdesk import cash
-from deskterm.screens.cash_forms import CloseDrawerForm, DepositForm, OpenDrawerForm
-from deskterm.screens.cash_screen import CashScreen, open_cash
+from deskterm.screens.cashdesk.cash import CashScreen, open_cash
+from deskterm.screens.cashdesk.cash_forms import CloseDrawerForm, DepositForm, OpenDrawerForm
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import PIN, small_office
 from tests.test_cash import take_cash

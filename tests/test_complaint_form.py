@@ -1,4 +1,4 @@
-"""The complaint form (F7, deskterm.screens.complaint_form) driven as a clerk drives it, at
+"""The complaint form (F7, deskterm.screens.repairs.complaint_form) driven as a clerk drives it, at
 80×24 on SQLite and PostgreSQL: the lookup fills the complainant, saving records the
 complaint, a bad field says so under it and stores nothing, Esc stores nothing, and markup
 is stored verbatim and shown literally."""
@@ -10,7 +10,7 @@ from textual import events
 from textual.widgets import Input, Select
 
 from deskterm.db.models import ChangeLog, Complaint
-from deskterm.screens.complaint_form import ComplaintFormScreen
+from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, busy_morning
 

@@ -1,4 +1,4 @@
-"""The complaint screens (deskterm.screens.complaint_list, complaint_detail,
+"""The complaint screens (deskterm.screens.repairs.complaint_list, complaint_detail,
 complaint_summary_screen), driven with keys at 80×24 on SQLite and PostgreSQL: a complaint's
 whole life from the list (assign, handle, call back, close) with the database checked after
 each step, refused input at its field with nothing stored, keys that do not fit the state,
@@ -13,14 +13,14 @@ from textual.widgets import DataTable, Select, TextArea
 
 from deskterm.db.models import Callback, ChangeLog, Complaint
 from deskterm.duties.repairs import complaints
-from deskterm.screens.callback_form import CallbackFormScreen
-from deskterm.screens.complaint_actions import AssignScreen, CloseScreen, HandlingScreen
-from deskterm.screens.complaint_detail import (
+from deskterm.screens.repairs.callback_form import CallbackFormScreen
+from deskterm.screens.repairs.complaint_actions import AssignScreen, CloseScreen, HandlingScreen
+from deskterm.screens.repairs.complaint_detail import (
     ComplaintDetailScreen,
     complaint_id_of,
     open_complaint_detail,
 )
-from deskterm.screens.complaint_list import ComplaintListScreen, open_complaint_list
+from deskterm.screens.repairs.complaint_list import ComplaintListScreen, open_complaint_list
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, small_office
 from tests.test_orders import snapshot

@@ -61,7 +61,7 @@ def test_refusals_store_nothing(so):
 async def test_h_on_the_summary_screen(so):
     from textual.widgets import DataTable, Static
 
-    from deskterm.screens.complaint_summary_screen import open_complaint_summary
+    from deskterm.screens.repairs.complaint_summary import open_complaint_summary
     from tests.desk_app import desk_app, desk_ready, wait_until
 
     app = desk_app(so, watch=False)

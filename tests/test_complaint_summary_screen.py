@@ -1,4 +1,4 @@
-"""The monthly complaint summary screen (deskterm.screens.complaint_summary_screen) at
+"""The monthly complaint summary screen (deskterm.screens.repairs.complaint_summary) at
 80×24 on SQLite and PostgreSQL: its figures against counts made here from the records,
 stepping the month with [ ] and PgUp/PgDn, a month that is not one, Chinese category words,
 and snapshots of the complaint screens in Chinese."""
@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Input
 from deskterm.db.models import Complaint
 from deskterm.duties.repairs import callbacks, complaints
 from deskterm.i18n import set_language
-from deskterm.screens.complaint_detail import open_complaint_detail
-from deskterm.screens.complaint_list import open_complaint_list
-from deskterm.screens.complaint_summary_screen import (
+from deskterm.screens.repairs.complaint_detail import open_complaint_detail
+from deskterm.screens.repairs.complaint_list import open_complaint_list
+from deskterm.screens.repairs.complaint_summary import (
     ComplaintSummaryScreen,
     open_complaint_summary,
     packed,

@@ -6,8 +6,8 @@ import pytest
 from textual.widgets import Input
 
 from deskterm.db.models import AttendanceEvent
-from deskterm.screens.help import HelpScreen
-from deskterm.screens.sign_in import SignInScreen
+from deskterm.screens.desk.help import HelpScreen
+from deskterm.screens.desk.sign_in import SignInScreen
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
 from tests.factories import MORNING, busy_morning
 
@@ -104,7 +104,7 @@ async def test_help_opens_and_escape_closes(office):
 
 
 async def test_f9_opens_the_reports(office):
-    from deskterm.screens.reports_screen import ReportsScreen
+    from deskterm.screens.reporting.reports import ReportsScreen
 
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -164,8 +164,8 @@ async def test_a_large_terminal_gets_the_wide_columns(office):
 
 
 async def test_f2_opens_call_intake_and_f4_the_callback_form(office):
-    from deskterm.screens.call_intake import CallIntakeScreen
-    from deskterm.screens.callback_form import CallbackFormScreen
+    from deskterm.screens.repairs.call_intake import CallIntakeScreen
+    from deskterm.screens.repairs.callback_form import CallbackFormScreen
 
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -179,9 +179,9 @@ async def test_f2_opens_call_intake_and_f4_the_callback_form(office):
 
 
 async def test_f7_f8_and_enter_open_their_forms(office):
-    from deskterm.screens.complaint_form import ComplaintFormScreen
-    from deskterm.screens.order_detail import OrderDetailScreen
-    from deskterm.screens.visit_form import VisitFormScreen
+    from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
+    from deskterm.screens.repairs.order_detail import OrderDetailScreen
+    from deskterm.screens.repairs.visit_form import VisitFormScreen
 
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:

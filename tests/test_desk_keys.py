@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from deskterm.screens.cash_screen import CashScreen
-from deskterm.screens.handover_screen import HandoverScreen
-from deskterm.screens.payment_screen import PaymentScreen
+from deskterm.screens.cashdesk.cash import CashScreen
+from deskterm.screens.cashdesk.payment import PaymentScreen
+from deskterm.screens.shift.handover import HandoverScreen
 from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
 

@@ -110,7 +110,7 @@ def history(*rows: tuple[str, dt.datetime]) -> tuple:
 def test_order_and_complaint_titles_say_how_long_ago():
     from types import SimpleNamespace
 
-    from deskterm.screens import complaint_detail, order_detail
+    from deskterm.screens.repairs import complaint_detail, order_detail
 
     made = NOW - dt.timedelta(hours=3)
     order = SimpleNamespace(number="WX-202611-0042", registered_at=made,
@@ -135,7 +135,8 @@ def test_order_and_complaint_titles_say_how_long_ago():
 
 
 def test_day_headers_of_the_morning_view_and_the_handover(frozen_clock):
-    from deskterm.screens import handover_screen, morning_view
+    from deskterm.screens.repairs import morning_view
+    from deskterm.screens.shift import handover as handover_screen
 
     frozen_clock("2026-11-26T02:05:00")  # Thursday 10:05 in Shanghai
     tz = "Asia/Shanghai"
@@ -152,7 +153,7 @@ def test_day_headers_of_the_morning_view_and_the_handover(frozen_clock):
 
 
 def test_fee_summary_day_rows_fit_with_their_weekday_and_reversals(chinese):
-    from deskterm.screens.fee_summary_screen import DAY
+    from deskterm.screens.cashdesk.fee_summary import DAY
 
     for day in (FRIDAY + dt.timedelta(days=n) for n in range(7)):
         assert cell_len(day_label(day) + " ↺1") <= DAY["label"]

@@ -16,11 +16,11 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Charge, FeeItem, Receipt
 from deskterm.duties.cashdesk.account import unit_account
-from deskterm.screens.charge_form import AdHocChargeScreen
-from deskterm.screens.fee_item_form import FeeItemFormScreen
-from deskterm.screens.fee_items import FeeItemsScreen, open_fee_items
-from deskterm.screens.receipt_screen import ReceiptScreen
-from deskterm.screens.unit_account import open_unit_account
+from deskterm.screens.cashdesk.charge_form import AdHocChargeScreen
+from deskterm.screens.cashdesk.fee_item_form import FeeItemFormScreen
+from deskterm.screens.cashdesk.fee_items import FeeItemsScreen, open_fee_items
+from deskterm.screens.cashdesk.receipt import ReceiptScreen
+from deskterm.screens.cashdesk.unit_account import open_unit_account
 from tests.desk_app import desk_app, wait_until
 from tests.factories import MORNING, small_office
 from tests.fee_rows import charge, fee_office, monthly, pay, void

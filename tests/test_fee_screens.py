@@ -14,10 +14,13 @@ from deskterm.clock import now_utc
 from deskterm.db.models import Charge
 from deskterm.duties.cashdesk.fee_summary import fee_summary, summary_period
 from deskterm.money import format_fen
-from deskterm.screens.charge_generation import ChargeGenerationScreen, open_charge_generation
-from deskterm.screens.fee_summary_screen import FeeSummaryScreen, open_fee_summary
-from deskterm.screens.morning_view import MorningViewScreen
-from deskterm.screens.unit_account import UnitAccountScreen, open_unit_account
+from deskterm.screens.cashdesk.charge_generation import (
+    ChargeGenerationScreen,
+    open_charge_generation,
+)
+from deskterm.screens.cashdesk.fee_summary import FeeSummaryScreen, open_fee_summary
+from deskterm.screens.cashdesk.unit_account import UnitAccountScreen, open_unit_account
+from deskterm.screens.repairs.morning_view import MorningViewScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING
 from tests.fee_rows import charge, fee_office, monthly, pay, void

@@ -82,7 +82,7 @@ def test_refusals_store_nothing(so, frozen_clock):
 async def test_h_on_the_fee_summary_screen(so):
     from textual.widgets import Static
 
-    from deskterm.screens.fee_summary_screen import open_fee_summary
+    from deskterm.screens.cashdesk.fee_summary import open_fee_summary
     from tests.desk_app import desk_app, desk_ready, wait_until
 
     app = desk_app(so, watch=False)

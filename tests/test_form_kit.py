@@ -9,7 +9,7 @@ import pytest
 
 from deskterm.db.models import FeeItem
 from deskterm.errors import DeskError, DutyError
-from deskterm.screens.form_kit import run_duty
+from deskterm.screens.kit.form_kit import run_duty
 from tests.desk_app import desk_app, wait_until
 from tests.factories import MORNING, small_office
 from tests.test_fee_items_screen import new_form, open_items

@@ -36,18 +36,18 @@ from deskterm.db.models import (
     RepairOrder,
 )
 from deskterm.duties.shift import attendance
-from deskterm.screens.attendance_forms import AttendanceForm
-from deskterm.screens.attendance_screen import AttendanceScreen
-from deskterm.screens.call_intake import CallIntakeScreen
-from deskterm.screens.cash_forms import CloseDrawerForm, DepositForm, OpenDrawerForm
-from deskterm.screens.cash_screen import CashScreen
-from deskterm.screens.handover_screen import HandoverScreen, NightCallIntake
-from deskterm.screens.handover_sign import SignHandoverForm
-from deskterm.screens.morning_view import MorningViewScreen
-from deskterm.screens.payment_screen import PaymentScreen
-from deskterm.screens.receipt_screen import ReceiptScreen
-from deskterm.screens.sign_in import SignInScreen
-from deskterm.screens.work_record_screen import WorkRecordScreen
+from deskterm.screens.cashdesk.cash import CashScreen
+from deskterm.screens.cashdesk.cash_forms import CloseDrawerForm, DepositForm, OpenDrawerForm
+from deskterm.screens.cashdesk.payment import PaymentScreen
+from deskterm.screens.cashdesk.receipt import ReceiptScreen
+from deskterm.screens.desk.sign_in import SignInScreen
+from deskterm.screens.repairs.call_intake import CallIntakeScreen
+from deskterm.screens.repairs.morning_view import MorningViewScreen
+from deskterm.screens.shift.attendance import AttendanceScreen
+from deskterm.screens.shift.attendance_forms import AttendanceForm
+from deskterm.screens.shift.handover import HandoverScreen, NightCallIntake
+from deskterm.screens.shift.handover_sign import SignHandoverForm
+from deskterm.screens.shift.work_record import WorkRecordScreen
 from deskterm.widgets.pane import Pane
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
 from tests.factories import PIN, small_office

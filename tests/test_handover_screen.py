@@ -17,14 +17,14 @@ from deskterm.db.models import (
     RepairOrder,
 )
 from deskterm.duties.agenda import timeline
-from deskterm.screens.handover_screen import (
+from deskterm.screens.shift.handover import (
     HandoverScreen,
     NightCallIntake,
     NightComplaint,
     open_handover,
 )
-from deskterm.screens.handover_sign import SignHandoverForm
-from deskterm.screens.night_log_form import NightLogForm, open_night_log
+from deskterm.screens.shift.handover_sign import SignHandoverForm
+from deskterm.screens.shift.night_log_form import NightLogForm, open_night_log
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import PIN, order, small_office
 from tests.test_handover import MORNING, night_of

@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from deskterm.db.models import AttendanceEvent, ChangeLog
 from deskterm.duties.desk import unlock
 from deskterm.errors import DutyError
-from deskterm.screens.sign_in import LockScreen
+from deskterm.screens.desk.sign_in import LockScreen
 from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, PIN, small_office
 

@@ -1,4 +1,4 @@
-"""The morning view [7.4.1] (deskterm.screens.morning_view) and its read duty
+"""The morning view [7.4.1] (deskterm.screens.repairs.morning_view) and its read duty
 (deskterm.duties.repairs.morning), at 10:05 in Shanghai on SQLite and PostgreSQL: exactly the
 unfinished register lines of earlier days, with their orders; the screen at 80×24, Esc,
 and Enter on a row."""
@@ -19,8 +19,8 @@ from deskterm.duties.repairs.morning import (
     unfinished_register_items,
 )
 from deskterm.errors import DutyError
-from deskterm.screens.morning_view import MorningViewScreen
-from deskterm.screens.order_detail import OrderDetailScreen
+from deskterm.screens.repairs.morning_view import MorningViewScreen
+from deskterm.screens.repairs.order_detail import OrderDetailScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, SmallOffice, order, small_office
 

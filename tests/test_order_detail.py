@@ -1,4 +1,4 @@
-"""The order detail view (deskterm.screens.order_detail) and its read duty
+"""The order detail view (deskterm.screens.repairs.order_detail) and its read duty
 (deskterm.duties.repairs.order_view), driven at 80×24 on SQLite and PostgreSQL: the fields and the
 history it shows, dispatch and return through its keys (the database as the duties leave
 it), refused input at its field with nothing stored, Esc, and which row Enter means."""
@@ -15,9 +15,9 @@ from deskterm.db.models import Charge, RepairOrder, Staff, StockItem, StockMove
 from deskterm.duties.repairs.order_view import order_view, parse_materials
 from deskterm.duties.repairs.order_work import dispatch
 from deskterm.errors import DutyError
-from deskterm.screens.callback_form import CallbackFormScreen
-from deskterm.screens.order_actions import DispatchScreen, ReturnScreen
-from deskterm.screens.order_detail import (
+from deskterm.screens.repairs.callback_form import CallbackFormScreen
+from deskterm.screens.repairs.order_actions import DispatchScreen, ReturnScreen
+from deskterm.screens.repairs.order_detail import (
     OrderDetailScreen,
     open_order_detail,
     order_id_of,

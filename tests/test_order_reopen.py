@@ -15,8 +15,8 @@ from deskterm.db.models import ChangeLog, RepairOrder, ServiceEntry
 from deskterm.duties import orders
 from deskterm.duties.repairs import order_work
 from deskterm.errors import DutyError
-from deskterm.screens.order_actions import ReopenScreen
-from deskterm.screens.order_detail import OrderDetailScreen, open_order_detail
+from deskterm.screens.repairs.order_actions import ReopenScreen
+from deskterm.screens.repairs.order_detail import OrderDetailScreen, open_order_detail
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, order, small_office
 

@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from deskterm.db.models import CashEntry, CashSession, Payment, PaymentLine, Receipt, ReceiptBook
-from deskterm.screens.payment_screen import PaymentScreen, open_payment
-from deskterm.screens.receipt_screen import ReceiptScreen
+from deskterm.screens.cashdesk.payment import PaymentScreen, open_payment
+from deskterm.screens.cashdesk.receipt import ReceiptScreen
 from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
 from tests.payment_factories import cash_office, charge, fee_item

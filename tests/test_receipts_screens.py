@@ -10,12 +10,12 @@ from textual.widgets import Input, Select
 from deskterm.db.models import Payment, ReceiptBook, ReceiptVoid
 from deskterm.duties.cashdesk.payments import take_payment
 from deskterm.duties.cashdesk.receipt_text import receipt_text, receipt_view
-from deskterm.screens.receipt_book_form import (
+from deskterm.screens.cashdesk.receipt import ReceiptScreen, VoidForm, open_receipt
+from deskterm.screens.cashdesk.receipt_books import (
     IssueBookForm,
     ReceiptBooksScreen,
     open_receipt_books,
 )
-from deskterm.screens.receipt_screen import ReceiptScreen, VoidForm, open_receipt
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, PIN, small_office
 from tests.payment_factories import cash_office

@@ -12,13 +12,13 @@ from textual.widgets import Input, TextArea
 
 from deskterm.db.models import Assessment, DailyWorkRecord, WorkSummary
 from deskterm.duties.orders import register_call
-from deskterm.screens.assessments_screen import (
+from deskterm.screens.shift.assessments import (
     AssessmentFormScreen,
     AssessmentsScreen,
     open_assessments,
 )
-from deskterm.screens.work_record_screen import WorkRecordScreen, open_work_record
-from deskterm.screens.work_summary_screen import WorkSummaryScreen
+from deskterm.screens.shift.work_record import WorkRecordScreen, open_work_record
+from deskterm.screens.shift.work_summary import WorkSummaryScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, small_office
 

@@ -1,5 +1,5 @@
-"""The register search and unit history screens (deskterm.screens.register_search,
-deskterm.screens.unit_history) driven with keys at 80×24, at 10:05 in Shanghai: typing
+"""The register search and unit history screens (deskterm.screens.repairs.register_search,
+deskterm.screens.repairs.unit_history) driven with keys at 80×24, at 10:05 in Shanghai: typing
 finds rows, the state and the days filter them, a bad day is said under its row and
 nothing breaks, Enter opens the order or the unit, ``u`` the unit, Esc goes back."""
 
@@ -10,10 +10,10 @@ from textual import events
 from textual.widgets import DataTable, Input
 
 from deskterm.duties.repairs.register import RegisterResult
-from deskterm.screens.morning_view import MorningViewScreen
-from deskterm.screens.order_detail import OrderDetailScreen
-from deskterm.screens.register_search import RegisterSearchScreen, open_register_search
-from deskterm.screens.unit_history import UnitHistoryScreen, open_unit_history
+from deskterm.screens.repairs.morning_view import MorningViewScreen
+from deskterm.screens.repairs.order_detail import OrderDetailScreen
+from deskterm.screens.repairs.register_search import RegisterSearchScreen, open_register_search
+from deskterm.screens.repairs.unit_history import UnitHistoryScreen, open_unit_history
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING
 from tests.test_register import make_history, make_register

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from deskterm.duties.reporting.reports import report_table
 from deskterm.i18n import set_language
-from deskterm.screens.report_view import ReportView
-from deskterm.screens.reports_screen import ReportsScreen
+from deskterm.screens.reporting.report_view import ReportView
+from deskterm.screens.reporting.reports import ReportsScreen
 from deskterm.widgets.report_chart import ReportChart
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING

@@ -8,9 +8,9 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from deskterm.db.models import ChangeLog, Owner, OwnerPhone, Unit
-from deskterm.screens.owner_form import OwnerFormScreen
-from deskterm.screens.owner_roster import OwnerRosterScreen, open_owner_roster
-from deskterm.screens.roster_import_screen import RosterImportScreen
+from deskterm.screens.residents.owner_form import OwnerFormScreen
+from deskterm.screens.residents.owner_roster import OwnerRosterScreen, open_owner_roster
+from deskterm.screens.residents.roster_import import RosterImportScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
 from tests.factories import MORNING, busy_morning
 from tests.test_roster_import import GOOD, HEADER, bad_rows, write_csv, write_xlsx

@@ -36,7 +36,7 @@ def test_dashboard_in_chinese(snap_compare, office):
 
 
 def test_sign_in_form(snap_compare, office):
-    from deskterm.screens.sign_in import SignInScreen
+    from deskterm.screens.desk.sign_in import SignInScreen
 
     app = desk_app(office, signed_in=False, watch=False)
 
@@ -48,7 +48,7 @@ def test_sign_in_form(snap_compare, office):
 
 
 def test_sign_in_form_in_chinese(snap_compare, office):
-    from deskterm.screens.sign_in import SignInScreen
+    from deskterm.screens.desk.sign_in import SignInScreen
 
     set_language("zh_CN")
     app = desk_app(office, signed_in=False, watch=False)

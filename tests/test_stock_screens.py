@@ -1,4 +1,4 @@
-"""The stock list, its forms and ledger, and the stocktake (deskterm.screens.stock_screen,
+"""The stock list, its forms and ledger, and the stocktake (deskterm.screens.backoffice.stock,
 stock_forms, stocktake_screen) driven with keys at 80×24, on the 24th at 10:05 in
 Shanghai."""
 
@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Input
 
 from deskterm.db.models import StockItem, StockMove, Stocktake, StocktakeLine
 from deskterm.duties.backoffice import stock
-from deskterm.screens.stock_forms import StockItemForm, StockLedgerScreen, StockMoveForm
-from deskterm.screens.stock_screen import StockScreen, open_stock
-from deskterm.screens.stocktake_screen import ConfirmClose, StocktakeScreen, open_stocktake
+from deskterm.screens.backoffice.stock import StockScreen, open_stock
+from deskterm.screens.backoffice.stock_forms import StockItemForm, StockLedgerScreen, StockMoveForm
+from deskterm.screens.backoffice.stocktake import ConfirmClose, StocktakeScreen, open_stocktake
 from tests.desk_app import desk_app, wait_until
 from tests.factories import small_office
 from tests.test_register_screens import desk_ready, fits

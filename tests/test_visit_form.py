@@ -1,4 +1,4 @@
-"""The walk-in visitor form (F8, deskterm.screens.visit_form) driven as a clerk drives it,
+"""The walk-in visitor form (F8, deskterm.screens.repairs.visit_form) driven as a clerk drives it,
 at 80×24 on SQLite and PostgreSQL: a plain visit, a visit turned into a repair order (shown
 in the Open orders pane) or a complaint, a conversion refused after the visit was recorded
 (kept, never recorded twice), bad fields, Esc, and markup stored verbatim."""
@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input, RadioButton
 
 from deskterm.db.models import ChangeLog, Complaint, RepairOrder, ServiceEntry, Visit
-from deskterm.screens.visit_form import VisitFormScreen
+from deskterm.screens.repairs.visit_form import VisitFormScreen
 from tests.desk_app import desk_app, pane_text, panes_loaded, wait_until
 from tests.factories import MORNING, busy_morning
 

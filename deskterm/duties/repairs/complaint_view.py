@@ -3,7 +3,7 @@ ones, this month's, or the closed ones), one complaint in full with its callback
 audit trail from the change log, the people who may handle one, and the month before or
 after a month of the summary.
 
-Plain reads (no transaction) for ``deskterm/screens/complaint_list.py`` and
+Plain reads (no transaction) for ``deskterm/screens/repairs/complaint_list.py`` and
 ``complaint_detail.py``; the writes are in ``complaints.py`` and ``callbacks.py``. The
 history is rendered by the order detail's helpers (``order_view``), with the complaint's
 own staff fields (handler, received by) shown by name.

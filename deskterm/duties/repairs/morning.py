@@ -2,7 +2,7 @@
 及时安排处理" — the register lines of earlier days (office-local) that are not completed, newest
 first, with the repair order each one became, if any.
 
-A plain read (no transaction) for ``deskterm/screens/morning_view.py``: one query with LEFT
+A plain read (no transaction) for ``deskterm/screens/repairs/morning_view.py``: one query with LEFT
 JOINs for the rows (index ``ServiceEntry (office, completed_at, at)``) and one count; and
 ``complete_entry``, which marks an enquiry, complaint or other line done (a repair line is
 done when its order comes back done: ``order_work.return_order``).

@@ -2,7 +2,7 @@
 callbacks, the materials drawn for it, and its audit trail from the change log; and the
 materials a returning technician reports, as the clerk types them ("code qty" lines).
 
-Plain reads (no transaction) for ``deskterm/screens/order_detail.py``; the writes are
+Plain reads (no transaction) for ``deskterm/screens/repairs/order_detail.py``; the writes are
 ``order_work.dispatch``, ``order_work.return_order`` and ``order_work.reopen_order``.
 """
 

@@ -6,7 +6,7 @@ not become one of the unit's repair orders: the order stands for them), repair o
 (number, state, technician, result, charge), complaints, callbacks on those orders and
 complaints, and walk-in visits (those not turned into one of the shown orders or
 complaints) into one timeline of at most ``limit`` items, with a few counts. Plain reads
-(no transaction) for ``deskterm/screens/unit_history.py``; each list is one query through
+(no transaction) for ``deskterm/screens/repairs/unit_history.py``; each list is one query through
 an index that starts with the unit (``RepairOrder (unit, registered_at)`` and the foreign
 keys' own), so a unit with years of orders costs the same as a new one.
 """

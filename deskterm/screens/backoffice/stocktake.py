@@ -1,0 +1,341 @@
+"""The month's stocktake (盘存, by the 24th [5.4][6.6]): a line per stock item with the book
+quantity at the start, the count typed in place, the variance shown as the count is typed,
+and the reason for a variance.
+
+Not started yet: ``s`` starts it. Tab and Enter move from count to reason to the next
+count; ↑/↓ move between lines. ctrl+s (and Esc, before leaving) saves every count and
+reason typed; ``c`` (from a count field: a reason field types it) saves and closes the
+stocktake after a confirmation, which adjusts the book. A closed stocktake is shown
+read-only. The "book matches count" figure is on the line under the title. ``[`` and
+``]`` show the month before and after (past stocktakes, read-only once closed).
+``open_stocktake(app)`` opens it.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from rich.cells import cell_len
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from deskterm.clock import local
+from deskterm.db.models import database
+from deskterm.display import fit, plain
+from deskterm.duties.backoffice import stocktake
+from deskterm.duties.backoffice.stock import REASON_LIMIT
+from deskterm.duties.backoffice.stocktake import TakeLine, TakeView
+from deskterm.duties.repairs.complaint_view import shift_month
+from deskterm.i18n import _
+from deskterm.screens.kit.form_kit import run_duty
+
+ITEM_W, BOOK_W, COUNT_W, VAR_W = 30, 6, 7, 6
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` cut or padded to ``width`` cells (CJK-aware)."""
+    text = fit(text, width - 1)
+    space = " " * (width - 1 - cell_len(text))
+    return (space + text + " ") if right else (text + space + " ")
+
+
+class CountInput(Input):
+    """A count: digits only; any other key (``c``, ``s``) is the screen's."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and (character.isdigit() or character in "０１２３４５６７８９")
+
+
+def match_text(view: TakeView) -> str:
+    m = view.match
+    if not m.counted:
+        return _("book matches count: nothing counted yet")
+    return _("book matches count: {matched} of {counted} ({percent}%)").format(
+        matched=m.matched, counted=m.counted, percent=m.percent)
+
+
+def variance_text(book: int, count: str) -> str:
+    count = count.strip()
+    if not count.isdigit():
+        return ""
+    variance = int(count) - book
+    return "=" if variance == 0 else f"{variance:+d}"
+
+
+class ConfirmClose(ModalScreen[bool]):
+    """y or Enter closes the stocktake; n or Esc goes back."""
+
+    CSS_PATH = str(files("deskterm.styles") / "stock.tcss")
+    BINDINGS = [Binding("y,enter", "answer(True)", show=False),
+                Binding("n,escape", "answer(False)", show=False)]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(id="stocktake-confirm")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form stock-form"):
+            yield Static(plain(_("Close the stocktake?")), classes="form-title", markup=False)
+            yield Static(plain(self.text), markup=False)
+            yield Static(plain(_("y close · n back")), classes="form-hint", markup=False)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+def open_stocktake(app) -> StocktakeScreen | None:
+    """Open this month's stocktake (a signed-in desk only); the pushed screen, or None."""
+    if app.session.staff is None:
+        return None
+    screen = StocktakeScreen(app.session)
+    app.push_screen(screen)
+    return screen
+
+
+class StocktakeScreen(ModalScreen[None]):
+    """The month's stocktake lines, counted in place."""
+
+    CSS_PATH = str(files("deskterm.styles") / "stock.tcss")
+    BINDINGS = [
+        Binding("escape", "close", show=False),
+        Binding("ctrl+s", "save", show=False, priority=True),
+        # priority: a count field does not type letters (CountInput), a reason field does
+        # (Textual leaves a key a focused Input consumes out of the binding chain)
+        Binding("c", "close_take", show=False, priority=True),
+        Binding("s", "start", show=False, priority=True),
+        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
+        Binding("right_square_bracket", "step(1)", show=False, priority=True),
+        Binding("up", "line(-1)", show=False),
+        Binding("down", "line(1)", show=False),
+    ]
+
+    def __init__(self, session, period: str | None = None) -> None:
+        super().__init__(id="stocktake")
+        self.session = session
+        self.period = period
+        self.view: TakeView | None = None
+        self.busy = False
+        self.loads = 0  # answers shown, for tests
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tk-form", classes="form"):
+            yield Static(plain(_("Stocktake")), id="tk-title", classes="form-title",
+                         markup=False)
+            yield Static(plain(""), id="tk-match", markup=False)
+            yield Static(plain(""), id="tk-head", markup=False)
+            yield VerticalScroll(id="tk-lines")
+            yield Static(plain(""), id="tk-error", classes="field-error", markup=False)
+            yield Static(plain(""), id="tk-hint", classes="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # --- reading ---------------------------------------------------------------------
+    def load(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="stocktake-load")
+    def _load(self) -> None:
+        period = self.period
+        try:
+            with database.connection_context():
+                period = period or stocktake.current_period(self.session.office)
+                view = stocktake.stocktake_view(self.session.office, period)
+        except Exception as exc:  # noqa: BLE001 - said on the error line
+            self.app.call_from_thread(self._error, "", str(exc))
+            return
+        self.app.call_from_thread(self._show, period, view)
+
+    async def _show(self, period: str, view: TakeView | None) -> None:
+        if self.period is not None and period != self.period:
+            return  # an older month's answer: the newer one is coming
+        self.period, self.view = period, view
+        box = self.query_one("#tk-lines", VerticalScroll)
+        await box.remove_children()
+        title = self.query_one("#tk-title", Static)
+        hint = self.query_one("#tk-hint", Static)
+        if view is None:
+            title.update(plain(_("Stocktake {period} · not started").format(period=period)))
+            self.query_one("#tk-head", Static).update(plain(_(
+                "Press s to start: a line per stock item with its book quantity now.")))
+            self.query_one("#tk-match", Static).update(plain(""))
+            if period == stocktake.current_period(self.session.office):
+                hint.update(plain(_("s start · [ ] month · Esc close")))
+            else:
+                self.query_one("#tk-head", Static).update(plain(_(
+                    "No stocktake was made this month.")))
+                hint.update(plain(_("[ ] month · Esc close")))
+            self.loads += 1
+            return
+        tz = self.session.tz
+        state = (_("closed {when} by {who}").format(
+            when=local(view.closed_at, tz).format("MM-DD HH:mm"), who=view.closed_by or "")
+            if view.closed else _("open"))
+        title.update(plain(fit(_("Stocktake {period} · {state}").format(
+            period=view.period, state=state), 76)))
+        self.query_one("#tk-match", Static).update(plain(fit(match_text(view), 76)))
+        self.query_one("#tk-head", Static).update(plain(
+            pad(_("Item"), ITEM_W + 1) + pad(_("Book"), BOOK_W + 1, right=True)
+            + pad(_("Count"), COUNT_W + 1) + pad(_("Var."), VAR_W + 1) + _("Reason")))
+        await box.mount_all([self._line(line, view.closed) for line in view.lines])
+        if view.closed:
+            hint.update(plain(_("Closed: it can no longer change · [ ] month · Esc close")))
+            box.focus()
+        else:
+            hint.update(plain(_("Tab/Enter next · ctrl+s save · c close the stocktake · "
+                                "Esc save and leave")))
+            first = next((line for line in view.lines if line.counted is None), None)
+            target = first or (view.lines[0] if view.lines else None)
+            if target is not None:
+                self.query_one(f"#tk-count-{target.id}", Input).focus()
+        self.loads += 1
+
+    def _line(self, line: TakeLine, closed: bool) -> Horizontal:
+        item = pad(f"{line.code} {line.name}", ITEM_W + 1)
+        count = "" if line.counted is None else str(line.counted)
+        parts = [Static(plain(item), classes="tk-item", markup=False),
+                 Static(plain(str(line.book)), classes="tk-book", markup=False)]
+        if closed:
+            parts += [Static(plain(count), classes="tk-count-ro",
+                             markup=False),
+                      Static(plain(variance_text(line.book, count)), classes="tk-var",
+                             markup=False),
+                      Static(plain(fit(line.reason, 76 - ITEM_W - BOOK_W - COUNT_W - VAR_W - 4)),
+                             classes="tk-reason-ro", markup=False)]
+        else:
+            parts += [CountInput(count, id=f"tk-count-{line.id}", compact=True, max_length=6,
+                                 restrict=r"[0-9０-９]*", classes="tk-count", placeholder="?"),
+                      Static(plain(variance_text(line.book, count)), id=f"tk-var-{line.id}",
+                             classes="tk-var", markup=False),
+                      Input(line.reason, id=f"tk-reason-{line.id}", compact=True,
+                            max_length=REASON_LIMIT, classes="tk-reason")]
+        return Horizontal(*parts, classes="tk-line", id=f"tk-line-{line.id}")
+
+    # --- typing ------------------------------------------------------------------------
+    @on(Input.Changed, ".tk-count")
+    def _count_changed(self, event: Input.Changed) -> None:
+        line_id = int(event.input.id.rsplit("-", 1)[1])
+        book = next(line.book for line in self.view.lines if line.id == line_id)
+        self.query_one(f"#tk-var-{line_id}", Static).update(
+            plain(variance_text(book, event.value)))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_line(self, step: int) -> None:
+        """↑/↓: the same field of the line above or below."""
+        focused = self.focused
+        if self.view is None or not isinstance(focused, Input) or not self.view.lines:
+            return
+        kind, line_id = focused.id.rsplit("-", 1)
+        ids = [line.id for line in self.view.lines]
+        index = ids.index(int(line_id)) + step
+        if 0 <= index < len(ids):
+            self.query_one(f"#{kind}-{ids[index]}", Input).focus()
+
+    def typed(self) -> dict[int, tuple[str, str]]:
+        if self.view is None or self.view.closed:
+            return {}
+        return {line.id: (self.query_one(f"#tk-count-{line.id}", Input).value,
+                          self.query_one(f"#tk-reason-{line.id}", Input).value)
+                for line in self.view.lines}
+
+    # --- writing -----------------------------------------------------------------------
+    def action_step(self, by: int) -> None:
+        """``[``/``]``: the month before or after, to see past stocktakes and their
+        figures. Counts typed and not saved keep the screen where it is."""
+        if self.busy or self.period is None:
+            return
+        if self.changed():
+            self._error("", _("Save the counts first (ctrl+s)."))
+            return
+        self.query_one("#tk-error", Static).update(plain(""))
+        self.period = shift_month(self.period, by)
+        self.load()
+
+    def action_start(self) -> None:
+        if (self.view is None and not self.busy
+                and self.period == stocktake.current_period(self.session.office)):
+            self.busy = True
+            self._write("start", {})
+
+    def action_save(self) -> None:
+        if self.view is not None and not self.view.closed and not self.busy:
+            self.busy = True
+            self._write("save", self.typed())
+
+    def action_close_take(self) -> None:
+        if self.view is None or self.view.closed or self.busy:
+            return
+        counts = self.typed()
+        blank = sum(1 for count, _reason in counts.values() if not count.strip())
+        text = (_("{n} lines are not counted yet: closing will be refused.").format(n=blank)
+                if blank else _("Every variance becomes a stock move and the book follows. "
+                                "The stocktake can no longer change afterwards."))
+
+        def answered(yes: bool | None) -> None:
+            if yes and not self.busy:
+                self.busy = True
+                self._write("close", counts)
+
+        self.app.push_screen(ConfirmClose(text), answered)
+
+    @work(thread=True, exclusive=True, group="stocktake-write")
+    def _write(self, what: str, counts: dict) -> None:
+        office, staff = self.session.office, self.session.staff
+
+        def write() -> None:
+            if what == "start":
+                stocktake.start_stocktake(office, staff)
+            else:
+                stocktake.save_counts(office, staff, self.view.id, counts)
+                if what == "close":
+                    stocktake.close_stocktake(office, staff, self.view.id)
+
+        run_duty(self, write, lambda _written: self._written(what), self._error)
+
+    def _written(self, what: str) -> None:
+        self.busy = False
+        if what == "leave":
+            self.app.notify(_("Counts saved."), title=_("Stocktake"), markup=False, timeout=3)
+            self.dismiss(None)
+            return
+        self.query_one("#tk-error", Static).update(plain(""))
+        words = {"start": _("Stocktake started."), "save": _("Counts saved."),
+                 "close": _("Stocktake closed; the book is adjusted.")}
+        self.app.notify(words[what], title=_("Stocktake"), markup=False, timeout=3)
+        self.load()
+
+    def _error(self, field: str, message: str) -> None:
+        self.busy = False
+        self.query_one("#tk-error", Static).update(plain(fit("✗ " + message, 152)))
+        if ":" in field:
+            kind, line_id = field.split(":", 1)
+            target = self.query(f"#tk-{kind}-{line_id}")
+            if target:
+                target.first().focus()
+
+    def changed(self) -> dict[int, tuple[str, str]]:
+        """The lines whose count or reason differ from what is stored."""
+        stored = {line.id: ("" if line.counted is None else str(line.counted), line.reason)
+                  for line in (self.view.lines if self.view else ())}
+        return {line_id: (count, reason) for line_id, (count, reason) in self.typed().items()
+                if (count.strip(), reason.strip()) != stored.get(line_id)}
+
+    def action_close(self) -> None:
+        """Esc: leave; counts typed and not saved yet are saved first (a refusal keeps the
+        screen open and says why)."""
+        if self.busy:
+            return
+        changed = self.changed()
+        if not changed:
+            self.dismiss(None)
+            return
+        self.busy = True
+        self._write("leave", changed)

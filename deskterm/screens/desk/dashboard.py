@@ -1,0 +1,249 @@
+"""The dashboard: four live panes and the status line, always on screen.
+
+Panes reload in thread workers (one exclusive group per pane) when the change log says a
+topic they show has changed, and the timeline and status line at each minute boundary.
+Workers never touch widgets: they fetch, then hand the result to the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from deskterm.clock import local, now_utc
+from deskterm.db.models import database
+from deskterm.i18n import _
+from deskterm.keys import install_bindings
+from deskterm.widgets.pane import Pane
+from deskterm.widgets.pane_data import FirstLoad, deadlines
+from deskterm.widgets.panes import CallbacksPane, CashPane, OpenOrdersPane
+from deskterm.widgets.status_line import StatusLine
+from deskterm.widgets.timeline_pane import TimelinePane
+
+
+class DashboardScreen(Screen):
+    class Ready(Message):
+        """Every pane has shown its first data."""
+
+    def __init__(self, session, first_load: FirstLoad | None = None) -> None:
+        super().__init__(id="dashboard")
+        self.session = session
+        self._first_load = first_load
+        # Changes the watcher reports before the first data is asked for: read again once
+        # it is (else the first load, asked later, would win over their newer data).
+        self._first_asked = False
+        self._early_topics: set[str] = set()
+        self.first_frame_done = False
+        self._after_first: list[Callable[[], object]] = []
+        install_bindings(self, [
+            Binding("1", "focus_pane('timeline')", _("Today"), show=False, id="pane_today"),
+            Binding("2", "focus_pane('orders')", _("Orders"), show=False, id="pane_orders"),
+            Binding("3", "focus_pane('callbacks')", _("Callbacks"), show=False,
+                    id="pane_callbacks"),
+            Binding("4", "focus_pane('cash')", _("Cash"), show=False, id="pane_cash"),
+        ])
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine()
+        with Grid(id="panes"):
+            yield TimelinePane(self.session, id="timeline")
+            yield OpenOrdersPane(self.session, id="orders")
+            yield CallbacksPane(self.session, id="callbacks")
+            yield CashPane(self.session, id="cash")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.action_focus_pane("timeline")
+        status = self.query_one(StatusLine)
+        status.set_office(self.session.office.name)
+        self.show_staff()
+        self.tick()
+        self._load_first()
+
+    # --- refreshing ----------------------------------------------------------------------
+    @property
+    def panes(self) -> list[Pane]:
+        return list(self.query(Pane))
+
+    def reload(self, topics: Iterable[str] | None) -> None:
+        """Reload the panes that show any of ``topics`` (all panes for ``None``)."""
+        wanted = None if topics is None else set(topics)
+        if not self._first_asked:
+            self._early_topics |= {"*"} if wanted is None else wanted
+            return
+        for pane in self.panes:
+            if wanted is None or pane.TOPICS & wanted:
+                self._load(pane)
+        if wanted is None or wanted & {"office", "deadline_done", "bank_deposit", "stocktake",
+                                       "daily_work_record", "canteen_purchase", "repair_order"}:
+            self._load_deadline()
+
+    def _load_first(self) -> None:
+        """Every pane's first data in one worker and one repaint: loading them one by
+        one laid out and drew the screen once per pane (seen in the start-up profile).
+        Read already by a ``FirstLoad`` started before Textual (``deskterm.cli``), it is
+        shown now, so the first frame has it; still being read, a worker waits for it."""
+        panes = [(pane, pane.ask()) for pane in self.panes]
+        self._first_asked = True
+        first, self._first_load = self._first_load, None
+        if first is not None and first.done() and first.error is None:
+            self._show_first(self._first_results(first, panes), first.deadline)
+        else:
+            self.run_worker(lambda: self._fetch_first(panes, first), thread=True,
+                            exclusive=True, group="first-load", name="first load")
+        early, self._early_topics = self._early_topics, set()
+        if early:
+            self.reload(None if "*" in early else early)
+
+    @staticmethod
+    def _first_results(first: FirstLoad, panes: list[tuple[Pane, int]]):
+        return [(pane, ticket, first.data[pane.id]) for pane, ticket in panes]
+
+    def _fetch_first(self, panes: list[tuple[Pane, int]], first: FirstLoad | None) -> None:
+        try:
+            if first is not None and first.wait() and first.error is None:
+                results, deadline = self._first_results(first, panes), first.deadline
+            else:
+                with database.connection_context():
+                    results = [(pane, ticket, pane.fetch()) for pane, ticket in panes]
+                    deadline = self._deadlines()
+        except Exception as exc:  # noqa: BLE001 - fall back to loading pane by pane
+            self.app.call_from_thread(self.app.log.error, f"first load failed: {exc!r}")
+            self.app.call_from_thread(self.reload, None)
+            return
+        self.app.call_from_thread(self._show_first, results, deadline)
+
+    def _show_first(self, results, deadline) -> None:
+        with self.app.batch_update():
+            for pane, ticket, data in results:
+                pane.show(data, ticket)
+            self._show_deadline(*deadline)
+        self._first_frame()
+
+    def tick(self) -> None:
+        """Once a minute: the clock, and the timeline's now/missed marks."""
+        self.query_one(StatusLine).set_clock(local(now_utc(), self.session.tz).format("HH:mm"))
+
+    def minute(self) -> None:
+        self.tick()
+        self._load(self.query_one(TimelinePane))
+        self._load_deadline()
+
+    def show_staff(self) -> None:
+        staff = self.session.staff
+        text = _("at the desk: {name}").format(name=staff.name) if staff else _("nobody signed in")
+        if self.session.demo:
+            text += " · " + _("demo")
+        self.query_one(StatusLine).set_staff(text)
+
+    def _load(self, pane: Pane) -> None:
+        ticket = pane.ask()
+        self.run_worker(
+            lambda: self._fetch(pane, ticket), thread=True, exclusive=True,
+            group=f"pane-{pane.id}", name=f"load {pane.id}",
+        )
+
+    def _fetch(self, pane: Pane, ticket: int) -> None:
+        try:
+            with database.connection_context():
+                data = pane.fetch()
+        except Exception as exc:  # noqa: BLE001 - a pane shows the error, the desk goes on
+            self.app.call_from_thread(self._pane_failed, pane, exc)
+            return
+        self.app.call_from_thread(self._show, pane, ticket, data)
+
+    def _show(self, pane: Pane, ticket: int, data) -> None:
+        first = not pane.loaded
+        pane.show(data, ticket)
+        if first and all(p.loaded for p in self.panes):
+            self._first_frame()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the panes' first data is on screen (now if it is): work
+        that is not part of that frame (the morning view) must not delay it."""
+        if self.first_frame_done:
+            callback()
+        else:
+            self._after_first.append(callback)
+
+    def _first_frame(self) -> None:
+        if self.first_frame_done:
+            return
+        self.first_frame_done = True
+        # After the refresh that draws the panes' data: what waited for it.
+        waiting, self._after_first = self._after_first, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
+        self.post_message(self.Ready())
+
+    def _pane_failed(self, pane: Pane, exc: Exception) -> None:
+        self.app.log.error(f"pane {pane.id} failed: {exc!r}")
+        self.notify(
+            _("Could not load {pane}: {error}").format(pane=pane.title(), error=exc),
+            severity="error", timeout=8, markup=False,
+        )
+
+    def _load_deadline(self) -> None:
+        self.run_worker(self._fetch_deadline, thread=True, exclusive=True,
+                        group="deadline", name="next deadline")
+
+    def _deadlines(self) -> tuple:
+        """The next deadline, and the calendar's weekly and monthly ones due soon."""
+        return deadlines(self.session)
+
+    def _fetch_deadline(self) -> None:
+        try:
+            with database.connection_context():
+                deadline = self._deadlines()
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.app.log.error, f"deadline failed: {exc!r}")
+            return
+        self.app.call_from_thread(self._show_deadline, *deadline)
+
+    def _stamp(self, deadline) -> str:
+        shown = local(deadline.due_at, self.session.tz)
+        today = local(now_utc(), self.session.tz).date()
+        return shown.format("HH:mm") if shown.date() == today else shown.format("MM-DD")
+
+    def _show_deadline(self, deadline, soon=()) -> None:
+        """``next: 17:00 Deposit the day's cash at the bank``; in the days before a weekly
+        or monthly deadline (the first of them) ``17:00 Deposit · soon: 11-24 Stocktake``,
+        in short names (the status line shortens them to its room)."""
+        from deskterm.duties.agenda.deadlines import short_label
+
+        first = next((d for d in soon if deadline is None
+                      or (d.key, d.period) != (deadline.key, deadline.period)), None)
+        parts = []
+        if deadline is not None and first is not None:
+            parts.append(f"{self._stamp(deadline)} {short_label(deadline.key)}")
+        elif deadline is not None:
+            parts.append(_("next: {when} {what}").format(when=self._stamp(deadline),
+                                                         what=deadline.label))
+        if first is not None:
+            parts.append(_("soon: {when} {what}").format(
+                when=self._stamp(first), what=short_label(first.key)))
+        self.query_one(StatusLine).set_deadline(*(parts or [""]))
+
+    def on_data_table_row_selected(self, event) -> None:
+        """Enter on an order's row, in any pane: the order's detail view."""
+        event.stop()
+        from deskterm.screens.repairs.order_detail import open_order_detail, order_target
+
+        order_id = order_target(self)
+        if order_id is not None:
+            open_order_detail(self.app, order_id)
+
+    def on_screen_resume(self) -> None:
+        # Back from a form: bring "now" into view again (scrolls queued while the screen
+        # was covered may not have run).
+        self.query_one(TimelinePane).follow_now()
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_focus_pane(self, pane_id: str) -> None:
+        self.query_one(f"#{pane_id}").query_one("KeyedTable").focus()

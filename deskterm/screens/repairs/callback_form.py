@@ -1,0 +1,374 @@
+"""The callback form (回访): one call back to the owner of a returned order, or to the
+complainant of a handled complaint, with the service process inspection (服务过程检验单)
+[5.8][7.4.9][7.4.16].
+
+Made for a clerk with the phone in one hand: the form opens on the outcome, one key
+chooses it (1 satisfied, 2 not satisfied, 3 unreachable, 4 refused; the arrow keys move
+it too), and Enter saves. From the dashboard that is ``3`` (the Overdue callbacks pane),
+F4, ``1``, Enter: four keys. The five inspection questions default to yes and are shown
+only when the owner was reached and answered (1 and 2); ``y``/``n`` answer the focused one.
+"Not satisfied" needs a note (the duty says so, and the form shows it under the note).
+
+The record itself is ``duties.callbacks.record_callback``, run in a thread worker; the
+form dismisses with the Callback row (``None`` on Esc, nothing stored). The Overdue
+callbacks pane then updates by itself from the change log.
+
+``callback_target(dashboard)`` reads which order or complaint F4 means: the highlighted
+row of the focused Overdue callbacks pane. ``open_callback_form(app)`` is what F4 calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.coordinate import Coordinate
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from deskterm.clock import now_utc
+from deskterm.db.models import (
+    Callback,
+    database,
+)
+from deskterm.display import age, fit, plain, when
+from deskterm.duties.parsing import format_phone
+from deskterm.duties.repairs.callbacks import (
+    INSPECTION_FIELDS,
+    REACHED,
+    CallbackSubject,
+    callback_subject,
+    record_callback,
+)
+from deskterm.i18n import N_, _
+from deskterm.screens.kit.form_kit import run_duty
+
+#: The outcomes in key order: "1" is the first.
+OUTCOMES = ("satisfied", "not_satisfied", "unreachable", "refused")
+OUTCOME_WORDS = {
+    "satisfied": N_("Satisfied"),
+    "not_satisfied": N_("Not satisfied"),
+    "unreachable": N_("Unreachable"),
+    "refused": N_("Refused"),
+}
+QUESTION_WORDS = {
+    "arrived_on_time": N_("Arrived on time"),
+    "manner_ok": N_("Polite manner"),
+    "site_clean": N_("Site left clean"),
+    "problem_solved": N_("Problem solved"),
+    "charge_as_quoted": N_("Charged as quoted"),
+}
+#: Where a duty's refusal is shown; any other field goes to the line under the subject.
+ERROR_LINES = {"note": "#callback-note-error", "outcome": "#callback-outcome-error",
+               "inspection": "#callback-outcome-error"}
+#: What the form is 76 cells wide inside its border and padding, for cutting long text.
+TEXT_WIDTH = 72
+
+
+# --- what is being called back (read-only; no Textual below this line until the screen) ---
+
+def subject_lines(subject: CallbackSubject, tz: str, now: dt.datetime) -> list[str]:
+    """Three lines of plain text: who to call, what was done, how late it is."""
+    unit = subject.unit or _("public area")
+    first = " · ".join(p for p in (subject.number, unit, subject.name,
+                                   format_phone(subject.phone) or _("no phone")) if p)
+    what = subject.what
+    if subject.done:
+        what += " → " + subject.done
+    who = (_("technician {name}") if subject.kind == "order" else _("handler {name}")).format(
+        name=subject.who or "—")
+    second = fit(what, max(10, TEXT_WIDTH - 3 - cell_len(who))) + " · " + who
+    if subject.kind == "order":
+        done = _("returned {when}").format(when=when(subject.returned_at, tz, now))
+    else:
+        done = _("handled {when}").format(when=when(subject.returned_at, tz, now))
+    third = done + " · " + _("due {when}").format(when=when(subject.due_at, tz, now))
+    if subject.due_at is not None:
+        if now > subject.due_at:
+            third += " · ! " + _("{age} late").format(age=age(subject.due_at, now))
+        else:
+            third += " · " + _("{age} left").format(age=age(now, subject.due_at))
+    if not subject.can_call_back:
+        third = _("Now {state}: nothing to call back.").format(state=subject.state)
+    return [fit(first, TEXT_WIDTH), fit(second, TEXT_WIDTH), fit(third, TEXT_WIDTH)]
+
+
+# --- which row F4 means ----------------------------------------------------------------------
+
+def parse_row_key(key: str | None) -> tuple[str, int] | None:
+    """``"o123"`` → ``("order", 123)``, ``"c7"`` → ``("complaint", 7)``; else None."""
+    if not key or key[0] not in "oc" or not key[1:].isdigit():
+        return None
+    return ("order" if key[0] == "o" else "complaint"), int(key[1:])
+
+
+def callback_target(dashboard) -> tuple[str, int] | None:
+    """The order or complaint under the cursor of the focused Overdue callbacks pane.
+
+    Only that pane lists what can be called back (returned orders, handled complaints):
+    the Open orders pane's rows are not returned yet, and the other panes hold no orders,
+    so for them (or an empty pane, or nothing focused) the answer is None.
+    """
+    from deskterm.widgets.panes import CallbacksPane
+
+    focused = dashboard.focused
+    if focused is None:
+        return None
+    pane = next((node for node in focused.ancestors_with_self
+                 if isinstance(node, CallbacksPane)), None)
+    if pane is None:
+        return None
+    table = pane.table
+    if table.row_count == 0:
+        return None
+    row = min(max(table.cursor_row, 0), table.row_count - 1)
+    key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+    return parse_row_key(key)
+
+
+def open_callback_form(app, dashboard=None) -> CallbackFormScreen | None:
+    """What F4 does: open the form for the highlighted callback, or say how to pick one.
+
+    Returns the pushed screen (its result, the Callback row or None, goes nowhere: the
+    pane updates itself from the change log), or None when nothing was opened.
+    """
+    dashboard = dashboard if dashboard is not None else getattr(app, "dashboard", None)
+    if dashboard is None or app.screen is not dashboard or app.session.staff is None:
+        return None
+    target = callback_target(dashboard)
+    if target is None:
+        app.notify(_("Choose a row in Overdue callbacks first, then press F4."),
+                   title=_("Callback"), markup=False, timeout=4)
+        return None
+    screen = CallbackFormScreen(app.session, *target)
+    app.push_screen(screen)
+    return screen
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+class OutcomeSet(RadioSet):
+    """The outcome: the arrow keys choose (not only move), Enter saves the form."""
+
+    BINDINGS = [Binding("enter", "screen.save", show=False)]
+
+    def choose(self, index: int) -> None:
+        self._selected = index
+        button = self._nodes[index]
+        if isinstance(button, RadioButton) and not button.value:
+            button.value = True
+
+    def action_next_button(self) -> None:
+        if self.pressed_button is None and self._selected is not None:
+            self.choose(self._selected)  # the first arrow takes the highlighted one
+            return
+        super().action_next_button()
+        if self._selected is not None and self.pressed_button is not None:  # not at mount
+            self.choose(self._selected)
+
+    def action_previous_button(self) -> None:
+        if self.pressed_button is None and self._selected is not None:
+            self.choose(self._selected)
+            return
+        super().action_previous_button()
+        if self._selected is not None:
+            self.choose(self._selected)
+
+
+class Question(Checkbox):
+    """One inspection question: yes/no written out (never a colour alone); ``y``/``n``
+    answer it, space flips it, Enter saves the form."""
+
+    BINDINGS = [
+        Binding("enter", "screen.save", show=False),
+        Binding("y", "answer(True)", show=False),
+        Binding("n", "answer(False)", show=False),
+    ]
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        super().__init__(self._text(True), True, compact=True, id=f"callback-q-{field}")
+
+    def _text(self, value: bool) -> str:
+        answer = ("✓ " + _("yes")) if value else ("✗ " + _("no"))
+        return f"{_(QUESTION_WORDS[self.field])}: {answer}"
+
+    def watch_value(self, value: bool) -> None:
+        self.label = self._text(value)
+
+    def action_answer(self, value: bool) -> None:
+        self.value = value
+
+
+class CallbackFormScreen(ModalScreen[Callback | None]):
+    """Call back one order or complaint; dismisses with the Callback row, or None."""
+
+    CSS_PATH = str(files("deskterm.styles") / "callback_form.tcss")
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        Binding("ctrl+s", "save", show=False, priority=True),
+        Binding("1", "outcome(0)", show=False),
+        Binding("2", "outcome(1)", show=False),
+        Binding("3", "outcome(2)", show=False),
+        Binding("4", "outcome(3)", show=False),
+    ]
+
+    def __init__(self, session, kind: str, target_id: int) -> None:
+        if kind not in ("order", "complaint"):
+            raise ValueError(f"kind must be 'order' or 'complaint', not {kind!r}")
+        super().__init__(id="callback")
+        self.session = session
+        self.kind = kind
+        self.target_id = target_id
+        self.subject: CallbackSubject | None = None
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        title = _("Callback of order") if self.kind == "order" else _("Callback of complaint")
+        with Vertical(id="callback-form", classes="form"):
+            yield Static(plain(title), classes="form-title", markup=False)
+            yield Static(plain("…"), id="callback-subject", markup=False)
+            yield Static(plain(""), id="callback-error", classes="field-error", markup=False)
+            yield Label(plain(_("Outcome (1-4)")), classes="field-label")
+            with OutcomeSet(id="callback-outcome", compact=True):
+                for number, outcome in enumerate(OUTCOMES, start=1):
+                    yield RadioButton(plain(f"{number} {_(OUTCOME_WORDS[outcome])}"),
+                                      compact=True, id=f"callback-outcome-{outcome}")
+            yield Static(plain(""), id="callback-outcome-error", classes="field-error",
+                         markup=False)
+            with Vertical(id="callback-inspection"):
+                yield Label(plain(_("Service inspection (y/n, space)")), classes="field-label")
+                with Grid(id="callback-questions"):
+                    for field in INSPECTION_FIELDS if self.kind == "order" else ():
+                        yield Question(field)
+            yield Label(plain(_("Note")), classes="field-label", id="callback-note-label")
+            # No max_length: a long paste is refused under the field by the duty, never
+            # cut silently.
+            yield Input(id="callback-note",
+                        placeholder=_("what the owner said; required if not satisfied"))
+            yield Static(plain(""), id="callback-note-error", classes="field-error",
+                         markup=False)
+            yield Static(plain(_("1-4 outcome · Tab next · Enter or ctrl+s save · Esc cancel")),
+                         classes="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._show_inspection()
+        self.query_one(OutcomeSet).focus()
+        self._load()
+
+    # --- what is being called back ----------------------------------------------------
+    @work(thread=True, exclusive=True, group="callback-subject")
+    def _load(self) -> None:
+        try:
+            with database.connection_context():
+                subject = callback_subject(self.session.office, self.kind, self.target_id)
+        except Exception as exc:  # noqa: BLE001 - the form says so; Esc still closes it
+            self.app.call_from_thread(self._set_error, "", str(exc))
+            return
+        self.app.call_from_thread(self._show_subject, subject)
+
+    def _show_subject(self, subject: CallbackSubject | None) -> None:
+        self.subject = subject
+        box = self.query_one("#callback-subject", Static)
+        if subject is None:
+            box.update(plain(_("There is no such order or complaint at this office.")))
+            return
+        lines = subject_lines(subject, self.session.tz, now_utc())
+        box.update(Text("\n").join(plain(line) for line in lines))
+
+    # --- choosing -----------------------------------------------------------------------
+    @property
+    def outcome(self) -> str | None:
+        index = self.query_one(OutcomeSet).pressed_index
+        return OUTCOMES[index] if index >= 0 else None
+
+    def action_outcome(self, index: int) -> None:
+        self.query_one(OutcomeSet).choose(index)
+        if OUTCOMES[index] == "not_satisfied":
+            self.query_one("#callback-note", Input).focus()
+
+    @on(RadioSet.Changed)
+    def _outcome_changed(self) -> None:
+        self._set_error("outcome", "")
+        self._mark_outcome()
+        self._show_inspection()
+
+    def _mark_outcome(self) -> None:
+        """The chosen outcome says so in words ("✓"), not only by the radio's colour,
+        which 16-colour terminals lose."""
+        for number, outcome in enumerate(OUTCOMES, start=1):
+            button = self.query_one(f"#callback-outcome-{outcome}", RadioButton)
+            mark = "✓" if button.value else ""
+            button.label = plain(f"{number} {_(OUTCOME_WORDS[outcome])}{mark}")
+
+    def _show_inspection(self) -> None:
+        shown = self.kind == "order" and self.outcome in REACHED
+        self.query_one("#callback-inspection").display = shown
+
+    def inspection(self) -> dict[str, bool] | None:
+        if self.kind != "order" or self.outcome not in REACHED:
+            return None
+        return {q.field: q.value for q in self.query(Question)}
+
+    # --- saving -------------------------------------------------------------------------
+    @on(Input.Submitted, "#callback-note")
+    def _note_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        for field in ("", "outcome", "note"):
+            self._set_error(field, "")
+        outcome = self.outcome
+        if outcome is None:
+            self._set_error("outcome", _("Choose the outcome: 1 satisfied, 2 not satisfied, "
+                                         "3 unreachable, 4 refused."))
+            self.query_one(OutcomeSet).focus()
+            return
+        self.saving = True
+        self._save(outcome, self.query_one("#callback-note", Input).value, self.inspection())
+
+    @work(thread=True, exclusive=True, group="callback-save")
+    def _save(self, outcome: str, note: str, inspection: dict | None) -> None:
+        ids = {"order_id": self.target_id} if self.kind == "order" else {
+            "complaint_id": self.target_id}
+        run_duty(self, lambda: record_callback(self.session.office, self.session.staff,
+                                               outcome=outcome, note=note,
+                                               inspection=inspection, **ids),
+                 self._saved, self._refused)
+
+    def _refused(self, field: str, message: str) -> None:
+        self.saving = False
+        self._set_error(field, message)
+        if field == "note":
+            self.query_one("#callback-note", Input).focus()
+
+    def _saved(self, callback: Callback) -> None:
+        number = self.subject.number if self.subject else f"#{self.target_id}"
+        outcome = _(OUTCOME_WORDS[callback.outcome])
+        if callback.outcome == "not_satisfied":
+            what = (_("reopened for the technician") if self.kind == "order"
+                    else _("back to the handler"))
+        elif callback.outcome == "unreachable":
+            what = _("try again later")
+        else:
+            what = _("called back")
+        self.app.notify(_("{number}: {outcome}, {what}.").format(
+            number=number, outcome=outcome, what=what), title=_("Callback recorded"),
+            markup=False, timeout=4)
+        self.dismiss(callback)
+
+    def action_cancel(self) -> None:
+        if not self.saving:
+            self.dismiss(None)
+
+    def _set_error(self, field: str, message: str) -> None:
+        target = ERROR_LINES.get(field, "#callback-error")
+        self.query_one(target, Static).update(plain(("✗ " + message) if message else ""))

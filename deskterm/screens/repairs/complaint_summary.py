@@ -1,0 +1,286 @@
+"""The monthly complaint summary (客户投诉汇总及处理情况表) in the app [6.7][7.4.16]: what
+``complaints.complaint_summary`` returns for one office-local month, as it returns it:
+one row per complaint received that month (number, day received, unit, complainant,
+category, handler, hours to the handling, the callback, state), the highlighted row's
+description, handling and result under the table, then the month's figures: received,
+handled (within 24/48/72 h), closed, handling hours (average, longest), callbacks (done,
+on time, overdue, the on-time rate), and the counts by state and by category.
+
+The month field starts at this month (``2026-11``); Enter reads the month typed, and
+``[`` / ``]`` (or PgUp / PgDn) go to the month before / after. A month that is not one is
+refused under the field. ``h`` (on the table) records the month's summary handed to the
+manager, which the calendar's month-end deadline reads. Esc closes.
+``open_complaint_summary(app)`` opens it.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from deskterm.clock import local, now_utc
+from deskterm.db.models import Complaint, database
+from deskterm.display import fit, percent, plain
+from deskterm.duties.repairs.complaint_summary_hand import hand_complaint_summary, handed
+from deskterm.duties.repairs.complaint_view import this_month
+from deskterm.duties.repairs.complaints import (
+    CATEGORIES,
+    HANDLED_WITHIN_HOURS,
+    STATE_LABELS,
+    ComplaintSummary,
+    SummaryRow,
+    complaint_summary,
+)
+from deskterm.errors import DeskError, DutyError
+from deskterm.i18n import _
+from deskterm.screens.kit.month_steps import MonthInput, MonthSteps
+from deskterm.screens.repairs.complaint_detail import word
+
+#: Column widths in cells (75: the table's 76 less the scrollbar), one cell of gap each.
+WIDTHS = {"number": 13, "received": 5, "unit": 9, "complainant": 6, "category": 8,
+          "handler": 6, "hours": 4, "callback": 6, "state": 9}
+#: The figures' lines are at most this wide.
+TEXT_WIDTH = 76
+
+
+def hours_text(hours: float | None) -> str:
+    """At most four cells: ``7.5h``, ``30h`` from ten up, ``42d`` from a thousand hours
+    up; ``—`` for none."""
+    if hours is None:
+        return "—"
+    if hours < 9.95:
+        return f"{hours:.1f}h"
+    return f"{hours:.0f}h" if hours < 999.5 else f"{hours / 24:.0f}d"
+
+
+def callback_text(row: SummaryRow, tz: str, now) -> str:
+    """``✓11-05`` called back in time, ``✗11-05`` late, ``!11-04`` past its window and
+    not called back, ``…11-06`` due then, ``—`` not handled yet (a symbol, never colour
+    alone)."""
+    if row.callback_date is not None:
+        return ("✓" if row.callback_on_time else "✗") + row.callback_date.strftime("%m-%d")
+    if row.callback_due_at is not None and row.state == "handled":
+        mark = "!" if row.callback_due_at < now else "…"
+        return mark + local(row.callback_due_at, tz).format("MM-DD")
+    return "—"
+
+
+def row_cells(row: SummaryRow, tz: str, now) -> tuple[Text, ...]:
+    cells = (row.number, row.received_date.strftime("%m-%d"), row.unit or "—",
+             row.complainant or "—", word(CATEGORIES, row.category), row.handler or "—",
+             hours_text(row.handling_hours), callback_text(row, tz, now),
+             word(STATE_LABELS, row.state))
+    return tuple(plain(fit(cell, width)) for cell, width in zip(cells, WIDTHS.values(),
+                                                                 strict=True))
+
+
+def detail_text(row: SummaryRow | None) -> str:
+    """The highlighted row's texts: what, how it was handled, the result (two lines)."""
+    if row is None:
+        return _("No complaints were received this month.")
+    parts = [f"{row.number}: {row.description}"]
+    if row.handling:
+        parts.append(_("handling: {text}").format(text=row.handling))
+    if row.result:
+        parts.append(_("result: {text}").format(text=row.result))
+    return fit(" → ".join(parts), 2 * TEXT_WIDTH)
+
+
+def packed(head: str, items: list[str], width: int = TEXT_WIDTH) -> list[str]:
+    """``head`` then the items joined by `` · ``, wrapped between items (never inside
+    one) into lines at most ``width`` cells wide."""
+    lines, line = [], head
+    for item in items:
+        candidate = f"{line} · {item}" if line != head else f"{line} {item}"
+        if cell_len(candidate) > width and line != head:
+            lines.append(line)
+            line = "  " + item
+        else:
+            line = candidate
+    lines.append(line)
+    return [fit(text, width) for text in lines]
+
+
+def totals_lines(summary: ComplaintSummary) -> list[str]:
+    """The month's figures, every one the summary has, as lines of plain text."""
+    within = ", ".join(_("≤{hours}h {n}").format(hours=hours, n=summary.handled_within[hours])
+                       for hours in HANDLED_WITHIN_HOURS)
+    lines = [
+        _("Received {total} · handled {handled} ({within}) · closed {closed}").format(
+            total=summary.total, handled=summary.handled, within=within,
+            closed=summary.closed),
+        _("Handling took {average} on average, {longest} at most").format(
+            average=hours_text(summary.average_handling_hours),
+            longest=hours_text(summary.longest_handling_hours)),
+        _("Called back {n}, on time {on_time} · callbacks overdue {overdue} · on-time rate "
+          "{rate}").format(n=summary.called_back, on_time=summary.called_back_on_time,
+                           overdue=summary.callback_overdue,
+                           rate=percent(summary.callback_rate)),
+    ]
+    lines = [fit(line, TEXT_WIDTH) for line in lines]
+    lines += packed(_("By state:"), [f"{word(STATE_LABELS, state)} {summary.by_state[state]}"
+                                     for state in Complaint.STATES])
+    lines += packed(_("By category:"), [f"{word(CATEGORIES, key)} {count}"
+                                        for key, count in summary.by_category.items()])
+    return lines
+
+
+def open_complaint_summary(app) -> ComplaintSummaryScreen | None:
+    """Open the monthly summary at this month (a signed-in desk only); the pushed screen,
+    or None."""
+    if app.session.staff is None:
+        return None
+    screen = ComplaintSummaryScreen(app.session)
+    app.push_screen(screen)
+    return screen
+
+
+class ComplaintSummaryScreen(MonthSteps, ModalScreen[None]):
+    """One month's complaint summary; the month is typed or stepped with [ ]."""
+
+    MONTH_FIELD = "cs-month"
+    HAND_DUTY = staticmethod(hand_complaint_summary)
+    CSS_PATH = str(files("deskterm.styles") / "complaints.tcss")
+    BINDINGS = [
+        Binding("escape", "close", show=False),
+        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
+        Binding("right_square_bracket", "step(1)", show=False, priority=True),
+        Binding("pageup", "step(-1)", show=False, priority=True),
+        Binding("pagedown", "step(1)", show=False, priority=True),
+        Binding("h", "hand", show=False),
+    ]
+
+    def __init__(self, session, month: str | None = None) -> None:
+        super().__init__(id="complaint-summary")
+        self.session = session
+        self.month = month or this_month(session.office)
+        self.summary: ComplaintSummary | None = None
+        self.rows: dict[str, SummaryRow] = {}
+        self.asked = 0  # reads started; a result of an older one is dropped
+        self.loads = 0  # reads finished (shown or refused), for tests
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cs-form", classes="form"):
+            yield Static(plain(_("Complaint summary")), id="cs-title", classes="form-title",
+                         markup=False)
+            with Horizontal(id="cs-month-row"):
+                yield Label(plain(_("Month")))
+                yield MonthInput(self.month, id="cs-month", max_length=7, compact=True,
+                            placeholder="2026-11")
+                yield Static(plain(_("Enter read · [ ] or PgUp/PgDn month before/after")),
+                             id="cs-month-hint", markup=False)
+            yield Static(plain(""), id="cs-month-error", classes="field-error", markup=False)
+            yield DataTable(id="cs-table", cursor_type="row", zebra_stripes=True,
+                            cell_padding=0)
+            yield Static(plain(""), id="cs-detail", markup=False)
+            yield Static(plain(""), id="cs-totals", markup=False)
+            yield Static(plain(""), id="cs-error", classes="field-error", markup=False)
+            yield Static(plain(_("Tab rows/month · ↑↓ choose · h handed over · Esc close")),
+                         classes="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cs-table", DataTable)
+        labels = {"number": _("Number"), "received": _("Day"), "unit": _("Unit"),
+                  "complainant": _("Who"), "category": _("Category"),
+                  "handler": _("Handler"), "hours": _("Took"), "callback": _("Callbk"),
+                  "state": _("State")}
+        for key, width in WIDTHS.items():
+            table.add_column(plain(fit(labels[key], width)), width=width + 1)
+        self.query_one("#cs-month", Input).focus()
+        self.read(self.month)
+
+    # --- reading a month --------------------------------------------------------------------
+    def read(self, month: str) -> None:
+        self._set_error("month", "")
+        self.asked += 1
+        self._load(month, self.asked)
+
+    @work(thread=True, group="complaint-summary")
+    def _load(self, month: str, asked: int) -> None:
+        try:
+            with database.connection_context():
+                summary = complaint_summary(self.session.office, month)
+                was_handed = handed(self.session.office, summary.month)
+        except DutyError as exc:
+            self.app.call_from_thread(self._refused, asked, exc.field or "", exc.message)
+            return
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, asked, "", exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
+            self.app.call_from_thread(self._refused, asked, "", str(exc))
+            return
+        self.app.call_from_thread(self._show, asked, summary, was_handed)
+
+    def _refused(self, asked: int, field: str, message: str) -> None:
+        if asked != self.asked:
+            return
+        self.loads += 1
+        self._set_error(field if field == "month" else "", message)
+
+    def _show(self, asked: int, summary: ComplaintSummary, was_handed=None) -> None:
+        if asked != self.asked:
+            return
+        self.summary = summary
+        self.month = summary.month
+        month_input = self.query_one("#cs-month", Input)
+        if month_input.value != summary.month:
+            month_input.value = summary.month
+        title = _("Complaint summary {month} ({n})").format(month=summary.month,
+                                                            n=summary.total)
+        if was_handed is not None:
+            title += " · " + _("handed over {day} by {name}").format(
+                day=local(was_handed[0], self.session.tz).format("MM-DD"), name=was_handed[1])
+        self.query_one("#cs-title", Static).update(plain(fit(title, TEXT_WIDTH)))
+        now = now_utc()
+        table = self.query_one("#cs-table", DataTable)
+        table.clear()
+        self.rows = {}
+        for row in summary.rows:
+            key = f"c{row.id}"
+            self.rows[key] = row
+            table.add_row(*row_cells(row, self.session.tz, now), key=key)
+        self.query_one("#cs-totals", Static).update(
+            Text("\n").join(plain(line) for line in totals_lines(summary)))
+        self._set_error("", "")
+        self._show_detail(self.current_row())
+        self.loads += 1
+
+    # --- the highlighted row ------------------------------------------------------------------
+    def current_row(self) -> SummaryRow | None:
+        table = self.query_one("#cs-table", DataTable)
+        if table.row_count == 0:
+            return None
+        index = min(max(table.cursor_row, 0), table.row_count - 1)
+        return self.rows.get(table.coordinate_to_cell_key((index, 0)).row_key.value)
+
+    def _show_detail(self, row: SummaryRow | None) -> None:
+        self.query_one("#cs-detail", Static).update(plain(detail_text(row)))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(self.rows.get(event.row_key.value))
+
+    def _set_error(self, field: str, message: str) -> None:
+        target = "#cs-month-error" if field == "month" else "#cs-error"
+        line = self.query_one(target, Static)
+        line.update(plain(("✗ " + message) if message else ""))
+        line.display = bool(message)  # an empty error line takes no room
+
+    # --- the keys -------------------------------------------------------------------------------
+    @on(Input.Submitted, "#cs-month")
+    def _month_typed(self, event: Input.Submitted) -> None:
+        self.read(event.value)
+
+    def _handable_month(self) -> str | None:
+        return self.summary.month if self.summary is not None else None
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -62,7 +62,7 @@ def test_sign_in_form_in_chinese(snap_compare, office):
 
 @pytest.fixture
 def owing(sqlite_db, frozen_clock):
-    from tests.test_payment_screens import owing_office
+    from tests.cashdesk.test_payment_screens import owing_office
 
     frozen_clock(MORNING)  # Thursday 26 November 2026, 10:05 in Shanghai
     return owing_office()
@@ -71,7 +71,7 @@ def owing(sqlite_db, frozen_clock):
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_payment_form_with_the_dues_of_a_unit(snap_compare, owing, language):
     """F3 at 3-2-501: two months of property fees and a parking fee owed."""
-    from tests.test_payment_screens import find, open_form
+    from tests.cashdesk.test_payment_screens import find, open_form
 
     set_language(language)
     app = desk_app(owing, watch=False)

@@ -1,0 +1,104 @@
+"""form_kit: ``run_duty`` hands a duty's result or refusal to the UI thread with the exact
+messages the forms always gave, and ``FieldErrors`` (here in the fee item form at 80×24)
+moves Enter to the next field, says a refused paste under its field, falls back to the
+form's own line for a name with no field, and clears a line once the field changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskterm.db.models import FeeItem
+from deskterm.errors import DeskError, DutyError
+from deskterm.screens.kit.form_kit import run_duty
+from tests.cashdesk.test_fee_items_screen import new_form, open_items
+from tests.cashdesk.test_fee_screens import shown
+from tests.desk_app import desk_app, wait_until
+from tests.factories import MORNING, small_office
+
+SIZE = (80, 24)
+
+
+class _App:
+    """Stands in for ``App.call_from_thread``: calls at once, and remembers the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def call_from_thread(self, fn, *args):
+        self.calls.append((fn.__name__, *args))
+        return fn(*args)
+
+
+class _Screen:
+    def __init__(self) -> None:
+        self.app = _App()
+
+
+def done(result):
+    return result
+
+
+def refused(field, message):
+    return field, message
+
+
+def _run(call) -> list[tuple]:
+    screen = _Screen()
+    run_duty(screen, call, done, refused)
+    return screen.app.calls
+
+
+def _raise(exc: Exception):
+    def call():
+        raise exc
+    return call
+
+
+def test_run_duty_hands_over_the_result(sqlite_db):
+    assert _run(lambda: 41 + 1) == [("done", 42)]
+
+
+@pytest.mark.parametrize(("exc", "said"), [
+    (DutyError("Code taken.", "code"), ("code", "Code taken.")),
+    (DutyError("No such unit."), ("", "No such unit.")),
+    (DeskError("The desk is closed."), ("", "The desk is closed.")),
+    (RuntimeError("database gone"), ("", "Not saved: database gone")),
+])
+def test_run_duty_says_each_refusal_and_never_calls_done(sqlite_db, exc, said):
+    assert _run(_raise(exc)) == [("refused", *said)]
+
+
+@pytest.fixture
+def empty(desk_db, frozen_clock):
+    frozen_clock(MORNING)
+    return small_office()
+
+
+async def test_field_errors_in_the_fee_item_form(empty):
+    app = desk_app(empty, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_items(app, pilot)
+        form = await new_form(app, pilot)
+        assert app.focused.id == "fi-code"
+        await pilot.press(*"WYF", "enter")
+        assert app.focused.id == "fi-name"  # Enter moves on; it never saves
+
+        form.paste_refused(form.query_one("#fi-name"), 1234)
+        await pilot.pause()
+        line = form.query_one("#fi-error-name")
+        assert shown(form, "#fi-error-name").startswith(
+            "✗ Too long to paste: 1,234 characters; at most")
+        assert line.has_class("-shown")
+        await pilot.press("x")  # the clerk changes the field: the message goes
+        await pilot.pause()
+        assert shown(form, "#fi-error-name") == "" and not line.has_class("-shown")
+
+        form._show_error("nosuch", "Said on the form's line.")
+        await pilot.pause()
+        assert shown(form, "#fi-error-form") == "✗ Said on the form's line."
+        form._clear_errors()
+        await pilot.pause()
+        assert shown(form, "#fi-error-form") == ""
+        assert FeeItem.select().count() == 0  # nothing saved by any of it
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not form)

@@ -27,3 +27,9 @@ class DutyError(DeskError):
 
 class SetupError(DeskError):
     """The desk cannot start or run as configured; the message says what to do."""
+
+
+class HistoryForked(DeskError):
+    """The SQLite file or its -wal was removed or replaced while this desk had it open:
+    another desk may be writing a second history beside this one's, so nothing more is
+    written from here (``deskterm.db.connection`` checks before every write)."""

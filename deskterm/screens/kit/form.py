@@ -1,0 +1,446 @@
+"""``DeskForm``: the one base of the desk's forms.
+
+A form declares its fields once (``FIELDS``, or ``form_fields()`` when they depend on the
+session: ``kit.fields.Field``) and says two things: ``check(values)`` — pure, no database:
+the values for the duty and a message for every field it refuses, all at once — and
+``save(values)``, the duty, run by ``kit.duty.run_duty`` in a worker inside a connection.
+The base owns the rest:
+
+- the layout by default (title, note, one labelled line per field with its error line,
+  the form's own error line, the hint); a form with a layout of its own overrides
+  ``compose_body`` and places each field with ``self.field(name)``;
+- error lines: a refusal is shown under its field (``Field.also`` lists the duty's other
+  names for it), the cursor goes to the first refused field; database trouble and other
+  errors go to the form's line and leave the cursor and every field as they were;
+- the saving state: ctrl+s while a save runs does nothing, the hint says "Saving…";
+- a refused save empties the PIN fields (a PIN is typed again), never anything else;
+- the paste guard (``TextInput.PasteRefused`` → "Too long to paste" under the field);
+- Esc: closes an untouched form; with something typed it asks first (``DiscardQuestion``):
+  throw it away, keep it as a draft, or back to the form;
+- drafts (``DRAFT`` names the form; ``draft_subject()`` the record it is about): what is
+  typed is written to the draft store at every change (a kill loses nothing), offered
+  back when the same person opens the form again on this terminal (``DraftOffer``), and
+  removed when saved or thrown away;
+- keys: the first focus is the first field the clerk has to fill (``first_focus``); Tab
+  and shift+Tab follow the fields in reading order (the order they are composed in);
+  Enter moves to the next field (in the last one it saves when ``ENTER_SAVES``); focus
+  is moved synchronously (``Screen.set_focus``), so keys already queued behind a key
+  that moved it land where the clerk expects.
+
+A form that needs data before it can be filled (a list of technicians) reads it in
+``load()`` (a worker; ``loaded(data)`` on the UI thread) and composes what it can first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, Static
+
+from deskterm.clock import local
+from deskterm.display import fit, plain
+from deskterm.errors import DutyError
+from deskterm.i18n import N_, _
+from deskterm.screens.kit import asking
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import Field, check_text, error_line, field_box, widget_for
+from deskterm.screens.kit.inputs import TextInput
+
+T = TypeVar("T")
+log = logging.getLogger("deskterm")
+
+
+class DeskForm(ModalScreen[T]):
+    """A form of declared fields; ctrl+s checks, then saves in a worker (see module)."""
+
+    PREFIX: ClassVar[str] = "form"
+    FIELDS: ClassVar[tuple[Field, ...]] = ()
+    TITLE_TEXT: ClassVar[str] = ""
+    HINT: ClassVar[str] = N_("ctrl+s save · Tab next · Esc cancel")
+    #: The name of the form in the drafts store ("" keeps no drafts).
+    DRAFT: ClassVar[str] = ""
+    #: Enter in the last field saves (small forms); else it only moves on.
+    ENTER_SAVES: ClassVar[bool] = False
+    #: Roles that may open the form (None: anyone signed in); see kit.opening.
+    ROLES: ClassVar[frozenset[str] | None] = None
+    AUTO_FOCUS = None  # the form chooses (first_focus), never Textual's first widget
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        Binding("ctrl+s", "save", show=False, priority=True),
+    ]
+
+    def __init__(self, session, *, title: str = "", note: str = "",
+                 fields: Sequence[Field] | None = None, **kwargs) -> None:
+        kwargs.setdefault("classes", "kit-form-screen")
+        super().__init__(**kwargs)
+        self.session = session
+        self.office = session.office
+        self.form_title = title
+        self.note = note
+        self._fields = tuple(fields) if fields is not None else None
+        self.saving = False
+        self.saved_count = 0  # saves done (for tests)
+        self._error_for: dict[str, object] = {}  # what each field held when refused
+        self._initial: dict[str, object] = {}
+        self._draft_wanted = False
+        self._draft_ready = not self.DRAFT  # nothing is written before the offer is answered
+        self._drafts = None
+
+    # --- what a form declares --------------------------------------------------------------
+    def form_fields(self) -> Sequence[Field]:
+        return self._fields if self._fields is not None else self.FIELDS
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        return {f.name: f for f in self.form_fields()}
+
+    def check(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The values for ``save`` and a message for each refused field. By default each
+        field's required message and its parser; a form adds its own checks after
+        calling this."""
+        parsed: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for field in self.form_fields():
+            value = values.get(field.name)
+            empty = value is None or (isinstance(value, str) and not value.strip())
+            if empty and field.required:
+                errors[field.name] = _(field.required)
+                parsed[field.name] = None
+                continue
+            if field.parse is not None and not empty:
+                try:
+                    value = field.parse(value)
+                except DutyError as exc:
+                    errors[field.name] = exc.message
+                    value = None
+            parsed[field.name] = value
+        return parsed, errors
+
+    def save(self, values: dict[str, Any]) -> Any:
+        """The duty (in a worker, inside a database connection)."""
+        raise NotImplementedError
+
+    def saved(self, result: Any) -> None:
+        """After a save, on the UI thread: by default the form closes with the result."""
+        self.dismiss(result)
+
+    def load(self) -> Any:
+        """Data the form needs from the database (in a worker); None: nothing to read."""
+        return None
+
+    def loaded(self, data: Any) -> None:
+        """``load``'s data, on the UI thread. Never moves the focus."""
+
+    def draft_subject(self) -> str:
+        """The record the form is about, for its draft ("" for a new one)."""
+        return ""
+
+    def draft_summary(self, values: dict[str, Any]) -> list[str]:
+        """A line or two that tell the clerk which draft this is."""
+        texts = [str(v) for k, v in values.items()
+                 if isinstance(v, str) and v.strip() and k in self.fields]
+        return [fit(" · ".join(texts), 56)] if texts else []
+
+    # --- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id=f"{self.PREFIX}-form", classes="form kit-form"):
+            title = self.form_title or (_(self.TITLE_TEXT) if self.TITLE_TEXT else "")
+            if title:
+                yield Static(plain(title), classes="form-title", markup=False)
+            if self.note:
+                yield Static(plain(self.note), classes="form-hint", markup=False)
+            yield from self.compose_body()
+            yield error_line(self.PREFIX, "form")
+            yield Static(plain(_(self.HINT)), id=f"{self.PREFIX}-hint",
+                         classes="form-hint kit-hint", markup=False)
+
+    def compose_body(self) -> Iterator[Widget]:
+        for field in self.form_fields():
+            yield self.field(field.name)
+
+    def field(self, name: str, *, label: str | None = None) -> Widget:
+        """Field ``name`` as one labelled line with its error line."""
+        field = self.fields[name]
+        return field_box(self.PREFIX, name, _(field.label) if label is None else label,
+                         widget_for(self.PREFIX, field), wide=field.wide)
+
+    # --- reading and writing fields --------------------------------------------------------
+    def widget(self, name: str) -> Widget | None:
+        found = self.query(f"#{self.PREFIX}-{name}")
+        return found.first() if found else None
+
+    def value(self, name: str) -> Any:
+        box = self.widget(name)
+        if isinstance(box, Select):
+            return None if box.value is Select.NULL else box.value
+        return getattr(box, "value", None)
+
+    def set_value(self, name: str, value: Any) -> None:
+        box = self.widget(name)
+        if isinstance(box, Select):
+            known = {v for _label, v in box._options}  # noqa: SLF001 - no public getter
+            box.value = value if value in known else box.value
+        elif box is not None:
+            box.value = value
+
+    def values(self) -> dict[str, Any]:
+        return {field.name: self.value(field.name) for field in self.form_fields()}
+
+    def kept_values(self) -> dict[str, Any]:
+        """What a draft keeps: every field but PINs, as JSON values."""
+        kept = {}
+        for field in self.form_fields():
+            value = self.value(field.name)
+            if field.kept and isinstance(value, str | int | float | bool | type(None)):
+                kept[field.name] = value
+        return kept
+
+    def restore(self, values: dict[str, Any]) -> None:
+        """Put a draft's values back into the fields."""
+        for name, value in values.items():
+            if name in self.fields and self.fields[name].kept:
+                self.set_value(name, value)
+
+    def touched(self) -> bool:
+        """Whether anything differs from what the form opened with."""
+        return self.kept_values() != self._initial
+
+    # --- start -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._initial = self.kept_values()
+        self.focus_first()
+        run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
+                 group=f"{self.PREFIX}-load", load=True)
+        if self.DRAFT:
+            self._offer_draft()
+
+    def _loaded(self, data: Any) -> None:
+        if data is not None:
+            self.loaded(data)
+
+    def _load_refused(self, field: str, message: str) -> None:
+        self.show_error("form", message)
+
+    def first_focus(self) -> Widget | None:
+        """The first field the clerk has to fill: the first required one still empty,
+        else the first field that takes the focus."""
+        first = None
+        for field in self.form_fields():
+            box = self.widget(field.name)
+            if box is None or not box.focusable:
+                continue
+            first = first or box
+            value = self.value(field.name)
+            if field.required and (value is None or value == ""):
+                return box
+        return first
+
+    def focus_first(self) -> None:
+        target = self.first_focus()
+        if target is not None:
+            self.set_focus(target)
+
+    def focus_field(self, name: str) -> None:
+        box = self.widget(name)
+        if box is not None and box.focusable:
+            self.set_focus(box)
+
+    # --- errors ------------------------------------------------------------------------------
+    def field_of(self, duty_field: str | None) -> str:
+        """This form's field for the duty's ``duty_field`` ("form" when none is)."""
+        for field in self.form_fields():
+            if duty_field == field.name or duty_field in field.also:
+                return field.name
+        return "form"
+
+    def show_error(self, name: str, message: str) -> None:
+        """``message`` under field ``name`` (or on the form's line); "" clears it."""
+        found = self.query(f"#{self.PREFIX}-error-{name}")
+        if not found:
+            name = "form"
+            found = self.query(f"#{self.PREFIX}-error-form")
+        if not found:
+            return
+        self._error_for[name] = self.value(name) if message else None
+        line = found.first(Static)
+        line.update(plain(("✗ " + message) if message else ""))
+        line.set_class(bool(message), "-shown")
+
+    def clear_errors(self) -> None:
+        for line in self.query(".kit-error.-shown"):
+            line.update(plain(""))
+            line.set_class(False, "-shown")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Every message at once; the cursor to the first refused field in reading order."""
+        for name, message in errors.items():
+            self.show_error(self.field_of(name) if name not in self.fields else name, message)
+        for field in self.form_fields():
+            if field.name in errors or any(self.field_of(n) == field.name for n in errors):
+                self.focus_field(field.name)
+                return
+
+    @on(TextInput.PasteRefused)
+    def _paste_refused(self, event: TextInput.PasteRefused) -> None:
+        event.stop()
+        name = (event.field.id or "").removeprefix(f"{self.PREFIX}-")
+        self.show_error(name, _("Too long to paste: {count} characters; at most {limit}.")
+                        .format(count=f"{event.length:,}",
+                                limit=f"{event.field.max_length:,}"))
+
+    # --- changes: errors cleared, drafts written ------------------------------------------
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event) -> None:
+        control = getattr(event, "control", None)
+        name = (getattr(control, "id", "") or "").removeprefix(f"{self.PREFIX}-")
+        if name in self.fields:
+            if self._error_for.get(name) not in (None, self.value(name)):
+                self.show_error(name, "")  # the clerk has changed what was refused
+            if isinstance(control, Checkbox):
+                control.label = plain(check_text(control.value,
+                                                 _(self.fields[name].placeholder)))
+        self.field_changed(name)
+        self._want_draft()
+
+    def field_changed(self, name: str) -> None:
+        """After any field changed (``name`` without the prefix)."""
+
+    # --- Enter and ctrl+s ------------------------------------------------------------------
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.entered(event.input):
+            return
+        names = [f.name for f in self.form_fields()]
+        name = (event.input.id or "").removeprefix(f"{self.PREFIX}-")
+        if self.ENTER_SAVES and names and name == names[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def entered(self, field: Input) -> bool:
+        """Whether Enter in ``field`` did something of the form's own (the cursor stays)."""
+        return False
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        values, errors = self.check(self.values())
+        if errors:
+            self.show_errors(errors)
+            return
+        self._set_saving(True)
+        run_duty(self, lambda: self.save(values), done=self._saved, refused=self._refused,
+                 group=f"{self.PREFIX}-save")
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        hint = self.query(f"#{self.PREFIX}-hint")
+        if hint:
+            hint.first(Static).update(plain(_("Saving…") if saving else _(self.HINT)))
+
+    def _saved(self, result: Any) -> None:
+        self._set_saving(False)
+        self.saved_count += 1
+        self._drop_draft()
+        self.saved(result)
+
+    def _refused(self, field: str, message: str) -> None:
+        self._set_saving(False)
+        for box in self.query(Input):
+            if box.password:
+                box.value = ""  # a refused PIN is typed again
+        name = self.field_of(field) if field else "form"
+        self.show_error(name, message)
+        if name != "form":
+            self.focus_field(name)
+
+    # --- Esc ---------------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        if self.saving:
+            return
+        if not self.touched():
+            self._drop_draft()
+            self.dismiss(None)
+            return
+        title = self.form_title or _(self.TITLE_TEXT) or _("this form")
+        self.app.push_screen(asking.DiscardQuestion(title, drafts=bool(self.DRAFT)),
+                             callback=self._cancel_answered)
+
+    def _cancel_answered(self, answer: str | None) -> None:
+        if answer == asking.DISCARD:
+            self._drop_draft()
+            self.dismiss(None)
+        elif answer == asking.KEEP:
+            self._write_draft()
+            self.dismiss(None)
+
+    # --- drafts ------------------------------------------------------------------------------
+    @property
+    def drafts(self):
+        staff = self.session.staff
+        if not self.DRAFT or staff is None:
+            return None
+        if self._drafts is None:
+            from deskterm.drafts import DraftStore
+
+            self._drafts = DraftStore(staff.id)
+        return self._drafts
+
+    def _offer_draft(self) -> None:
+        store = self.drafts
+        draft = store.load(self.DRAFT, self.draft_subject()) if store is not None else None
+        if draft is None:
+            self._draft_ready = True
+            return
+        when = local(draft.saved_at, self.session.tz).format("MM-DD HH:mm")
+        self.app.push_screen(asking.DraftOffer(when, self.draft_summary(draft.values)),
+                             callback=lambda answer: self._draft_answered(answer, draft))
+
+    def _draft_answered(self, answer: str | None, draft) -> None:
+        self._draft_ready = True
+        if answer == asking.RESTORE:
+            self.restore(draft.values)
+            self.focus_first()
+        elif answer == asking.DISCARD:
+            self._drop_draft()
+        if self.touched():
+            self._want_draft()
+
+    def _want_draft(self) -> None:
+        if not self.DRAFT or self._draft_wanted or not self._draft_ready:
+            return
+        self._draft_wanted = True
+        self.call_later(self._write_draft)  # once for a burst of keys
+
+    def _write_draft(self) -> None:
+        self._draft_wanted = False
+        store = self.drafts
+        if store is None or not self._draft_ready or not self.is_attached:
+            return
+        try:
+            if self.touched():
+                store.save(self.DRAFT, self.kept_values(), subject=self.draft_subject())
+            else:
+                store.discard(self.DRAFT, self.draft_subject())
+        except OSError as exc:  # a full home folder: the form still works
+            log.warning("draft not written: %s", exc)
+
+    def _drop_draft(self) -> None:
+        store = self.drafts
+        if store is not None:
+            try:
+                store.discard(self.DRAFT, self.draft_subject())
+            except OSError as exc:
+                log.warning("draft not removed: %s", exc)

@@ -7,6 +7,12 @@ which reloads only the panes showing them. It starts from the id taken before th
 first data was read (``FirstLoad``), so nothing committed meanwhile is lost. A change
 committed by another clerk's process shows within ``POLL_SECONDS``. The clock and the
 timeline move at minute boundaries.
+
+Database trouble is a state, not a crash: every duty run through the screen kit and every
+poll of the watcher tells ``db_health`` (``deskterm.db.trouble.DatabaseHealth``) whether
+the database answered; the dashboard shows the trouble on the status line and marks the
+panes' rows stale, and when the database answers again (the watcher keeps polling: that
+is the retry) every pane reloads.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from textual.worker import get_current_worker
 from deskterm.clock import now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import database
+from deskterm.db.trouble import DatabaseHealth, probe, trouble_of
 from deskterm.i18n import _
 from deskterm.keys import BOOKS, DESK_KEYS, OPENERS, desk_bindings, install_bindings
 from deskterm.screens.desk.dashboard import DashboardScreen
+from deskterm.screens.kit.keys import KeyFence
 from deskterm.session import DeskSession
 from deskterm.widgets.pane_data import Background, FirstLoad
 
@@ -45,7 +53,7 @@ _STYLES = files("deskterm.styles")
 class DeskApp(App[None]):
     TITLE = "deskterm"
     CSS_PATH = [str(_STYLES / "base.tcss"), str(_STYLES / "dashboard.tcss"),
-                str(_STYLES / "forms.tcss")]
+                str(_STYLES / "forms.tcss"), str(_STYLES / "kit.tcss")]
 
     def __init__(self, session: DeskSession, *, keymap: dict[str, str] | None = None,
                  theme: str | None = None, demo_pin: str | None = None,
@@ -71,6 +79,9 @@ class DeskApp(App[None]):
         self._first_load = first_load
         self._early_sign_in = demo_sign_in
         self._ready_noted = False
+        self.key_fence = KeyFence(self, lambda event: App.on_event(self, event))
+        self.db_health = DatabaseHealth()
+        self.db_health.listen(self._health_heard)
 
     # --- start -----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -152,6 +163,9 @@ class DeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_fence.take(event)  # a burst lands as slow typing does
+            return
         await super().on_event(event)
 
     def _check_idle(self) -> None:
@@ -193,14 +207,48 @@ class DeskApp(App[None]):
                 if watch is None:
                     watch = changes.ChangeWatch.since(last, office_id)
                 topics = watch.poll()
+                self._recovered()
                 if topics:
                     self.call_from_thread(self._changed, topics)
             except Exception as exc:  # noqa: BLE001 - a busy or lost database: try again
-                database.close()
+                try:
+                    database.close()
+                except Exception:  # noqa: BLE001 - a dead connection may not close cleanly
+                    pass
+                trouble = trouble_of(exc)
+                if trouble is not None:
+                    self.db_health.failed(trouble)
                 self.call_from_thread(self.log.warning, f"change watch: {exc!r}")
             self._stop.wait(POLL_SECONDS)
         if not database.is_closed():
             database.close()
+
+    def _recovered(self) -> None:
+        """In the watcher, after a poll answered: the database is reachable; a lock, a
+        full disk or a read-only file is asked about (``trouble.probe``) while it lasts."""
+        health = self.db_health
+        kind = health.kind
+        if kind in (None, "unreachable"):
+            health.ok()
+        elif kind != "forked" and probe(kind, health.since):
+            health.ok(wrote=True)
+
+    def _health_heard(self, health: DatabaseHealth) -> None:
+        """From whichever thread reported it: the news to the UI thread."""
+        if threading.get_ident() == self._thread_id:
+            self._health_changed()
+            return
+        try:
+            self.call_from_thread(self._health_changed)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def _health_changed(self) -> None:
+        if self.dashboard is None:
+            return
+        self.dashboard.show_health(self.db_health)
+        if not self.db_health.troubled:
+            self.dashboard.reload(None)  # the panes' stale rows, read again
 
     def _note_ready(self, painted: bool = False) -> None:
         """For benchmarks/startup.py: once a frame shows every pane's first data and (in

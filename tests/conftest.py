@@ -27,6 +27,13 @@ from tests.pgserver import PgServer, pg_unavailable_reason  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _own_drafts(tmp_path, monkeypatch) -> None:
+    """Each test keeps its drafts in its own folder, as one terminal."""
+    monkeypatch.setenv("DESKTERM_DRAFTS_DIR", str(tmp_path / "drafts"))
+    monkeypatch.setenv("DESKTERM_TERMINAL", "test-terminal")
+
+
+@pytest.fixture(autouse=True)
 def _english_and_thawed() -> Iterator[None]:
     set_language("en")
     yield

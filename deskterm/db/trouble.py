@@ -16,8 +16,12 @@ is, or None for anything else (a refusal, a bug). The kinds:
 
 ``DatabaseHealth`` is the desk's one state of it: every database call that fails for one
 of these reasons reports ``failed``, every one that succeeds ``ok``; listeners hear the
-change (the status line, the panes' stale marks, the reload on recovery). No Textual
-here: workers call it from their threads, the app hands the news to the UI thread.
+change (the status line, the panes' stale marks, the reload on recovery). A read that
+succeeds proves the database reachable, not that it takes writes again: "locked", "full"
+and "read-only" are cleared by a write that succeeds (``ok(wrote=True)``) or by
+``probe(kind)``, which the change watcher asks at each poll while they last. "forked" is
+never cleared: only a restart on the right file ends it. No Textual here: workers call it
+from their threads, the app hands the news to the UI thread.
 """
 
 from __future__ import annotations
@@ -182,9 +186,12 @@ class DatabaseHealth:
             self.kind = trouble.kind
         self._tell()
 
-    def ok(self) -> None:
+    def ok(self, *, wrote: bool = False) -> None:
+        """The database answered (``wrote``: and took a write)."""
         with self._lock:
             if self.kind is None or self.kind == "forked":
+                return
+            if self.kind != "unreachable" and not wrote:
                 return
             self.kind, self.since = None, None
         self._tell()
@@ -192,3 +199,50 @@ class DatabaseHealth:
     def _tell(self) -> None:
         for listener in list(self._listeners):
             listener(self)
+
+
+#: Free space below which a full disk is still full (the probe's measure).
+FREE_BYTES = 1 << 20
+#: On PostgreSQL a lock or a full disk cannot be probed without writing: a read that
+#: succeeds this long after the trouble began clears it (a failed write sets it again).
+SETTLE_SECONDS = 10
+
+
+def probe(kind: str, since: dt.datetime | None = None) -> bool:
+    """Whether the trouble ``kind`` has passed, asked of the database without writing
+    anything (in a thread with a connection open). SQLite: the write lock can be taken
+    (``BEGIN IMMEDIATE`` then ``ROLLBACK``, waiting at most 50 ms), the file has room
+    (below ``max_page_count``, ``FREE_BYTES`` free on its disk), the file is writable.
+    PostgreSQL: ``SETTLE_SECONDS`` after it began."""
+    import os
+
+    from peewee import SqliteDatabase
+
+    from deskterm.db.models import database
+
+    db = database.obj
+    if kind == "forked" or db is None:
+        return False
+    path = getattr(db, "database", "")
+    if not isinstance(db, SqliteDatabase):
+        return since is not None and (now_utc() - since).total_seconds() >= SETTLE_SECONDS
+    if kind == "locked":
+        connection = db.connection()
+        old = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+        connection.execute("PRAGMA busy_timeout = 50")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {int(old)}")
+    if kind == "full":
+        pages, limit = (db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+                        for name in ("page_count", "max_page_count"))
+        stats = os.statvfs(os.path.dirname(os.path.abspath(path)) or ".")
+        return pages < limit and stats.f_bavail * stats.f_frsize >= FREE_BYTES
+    if kind == "readonly":
+        return os.access(path, os.W_OK)
+    return True

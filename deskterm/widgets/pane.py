@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from deskterm.display import plain
+from deskterm.i18n import _
 from deskterm.widgets.keyed_table import KeyedTable, Row
 
 WIDE = 70  # a pane at least this many cells wide gets its wide column set
@@ -90,7 +91,20 @@ class Pane(Vertical):
             self._shown = ticket
         self.data = data
         self.loaded = True
+        self.set_stale("")
         self._paint()
+
+    stale = ""
+
+    def set_stale(self, since: str) -> None:
+        """Mark the rows shown as old (the database could not be read since ``since``,
+        HH:MM) or, with "", as fresh again: the border says so in words, not colour only."""
+        if since == self.stale:
+            return
+        self.stale = since
+        self.border_subtitle = ("⚠ " + _("stale since {since}").format(since=since)
+                                if since else "")
+        self.set_class(bool(since), "-stale")
 
     def _paint(self) -> None:
         if self.data is None:

@@ -4,8 +4,6 @@ database holds after a save, and what the Open orders pane shows."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from textual import events
 from textual.widgets import Input, Select
@@ -138,19 +136,30 @@ async def test_each_bad_field_says_so_and_nothing_is_stored(office):
 
 async def test_an_answer_arriving_after_escape_is_dropped(office):
     """A slot, busy check or refusal whose worker finishes after the form closed finds
-    no fields to fill: it is dropped instead of crashing the desk (seen under load)."""
+    no fields to fill: the kit drops it instead of crashing the desk (seen under load)."""
+    import threading
+
+    from deskterm.screens.kit.duty import run_duty
+
     app = desk_app(office, watch=False)
     results: list = []
+    answered: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_intake(pilot, results)
+        go = threading.Event()
+
+        def late():
+            go.wait(5)
+            return "late"
+
+        worker = run_duty(screen, late, done=answered.append,
+                          refused=lambda *args: answered.append(args), group="late")
         await pilot.press("escape")
         await wait_until(pilot, lambda: results == [None] and not screen.is_attached)
-        tech = office.technician.id
-        at = dt.datetime(2026, 11, 26, 6, 30)
-        screen._proposal(tech, at)
-        screen._busy((tech, at), at + dt.timedelta(hours=1), "3栋")
-        screen._refused("request", "refused")
+        go.set()
+        await wait_until(pilot, lambda: worker.is_finished)
         await pilot.pause()
+        assert answered == []
         assert app.screen is app.dashboard
 
 
@@ -162,9 +171,23 @@ async def test_escape_stores_nothing(office):
         before = counts()
         await pick(pilot, screen, "zs")
         await pilot.press(*"leak", "escape")
+        # Something was typed: Esc asks before throwing it away.
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        assert results == []
+        await pilot.press("d")
         await wait_until(pilot, lambda: results == [None])
         assert app.screen is app.dashboard
     assert counts() == before
+
+
+async def test_escape_on_an_untouched_call_closes_at_once(office):
+    app = desk_app(office, watch=False)
+    results: list = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_intake(pilot, results)  # the proposed time is the form's, not typed
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: results == [None])
+        assert app.screen is app.dashboard
 
 
 async def test_markup_is_stored_verbatim_and_shown_literally(office):

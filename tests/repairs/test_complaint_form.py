@@ -119,6 +119,9 @@ async def test_escape_stores_nothing(office):
         before = counts()
         await pick(pilot, screen, "zs")
         await pilot.press(*"noisy", "escape")
+        # Something was typed: Esc asks first; d throws it away.
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        await pilot.press("d")
         await wait_until(pilot, lambda: results == [None])
         assert app.screen is app.dashboard
     assert counts() == before

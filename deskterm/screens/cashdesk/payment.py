@@ -41,8 +41,8 @@ from deskterm.i18n import _
 from deskterm.money import format_fen, parse_amount
 from deskterm.screens.kit.form_kit import run_duty
 from deskterm.screens.kit.lookup_form import LimitedInput
+from deskterm.screens.kit.owner_lookup import OwnerLookup
 from deskterm.widgets.dues_table import METHOD_KEYS, DuesTable, change_text, method_text
-from deskterm.widgets.owner_lookup import OwnerLookup
 
 #: Where the duty's fields are shown.
 LINE_OF = {"lines": "lines", "method": "method", "tendered": "tendered", "unit": "lookup",

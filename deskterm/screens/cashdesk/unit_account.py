@@ -40,7 +40,7 @@ from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.cashdesk.charge_form import AdHocChargeScreen
 from deskterm.screens.cashdesk.receipt import open_receipt
-from deskterm.widgets.owner_lookup import OwnerLookup
+from deskterm.screens.kit.owner_lookup import OwnerLookup
 
 LINE_WORDS = {"charge": N_("charge"), "payment": N_("paid"), "reversal": N_("reversal"),
               "voided": N_("voided")}

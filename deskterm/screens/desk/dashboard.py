@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from deskterm.clock import local, now_utc
-from deskterm.db.models import database
 from deskterm.i18n import _
 from deskterm.keys import install_bindings
+from deskterm.screens.kit.duty import run_duty
 from deskterm.widgets.pane import Pane
 from deskterm.widgets.pane_data import FirstLoad, deadlines
 from deskterm.widgets.panes import CallbacksPane, CashPane, OpenOrdersPane
@@ -95,8 +95,9 @@ class DashboardScreen(Screen):
         if first is not None and first.done() and first.error is None:
             self._show_first(self._first_results(first, panes), first.deadline)
         else:
-            self.run_worker(lambda: self._fetch_first(panes, first), thread=True,
-                            exclusive=True, group="first-load", name="first load")
+            run_duty(self, lambda: self._fetch_first(panes, first),
+                     done=lambda found: self._show_first(*found), refused=self._first_failed,
+                     group="first-load", name="first load", load=True)
         early, self._early_topics = self._early_topics, set()
         if early:
             self.reload(None if "*" in early else early)
@@ -105,19 +106,20 @@ class DashboardScreen(Screen):
     def _first_results(first: FirstLoad, panes: list[tuple[Pane, int]]):
         return [(pane, ticket, first.data[pane.id]) for pane, ticket in panes]
 
-    def _fetch_first(self, panes: list[tuple[Pane, int]], first: FirstLoad | None) -> None:
-        try:
-            if first is not None and first.wait() and first.error is None:
-                results, deadline = self._first_results(first, panes), first.deadline
-            else:
-                with database.connection_context():
-                    results = [(pane, ticket, pane.fetch()) for pane, ticket in panes]
-                    deadline = self._deadlines()
-        except Exception as exc:  # noqa: BLE001 - fall back to loading pane by pane
-            self.app.call_from_thread(self.app.log.error, f"first load failed: {exc!r}")
-            self.app.call_from_thread(self.reload, None)
-            return
-        self.app.call_from_thread(self._show_first, results, deadline)
+    def _fetch_first(self, panes: list[tuple[Pane, int]], first: FirstLoad | None):
+        """In a worker: the first load's results, read here when the early read failed."""
+        if first is not None and first.wait() and first.error is None:
+            return self._first_results(first, panes), first.deadline
+        return [(pane, ticket, pane.fetch()) for pane, ticket in panes], self._deadlines()
+
+    def _first_failed(self, _field: str, message: str) -> None:
+        """The first load failed (the database is down at start-up): pane by pane, each
+        marked stale until the database answers (the reload on recovery fills them)."""
+        self.app.log.error(f"first load failed: {message}")
+        self._first_frame()
+        for pane in self.panes:
+            self._load(pane)
+        self._load_deadline()
 
     def _show_first(self, results, deadline) -> None:
         with self.app.batch_update():
@@ -144,19 +146,9 @@ class DashboardScreen(Screen):
 
     def _load(self, pane: Pane) -> None:
         ticket = pane.ask()
-        self.run_worker(
-            lambda: self._fetch(pane, ticket), thread=True, exclusive=True,
-            group=f"pane-{pane.id}", name=f"load {pane.id}",
-        )
-
-    def _fetch(self, pane: Pane, ticket: int) -> None:
-        try:
-            with database.connection_context():
-                data = pane.fetch()
-        except Exception as exc:  # noqa: BLE001 - a pane shows the error, the desk goes on
-            self.app.call_from_thread(self._pane_failed, pane, exc)
-            return
-        self.app.call_from_thread(self._show, pane, ticket, data)
+        run_duty(self, pane.fetch, done=lambda data: self._show(pane, ticket, data),
+                 refused=lambda _field, message: self._pane_failed(pane, message),
+                 group=f"pane-{pane.id}", name=f"load {pane.id}", load=True)
 
     def _show(self, pane: Pane, ticket: int, data) -> None:
         first = not pane.loaded
@@ -182,29 +174,41 @@ class DashboardScreen(Screen):
             self.call_after_refresh(callback)
         self.post_message(self.Ready())
 
-    def _pane_failed(self, pane: Pane, exc: Exception) -> None:
-        self.app.log.error(f"pane {pane.id} failed: {exc!r}")
-        self.notify(
-            _("Could not load {pane}: {error}").format(pane=pane.title(), error=exc),
-            severity="error", timeout=8, markup=False,
-        )
+    def _pane_failed(self, pane: Pane, message: str) -> None:
+        """The pane keeps its rows, marked stale; the status line says why when it is the
+        database (``show_health``); anything else is said once in a notification."""
+        pane.set_stale(self._since_text())
+        health = getattr(self.app, "db_health", None)
+        if health is None or not health.troubled:
+            self.notify(_("{pane}: {error}").format(pane=pane.title(), error=message),
+                        severity="error", timeout=8, markup=False)
+
+    def _since_text(self) -> str:
+        health = getattr(self.app, "db_health", None)
+        moment = health.since if health is not None and health.since else now_utc()
+        return local(moment, self.session.tz).format("HH:mm")
+
+    def show_health(self, health) -> None:
+        """The database's state on the status line; the panes' rows marked stale while it
+        is in trouble (each is fresh again once it reloads)."""
+        from deskterm.db.trouble import STATUS_WORDS
+
+        status = self.query_one(StatusLine)
+        if health.troubled:
+            since = self._since_text()
+            status.set_trouble(_(STATUS_WORDS[health.kind]).format(since=since))
+            for pane in self.panes:
+                pane.set_stale(since)
+        else:
+            status.set_trouble("")
 
     def _load_deadline(self) -> None:
-        self.run_worker(self._fetch_deadline, thread=True, exclusive=True,
-                        group="deadline", name="next deadline")
+        run_duty(self, self._deadlines, done=lambda deadline: self._show_deadline(*deadline),
+                 group="deadline", name="next deadline", load=True)
 
     def _deadlines(self) -> tuple:
         """The next deadline, and the calendar's weekly and monthly ones due soon."""
         return deadlines(self.session)
-
-    def _fetch_deadline(self) -> None:
-        try:
-            with database.connection_context():
-                deadline = self._deadlines()
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.log.error, f"deadline failed: {exc!r}")
-            return
-        self.app.call_from_thread(self._show_deadline, *deadline)
 
     def _stamp(self, deadline) -> str:
         shown = local(deadline.due_at, self.session.tz)

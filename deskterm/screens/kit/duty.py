@@ -75,13 +75,13 @@ def outcome_of(call: Callable[[], Any], *, load: bool = False,
             return False, None, "", exc.message
         log.exception("unexpected error in a duty")
         return False, None, "", unexpected_words(exc, load=load)
-    _report_ok(health)
+    _report_ok(health, wrote=not load)
     return True, result, "", ""
 
 
-def _report_ok(health) -> None:
+def _report_ok(health, *, wrote: bool = False) -> None:
     if health is not None:
-        health.ok()
+        health.ok(wrote=wrote)
 
 
 def run_duty(node: DOMNode, call: Callable[[], Any], *,

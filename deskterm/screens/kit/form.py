@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
@@ -69,6 +70,8 @@ class DeskForm(ModalScreen[T]):
     DRAFT: ClassVar[str] = ""
     #: Enter in the last field saves (small forms); else it only moves on.
     ENTER_SAVES: ClassVar[bool] = False
+    #: The form scrolls (a long form at 80×24) instead of growing past the screen.
+    SCROLLS: ClassVar[bool] = False
     #: Roles that may open the form (None: anyone signed in); see kit.opening.
     ROLES: ClassVar[frozenset[str] | None] = None
     AUTO_FOCUS = None  # the form chooses (first_focus), never Textual's first widget
@@ -151,7 +154,8 @@ class DeskForm(ModalScreen[T]):
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Vertical(id=f"{self.PREFIX}-form", classes="form kit-form"):
+        box = VerticalScroll if self.SCROLLS else Vertical
+        with box(id=f"{self.PREFIX}-form", classes="form kit-form"):
             title = self.form_title or (_(self.TITLE_TEXT) if self.TITLE_TEXT else "")
             if title:
                 yield Static(plain(title), classes="form-title", markup=False)
@@ -166,9 +170,12 @@ class DeskForm(ModalScreen[T]):
         for field in self.form_fields():
             yield self.field(field.name)
 
-    def field(self, name: str, *, label: str | None = None) -> Widget:
-        """Field ``name`` as one labelled line with its error line."""
+    def field(self, name: str, *, label: str | None = None, **changes) -> Widget:
+        """Field ``name`` as one labelled line with its error line (``changes``: what
+        differs from its declaration here, e.g. a placeholder)."""
         field = self.fields[name]
+        if changes:
+            field = replace(field, **changes)
         return field_box(self.PREFIX, name, _(field.label) if label is None else label,
                          widget_for(self.PREFIX, field), wide=field.wide)
 
@@ -214,20 +221,32 @@ class DeskForm(ModalScreen[T]):
         return self.kept_values() != self._initial
 
     # --- start -------------------------------------------------------------------------------
+    def set_initial(self, name: str, value: Any) -> None:
+        """Set field ``name`` as the form's own doing (a default, a proposal): it does
+        not count as typed (Esc closes without asking; no draft)."""
+        self.set_value(name, value)
+        if name in self.fields and self.fields[name].kept:
+            self._initial[name] = self.value(name)
+
     def on_mount(self) -> None:
         self._initial = self.kept_values()
         self.focus_first()
         run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
                  group=f"{self.PREFIX}-load", load=True)
-        if self.DRAFT:
-            self._offer_draft()
 
     def _loaded(self, data: Any) -> None:
         if data is not None:
             self.loaded(data)
+        self.is_loaded = True
+        if self.DRAFT:  # after the load: a draft's choices need the options it brings
+            self._offer_draft()
 
     def _load_refused(self, field: str, message: str) -> None:
         self.show_error("form", message)
+        if self.DRAFT:
+            self._offer_draft()
+
+    is_loaded = False
 
     def first_focus(self) -> Widget | None:
         """The first field the clerk has to fill: the first required one still empty,
@@ -315,6 +334,20 @@ class DeskForm(ModalScreen[T]):
     def field_changed(self, name: str) -> None:
         """After any field changed (``name`` without the prefix)."""
 
+    def on_descendant_focus(self, event) -> None:
+        name = (getattr(event.widget, "id", "") or "").removeprefix(f"{self.PREFIX}-")
+        self.visited.add(name)
+
+    @property
+    def visited(self) -> set[str]:
+        """The fields the cursor has been in: what arrives later (a proposal, a load)
+        leaves those alone."""
+        if self._visited is None:
+            self._visited = set()
+        return self._visited
+
+    _visited: set[str] | None = None
+
     # --- Enter and ctrl+s ------------------------------------------------------------------
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -341,7 +374,7 @@ class DeskForm(ModalScreen[T]):
             self.show_errors(errors)
             return
         self._set_saving(True)
-        run_duty(self, lambda: self.save(values), done=self._saved, refused=self._refused,
+        run_duty(self, lambda: self.save(values), done=self._saved, refused=self.refused,
                  group=f"{self.PREFIX}-save")
 
     def _set_saving(self, saving: bool) -> None:
@@ -356,7 +389,9 @@ class DeskForm(ModalScreen[T]):
         self._drop_draft()
         self.saved(result)
 
-    def _refused(self, field: str, message: str) -> None:
+    def refused(self, field: str, message: str) -> None:
+        """A save refused (``field``: the duty's name for it, "" for none) or failed: the
+        message under the field, the cursor there; PIN fields emptied, nothing else."""
         self._set_saving(False)
         for box in self.query(Input):
             if box.password:

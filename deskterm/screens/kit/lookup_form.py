@@ -31,20 +31,20 @@ from deskterm.duties.parsing import (
 from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
-from deskterm.widgets.owner_lookup import OwnerLookup
+from deskterm.screens.kit.owner_lookup import OwnerLookup
 
 
 class LimitedInput(Input):
     """An Input that says so when a paste would pass its ``max_length`` (Textual's own
-    Input refuses it silently)."""
+    Input refuses it silently). Never calls ``super()._on_paste``: Textual calls
+    ``Input._on_paste`` after this one (calling it too inserted every paste twice)."""
 
     def _on_paste(self, event) -> None:
         line = (event.text or "").splitlines()[0] if event.text else ""
         if self.max_length and len(self.value) + len(line) > self.max_length:
+            event.prevent_default()
             event.stop()
             self.screen.paste_refused(self, len(line))  # type: ignore[attr-defined]
-            return
-        super()._on_paste(event)
 
 
 def field_box(prefix: str, name: str, label: str, widget: Widget, *,

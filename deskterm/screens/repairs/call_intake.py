@@ -2,15 +2,18 @@
 
 The cursor starts in the roster lookup; Enter on a match fills the caller's name, unit and
 first phone and moves to the request. The technician's next free slot is proposed as the
-appointment; a time typed when the technician is busy is flagged under the field with the
-next free time (Enter takes it) and the busy-line script [7.4.7]. The phone scripts below
-follow every key. ctrl+s saves from any field: ``orders.register_call`` in a thread
-worker; a refusal shows under its field and stores nothing; success dismisses with
-``(ServiceEntry, RepairOrder | None)``. Esc cancels (``None``).
+appointment (never over a time the clerk typed, nor into a field the clerk has left); a
+time typed when the technician is busy is flagged under the field with the next free time
+(Enter takes it) and the busy-line script [7.4.7]. The phone scripts below follow every
+key. ctrl+s saves from any field: ``orders.register_call`` in the kit's worker; a refusal
+shows under its field and stores nothing; success dismisses with
+``(ServiceEntry, RepairOrder | None)``. Esc on a call with anything typed asks first;
+what is typed is kept as a draft until it is saved (``DeskForm``).
 
-Every text the clerk typed is shown with markup off. The lookup, the name / unit / phone
-row, the error lines, the paste guard, Esc and ctrl+s come from ``LookupForm``
-(``lookup_form.py``), the complaint and visit forms' base too.
+The technicians and buildings are read in ``load`` (a database outage leaves the form
+usable: the call can be typed and saved once the database is back). Every text the clerk
+typed is shown with markup off. The lookup and the name / unit / phone row come from
+``kit.caller.CallerPart``, shared with the complaint and visit forms.
 """
 
 from __future__ import annotations
@@ -18,28 +21,23 @@ from __future__ import annotations
 import datetime as dt
 from importlib.resources import files
 
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
-from deskterm.clock import now_utc
-from deskterm.db.models import RepairOrder, ServiceEntry, database
-from deskterm.display import plain, when
+from deskterm.clock import local, now_utc
+from deskterm.display import when
 from deskterm.duties.agenda.timeline import CATEGORY_LABELS
 from deskterm.duties.orders import TEXT_LIMIT, order_of, register_call
-from deskterm.duties.parsing import (
-    clean_free_text,
-    parse_local_datetime,
-    parse_phone,
-)
+from deskterm.duties.parsing import clean_free_text, parse_local_datetime
 from deskterm.duties.repairs.slots import is_busy, next_free_slot, technician_schedule
 from deskterm.duties.residents.roster import active_technicians, office_buildings
-from deskterm.errors import DeskError, DutyError
+from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.lookup_form import LimitedInput, LookupForm
+from deskterm.screens.kit.caller import CALLER_FIELDS, CallerPart
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
 from deskterm.widgets.phone_scripts import PhoneScripts, ScriptValues
 
 KIND_LABELS = {"repair": N_("repair"), "enquiry": N_("enquiry"),
@@ -49,26 +47,39 @@ PLACE_LABELS = {"unit": N_("the unit"), "public": N_("public area")}
 DEBOUNCE = 0.15
 
 
-class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None]):
+def _choices(words: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((word, key) for key, word in words.items())
+
+
+FIELDS = (
+    *CALLER_FIELDS,
+    Field("request", N_("Request"), max_length=TEXT_LIMIT, wide=True,
+          placeholder=N_("what the caller asks for")),
+    Field("category", N_("Category"), kind="select", options=_choices(CATEGORY_LABELS),
+          initial="other"),
+    Field("technician", N_("Tech"), kind="select", options=(), blank=N_("none")),
+    Field("appointment", N_("Time"), max_length=40, placeholder=N_("14:30"),
+          also=("appointment_at",)),
+    Field("kind", N_("Kind"), kind="select", options=_choices(KIND_LABELS), initial="repair"),
+    Field("urgency", N_("Urgency"), kind="select", options=_choices(URGENCY_LABELS),
+          initial="normal"),
+    Field("place", N_("Place"), kind="select", options=_choices(PLACE_LABELS), initial="unit"),
+    Field("building", N_("Bldg"), kind="select", options=(), blank="—", also=("district",)),
+)
+
+
+class CallIntakeScreen(CallerPart, DeskForm[tuple | None]):
     CSS_PATH = str(files("deskterm.styles") / "call_intake.tcss")
     PREFIX = "ci"
-    FIELDS = ("name", "unit", "phone", "request", "category", "technician", "appointment",
-              "kind", "urgency", "place", "building")
-    #: The duty's field names → this form's fields.
-    FIELD_OF = {
-        "caller_name": "name", "name": "name", "unit": "unit", "owner": "unit",
-        "phone": "phone", "request": "request", "category": "category", "kind": "kind",
-        "urgency": "urgency", "technician": "technician", "appointment": "appointment",
-        "appointment_at": "appointment", "building": "building", "district": "building",
-    }
+    FIELDS = FIELDS
+    DRAFT = "call_intake"
+    SCROLLS = True
     AFTER_PICK = "request"
-    BINDINGS = [  # LookupForm's keys, with the words the keys panel shows
-        Binding("escape", "cancel", _("Cancel"), show=False),
-        Binding("ctrl+s", "save", _("Save"), show=False, priority=True),
-    ]
+    HINT = N_("Enter pick · Tab next · ctrl+s save · Esc cancel")
 
     def __init__(self, session, *, channel: str = "phone") -> None:
         super().__init__(session, id="call-intake")
+        self.form_title = _("Call intake — {office}").format(office=self.office.name)
         self.channel = channel
         self._proposed = ""  # appointment text the form proposed (replaced when untouched)
         self._offer: dt.datetime | None = None  # next free time when the one typed is busy
@@ -77,48 +88,42 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
         self._tech_names: dict[int, str] = {}
 
     # --- layout --------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        technicians = active_technicians(self.office)
-        self._tech_names = dict(technicians)
-        buildings = office_buildings(self.office)
-        field = self._field
-        with VerticalScroll(id="ci-form", classes="form"):
-            yield from self._head(_("Call intake — {office}"))
-            yield self._wide_text("request", _("Request"), _("what the caller asks for"))
-            with Horizontal(classes="lf-row"):
-                yield self._choices("category", _("Category"), CATEGORY_LABELS, "other")
-                yield field("technician", _("Tech"), Select(
-                    [(name, sid) for sid, name in technicians],
-                    value=technicians[0][0] if technicians else Select.NULL,
-                    prompt=_("none"), compact=True, id="ci-technician"))
-                yield field("appointment", _("Time"),
-                            LimitedInput(id="ci-appointment", compact=True, max_length=40,
-                                         placeholder=_("14:30")))
-            with Horizontal(classes="lf-row"):
-                yield self._choices("kind", _("Kind"), KIND_LABELS, "repair")
-                yield self._choices("urgency", _("Urgency"), URGENCY_LABELS, "normal")
-                yield self._choices("place", _("Place"), PLACE_LABELS, "unit")
-                yield field("building", _("Bldg"), Select(
-                    [(name, bid) for bid, name in buildings], prompt="—", compact=True,
-                    disabled=True, id="ci-building"))
-            yield self._form_error()
-            yield PhoneScripts(id="ci-scripts")
-            yield Static(plain(_("Enter pick · Tab next · ctrl+s save · Esc cancel")),
-                         classes="form-hint", markup=False)
+    def compose_body(self):
+        yield from self.compose_caller()
+        yield self.field("request")
+        yield Horizontal(self.field("category"), self.field("technician"),
+                         self.field("appointment"), classes="kit-row")
+        yield Horizontal(self.field("kind"), self.field("urgency"), self.field("place"),
+                         self.field("building"), classes="kit-row")
+        yield PhoneScripts(id="ci-scripts")
 
     def on_mount(self) -> None:
-        # LookupForm.on_mount (the cursor into the lookup) runs as well: Textual calls both.
+        super().on_mount()
+        self.query_one("#ci-building", Select).disabled = True
         self._refresh_scripts()
+
+    def load(self):
+        return active_technicians(self.office), office_buildings(self.office)
+
+    def loaded(self, data) -> None:
+        technicians, buildings = data
+        self._tech_names = dict(technicians)
+        tech = self.query_one("#ci-technician", Select)
+        tech.set_options([(name, sid) for sid, name in technicians])
+        if technicians and "technician" not in self.visited:
+            self.set_initial("technician", technicians[0][0])
+        self.query_one("#ci-building", Select).set_options(
+            [(name, bid) for bid, name in buildings])
         self._propose()
 
     # --- reading the form ----------------------------------------------------------------
     def _public(self) -> bool:
-        return self._choice("place") == "public"
+        return self.value("place") == "public"
 
     def _appointment(self) -> dt.datetime | None:
         """The typed time, or None when empty or not (yet) a time."""
         try:
-            return parse_local_datetime(self._text("appointment"), tz=self.session.tz,
+            return parse_local_datetime(self.value("appointment") or "", tz=self.session.tz,
                                         now=now_utc(), allow_past=True)
         except DutyError:
             return None
@@ -127,7 +132,7 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
         return when(moment, self.session.tz, now_utc())
 
     # --- live: scripts, proposal, busy check ---------------------------------------------
-    def _field_changed(self, name: str) -> None:
+    def field_changed(self, name: str) -> None:
         if name == "technician":
             self._propose()
         if name in ("appointment", "technician"):
@@ -135,67 +140,52 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
                 self._timer.stop()
             self._timer = self.set_timer(DEBOUNCE, self._check_busy)
         if name == "place":
-            building = self.query_one("#ci-building", Select)
-            building.disabled = not self._public()
+            self.query_one("#ci-building", Select).disabled = not self._public()
         self._refresh_scripts()
 
     def _refresh_scripts(self) -> None:
         values = ScriptValues(
-            office=self.office.name, caller_name=self._text("name").strip(),
-            unit=self._text("unit").strip(), phone=self._text("phone").strip(),
-            request=" ".join(self._text("request").split()),
+            office=self.office.name, caller_name=(self.value("name") or "").strip(),
+            unit=(self.value("unit") or "").strip(), phone=(self.value("phone") or "").strip(),
+            request=" ".join((self.value("request") or "").split()),
             appointment=self._appointment(), busy_building=self._busy_building,
             offered=self._offer)
         self.query_one(PhoneScripts).show(values, self.session.tz, now_utc())
 
     def _propose(self) -> None:
-        tech = self._choice("technician")
-        if tech is not None:
-            self._find_slot(tech)
-
-    @work(thread=True, exclusive=True, group="ci-slot")
-    def _find_slot(self, tech: int) -> None:
-        try:
-            with database.connection_context():
-                # Strictly after now: at 08:30:00 the 08:30 slot would be past a moment later.
-                slot = next_free_slot(self.office, tech, now_utc() + dt.timedelta(minutes=1))
-        except DeskError:
+        tech = self.value("technician")
+        if tech is None:
             return
-        self.app.call_from_thread(self._proposal, tech, slot)
+        # Strictly after now: at 08:30:00 the 08:30 slot would be past a moment later.
+        run_duty(self, lambda: next_free_slot(self.office, tech,
+                                              now_utc() + dt.timedelta(minutes=1)),
+                 done=lambda slot: self._proposal(tech, slot), group="ci-slot", load=True)
 
     def _proposal(self, tech: int, slot: dt.datetime) -> None:
-        if not self.is_attached:  # closed while the worker ran
+        if tech != self.value("technician"):
             return
-        if tech != self._choice("technician"):
-            return
-        field = self.query_one("#ci-appointment", Input)
-        if field.value.strip() in ("", self._proposed):
+        typed = (self.value("appointment") or "").strip()
+        untouched = typed == self._proposed and (typed or "appointment" not in self.visited)
+        if untouched:  # never over a time typed, nor into a field the clerk has left empty
             self._proposed = self._shown_time(slot)
-            field.value = self._proposed
+            self.set_initial("appointment", self._proposed)
 
     def _check_busy(self) -> None:
         self._timer = None
-        tech, at = self._choice("technician"), self._appointment()
+        tech, at = self.value("technician"), self._appointment()
         if tech is None or at is None or at < now_utc():
             self._busy(None, None, None)
             return
-        self._busy_worker(tech, at)
+        run_duty(self, lambda: self._busy_then(tech, at),
+                 done=lambda found: self._busy((tech, at), *found), group="ci-busy", load=True)
 
-    @work(thread=True, exclusive=True, group="ci-busy")
-    def _busy_worker(self, tech: int, at: dt.datetime) -> None:
-        offer = building = None
-        try:
-            with database.connection_context():
-                if is_busy(self.office, tech, at):
-                    offer = next_free_slot(self.office, tech, at)
-                    building = self._clash_building(tech, at)
-        except DeskError:
-            pass
-        self.app.call_from_thread(self._busy, (tech, at), offer, building)
+    def _busy_then(self, tech: int, at: dt.datetime):
+        """In a worker: the next free time and the clashing order's building, or Nones."""
+        if not is_busy(self.office, tech, at):
+            return None, None
+        return next_free_slot(self.office, tech, at), self._clash_building(tech, at)
 
     def _clash_building(self, tech: int, at: dt.datetime) -> str | None:
-        from deskterm.clock import local
-
         day = local(at, self.session.tz).date()
         for start, end, order_id in technician_schedule(self.office, tech, day):
             if start < at + dt.timedelta(hours=1) and at < end:
@@ -204,21 +194,19 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
         return None
 
     def _busy(self, asked, offer: dt.datetime | None, building: str | None) -> None:
-        if not self.is_attached:  # closed while the worker ran
-            return
-        if asked is not None and asked != (self._choice("technician"), self._appointment()):
+        if asked is not None and asked != (self.value("technician"), self._appointment()):
             return  # the form has moved on
         if self._offer is not None and offer is None:
-            self._show_error("appointment", "")  # no longer busy (another technician)
+            self.show_error("appointment", "")  # no longer busy (another technician)
         self._offer, self._busy_building = offer, building
         if offer is not None:
             name = self._tech_names.get(asked[0], "")
-            self._show_error("appointment", _(
+            self.show_error("appointment", _(
                 "{name} is busy then. Next free: {time} (Enter takes it).").format(
                 name=name, time=self._shown_time(offer)))
         self._refresh_scripts()
 
-    def _entered(self, field: Input) -> bool:
+    def entered(self, field: Input) -> bool:
         """Enter on a busy time takes the next free one offered under it."""
         if field.id == "ci-appointment" and self._offer is not None:
             field.value = self._shown_time(self._offer)
@@ -226,45 +214,46 @@ class CallIntakeScreen(LookupForm[tuple[ServiceEntry, RepairOrder | None] | None
             return True
         return False
 
-    # --- saving (LookupForm.action_save) -----------------------------------------------
-    def _checked(self) -> tuple[dict, dict[str, str]]:
+    # --- saving --------------------------------------------------------------------------
+    def check(self, values):
         """The form's values for ``register_call``, and the message for each field that
         the pure parsers refuse (all of them at once, not only the first)."""
-        errors: dict[str, str] = {}
-        check = self._check
-        kind = self._choice("kind") or "repair"
+        values, errors = super().check(values)
+        kind = values.get("kind") or "repair"
         public = self._public() and kind == "repair"
-        values: dict = dict(kind=kind, is_public=public, category=self._choice("category"),
-                            urgency=self._choice("urgency"), technician=self._choice("technician"),
-                            building=self._choice("building") if public else None)
-        values["caller_name"] = self._checked_name(errors, "caller_name",
-                                                   _("Enter the caller's name."))
-        values["phone"] = check(errors, "phone", lambda: parse_phone(self._text("phone")))
-        values["unit_code"] = self._checked_unit(errors,
-                                                 required=kind == "repair" and not public)
-        values["request"] = check(errors, "request", lambda: clean_free_text(
-            self._text("request"), "request", max_length=TEXT_LIMIT,
-            empty_message=_("Enter what the caller asks for.")))
-        when_text = self._text("appointment").strip()
-        values["appointment_at"] = check(errors, "appointment", lambda: parse_local_datetime(
-            when_text, tz=self.session.tz, now=now_utc())) if when_text else None
+        self.check_caller(values, errors, name_message=_("Enter the caller's name."),
+                          unit_required=kind == "repair" and not public)
+        try:
+            values["request"] = clean_free_text(
+                values.get("request") or "", "request", max_length=TEXT_LIMIT,
+                empty_message=_("Enter what the caller asks for."))
+        except DutyError as exc:
+            errors["request"] = exc.message
+        when_text = (values.pop("appointment", None) or "").strip()
+        values["appointment_at"] = None
+        if when_text:
+            try:
+                values["appointment_at"] = parse_local_datetime(when_text, tz=self.session.tz,
+                                                                now=now_utc())
+            except DutyError as exc:
+                errors["appointment"] = exc.message
+        values["building"] = values.get("building") if public else None
         if public and values["building"] is None:
             errors["building"] = _("Choose the building of the public area.")
-        values["owner"] = self._owner_id(self._text("name").strip(), values["unit_code"])
+        values.update(kind=kind, is_public=public, category=values.get("category"),
+                      urgency=values.get("urgency"), technician=values.get("technician"))
+        values["caller_name"] = values.pop("name")
+        values.pop("place", None)
         return values, errors
 
-    @work(thread=True, exclusive=True, group="ci-save")
-    def _save(self, values: dict) -> None:
-        unit_code = values.pop("unit_code")
-        stored, result = self._stored(lambda: register_call(
-            self.office, self._clerk_id(), channel=self.channel,
-            unit=self._unit_id(unit_code), **values))
-        if not stored:
-            return
-        entry, order = result if isinstance(result, tuple) else (result, None)
-        self.app.call_from_thread(self._saved, entry, order)
+    def save(self, values):
+        values = dict(values)
+        unit = self.unit_id(values.pop("unit_code"))
+        return register_call(self.office, self.clerk_id(), channel=self.channel, unit=unit,
+                             **values)
 
-    def _saved(self, entry: ServiceEntry, order: RepairOrder | None) -> None:
+    def saved(self, result) -> None:
+        entry, order = result if isinstance(result, tuple) else (result, None)
         if order is not None:
             message = _("Order {number} registered.").format(number=order.number)
         else:

@@ -84,9 +84,12 @@ class NightCallIntake(CallIntakeScreen):
         self.item = item
 
     def on_mount(self) -> None:  # runs before the base classes' own on_mount
-        self._set("name", self.item.writer)
-        self._set("unit", _unit_code(self.item.where))
-        self._set("request", " ".join(p for p in (self.item.where, self.item.what) if p))
+        self.set_initial("name", self.item.writer)
+        self.set_initial("unit", _unit_code(self.item.where))
+        self.set_initial("request", " ".join(p for p in (self.item.where, self.item.what) if p))
+
+    def draft_subject(self) -> str:
+        return f"night-log-{self.item.id}"
 
 
 class NightComplaint(ComplaintFormScreen):
@@ -97,8 +100,12 @@ class NightComplaint(ComplaintFormScreen):
         self.item = item
 
     def on_mount(self) -> None:
-        self._set("unit", _unit_code(self.item.where))
-        self._set("description", " ".join(p for p in (self.item.where, self.item.what) if p))
+        self.set_initial("unit", _unit_code(self.item.where))
+        self.set_initial("description",
+                         " ".join(p for p in (self.item.where, self.item.what) if p))
+
+    def draft_subject(self) -> str:
+        return f"night-log-{self.item.id}"
 
 
 class HandoverScreen(ModalScreen[Handover | None]):

@@ -5,13 +5,14 @@ What is typed is looked up ``DEBOUNCE`` seconds after the last key, by
 and a late answer for old text is dropped). Up and Down move through the matches while
 the cursor stays in the box, so the clerk can keep typing; Enter picks the highlighted
 one (``Picked``). Enter pressed before the answer has come picks the best match as soon
-as it comes. Enter with no match (or nothing typed) posts ``Unmatched`` with the text:
+as it comes, and the keys typed after that Enter wait for the pick (the app's key fence,
+``kit/keys.py``), so that they land where the pick leads as they do when typed slowly. Enter with no match (or nothing typed) posts ``Unmatched`` with the text:
 an unknown caller, whom the form lets the clerk type in.
 """
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,11 +21,12 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.residents.roster import MAX_QUERY, OwnerHit, find_owners, normalise
 from deskterm.i18n import _
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.inputs import TextInput
 
 DEBOUNCE = 0.15
 LIMIT = 8
@@ -44,6 +46,14 @@ def hit_label(hit: OwnerHit, width: int = 70) -> str:
 class OwnerLookup(Vertical):
     """An Input and the matches under it (the list itself never takes the focus)."""
 
+    DEFAULT_CSS = """
+    OwnerLookup { height: auto; margin-bottom: 1; }
+    OwnerLookup > #lookup-hits { height: auto; max-height: 5; display: none; }
+    OwnerLookup > #lookup-status { display: none; }
+    /* The match Enter will pick: bold as well as coloured, so it shows in 16 colours
+       while the cursor stays in the lookup box (the list never takes the focus). */
+    OwnerLookup > #lookup-hits > .option-list--option-highlighted { text-style: bold reverse; }
+    """
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
@@ -68,7 +78,7 @@ class OwnerLookup(Vertical):
         self._pick_when_ready = False
 
     def compose(self) -> ComposeResult:
-        yield Input(id="lookup-input", compact=True, max_length=MAX_QUERY,
+        yield TextInput(id="lookup-input", compact=True, max_length=MAX_QUERY,
                     placeholder=_("unit 3-2-501, phone digits, name or initials (zs)"))
         options = OptionList(id="lookup-hits", compact=True)
         options.can_focus = False
@@ -98,11 +108,24 @@ class OwnerLookup(Vertical):
         self._timer = None
         self._search(self._wanted())
 
-    @work(thread=True, exclusive=True, group="owner-lookup")
     def _search(self, query: str) -> None:
-        with database.connection_context():
-            hits = find_owners(self.office, query, limit=LIMIT)
-        self.app.call_from_thread(self._show, query, hits)
+        run_duty(self, lambda: find_owners(self.office, query, limit=LIMIT),
+                 done=lambda hits: self._show(query, hits),
+                 refused=lambda _field, message: self._failed(query, message),
+                 group="owner-lookup", load=True)
+
+    def _failed(self, query: str, message: str) -> None:
+        """The roster could not be read: said under the box; Enter tries again, and the
+        clerk can always type the caller's details by hand."""
+        if query != self._wanted():
+            return
+        self._shown_for = None
+        shown = self.query_one("#lookup-status", Static)
+        shown.update(plain(message))
+        shown.display = True
+        if self._pick_when_ready:  # Enter was pressed: the clerk types the caller in
+            self._pick_when_ready = False
+            self.post_message(self.Unmatched(self.input.value))
 
     def _show(self, query: str, hits: list[OwnerHit]) -> None:
         if query != self._wanted():
@@ -142,6 +165,9 @@ class OwnerLookup(Vertical):
                 self._timer.stop()
                 self._timer = None
             self._pick_when_ready = True
+            fence = getattr(self.app, "key_fence", None)
+            if fence is not None:  # the keys after Enter belong where the pick leads
+                fence.hold(self.screen)
             self._search(wanted)
             return
         self._pick()

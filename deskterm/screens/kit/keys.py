@@ -1,0 +1,147 @@
+"""Keys land where the clerk typed them, however fast they come.
+
+Textual hands each key to the widget focused when the app takes the key from its queue,
+and the widget handles it later, in its own task. A key that moves the focus (Tab in a
+field, Enter that picks a caller) therefore moved it only after the keys behind it had
+already been handed to the old field: a fast typist or a laggy SSH link (which delivers
+a burst at once) saw "Zhao" Tab "12-1-302" land as the name "Zhao12-1-302". Typed slowly,
+the same keys were right.
+
+``KeyFence`` makes a burst land as slow typing does:
+
+- ``route(app, event)`` hands a key on as Textual does, then waits until the focused
+  widget and each container above it up to the screen have handled it and what it set
+  off there (their message queues drained, leaf first: a message bubbles up before the
+  widget below marks it done), at most ``SETTLE_SECONDS``; only then is the next key
+  taken. Handling a key is a few hundred microseconds, so nothing is felt.
+- a screen that cannot know yet where the next key belongs (the roster lookup asked to
+  pick before its answer came) calls ``hold(screen)``: keys are kept, in order, until it
+  calls ``release(screen)``, then handed on one by one as above (at most
+  ``HOLD_SECONDS`` later in any case).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+
+SETTLE_SECONDS = 0.5
+HOLD_SECONDS = 3.0
+MAX_ROUNDS = 8
+
+
+async def _drained(pump, left: float) -> bool:
+    """Whether everything queued for ``pump`` before now was handled within ``left``
+    seconds (a callback queued behind it has run)."""
+    done = asyncio.get_running_loop().create_future()
+
+    def mark() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if not pump.call_later(mark):
+        return True  # not running: nothing to wait for
+    try:
+        await asyncio.wait_for(done, left)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def settle(node: DOMNode, screen) -> None:
+    """Wait until ``node`` and its ancestors up to ``screen`` have handled what is queued
+    for them, and what that set off among them (a message bubbling up, a message a
+    container posts to itself), at most ``SETTLE_SECONDS``."""
+    chain = []
+    while node is not None:
+        chain.append(node)
+        if node is screen:
+            break
+        node = node.parent
+    deadline = time.monotonic() + SETTLE_SECONDS
+    for _round in range(MAX_ROUNDS):
+        for pump in chain:
+            if not await _drained(pump, deadline - time.monotonic()):
+                return
+        if all(pump._message_queue.empty() for pump in chain):  # noqa: SLF001
+            return
+
+
+def _take_back(app: App, event: events.Key) -> bool:
+    """Remove ``event`` from the app's queue (Textual's own ``_queue.Queue``: a deque and
+    an event saying it is not empty); whether it was there."""
+    queue = app._message_queue  # noqa: SLF001
+    values = queue.values
+    for index, queued in enumerate(values):
+        if queued is event:
+            del values[index]
+            if not values:
+                queue.ready_event.clear()
+            return True
+    return False
+
+
+class KeyFence:
+    """The app's side (see the module's docstring): ``DeskApp.on_event`` hands every key
+    from the terminal to ``take``; ``route_now`` is Textual's own handling of a key."""
+
+    def __init__(self, app: App, route_now: Callable[[events.Key], Awaitable[None]]) -> None:
+        self.app = app
+        self.route_now = route_now
+        self._held: dict[int, tuple[float, list[events.Key]]] = {}
+
+    def holding(self, screen) -> bool:
+        return id(screen) in self._held
+
+    def hold(self, screen) -> None:
+        """Keep the keys that come for ``screen`` until ``release`` (or HOLD_SECONDS)."""
+        if id(screen) not in self._held:
+            self._held[id(screen)] = (time.monotonic(), [])
+            self.app.set_timer(HOLD_SECONDS, lambda: self.release(screen), name="key hold")
+
+    def release(self, screen) -> None:
+        """Hand the kept keys on, in order, as the app's next piece of work."""
+        if id(screen) in self._held:
+            self.app.call_later(self._replay, screen)
+
+    async def _replay(self, screen) -> None:
+        held = self._held.get(id(screen))
+        if held is None:
+            return
+        keys = held[1]
+        while keys:  # a key replayed may start another hold: the rest wait for it
+            await self.route(keys.pop(0))
+            if self._held.get(id(screen)) is not held:
+                self._held.setdefault(id(screen), (time.monotonic(), []))[1][:0] = keys
+                return
+        self._held.pop(id(screen), None)
+
+    async def take(self, event: events.Key) -> None:
+        """A key from the terminal: kept for a screen that holds keys, else routed."""
+        screen = self.app.screen
+        held = self._held.get(id(screen))
+        if held is not None:
+            if time.monotonic() - held[0] < HOLD_SECONDS:
+                held[1].append(event)
+                return
+            del self._held[id(screen)]  # a hold never outlives its time
+            for key in held[1]:
+                await self.route(key)
+        await self.route(event)
+
+    async def route(self, event: events.Key) -> None:
+        target = self.app.focused or self.app.screen
+        screen = self.app.screen
+        await self.route_now(event)
+        await settle(target, screen)
+        # A key no widget took comes back up to the app, where Textual looks up the
+        # bindings (Tab, Enter in a field, the screen's keys); it was queued behind the
+        # rest of the burst: handle it now, in its turn.
+        if _take_back(self.app, event):
+            await self.app._dispatch_message(event)  # noqa: SLF001 - as the app's loop does
+            await settle(self.app.focused or self.app.screen, self.app.screen)

@@ -230,7 +230,7 @@ class DeskApp(App[None]):
         kind = health.kind
         if kind in (None, "unreachable"):
             health.ok()
-        elif kind != "forked" and probe(kind, health.since):
+        elif kind != "forked" and probe(kind, health.lasted):
             health.ok(wrote=True)
 
     def _health_heard(self, health: DatabaseHealth) -> None:

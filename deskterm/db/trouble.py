@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -166,8 +167,14 @@ class DatabaseHealth:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.kind: str | None = None
-        self.since: dt.datetime | None = None
+        self.since: dt.datetime | None = None  # the desk's clock: shown as HH:MM
+        self.began = 0.0  # time.monotonic() when it began: how long it has lasted
         self._listeners: list[Callable[[DatabaseHealth], object]] = []
+
+    @property
+    def lasted(self) -> float:
+        """Seconds since the trouble began (0 when there is none)."""
+        return time.monotonic() - self.began if self.kind is not None else 0.0
 
     @property
     def troubled(self) -> bool:
@@ -182,7 +189,8 @@ class DatabaseHealth:
                 return
             if self.kind == "forked":  # nothing clears that but a restart
                 return
-            self.since = self.since if self.kind is not None else now_utc()
+            if self.kind is None:
+                self.since, self.began = now_utc(), time.monotonic()
             self.kind = trouble.kind
         self._tell()
 
@@ -205,15 +213,15 @@ class DatabaseHealth:
 FREE_BYTES = 1 << 20
 #: On PostgreSQL a lock or a full disk cannot be probed without writing: a read that
 #: succeeds this long after the trouble began clears it (a failed write sets it again).
-SETTLE_SECONDS = 10
+SETTLE_SECONDS = 5
 
 
-def probe(kind: str, since: dt.datetime | None = None) -> bool:
+def probe(kind: str, lasted: float = 0.0) -> bool:
     """Whether the trouble ``kind`` has passed, asked of the database without writing
     anything (in a thread with a connection open). SQLite: the write lock can be taken
     (``BEGIN IMMEDIATE`` then ``ROLLBACK``, waiting at most 50 ms), the file has room
     (below ``max_page_count``, ``FREE_BYTES`` free on its disk), the file is writable.
-    PostgreSQL: ``SETTLE_SECONDS`` after it began."""
+    PostgreSQL: ``lasted`` (seconds) has reached ``SETTLE_SECONDS``."""
     import os
 
     from peewee import SqliteDatabase
@@ -225,7 +233,7 @@ def probe(kind: str, since: dt.datetime | None = None) -> bool:
         return False
     path = getattr(db, "database", "")
     if not isinstance(db, SqliteDatabase):
-        return since is not None and (now_utc() - since).total_seconds() >= SETTLE_SECONDS
+        return lasted >= SETTLE_SECONDS
     if kind == "locked":
         connection = db.connection()
         old = connection.execute("PRAGMA busy_timeout").fetchone()[0]

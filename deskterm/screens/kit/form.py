@@ -27,6 +27,9 @@ The base owns the rest:
   is moved synchronously (``Screen.set_focus``), so keys already queued behind a key
   that moved it land where the clerk expects.
 
+Textual calls ``on_mount`` of every class of a screen, the subclass's first: a form's own
+``on_mount`` must not call ``super().on_mount()`` (it would run twice).
+
 A form that needs data before it can be filled (a list of technicians) reads it in
 ``load()`` (a worker; ``loaded(data)`` on the UI thread) and composes what it can first.
 """

@@ -97,8 +97,7 @@ class CallIntakeScreen(CallerPart, DeskForm[tuple | None]):
                          self.field("building"), classes="kit-row")
         yield PhoneScripts(id="ci-scripts")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
         self.query_one("#ci-building", Select).disabled = True
         self._refresh_scripts()
 

@@ -25,11 +25,15 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import RadioButton, RadioSet
 
-from deskterm.db.models import Complaint, RepairOrder, Visit
 from deskterm.display import plain
 from deskterm.duties.orders import TEXT_LIMIT
 from deskterm.duties.parsing import clean_free_text
-from deskterm.duties.repairs.visits import record_visit, visit_to_complaint, visit_to_order
+from deskterm.duties.repairs.visits import (
+    record_visit,
+    visit_of,
+    visit_to_complaint,
+    visit_to_order,
+)
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.caller import CALLER_FIELDS, CallerPart
@@ -159,7 +163,7 @@ class VisitFormScreen(CallerPart, DeskForm):
                     else _("Visit recorded; no complaint yet: {reason}"))
             self.not_converted = True  # a plain attribute: read by ``refused``
             raise NotConverted(what.format(reason=exc.message), exc.field) from exc
-        return Visit.get_by_id(visit_id), made
+        return visit_of(self.office, visit_id), step, made
 
     not_converted = False
 
@@ -174,11 +178,11 @@ class VisitFormScreen(CallerPart, DeskForm):
             self.show_error("form", note)
 
     def saved(self, result) -> None:
-        visit, made = result
-        if isinstance(made, RepairOrder):
+        visit, step, made = result
+        if made is not None and step == "order":
             message = _("Visit recorded; order {number} registered.").format(
                 number=made.number)
-        elif isinstance(made, Complaint):
+        elif made is not None and step == "complaint":
             message = _("Visit recorded; complaint {number} recorded.").format(
                 number=made.number)
         else:

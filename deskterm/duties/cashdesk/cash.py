@@ -39,7 +39,8 @@ from deskterm.duties.cashdesk.cash_bank import (
     takings_left,
     undeposited,
 )
-from deskterm.duties.orders import (
+from deskterm.duties.pins import pin_matches
+from deskterm.duties.records import (
     clean_text,
     create_row,
     desk_person,
@@ -47,7 +48,6 @@ from deskterm.duties.orders import (
     staff_of,
     update_row,
 )
-from deskterm.duties.pins import pin_matches
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

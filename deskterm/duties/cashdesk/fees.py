@@ -34,7 +34,7 @@ from peewee import Model, fn
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Charge, FeeItem, Office, Staff, Unit
-from deskterm.duties.orders import (
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,

@@ -40,8 +40,15 @@ from deskterm.db.models import (
     ReceiptVoid,
     Staff,
 )
-from deskterm.duties.orders import clean_text, create_row, desk_person, locked, staff_of, update_row
 from deskterm.duties.pins import pin_matches
+from deskterm.duties.records import (
+    clean_text,
+    create_row,
+    desk_person,
+    locked,
+    staff_of,
+    update_row,
+)
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

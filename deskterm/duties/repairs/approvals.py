@@ -13,8 +13,8 @@ from peewee import JOIN, Model
 from deskterm.clock import day_bounds_utc, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Building, District, Office, RepairOrder, Staff, Unit
-from deskterm.duties.orders import desk_person, locked, staff_of, update_row
 from deskterm.duties.pins import pin_matches
+from deskterm.duties.records import desk_person, locked, staff_of, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -34,9 +34,9 @@ from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, Office, Staff
 from deskterm.duties.desk import _checked_person
-from deskterm.duties.orders import clean_text, create_row, locked, staff_of
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.pins import normalise_pin, pin_matches
+from deskterm.duties.records import clean_text, create_row, locked, staff_of
 from deskterm.duties.schedule import at_local, office_time, office_zone, sign_out_time
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

@@ -28,9 +28,9 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Complaint, Handover, HandoverItem, Office, RepairOrder, Staff
 from deskterm.duties import desk
-from deskterm.duties.orders import clean_text, create_row, staff_of
 from deskterm.duties.panes import cash_state, due_callbacks, open_orders
 from deskterm.duties.pins import normalise_pin, pin_matches
+from deskterm.duties.records import clean_text, create_row, staff_of
 from deskterm.duties.shift.night_log import (
     LogItem,
     entries_since_handover,

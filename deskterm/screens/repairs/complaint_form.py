@@ -24,8 +24,8 @@ from textual.widgets import Static
 
 from deskterm.db.models import Complaint
 from deskterm.display import plain
-from deskterm.duties.orders import TEXT_LIMIT
 from deskterm.duties.parsing import clean_free_text, parse_phone
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.complaints import CATEGORIES, record_complaint
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.lookup_form import LookupForm

@@ -29,8 +29,8 @@ from textual.widgets import RadioButton, RadioSet, Static
 
 from deskterm.db.models import Complaint, RepairOrder, Visit, database
 from deskterm.display import plain
-from deskterm.duties.orders import TEXT_LIMIT
 from deskterm.duties.parsing import clean_free_text, parse_phone
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.visits import record_visit, visit_to_complaint, visit_to_order
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import N_, _

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from peewee import Model
 
-from deskterm.clock import local, now_utc
+from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import (
     Building,
@@ -33,6 +33,7 @@ from deskterm.db.models import (
     Unit,
     database,
 )
+from deskterm.duties.months import local_month
 from deskterm.duties.parsing import parse_phone
 from deskterm.duties.records import (
     NAME_LIMIT,
@@ -42,7 +43,6 @@ from deskterm.duties.records import (
     locked,
     staff_of,
 )
-from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 
@@ -69,11 +69,6 @@ def order_of(office: Office, order_id: RepairOrder | int | None, *, lock: bool =
     if row is None:
         raise DutyError(_("There is no such repair order at this office."), "order")
     return row
-
-
-def local_month(office: Office, moment: dt.datetime, fmt: str = "YYYYMM") -> str:
-    """The office-local month of a naive-UTC ``moment``: ``202611`` (or ``2026-11``)."""
-    return local(moment, office_zone(office)).format(fmt)
 
 
 def _check_choice(value: str, choices: Iterable[str], field: str) -> str:

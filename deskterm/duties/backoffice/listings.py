@@ -40,6 +40,7 @@ from deskterm.db.models import (
 )
 from deskterm.duties.cashdesk import fees
 from deskterm.duties.cashdesk.dues import Due, paid_by_charge, unit_dues
+from deskterm.duties.months import this_month
 from deskterm.duties.parsing import parse_phone, parse_unit_code
 from deskterm.duties.records import (
     NAME_LIMIT,
@@ -49,7 +50,6 @@ from deskterm.duties.records import (
     locked,
     update_row,
 )
-from deskterm.duties.repairs.complaint_view import this_month
 from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

@@ -27,7 +27,7 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, Staff, StockItem, Stocktake, StocktakeLine
 from deskterm.duties.backoffice.stock import REASON_LIMIT, _move, parse_quantity
-from deskterm.duties.orders import local_month
+from deskterm.duties.months import local_month
 from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _

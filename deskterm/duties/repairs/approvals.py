@@ -5,7 +5,6 @@ to the customer-service supervisors, and the filing of public-area orders [5.8][
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from peewee import JOIN, Model
@@ -13,13 +12,12 @@ from peewee import JOIN, Model
 from deskterm.clock import day_bounds_utc, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Building, District, Office, RepairOrder, Staff, Unit
+from deskterm.duties.months import month_bounds
 from deskterm.duties.pins import pin_matches
 from deskterm.duties.records import desk_person, locked, staff_of, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _
-
-_MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -112,21 +110,6 @@ def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list
             update_row(order, office, manager, "approve", state="approved", approved_at=now,
                        approved_by=manager)
     return orders
-
-
-def month_bounds(office: Office, month) -> tuple[dt.datetime, dt.datetime]:
-    """Office-local month ``"2026-11"`` (or ``"202611"``, or a date in it) as naive UTC."""
-    if isinstance(month, dt.date):
-        year, mon = month.year, month.month
-    else:
-        match = _MONTH.match(str(month or "").strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise DutyError(_("Enter a month like 2026-11."), "month")
-        year, mon = int(match.group(1)), int(match.group(2))
-    first = dt.date(year, mon, 1)
-    following = dt.date(year + mon // 12, mon % 12 + 1, 1)
-    tz = office_zone(office)
-    return day_bounds_utc(first, tz)[0], day_bounds_utc(following, tz)[0]
 
 
 def handover_where(office: Office, end: dt.datetime):

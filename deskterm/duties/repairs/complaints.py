@@ -22,6 +22,7 @@ from peewee import JOIN, Model
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Complaint, Office, ServiceEntry, Staff, Unit
+from deskterm.duties.months import month_bounds
 from deskterm.duties.orders import next_number
 from deskterm.duties.parsing import parse_phone
 from deskterm.duties.records import (
@@ -33,7 +34,6 @@ from deskterm.duties.records import (
     staff_of,
     update_row,
 )
-from deskterm.duties.repairs.approvals import month_bounds
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

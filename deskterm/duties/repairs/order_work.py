@@ -25,13 +25,8 @@ from deskterm.db.models import (
     StockItem,
     StockMove,
 )
-from deskterm.duties.orders import (
-    _check_appointment,
-    _check_choice,
-    local_month,
-    order_of,
-    technician_of,
-)
+from deskterm.duties.months import local_month
+from deskterm.duties.orders import _check_appointment, _check_choice, order_of, technician_of
 from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -13,7 +13,7 @@ from deskterm.clock import day_bounds_utc, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Building, District, Office, RepairOrder, Staff, Unit
 from deskterm.duties.months import month_bounds
-from deskterm.duties.pins import pin_matches
+from deskterm.duties.pin_checks import check_pin, pin_ok
 from deskterm.duties.records import desk_person, locked, staff_of, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
@@ -73,14 +73,15 @@ def approval_list(office: Office, week_start: dt.date) -> list[ListedOrder]:
                    & (RepairOrder.called_back_at < end))
 
 
-def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list[RepairOrder]:
+def approve_orders(office: Office, manager_id: int, pin: str, order_ids, *,
+                   at_desk=None) -> list[RepairOrder]:
     """The manager approves called-back orders as a batch, with the manager's own PIN.
 
     All or nothing: every order must be this office's and "called back". Each gets
     ``approved_at``/``approved_by`` and state "approved". Only a manager may approve: a
     clerk's or supervisor's PIN is refused whether right or wrong (and is not checked).
-    A wrong PIN is refused without a write (the sign-in screen is where wrong PINs are
-    counted towards a lockout).
+    The PIN is checked before the write (``pin_checks.check_pin``): a wrong one is logged
+    and counted towards the manager's lockout (``at_desk``: who was at the desk).
     """
     now = now_utc()
     ids = []
@@ -95,8 +96,7 @@ def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list
     if manager.role != "manager":
         raise DutyError(_("Only the manager can approve orders: {name} is not a manager.")
                         .format(name=manager.name), "manager")
-    if not pin_matches(pin, manager.pin_hash):
-        raise DutyError(_("Wrong PIN."), "pin")
+    check_pin(office, manager, pin, "approval", "pin", at_desk=at_desk)
     with changes.write():
         orders = list(locked(RepairOrder.select().where(
             (RepairOrder.office == office) & RepairOrder.id.in_(ids)).order_by(RepairOrder.id)))
@@ -106,6 +106,7 @@ def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list
         if waiting:
             raise DutyError(_("Not called back, so not ready for approval: {numbers}.").format(
                 numbers=", ".join(waiting)), "orders")
+        pin_ok(office, manager, "approval", at_desk=at_desk)
         for order in orders:
             update_row(order, office, manager, "approve", state="approved", approved_at=now,
                        approved_by=manager)

@@ -26,7 +26,7 @@ def one_run(path: Path) -> dict:
     from deskterm.db.models import Staff, database
     from deskterm.duties.cashdesk.fees import generate_monthly_charges, preview_monthly_charges
     from deskterm.duties.desk import desk_office
-    from deskterm.duties.repairs.complaint_view import shift_month, this_month
+    from deskterm.duties.months import shift_month, this_month
 
     with tempfile.TemporaryDirectory(prefix="deskterm-charges-") as folder:
         copy = Path(folder) / "demo.db"

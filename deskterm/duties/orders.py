@@ -1,25 +1,25 @@
 """The repair order's start: the call, the service-register line and the order number
-([5.2], [7.4.3]-[7.4.7], [7.4.11]), and the helpers every repair duty shares.
+([5.2], [7.4.3]-[7.4.7], [7.4.11]), with the checks the repair duties share (an order of
+this office, an active technician, a choice, an appointment time).
 
-Every duty here validates, then writes inside one ``changes.write()`` transaction with a
-change-log row per row written (topic = table name; ``before``/``after`` hold the fields
-that changed). Anything wrong raises ``DutyError`` naming the form field; as the check and
-the write share one transaction, a refused call leaves the database as it was.
+Each duty writes as every duty does (``records.py``: one ``changes.write()`` with a
+change-log row per row written; a refusal is a ``DutyError`` naming the form field and
+leaves the database as it was).
 
 Times are naive UTC (``deskterm.clock``); months and days are the office's, not the host's.
-Dispatch, return and reopen are in ``order_work.py``; callbacks in ``callbacks.py``; approval, handover and filing in ``approvals.py``; the
-technicians' appointments (busy, next free slot) in ``slots.py``.
+Dispatch, return and reopen are in ``order_work.py``; callbacks in ``callbacks.py``;
+approval, handover and filing in ``approvals.py``; the technicians' appointments (busy,
+next free slot) in ``slots.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from peewee import Model
 
-from deskterm.clock import local, now_utc
+from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import (
     Building,
@@ -33,81 +33,25 @@ from deskterm.db.models import (
     Unit,
     database,
 )
-from deskterm.duties.parsing import clean_free_text, parse_phone
-from deskterm.duties.schedule import office_zone
+from deskterm.duties.months import local_month
+from deskterm.duties.parsing import parse_phone
+from deskterm.duties.records import (
+    NAME_LIMIT,
+    clean_text,
+    create_row,
+    desk_person,
+    locked,
+    staff_of,
+)
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 
-NAME_LIMIT = 40
-TEXT_LIMIT = 2000
 URGENCIES = ("normal", "urgent")
 #: An appointment may be this much in the past (the time the call itself took).
 APPOINTMENT_SLACK = dt.timedelta(minutes=15)
 
 
-# --- shared helpers (also used by callbacks.py and approvals.py) ---------------------------
-
-def _raw(value: Any) -> Any:
-    """A value as the change log shows it: a row by its id, a moment as ISO text."""
-    if isinstance(value, Model):
-        return value.get_id()
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    return value
-
-
-def create_row(model: type[Model], office: Office, by: Staff | None, /, **values) -> Model:
-    """``model.create(**values)`` and its change-log row (every value in ``after``)."""
-    row = model.create(**values)
-    after = {k: _raw(v) for k, v in values.items() if k != "office"}
-    changes.record(model._meta.table_name, row.get_id(), "create", office=office, staff=by,
-                   after=after)
-    return row
-
-
-def update_row(row: Model, office: Office, by: Staff | None, action: str, /,
-               **values) -> dict:
-    """Write ``values`` to ``row`` (and the object), with the fields that changed before and
-    after in the change log. Returns the ``before`` dict."""
-    before, after = {}, {}
-    for name, value in values.items():
-        field = row._meta.fields[name]
-        old = row.__data__.get(field.name)
-        new = _raw(value)
-        if old != new:
-            before[name], after[name] = _raw(old), new
-    if after:
-        type(row).update(**values).where(type(row)._meta.primary_key == row.get_id()).execute()
-    for name, value in values.items():
-        setattr(row, name, value)
-    changes.record(row._meta.table_name, row.get_id(), action, office=office, staff=by,
-                   before=before, after=after)
-    return before
-
-
-def locked(query):
-    """``query`` with FOR UPDATE where the database has it (PostgreSQL). SQLite needs none:
-    its IMMEDIATE write transaction already holds the whole database."""
-    return query.for_update() if getattr(database.obj, "for_update", False) else query
-
-
-def staff_of(office: Office, who: Staff | int | None, field: str | None, *,
-             roles: Iterable[str] | None = None, message: str | None = None) -> Staff:
-    """The active person ``who`` of this office (with one of ``roles``), else DutyError."""
-    staff_id = who.get_id() if isinstance(who, Model) else who
-    person = None
-    if staff_id is not None:
-        person = Staff.get_or_none((Staff.id == staff_id) & (Staff.office == office))
-    if person is None or not person.active or (roles is not None and person.role not in roles):
-        raise DutyError(message or _("Choose someone from this office's staff list."), field)
-    return person
-
-
-def desk_person(office: Office, clerk: Staff | int) -> Staff:
-    """The person at the desk doing the duty (a desk role of this office)."""
-    return staff_of(office, clerk, "clerk", roles=Staff.DESK_ROLES,
-                    message=_("Sign in at this office's desk first."))
-
+# --- repair orders' own checks (also used by order_work.py and callbacks.py) -------------
 
 def technician_of(office: Office, technician: Staff | int | None) -> Staff:
     return staff_of(office, technician, "technician", roles=("technician",),
@@ -125,19 +69,6 @@ def order_of(office: Office, order_id: RepairOrder | int | None, *, lock: bool =
     if row is None:
         raise DutyError(_("There is no such repair order at this office."), "order")
     return row
-
-
-def clean_text(value: str | None, field: str, *, limit: int = TEXT_LIMIT,
-               required: bool = True, message: str | None = None) -> str:
-    """Text as typed, through the forms' one free-text rule (``parsing.clean_free_text``:
-    markup and CJK kept verbatim, escape sequences and control characters removed)."""
-    return clean_free_text(value, field, max_length=limit, required=required,
-                           empty_message=message)
-
-
-def local_month(office: Office, moment: dt.datetime, fmt: str = "YYYYMM") -> str:
-    """The office-local month of a naive-UTC ``moment``: ``202611`` (or ``2026-11``)."""
-    return local(moment, office_zone(office)).format(fmt)
 
 
 def _check_choice(value: str, choices: Iterable[str], field: str) -> str:

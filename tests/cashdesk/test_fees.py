@@ -21,9 +21,9 @@ from deskterm.duties.cashdesk.fees import (
     fee_item_errors,
     fee_items,
     generate_monthly_charges,
-    parse_period,
     preview_monthly_charges,
 )
+from deskterm.duties.months import parse_period
 from deskterm.errors import DutyError
 from tests.factories import MORNING
 from tests.fee_rows import charge, fee_office

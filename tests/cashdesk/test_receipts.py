@@ -45,12 +45,18 @@ def counts() -> tuple[int, ...]:
                                                CashEntry, ChangeLog))
 
 
-def refused(field: str, call, *args, **kwargs) -> str:
+def refused(field: str, call, *args, pin_refused: int = 0, **kwargs) -> str:
+    """``call`` raises DutyError on ``field`` and stores nothing but ``pin_refused``
+    change-log rows of a wrong PIN (those are kept, and counted towards a lockout)."""
     before = counts()
+    refusals = ChangeLog.select().where(ChangeLog.action == "pin_refused").count()
     with pytest.raises(DutyError) as caught:
         call(*args, **kwargs)
     assert caught.value.field == field, caught.value.message
-    assert counts() == before
+    after = counts()
+    assert after[:-1] == before[:-1] and after[-1] == before[-1] + pin_refused
+    assert (ChangeLog.select().where(ChangeLog.action == "pin_refused").count()
+            == refusals + pin_refused)
     return caught.value.message
 
 
@@ -114,7 +120,7 @@ def test_other_offices_books_do_not_clash(so):
 def test_bad_issues_are_refused(so, args, field):
     by, pin, clerk, first, last, prefix = args
     refused(field, issue_book, so.office, getattr(so, by).id, pin, getattr(so, clerk).id,
-            first, last, prefix)
+            first, last, prefix, pin_refused=1 if pin == "9999" else 0)
 
 
 def test_another_offices_people_are_refused(so):
@@ -219,7 +225,8 @@ def test_bad_voids_are_refused(so, change, field):
     kwargs.update(change)
     if kwargs["approver_id"] == "clerk":
         kwargs["approver_id"] = so.clerk.id
-    refused(field, void_receipt, so.office, so.clerk.id, receipt.id, **kwargs)
+    refused(field, void_receipt, so.office, so.clerk.id, receipt.id, **kwargs,
+            pin_refused=1 if kwargs["approver_pin"] == "4321" else 0)
 
 
 def test_another_offices_receipt_is_refused(so):

@@ -85,7 +85,7 @@ async def test_print_and_void_a_receipt(paid, tmp_path):
         await has_focus(pilot, "vf-approver")
         await pilot.press("tab", *"9999", "enter")
         await wait_until(pilot, lambda: shown(form, "#vf-error-pin") != "")
-        assert shown(form, "#vf-error-pin") == "✗ Wrong PIN."
+        assert shown(form, "#vf-error-pin") == "✗ Wrong PIN (1 of 5 tries)."
         assert form.query_one("#vf-pin", Input).value == ""  # never kept on screen
         assert ReceiptVoid.select().count() == 0 and Payment.select().count() == 1
         await pilot.press(*PIN, "enter")

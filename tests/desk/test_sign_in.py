@@ -12,14 +12,8 @@ from hypothesis import strategies as st
 
 from deskterm.clock import now_utc
 from deskterm.db.models import MODELS, AttendanceEvent, ChangeLog, Office, Staff
-from deskterm.duties.desk import (
-    LOCKOUT_MINUTES,
-    MAX_FAILURES,
-    DeskPerson,
-    desk_office,
-    desk_people,
-    sign_in,
-)
+from deskterm.duties.desk import DeskPerson, desk_office, desk_people, sign_in
+from deskterm.duties.pin_checks import LOCKOUT_MINUTES, MAX_FAILURES
 from deskterm.duties.pins import hash_pin
 from deskterm.errors import DutyError, SetupError
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskterm.db import changes
-from deskterm.db.models import District, RepairOrder, Staff
+from deskterm.db.models import ChangeLog, District, RepairOrder, Staff
 from deskterm.duties.pins import hash_pin
 from deskterm.duties.repairs import approval_lists, approvals
 from deskterm.errors import DutyError
@@ -88,7 +88,13 @@ def test_wrong_or_unusable_approvals_are_refused_whole(desk_db, frozen_clock):
     good = called_back(so, now - 3 * D)
     returned = order(so, state="returned", returned=now - 5 * H)
     approve = approvals.approve_orders
-    refused(lambda: approve(so.office, manager.id, "1111", [good.id]), "pin")
+    with pytest.raises(DutyError) as wrong:  # a wrong PIN: only its refusal is stored
+        approve(so.office, manager.id, "1111", [good.id])
+    assert (wrong.value.field, wrong.value.message) == ("pin", "Wrong PIN (1 of 5 tries).")
+    refusal = ChangeLog.select().order_by(ChangeLog.id.desc()).first()
+    assert (refusal.topic, refusal.row_id, refusal.action) == ("staff", manager.id,
+                                                               "pin_refused")
+    assert RepairOrder.get_by_id(good.id).state == "called_back"
     refused(lambda: approve(so.office, manager.id, "", [good.id]), "pin")
     refused(lambda: approve(so.office, manager.id, MANAGER_PIN, []), "orders")
     error = refused(lambda: approve(so.office, manager.id, MANAGER_PIN, [good.id, returned.id]),

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskterm.db.models import Complaint
+from deskterm.duties.months import shift_month
 from deskterm.duties.repairs import callbacks, complaint_view, complaints
-from deskterm.duties.repairs.complaint_view import shift_month
 from deskterm.errors import DutyError
 from tests.factories import small_office
 from tests.repairs.test_complaints import NOW, H, complain, fresh, handled, person

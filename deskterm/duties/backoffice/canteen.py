@@ -13,7 +13,7 @@
   ``canteen_meal_fees`` for the month, which the calendar counts), once, and only for a
   month that is over.
 
-Same rules as ``orders.py``: one ``changes.write()`` per duty with change-log rows,
+Same rules as ``records.py``: one ``changes.write()`` per duty with change-log rows,
 ``DutyError`` naming the form field, nothing stored when refused. Days are office-local.
 """
 
@@ -28,9 +28,8 @@ from peewee import JOIN
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import CanteenMeal, CanteenPurchase, DeadlineDone, Office, Staff
-from deskterm.duties.cashdesk.fees import parse_period
-from deskterm.duties.orders import NAME_LIMIT, clean_text, create_row, staff_of, update_row
-from deskterm.duties.repairs.complaint_view import shift_month, this_month
+from deskterm.duties.months import parse_period, shift_month, this_month
+from deskterm.duties.records import NAME_LIMIT, clean_text, create_row, staff_of, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -14,7 +14,7 @@
   from its listing until the unit's next listing (the model has no link from a charge to
   a listing); ``listing_detail`` shows them with what was paid (``dues.unit_dues``).
 
-Same rules as ``orders.py``: one ``changes.write()`` per duty with change-log rows,
+Same rules as ``records.py``: one ``changes.write()`` per duty with change-log rows,
 ``DutyError`` naming the form field, nothing stored when refused.
 """
 
@@ -40,7 +40,9 @@ from deskterm.db.models import (
 )
 from deskterm.duties.cashdesk import fees
 from deskterm.duties.cashdesk.dues import Due, paid_by_charge, unit_dues
-from deskterm.duties.orders import (
+from deskterm.duties.months import this_month
+from deskterm.duties.parsing import parse_phone, parse_unit_code
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,
@@ -48,8 +50,6 @@ from deskterm.duties.orders import (
     locked,
     update_row,
 )
-from deskterm.duties.parsing import parse_phone, parse_unit_code
-from deskterm.duties.repairs.complaint_view import this_month
 from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

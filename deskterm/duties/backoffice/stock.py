@@ -7,7 +7,7 @@ only: a mistake is corrected by a new move) and ``StockItem.book_quantity`` is k
 in the same transaction, exactly as ``return_order`` does: the item row is locked, the move
 is created, the book is updated, each with its change-log row.
 
-Same rules as ``orders.py``: validate, then one ``changes.write()`` transaction; a refusal
+Same rules as ``records.py``: validate, then one ``changes.write()`` transaction; a refusal
 is a ``DutyError`` naming the form field and leaves the database as it was.
 """
 
@@ -22,7 +22,7 @@ from peewee import JOIN, fn
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, RepairOrder, Staff, StockItem, StockMove, Stocktake
-from deskterm.duties.orders import clean_text, create_row, desk_person, locked, update_row
+from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

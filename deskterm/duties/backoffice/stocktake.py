@@ -27,14 +27,8 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, Staff, StockItem, Stocktake, StocktakeLine
 from deskterm.duties.backoffice.stock import REASON_LIMIT, _move, parse_quantity
-from deskterm.duties.orders import (
-    clean_text,
-    create_row,
-    desk_person,
-    local_month,
-    locked,
-    update_row,
-)
+from deskterm.duties.months import local_month
+from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

@@ -39,7 +39,8 @@ from deskterm.duties.cashdesk.cash_bank import (
     takings_left,
     undeposited,
 )
-from deskterm.duties.orders import (
+from deskterm.duties.pin_checks import check_pin, pin_ok
+from deskterm.duties.records import (
     clean_text,
     create_row,
     desk_person,
@@ -47,7 +48,6 @@ from deskterm.duties.orders import (
     staff_of,
     update_row,
 )
-from deskterm.duties.pins import pin_matches
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
@@ -286,16 +286,15 @@ def _expected(session_id: int) -> int:
 
 
 def _approver(office: Office, clerk: Staff, approver_id, pin) -> Staff:
-    """The supervisor's or manager's own PIN; the clerk cannot approve their own count."""
+    """The supervisor's or manager's own PIN (counted and logged by ``check_pin``); the
+    clerk cannot approve their own count."""
     approver = staff_of(office, approver_id, "approver", roles=APPROVER_ROLES,
                         message=_("Choose a supervisor or manager to approve."))
     if approver.id == clerk.id:
         raise DutyError(_("Someone else must approve your own count."), "approver")
     if not (pin or "").strip():
         raise DutyError(_("Enter the supervisor's PIN."), "pin")
-    if not pin_matches(pin, approver.pin_hash):
-        raise DutyError(_("Wrong PIN."), "pin")
-    return approver
+    return check_pin(office, approver, pin, "cash_difference", "pin", at_desk=clerk)
 
 
 def _needs_approval(office, clerk, session, result, pieces, field, message):
@@ -354,6 +353,8 @@ def close_session(office: Office, clerk, counted, *, denominations: Mapping | No
             deposits = (CashEntry.select().where((CashEntry.session == session.id)
                                                  & (CashEntry.kind == "deposit")).exists())
             state = "banked" if left == 0 and deposits else "closed"
+            if approver is not None:
+                pin_ok(office, approver, "cash_difference", at_desk=clerk)
             update_row(session, office, clerk, "close", state=state, closed_at=now,
                        counted=amount, difference=difference, difference_reason=reason,
                        difference_approved_by=approver)

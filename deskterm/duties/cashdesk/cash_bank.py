@@ -23,7 +23,7 @@ from peewee import IntegrityError, fn
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import BankDeposit, CashEntry, CashSession, Office, Staff
-from deskterm.duties.orders import clean_text, create_row, desk_person, locked, update_row
+from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.duties.schedule import at_local, office_time
 from deskterm.errors import DutyError
 from deskterm.i18n import _

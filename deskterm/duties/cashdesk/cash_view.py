@@ -16,7 +16,7 @@ from deskterm.duties.cashdesk.cash import (
     unclosed_session,
     undeposited,
 )
-from deskterm.duties.orders import desk_person
+from deskterm.duties.records import desk_person
 
 
 @dataclass(frozen=True)

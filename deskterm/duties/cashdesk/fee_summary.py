@@ -42,7 +42,7 @@ from deskterm.db.models import (
     ReceiptVoid,
     Staff,
 )
-from deskterm.duties.cashdesk.fees import FIRST_YEAR, LAST_YEAR, parse_period
+from deskterm.duties.months import FIRST_YEAR, LAST_YEAR, parse_period
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -16,7 +16,7 @@ from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import DeadlineDone, Office, Staff
 from deskterm.duties.cashdesk.fee_summary import SummaryPeriod
-from deskterm.duties.orders import clean_text, create_row, staff_of
+from deskterm.duties.records import clean_text, create_row, staff_of
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -16,7 +16,7 @@ of every unit, and ad-hoc charges (water by reading, an agency fee, anything els
   same without writing.
 - ``add_charge`` puts one ad-hoc charge on a unit's account (no key).
 
-Periods are office-local months written ``2026-11`` (``parse_period`` also reads
+Periods are office-local months written ``2026-11`` (``months.parse_period`` also reads
 ``202611``, ``2026/11``, ``2026年11月`` and full-width digits). Money is integer fen.
 At most one active item of each generated kind (property, parking): generation must know
 which rate to use, and the key names only the kind.
@@ -34,7 +34,8 @@ from peewee import Model, fn
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Charge, FeeItem, Office, Staff, Unit
-from deskterm.duties.orders import (
+from deskterm.duties.months import parse_period, shift_month, this_month
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,
@@ -42,7 +43,6 @@ from deskterm.duties.orders import (
     locked,
     update_row,
 )
-from deskterm.duties.repairs.complaint_view import shift_month, this_month
 from deskterm.duties.residents.roster_write import create_rows
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
@@ -66,13 +66,9 @@ NOTE_LIMIT = 200
 #: charges up to ``ADHOC_AHEAD``.
 GENERATE_AHEAD = 1
 ADHOC_AHEAD = 12
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 FIELDS = ("code", "name", "kind", "basis", "rate")
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_PERIOD_JOINED = re.compile(r"(\d{4})(\d{2})", re.ASCII)
-_PERIOD_APART = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?", re.ASCII)
-_PERIOD_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -99,24 +95,6 @@ class GenerationResult:
 
 
 # --- periods ---------------------------------------------------------------------------------
-
-def parse_period(text: object, field: str = "period") -> str:
-    """``"2026-11"`` from ``2026-11``, ``2026-1``, ``202611``, ``2026/11``, ``2026.11``,
-    ``2026年11月`` (full-width digits too), else ``DutyError`` on ``field``. Years 2000–2099."""
-    raw = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip()
-    match = None
-    if len(raw) <= _PERIOD_LIMIT:
-        match = _PERIOD_JOINED.fullmatch(raw) or _PERIOD_APART.fullmatch(raw)
-    if match is None:
-        raise DutyError(_("Enter a month like 2026-11."), field)
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        raise DutyError(_("A month is 01 to 12: enter one like 2026-11."), field)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DutyError(_("Enter a month between {first} and {last}.").format(
-            first=f"{FIRST_YEAR}-01", last=f"{LAST_YEAR}-12"), field)
-    return f"{year:04d}-{month:02d}"
-
 
 def check_period(office: Office, text: object, *, ahead: int = GENERATE_AHEAD,
                  now: dt.datetime | None = None, field: str = "period") -> str:

@@ -35,7 +35,7 @@ from deskterm.db.models import (
 )
 from deskterm.duties.cashdesk.dues import paid_by_charge
 from deskterm.duties.cashdesk.receipts import BOOK_HOLDERS, book_range, open_book, receipt_number
-from deskterm.duties.orders import (
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,

@@ -1,6 +1,7 @@
 """Receipt books (收据本) and voiding a receipt [5.3][7.4.13]: receipts are never deleted.
 
-- ``issue_book``: a supervisor or manager, with their own PIN, issues a book of numbers
+- ``issue_book``: a supervisor or manager, with their own PIN (every PIN here is counted
+  and logged by ``pin_checks.check_pin``), issues a book of numbers
   (``prefix``, ``first``..``last``) to a clerk. A range may not overlap another book of the
   same prefix at the office; the clerk's previous open book is closed (a clerk writes in
   one book at a time).
@@ -40,8 +41,15 @@ from deskterm.db.models import (
     ReceiptVoid,
     Staff,
 )
-from deskterm.duties.orders import clean_text, create_row, desk_person, locked, staff_of, update_row
-from deskterm.duties.pins import pin_matches
+from deskterm.duties.pin_checks import check_pin, pin_ok
+from deskterm.duties.records import (
+    clean_text,
+    create_row,
+    desk_person,
+    locked,
+    staff_of,
+    update_row,
+)
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 
@@ -90,18 +98,18 @@ def clean_prefix(value: str | None) -> str:
     return text
 
 
-def approver_of(office: Office, approver_id, pin: str, *, field: str = "approver") -> Staff:
+def approver_of(office: Office, approver_id, pin: str, *, purpose: str,
+                field: str = "approver", at_desk=None) -> Staff:
     """A supervisor or manager of this office whose own ``pin`` matches, else DutyError
-    (a clerk is refused whatever the PIN; a wrong PIN at "pin"). Checked before the write
-    transaction: scrypt takes tens of milliseconds."""
+    (a clerk is refused whatever the PIN, and not counted; a wrong PIN at "pin", counted
+    and logged for ``purpose`` by ``pin_checks.check_pin``). Checked before the write
+    transaction: scrypt takes tens of milliseconds, and a refusal must commit."""
     person = staff_of(office, approver_id, field,
                       message=_("Choose a supervisor or manager of this office."))
     if person.role not in APPROVERS:
         raise DutyError(_("A supervisor or manager must approve: {name} cannot.").format(
             name=person.name), field)
-    if not pin_matches(pin, person.pin_hash):
-        raise DutyError(_("Wrong PIN."), "pin")
-    return person
+    return check_pin(office, person, pin, purpose, "pin", at_desk=at_desk)
 
 
 # --- books ---------------------------------------------------------------------------------
@@ -116,10 +124,11 @@ def open_book(office: Office, clerk: Staff | int, *, lock: bool = False) -> Rece
 
 
 def issue_book(office: Office, by_id, by_pin: str, clerk_id, first, last,
-               prefix: str = "") -> ReceiptBook:
+               prefix: str = "", *, at_desk=None) -> ReceiptBook:
     """Issue the numbers ``first``..``last`` (with ``prefix``) to the clerk ``clerk_id``,
-    approved by ``by_id`` (supervisor or manager) with their own PIN. Closes the clerk's
-    open book. Refuses a range overlapping another book of the same prefix."""
+    approved by ``by_id`` (supervisor or manager) with their own PIN (counted; ``at_desk``:
+    who was at the desk, for the log). Closes the clerk's open book. Refuses a range
+    overlapping another book of the same prefix."""
     now = now_utc()
     prefix = clean_prefix(prefix)
     first, last = _number(first, "first"), _number(last, "last")
@@ -127,7 +136,8 @@ def issue_book(office: Office, by_id, by_pin: str, clerk_id, first, last,
         raise DutyError(_("The last number comes before the first."), "last")
     clerk = staff_of(office, clerk_id, "clerk", roles=BOOK_HOLDERS,
                      message=_("Choose a clerk or supervisor of this office."))
-    by = approver_of(office, by_id, by_pin, field="supervisor")
+    by = approver_of(office, by_id, by_pin, purpose="receipt_books", field="supervisor",
+                     at_desk=at_desk)
     with changes.write():
         clash = (ReceiptBook.select()
                  .where((ReceiptBook.office == office) & (ReceiptBook.prefix == prefix)
@@ -141,6 +151,7 @@ def issue_book(office: Office, by_id, by_pin: str, clerk_id, first, last,
                 (ReceiptBook.office == office) & (ReceiptBook.clerk == clerk)
                 & ReceiptBook.closed_at.is_null()))):
             update_row(book, office, by, "close", closed_at=now)
+        pin_ok(office, by, "receipt_books", at_desk=at_desk)
         return create_row(ReceiptBook, office, by, office=office, clerk=clerk, prefix=prefix,
                           first_number=first, last_number=last, next_number=first,
                           issued_at=now, issued_by=by)
@@ -321,7 +332,7 @@ def void_receipt(office: Office, clerk: Staff | int, receipt_id, *, reason: str,
     now = now_utc()
     reason = clean_text(reason, "reason", limit=REASON_LIMIT,
                         message=_("Say why the receipt is voided."))
-    approver = approver_of(office, approver_id, approver_pin)
+    approver = approver_of(office, approver_id, approver_pin, purpose="void", at_desk=clerk)
     try:
         with changes.write():
             clerk = desk_person(office, clerk)
@@ -338,6 +349,7 @@ def void_receipt(office: Office, clerk: Staff | int, receipt_id, *, reason: str,
                     or Payment.select().where(Payment.reverses == payment).exists()):
                 raise DutyError(_("Receipt {number} is already void.").format(number=number),
                                 "receipt")
+            pin_ok(office, approver, "void", at_desk=clerk)
             session = entry = None
             if payment.cash_session_id is not None:
                 session = _drawer_for_the_cash(office, clerk, payment, number)

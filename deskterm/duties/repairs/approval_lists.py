@@ -21,12 +21,12 @@ from rich.cells import cell_len
 
 from deskterm.clock import local, now_utc
 from deskterm.db.models import District, Office, RepairOrder, Staff
+from deskterm.duties.months import month_bounds
 from deskterm.duties.repairs.approvals import (
     ListedOrder,
     filing_where,
     handover_where,
     listed_orders,
-    month_bounds,
 )
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

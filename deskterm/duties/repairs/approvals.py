@@ -5,7 +5,6 @@ to the customer-service supervisors, and the filing of public-area orders [5.8][
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from peewee import JOIN, Model
@@ -13,13 +12,12 @@ from peewee import JOIN, Model
 from deskterm.clock import day_bounds_utc, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Building, District, Office, RepairOrder, Staff, Unit
-from deskterm.duties.orders import desk_person, locked, staff_of, update_row
-from deskterm.duties.pins import pin_matches
+from deskterm.duties.months import month_bounds
+from deskterm.duties.pin_checks import check_pin, pin_ok
+from deskterm.duties.records import desk_person, locked, staff_of, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _
-
-_MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -75,14 +73,15 @@ def approval_list(office: Office, week_start: dt.date) -> list[ListedOrder]:
                    & (RepairOrder.called_back_at < end))
 
 
-def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list[RepairOrder]:
+def approve_orders(office: Office, manager_id: int, pin: str, order_ids, *,
+                   at_desk=None) -> list[RepairOrder]:
     """The manager approves called-back orders as a batch, with the manager's own PIN.
 
     All or nothing: every order must be this office's and "called back". Each gets
     ``approved_at``/``approved_by`` and state "approved". Only a manager may approve: a
     clerk's or supervisor's PIN is refused whether right or wrong (and is not checked).
-    A wrong PIN is refused without a write (the sign-in screen is where wrong PINs are
-    counted towards a lockout).
+    The PIN is checked before the write (``pin_checks.check_pin``): a wrong one is logged
+    and counted towards the manager's lockout (``at_desk``: who was at the desk).
     """
     now = now_utc()
     ids = []
@@ -97,8 +96,7 @@ def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list
     if manager.role != "manager":
         raise DutyError(_("Only the manager can approve orders: {name} is not a manager.")
                         .format(name=manager.name), "manager")
-    if not pin_matches(pin, manager.pin_hash):
-        raise DutyError(_("Wrong PIN."), "pin")
+    check_pin(office, manager, pin, "approval", "pin", at_desk=at_desk)
     with changes.write():
         orders = list(locked(RepairOrder.select().where(
             (RepairOrder.office == office) & RepairOrder.id.in_(ids)).order_by(RepairOrder.id)))
@@ -108,25 +106,11 @@ def approve_orders(office: Office, manager_id: int, pin: str, order_ids) -> list
         if waiting:
             raise DutyError(_("Not called back, so not ready for approval: {numbers}.").format(
                 numbers=", ".join(waiting)), "orders")
+        pin_ok(office, manager, "approval", at_desk=at_desk)
         for order in orders:
             update_row(order, office, manager, "approve", state="approved", approved_at=now,
                        approved_by=manager)
     return orders
-
-
-def month_bounds(office: Office, month) -> tuple[dt.datetime, dt.datetime]:
-    """Office-local month ``"2026-11"`` (or ``"202611"``, or a date in it) as naive UTC."""
-    if isinstance(month, dt.date):
-        year, mon = month.year, month.month
-    else:
-        match = _MONTH.match(str(month or "").strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise DutyError(_("Enter a month like 2026-11."), "month")
-        year, mon = int(match.group(1)), int(match.group(2))
-    first = dt.date(year, mon, 1)
-    following = dt.date(year + mon // 12, mon % 12 + 1, 1)
-    tz = office_zone(office)
-    return day_bounds_utc(first, tz)[0], day_bounds_utc(following, tz)[0]
 
 
 def handover_where(office: Office, end: dt.datetime):

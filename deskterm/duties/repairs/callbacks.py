@@ -23,14 +23,8 @@ from deskterm.db.models import (
     ServiceEntry,
     Staff,
 )
-from deskterm.duties.orders import (
-    clean_text,
-    create_row,
-    desk_person,
-    locked,
-    order_of,
-    update_row,
-)
+from deskterm.duties.orders import order_of
+from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

@@ -11,9 +11,8 @@ import datetime as dt
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import DeadlineDone, Office, Staff
-from deskterm.duties.cashdesk.fees import parse_period
-from deskterm.duties.orders import clean_text, create_row, staff_of
-from deskterm.duties.repairs.complaint_view import this_month
+from deskterm.duties.months import parse_period, this_month
+from deskterm.duties.records import clean_text, create_row, staff_of
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

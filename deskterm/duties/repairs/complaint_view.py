@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 
 from peewee import JOIN
@@ -21,7 +20,7 @@ from peewee import JOIN
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Callback, Complaint, Office, Staff, Unit
-from deskterm.duties.repairs.approvals import month_bounds
+from deskterm.duties.months import month_bounds
 from deskterm.duties.repairs.complaints import CATEGORIES, HANDLER_ROLES, STATE_LABELS
 from deskterm.duties.repairs.order_view import (
     CallbackLine,
@@ -45,7 +44,6 @@ COMPLAINT_VALUE_WORDS = {"state": STATE_LABELS, "category": CATEGORIES,
 #: At most this many rows in the list (the count says how many there are).
 LIST_LIMIT = 200
 
-_MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -255,23 +253,3 @@ def complaint_handlers(office: Office) -> list[tuple[int, str, str]]:
             .where((Staff.office == office) & Staff.active & Staff.role.in_(HANDLER_ROLES))
             .tuples())
     return sorted(rows, key=lambda r: (HANDLER_ROLES.index(r[2]), r[1], r[0]))
-
-
-# --- the summary's months -------------------------------------------------------------------------
-
-def shift_month(month: str, by: int) -> str:
-    """``"2026-11"`` (or ``"202611"``) moved ``by`` months: ``shift_month("2026-01", -1)``
-    is ``"2025-12"``. Anything that is not a month is refused (field "month")."""
-    match = _MONTH.match(str(month or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise DutyError(_("Enter a month like 2026-11."), "month")
-    index = int(match.group(1)) * 12 + int(match.group(2)) - 1 + by
-    year, mon = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        raise DutyError(_("Enter a month like 2026-11."), "month")
-    return f"{year:04d}-{mon + 1:02d}"
-
-
-def this_month(office: Office, now: dt.datetime | None = None) -> str:
-    """The office-local month of ``now``: ``"2026-11"``."""
-    return local(now or now_utc(), office_zone(office)).format("YYYY-MM")

@@ -6,7 +6,7 @@ open → assigned → handled → called_back → closed. The callback itself is
 not satisfied → back to "assigned" (handled again by its handler), unreachable → stays
 "handled" with the window running.
 
-Same rules as ``orders.py``: each duty validates, then writes inside one
+Same rules as ``records.py``: each duty validates, then writes inside one
 ``changes.write()`` with a change-log row per row written (topic = table name); a
 ``DutyError`` names the form field, and a refused duty leaves the database as it was.
 Times are naive UTC; months and days are the office's.
@@ -22,18 +22,18 @@ from peewee import JOIN, Model
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Complaint, Office, ServiceEntry, Staff, Unit
-from deskterm.duties.orders import (
+from deskterm.duties.months import month_bounds
+from deskterm.duties.orders import next_number
+from deskterm.duties.parsing import parse_phone
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,
     desk_person,
     locked,
-    next_number,
     staff_of,
     update_row,
 )
-from deskterm.duties.parsing import parse_phone
-from deskterm.duties.repairs.approvals import month_bounds
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

@@ -18,7 +18,7 @@ from peewee import JOIN
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, RepairOrder, ServiceEntry, Staff, Unit
-from deskterm.duties.orders import desk_person, locked, update_row
+from deskterm.duties.records import desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

@@ -1,7 +1,7 @@
 """The technician's part of a repair order: dispatch (or reassign / reschedule), the return
 with materials and any charge, and reopening a returned order ([5.8], [7.4.8], [7.4.9]).
 
-Same rules as ``orders.py``: validate, then one ``changes.write()`` transaction with a
+Same rules as ``records.py``: validate, then one ``changes.write()`` transaction with a
 change-log row per row written; a refusal is a ``DutyError`` naming the form field and
 leaves the database as it was.
 """
@@ -25,18 +25,9 @@ from deskterm.db.models import (
     StockItem,
     StockMove,
 )
-from deskterm.duties.orders import (
-    _check_appointment,
-    _check_choice,
-    clean_text,
-    create_row,
-    desk_person,
-    local_month,
-    locked,
-    order_of,
-    technician_of,
-    update_row,
-)
+from deskterm.duties.months import local_month
+from deskterm.duties.orders import _check_appointment, _check_choice, order_of, technician_of
+from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

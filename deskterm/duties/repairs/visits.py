@@ -1,7 +1,7 @@
 """Walk-in visitors (来访登记) [7.4.12]: who came and what they needed; a visit may become a
 repair order or a complaint, once.
 
-Same rules as ``orders.py``: one ``changes.write()`` per duty with change-log rows (topic =
+Same rules as ``records.py``: one ``changes.write()`` per duty with change-log rows (topic =
 table name), ``DutyError`` naming the form field, and a refused duty leaves the database
 as it was. A conversion runs ``orders.register_call`` / ``complaints.record_complaint``
 inside the visit's transaction (their own ``changes.write()`` nests as a savepoint), so
@@ -16,7 +16,8 @@ from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Complaint, Office, RepairOrder, Staff, Unit, Visit
 from deskterm.duties import orders
-from deskterm.duties.orders import (
+from deskterm.duties.parsing import parse_phone
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,
@@ -24,7 +25,6 @@ from deskterm.duties.orders import (
     locked,
     update_row,
 )
-from deskterm.duties.parsing import parse_phone
 from deskterm.duties.repairs import complaints
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import Office
-from deskterm.duties.cashdesk.fees import FIRST_YEAR, LAST_YEAR
+from deskterm.duties.months import FIRST_YEAR, LAST_YEAR
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -5,7 +5,7 @@ Each report in ``REPORTS`` has a name (for the command line and file names), a t
 ``(office, period) -> ReportTable``. The tables are built from the duties that own the
 figures (``fee_summary``, ``callbacks.callback_rate``, ``complaints.complaint_summary``,
 ``approvals.approval_list``): nothing here recomputes a business rule, it lays them out.
-The staff reports (attendance [5.7][7.4.14], work records [7.4.23]) are built in
+The staff reports (attendance [5.7][7.4.14], work records [7.4.23], wrong PINs) are built in
 ``reports_staff.py``; the table types are in ``report_table.py`` (re-exported here).
 
 A table's cells are plain Python values by column type: text ``str``, int ``int``, money
@@ -44,6 +44,7 @@ from deskterm.duties.reporting.reports_staff import (
     work_daily,
     work_monthly,
     work_weekly,
+    wrong_pins,
 )
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
@@ -285,6 +286,8 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
     Report("work-weekly", STAFF_TITLES["work-weekly"], ("week",), "last-week", work_weekly),
     Report("work-monthly", STAFF_TITLES["work-monthly"], ("month",), "last-month",
            work_monthly),
+    Report("wrong-pins", STAFF_TITLES["wrong-pins"], ("week", "month", "range"),
+           "this-month", wrong_pins),
 )}
 
 

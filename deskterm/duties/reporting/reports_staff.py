@@ -19,14 +19,19 @@ that own the figures give, and recompute no rule:
 
 The work figures are the columns of ``work_records.FIGURES`` in order (money ones as
 money), then any other figure a record carries, titled by its key.
+
+- ``wrong-pins`` (错误密码记录): every wrong PIN typed at the office in the period
+  (``pin_checks.pin_refusals``), oldest first: when, whose PIN, what it was typed for,
+  who was at the desk, the wrong PINs in a row it made and whether it locked the PIN.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from deskterm.clock import today_local
+from deskterm.clock import local, today_local
 from deskterm.db.models import DailyWorkRecord, Office, Staff, WorkSummary
+from deskterm.duties.pin_checks import PURPOSES, pin_refusals
 from deskterm.duties.reporting.report_period import ReportPeriod
 from deskterm.duties.reporting.report_table import Column, ReportTable, column
 from deskterm.duties.schedule import office_zone
@@ -48,6 +53,7 @@ TITLES = {
     "work-daily": N_("Daily work records"),
     "work-weekly": N_("Weekly work summaries"),
     "work-monthly": N_("Monthly work summaries"),
+    "wrong-pins": N_("Wrong PINs"),
 }
 #: A person's role as the reports show it (the words the sign-in list uses).
 ROLE_WORDS = {
@@ -224,3 +230,23 @@ def work_weekly(office: Office, period: ReportPeriod) -> ReportTable:
 def work_monthly(office: Office, period: ReportPeriod) -> ReportTable:
     """The month's day records per person and whether the monthly summary is submitted."""
     return _summed(office, period, "month", "work-monthly")
+
+
+# --- wrong PINs -------------------------------------------------------------------------------------
+
+def wrong_pins(office: Office, period: ReportPeriod) -> ReportTable:
+    """Every wrong PIN typed at the office in the period, oldest first; a refusal written
+    before the purpose was kept shows an empty "For what" and "Locked out"."""
+    tz = office_zone(office)
+    rows = tuple(
+        (local(row.at, tz).naive, row.name, _role(row.role),
+         _(PURPOSES[row.purpose]) if row.purpose else None, row.at_desk, row.tries,
+         None if row.locked is None else _yes_no(row.locked))
+        for row in pin_refusals(office, period.start, period.end))
+    return _table(
+        "wrong-pins", period,
+        (column(N_("When"), "datetime"), column(N_("Whose PIN"), "text"),
+         column(N_("Role"), "text"), column(N_("For what"), "text"),
+         column(N_("Who was at the desk"), "text"), column(N_("Wrong in a row"), "int"),
+         column(N_("Locked out"), "text")),
+        rows, None)

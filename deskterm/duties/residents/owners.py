@@ -23,7 +23,9 @@ from peewee import Model
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, Owner, OwnerPhone, Staff, Unit
-from deskterm.duties.orders import (
+from deskterm.duties.parsing import parse_phone, parse_unit_code
+from deskterm.duties.pinyin import initials
+from deskterm.duties.records import (
     NAME_LIMIT,
     clean_text,
     create_row,
@@ -31,8 +33,6 @@ from deskterm.duties.orders import (
     locked,
     update_row,
 )
-from deskterm.duties.parsing import parse_phone, parse_unit_code
-from deskterm.duties.pinyin import initials
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 

@@ -41,9 +41,9 @@ from pathlib import Path
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Building, Office, Owner, OwnerPhone, Staff, Unit
-from deskterm.duties.orders import desk_person, update_row
 from deskterm.duties.parsing import UnitCode, parse_unit_code
 from deskterm.duties.pinyin import initials
+from deskterm.duties.records import desk_person, update_row
 from deskterm.duties.residents.roster_cells import check_cells
 from deskterm.duties.residents.roster_file import (
     Problem,

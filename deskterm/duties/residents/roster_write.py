@@ -38,7 +38,7 @@ def _returning_works() -> bool:
 
 
 def _raw(value: Any) -> Any:
-    """As ``orders.create_row`` logs a value: a row by its id, a moment as ISO text."""
+    """As ``records.create_row`` logs a value: a row by its id, a moment as ISO text."""
     if isinstance(value, Model):
         return value.get_id()
     if isinstance(value, dt.datetime):

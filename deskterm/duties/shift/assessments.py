@@ -19,8 +19,8 @@ from peewee import fn
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Assessment, Office, Staff
-from deskterm.duties.orders import create_row, staff_of
 from deskterm.duties.parsing import clean_free_text
+from deskterm.duties.records import create_row, staff_of
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

@@ -34,9 +34,9 @@ from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import AttendanceEvent, Office, Staff
 from deskterm.duties.desk import _checked_person
-from deskterm.duties.orders import clean_text, create_row, locked, staff_of
 from deskterm.duties.parsing_time import parse_local_datetime
-from deskterm.duties.pins import normalise_pin, pin_matches
+from deskterm.duties.pin_checks import check_pin, pin_ok
+from deskterm.duties.records import clean_text, create_row, locked, staff_of
 from deskterm.duties.schedule import at_local, office_time, office_zone, sign_out_time
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
@@ -282,11 +282,13 @@ def _check_sign(office: Office, person: PersonDay, slot: str, now: dt.datetime) 
             name=person.name), "slot")
 
 
-def sign(office: Office, staff_id: int | None, pin: str, slot: str | None = None) -> Mark:
+def sign(office: Office, staff_id: int | None, pin: str, slot: str | None = None, *,
+         at_desk: Staff | int | None = None) -> Mark:
     """``staff_id`` signs ``slot`` now (or the slot ``suggest_slot`` picks) with their own
-    PIN. Refuses a wrong PIN (counted, as at the desk sign-in), a slot already signed or
-    out of order, lunch sign-out before its time, and signing while recorded absent."""
-    staff = _checked_person(office, staff_id, pin)
+    PIN. Refuses a wrong PIN (counted, as at the desk sign-in; ``at_desk``, who was at the
+    desk, goes in the log), a slot already signed or out of order, lunch sign-out before
+    its time, and signing while recorded absent."""
+    staff = _checked_person(office, staff_id, pin, "attendance", at_desk=at_desk)
     now = now_utc()
     if slot is not None and slot not in SIGN_SLOTS:
         raise DutyError(_("Choose in or out from the list."), "slot")
@@ -300,22 +302,23 @@ def sign(office: Office, staff_id: int | None, pin: str, slot: str | None = None
                             "slot")
         _check_sign(office, person, slot, now)
         minutes = minutes_off(office, slot, now)
+        pin_ok(office, staff, "attendance", at_desk=at_desk)
         row = create_row(AttendanceEvent, office, staff, office=office, staff=staff, at=now,
                          kind=SLOT_KIND[slot], slot=slot, minutes_late=minutes,
                          recorded_by=staff)
     return Mark(row.id, staff.id, row.kind, slot, now, minutes, "", staff.id)
 
 
-def _recorder(office: Office, by_id: int | None, pin: str) -> Staff:
+def _recorder(office: Office, by_id: int | None, pin: str, purpose: str, at_desk) -> Staff:
+    """The supervisor or manager ``by_id`` with their own ``pin`` (counted, as every PIN)."""
     by = staff_of(office, by_id, "by", roles=RECORDER_ROLES,
                   message=_("Only a supervisor or the manager can record this."))
-    if not pin_matches(normalise_pin(pin), by.pin_hash):
-        raise DutyError(_("Wrong PIN."), "pin")
-    return by
+    return check_pin(office, by, pin, purpose, "pin", at_desk=at_desk)
 
 
 def record_leave(office: Office, by_id: int | None, pin: str, staff_id: int | None,
-                 day: dt.date, reason: str | None, kind: str = "leave") -> Mark:
+                 day: dt.date, reason: str | None, kind: str = "leave", *,
+                 at_desk: Staff | int | None = None) -> Mark:
     """A supervisor or manager records ``staff_id`` on leave (or absent) for ``day``, with a
     reason. Refuses a second leave or absence that day, and absence on a day the person
     signed in (correct the sign instead)."""
@@ -323,7 +326,7 @@ def record_leave(office: Office, by_id: int | None, pin: str, staff_id: int | No
         raise DutyError(_("Choose leave or absence."), "kind")
     reason = clean_text(reason, "reason", limit=REASON_LIMIT,
                         message=_("Say why: the kind of leave, or what happened."))
-    by = _recorder(office, by_id, pin)
+    by = _recorder(office, by_id, pin, "leave", at_desk)
     staff = staff_of(office, staff_id, "staff", roles=Staff.DESK_ROLES)
     at = at_local(office, day, LEAVE_TIME)
     with changes.write():
@@ -335,6 +338,7 @@ def record_leave(office: Office, by_id: int | None, pin: str, staff_id: int | No
         if kind == "absence" and person.signs:
             raise DutyError(_("{name} signed in that day: correct the sign instead.")
                             .format(name=staff.name), "staff")
+        pin_ok(office, by, "leave", at_desk=at_desk)
         row = create_row(AttendanceEvent, office, by, office=office, staff=staff, at=at,
                          kind=kind, slot="desk", reason=reason, recorded_by=by)
     return Mark(row.id, staff.id, kind, "desk", at, 0, reason, by.id)
@@ -342,13 +346,13 @@ def record_leave(office: Office, by_id: int | None, pin: str, staff_id: int | No
 
 def correct(office: Office, by_id: int | None, pin: str, event_id: int | None,
             reason: str | None, *, time: str | None = None, slot: str | None = None,
-            void: bool = False) -> AttendanceEvent:
+            void: bool = False, at_desk: Staff | int | None = None) -> AttendanceEvent:
     """A supervisor or manager corrects event ``event_id``: a new ``correction`` event
     with the right ``time`` (``HH:MM`` on the same day) and/or ``slot``, or ``void``
     to strike it out. Leave and absence can only be struck out (then recorded anew)."""
     reason = clean_text(reason, "reason", limit=REASON_LIMIT,
                         message=_("Say what was wrong."))
-    by = _recorder(office, by_id, pin)
+    by = _recorder(office, by_id, pin, "correction", at_desk)
     tz = office_zone(office)
     with changes.write():
         wrong = locked(AttendanceEvent.select().where(
@@ -390,6 +394,7 @@ def correct(office: Office, by_id: int | None, pin: str, event_id: int | None,
             if new_slot != "desk" and taken is not None and taken.id != wrong.id:
                 raise DutyError(_("That slot is already signed that day."), "slot")
             minutes = minutes_off(office, new_slot, at)
+        pin_ok(office, by, "correction", at_desk=at_desk)
         return create_row(AttendanceEvent, office, by, office=office, staff=wrong.staff_id,
                           at=at, kind="correction", slot=new_slot, minutes_late=minutes,
                           reason=reason, recorded_by=by, corrects=wrong.id)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from deskterm.clock import day_bounds_utc, local, now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import Assessment, DeadlineDone, Office, Staff
-from deskterm.duties.orders import clean_text, create_row, staff_of
+from deskterm.duties.records import clean_text, create_row, staff_of
 from deskterm.duties.schedule import end_of_day_utc, office_zone
 from deskterm.duties.shift.attendance import (
     ATTENDANCE_ROLES,

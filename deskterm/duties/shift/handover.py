@@ -13,8 +13,9 @@ are append-only (database triggers): once signed, a handover never changes. A ha
 signed today is what turns the timeline's handover item done (``timeline._handover_id``:
 ``signed_at`` within today's bounds).
 
-A wrong PIN is counted like the desk's sign-in (``desk.py``: a ``pin_refused`` change-log
-row, and the same lockout after too many), so the handover is no back door for guessing.
+A wrong PIN is counted like the desk's sign-in (``pin_checks.check_pin``: a
+``pin_refused`` change-log row, and the same lockout after too many), so the handover is
+no back door for guessing.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from peewee import IntegrityError, Model
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Complaint, Handover, HandoverItem, Office, RepairOrder, Staff
-from deskterm.duties import desk
-from deskterm.duties.orders import clean_text, create_row, staff_of
 from deskterm.duties.panes import cash_state, due_callbacks, open_orders
-from deskterm.duties.pins import normalise_pin, pin_matches
+from deskterm.duties.pin_checks import check_pin, pin_ok
+from deskterm.duties.records import clean_text, create_row, staff_of
 from deskterm.duties.shift.night_log import (
     LogItem,
     entries_since_handover,
@@ -126,20 +126,9 @@ def handover_view(office: Office, *, now: dt.datetime | None = None) -> Handover
 
 # --- signing ------------------------------------------------------------------------------
 
-def _check_pin(office: Office, person: Staff, pin: str, field: str) -> None:
-    """``pin`` is ``person``'s own, else DutyError on ``field`` (counted like the desk's)."""
-    pin = normalise_pin(pin, field)
-    now = now_utc()
-    failures, latest = desk._recent_failures(person, now)
-    wait = dt.timedelta(minutes=desk.LOCKOUT_MINUTES)
-    if failures >= desk.MAX_FAILURES and latest and now - latest < wait:
-        left = desk.LOCKOUT_MINUTES - int((now - latest).total_seconds() // 60)
-        raise DutyError(_("Too many wrong PINs: try again in {minutes} min, or ask a "
-                          "supervisor.").format(minutes=max(left, 1)), field)
-    if not pin_matches(pin, person.pin_hash):
-        with changes.write():
-            changes.record("staff", person.id, "pin_refused", office=office, staff=person)
-        raise DutyError(_("Wrong PIN for {name}.").format(name=person.name), field)
+def _check_pin(office: Office, person: Staff, pin: str, field: str, day: Staff) -> None:
+    """``pin`` is ``person``'s own, else DutyError on ``field`` (counted like every PIN)."""
+    check_pin(office, person, pin, "handover", field, at_desk=day)
 
 
 def _own(model: type[Model], office: Office, row_id: int | None, message: str):
@@ -176,8 +165,8 @@ def sign_handover(office: Office, *, night_staff: Staff | int | None, night_pin:
     day = staff_of(office, day_clerk, "day_clerk", roles=DAY_ROLES,
                    message=_("The day clerk takes over: sign in at the desk first."))
     note = clean_text(note, "note", required=False)
-    _check_pin(office, night, night_pin, "night_pin")
-    _check_pin(office, day, day_pin, "day_pin")
+    _check_pin(office, night, night_pin, "night_pin", day)
+    _check_pin(office, day, day_pin, "day_pin", day)
     now = now_utc()
     if covers_until > now:
         raise DutyError(_("The handover cannot cover what is still to come."), "items")
@@ -198,6 +187,8 @@ def sign_handover(office: Office, *, night_staff: Staff | int | None, night_pin:
                     count=left), "items")
             items = [_item_values(office, e, dispositions[e.id]) for e in entries]
             figures = figures_at(office, now)
+            pin_ok(office, night, "handover", at_desk=day)
+            pin_ok(office, day, "handover", at_desk=day)
             handover = create_row(
                 Handover, office, day, office=office, signed_at=now, from_staff=night,
                 to_staff=day, covers_until=covers_until, open_orders=figures.open_orders,

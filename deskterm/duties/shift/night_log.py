@@ -19,8 +19,8 @@ from peewee import JOIN
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import Handover, HandoverItem, NightLogEntry, Office, Staff
-from deskterm.duties.orders import NAME_LIMIT, clean_text, create_row, staff_of
 from deskterm.duties.parsing import parse_local_datetime
+from deskterm.duties.records import NAME_LIMIT, clean_text, create_row, staff_of
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import _

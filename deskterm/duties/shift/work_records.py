@@ -42,8 +42,8 @@ from deskterm.db.models import (
     ServiceEntry,
     Staff,
 )
-from deskterm.duties.orders import create_row, desk_person, locked, update_row
 from deskterm.duties.parsing import clean_free_text
+from deskterm.duties.records import create_row, desk_person, locked, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

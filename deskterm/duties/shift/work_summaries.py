@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from deskterm.clock import local, now_utc
 from deskterm.db import changes
 from deskterm.db.models import DailyWorkRecord, Office, Staff, WorkSummary
-from deskterm.duties.orders import create_row, desk_person, locked, update_row
 from deskterm.duties.parsing import clean_free_text
+from deskterm.duties.records import create_row, desk_person, locked, update_row
 from deskterm.duties.schedule import office_zone
 from deskterm.duties.shift.work_records import (
     MONEY_FIGURES,

@@ -24,7 +24,7 @@ from deskterm.clock import local
 from deskterm.db.models import database
 from deskterm.display import fit, long_day, money, plain
 from deskterm.duties.backoffice import canteen
-from deskterm.duties.repairs.complaint_view import shift_month
+from deskterm.duties.months import shift_month
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.screens.backoffice.backoffice_form import CSS, BackofficeForm, Field

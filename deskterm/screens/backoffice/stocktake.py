@@ -29,7 +29,7 @@ from deskterm.display import fit, plain
 from deskterm.duties.backoffice import stocktake
 from deskterm.duties.backoffice.stock import REASON_LIMIT
 from deskterm.duties.backoffice.stocktake import TakeLine, TakeView
-from deskterm.duties.repairs.complaint_view import shift_month
+from deskterm.duties.months import shift_month
 from deskterm.i18n import _
 from deskterm.screens.kit.form_kit import run_duty
 

@@ -33,8 +33,8 @@ from deskterm.duties.cashdesk.fees import (
     fee_items,
     parse_charge_amount,
 )
-from deskterm.duties.orders import clean_text
-from deskterm.duties.repairs.complaint_view import this_month
+from deskterm.duties.months import this_month
+from deskterm.duties.records import clean_text
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen

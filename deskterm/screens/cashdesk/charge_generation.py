@@ -35,7 +35,7 @@ from deskterm.duties.cashdesk.fees import (
     generate_monthly_charges,
     preview_monthly_charges,
 )
-from deskterm.duties.repairs.complaint_view import this_month
+from deskterm.duties.months import this_month
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen

@@ -35,7 +35,7 @@ from deskterm.duties.cashdesk.fees import (
     edit_fee_item,
     fee_item_errors,
 )
-from deskterm.duties.orders import NAME_LIMIT
+from deskterm.duties.records import NAME_LIMIT
 from deskterm.i18n import _
 from deskterm.money import format_fen
 from deskterm.screens.kit.form_kit import FieldErrors, run_duty

@@ -33,8 +33,8 @@ from deskterm.db.models import database
 from deskterm.display import plain
 from deskterm.duties.cashdesk.dues import Due, unit_dues
 from deskterm.duties.cashdesk.payments import METHOD_WORDS, PaymentResult, take_payment
-from deskterm.duties.orders import NAME_LIMIT
 from deskterm.duties.parsing import unit_code_query
+from deskterm.duties.records import NAME_LIMIT
 from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DutyError
 from deskterm.i18n import _

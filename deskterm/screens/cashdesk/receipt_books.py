@@ -270,7 +270,8 @@ class IssueBookForm(ModalScreen[ReceiptBook | None]):
 
     @work(thread=True, exclusive=True, group="issue-save")
     def _issue(self, values: dict) -> None:
-        run_duty(self, lambda: issue_book(self.session.office, **values), self._issued,
+        run_duty(self, lambda: issue_book(self.session.office, **values,
+                                          at_desk=self.session.staff), self._issued,
                  self._refused)
 
     def _issued(self, book: ReceiptBook) -> None:

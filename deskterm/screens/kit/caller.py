@@ -21,7 +21,6 @@ from typing import Any
 from textual.containers import Horizontal
 from textual.widget import Widget
 
-from deskterm.duties.orders import NAME_LIMIT
 from deskterm.duties.parsing import (
     clean_free_text,
     format_phone,
@@ -30,6 +29,7 @@ from deskterm.duties.parsing import (
     phone_digits_query,
     unit_code_query,
 )
+from deskterm.duties.records import NAME_LIMIT
 from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

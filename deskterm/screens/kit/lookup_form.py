@@ -20,7 +20,6 @@ from textual.widgets import Input, Label, Select, Static
 
 from deskterm.db.models import database
 from deskterm.display import plain
-from deskterm.duties.orders import NAME_LIMIT, TEXT_LIMIT
 from deskterm.duties.parsing import (
     clean_free_text,
     format_phone,
@@ -28,6 +27,7 @@ from deskterm.duties.parsing import (
     phone_digits_query,
     unit_code_query,
 )
+from deskterm.duties.records import NAME_LIMIT, TEXT_LIMIT
 from deskterm.duties.residents.roster import unit_id_by_code
 from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _

@@ -15,7 +15,7 @@ from textual import work
 from textual.widgets import Input
 
 from deskterm.db.models import database
-from deskterm.duties.repairs.complaint_view import shift_month
+from deskterm.duties.months import shift_month
 from deskterm.errors import DeskError, DutyError
 
 

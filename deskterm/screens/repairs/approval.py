@@ -333,7 +333,8 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
     @work(thread=True, exclusive=True, group="approval-save")
     def _approve(self, manager_id, pin: str, ids: list[int], name: str) -> None:
         def approve() -> tuple[int, list]:
-            orders = approve_orders(self.session.office, manager_id, pin, ids)
+            orders = approve_orders(self.session.office, manager_id, pin, ids,
+                                    at_desk=self.session.staff)
             return len(orders), approval_list(self.session.office, self.week)
 
         run_duty(self, approve, lambda found: self._approved(*found, name), self._refused)

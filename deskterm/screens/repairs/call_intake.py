@@ -28,8 +28,9 @@ from textual.widgets import Input, Select
 from deskterm.clock import local, now_utc
 from deskterm.display import when
 from deskterm.duties.agenda.timeline import CATEGORY_LABELS
-from deskterm.duties.orders import TEXT_LIMIT, order_of, register_call
+from deskterm.duties.orders import order_of, register_call
 from deskterm.duties.parsing import clean_free_text, parse_local_datetime
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.slots import is_busy, next_free_slot, technician_schedule
 from deskterm.duties.residents.roster import active_technicians, office_buildings
 from deskterm.errors import DutyError

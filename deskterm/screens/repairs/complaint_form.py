@@ -18,8 +18,8 @@ from importlib.resources import files
 
 from textual.containers import Horizontal
 
-from deskterm.duties.orders import TEXT_LIMIT
 from deskterm.duties.parsing import clean_free_text
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.complaints import CATEGORIES, record_complaint
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _

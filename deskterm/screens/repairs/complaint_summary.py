@@ -29,8 +29,8 @@ from textual.widgets import DataTable, Input, Label, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import Complaint, database
 from deskterm.display import fit, percent, plain
+from deskterm.duties.months import this_month
 from deskterm.duties.repairs.complaint_summary_hand import hand_complaint_summary, handed
-from deskterm.duties.repairs.complaint_view import this_month
 from deskterm.duties.repairs.complaints import (
     CATEGORIES,
     HANDLED_WITHIN_HOURS,

@@ -26,8 +26,8 @@ from textual.binding import Binding
 from textual.widgets import RadioButton, RadioSet
 
 from deskterm.display import plain
-from deskterm.duties.orders import TEXT_LIMIT
 from deskterm.duties.parsing import clean_free_text
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.visits import (
     record_visit,
     visit_of,

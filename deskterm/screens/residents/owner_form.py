@@ -25,8 +25,8 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from deskterm.db.models import database
 from deskterm.display import plain
-from deskterm.duties.orders import NAME_LIMIT
 from deskterm.duties.parsing import format_phone, parse_unit_code
+from deskterm.duties.records import NAME_LIMIT
 from deskterm.duties.residents.owners import (
     KINDS,
     NOTE_LIMIT,

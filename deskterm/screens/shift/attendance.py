@@ -186,12 +186,17 @@ class AttendanceScreen(ModalScreen[None]):
         ids = [sid for sid, _name in self.recorders]
         return staff.id if staff is not None and staff.id in ids else None
 
+    def _at_desk(self) -> int | None:
+        """Who is at the desk (the PIN checks log it)."""
+        return self.session.staff.id if self.session.staff is not None else None
+
     def action_sign(self) -> None:
         if not self.people:
             return
         row = self.current_row()
         self.app.push_screen(sign_form(self.session.office, self.people,
-                                       row.staff_id if row else None), self._done)
+                                       row.staff_id if row else None,
+                                       at_desk=self._at_desk()), self._done)
 
     def action_leave(self, kind: str) -> None:
         if not self.rows or self.today is None:
@@ -204,7 +209,8 @@ class AttendanceScreen(ModalScreen[None]):
         people = [(r.staff_id, r.name) for r in self.rows.values()]
         self.app.push_screen(leave_form(self.session.office, kind, people,
                                         row.staff_id if row else None, self.recorders,
-                                        self._by(), self.today), self._done)
+                                        self._by(), self.today, at_desk=self._at_desk()),
+                             self._done)
 
     def action_correct(self) -> None:
         row = self.current_row()
@@ -215,7 +221,8 @@ class AttendanceScreen(ModalScreen[None]):
             return
         self._set_error("")
         self.app.push_screen(correct_form(self.session.office, row, self.session.tz,
-                                          self.recorders, self._by()), self._done)
+                                          self.recorders, self._by(),
+                                          at_desk=self._at_desk()), self._done)
 
     def action_close(self) -> None:
         self.dismiss(None)

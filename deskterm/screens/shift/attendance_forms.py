@@ -35,7 +35,8 @@ def _people(rows: list[tuple[int, str]]) -> tuple[tuple[str, object], ...]:
     return tuple((fit(name, 20), sid) for sid, name in rows)
 
 
-def sign_form(office, people: list[tuple[int, str]], chosen: int | None) -> AttendanceForm:
+def sign_form(office, people: list[tuple[int, str]], chosen: int | None, *,
+              at_desk: int | None = None) -> AttendanceForm:
     """Sign someone in or out: who (chosen first: the highlighted row), which sign (the
     next one by default), and THEIR PIN."""
     slots = ((_("next sign"), ""),) + tuple(
@@ -47,7 +48,8 @@ def sign_form(office, people: list[tuple[int, str]], chosen: int | None) -> Atte
     ]
 
     def save(values: dict):
-        return attendance.sign(office, values["staff"], values["pin"], values["slot"] or None)
+        return attendance.sign(office, values["staff"], values["pin"], values["slot"] or None,
+                               at_desk=at_desk)
 
     return AttendanceForm(_("Sign in or out"), fields, save,
                           note=_("Everyone signs with their own PIN."))
@@ -55,7 +57,7 @@ def sign_form(office, people: list[tuple[int, str]], chosen: int | None) -> Atte
 
 def leave_form(office, kind: str, people: list[tuple[int, str]], chosen: int | None,
                recorders: list[tuple[int, str]], by: int | None,
-               today: dt.date) -> AttendanceForm:
+               today: dt.date, *, at_desk: int | None = None) -> AttendanceForm:
     """Record leave (``kind`` "leave") or absence for a day, with a reason; a supervisor's
     or the manager's own PIN."""
     fields = [
@@ -71,7 +73,7 @@ def leave_form(office, kind: str, people: list[tuple[int, str]], chosen: int | N
     def save(values: dict):
         day = attendance.parse_day(values["day"], today)
         return attendance.record_leave(office, values["by"], values["pin"], values["staff"],
-                                       day, values["reason"], kind)
+                                       day, values["reason"], kind, at_desk=at_desk)
 
     title = _("Record leave") if kind == "leave" else _("Record absence")
     return AttendanceForm(title, fields, save)
@@ -91,7 +93,7 @@ def mark_text(mark, tz: str) -> str:
 
 
 def correct_form(office, row: TodayRow, tz: str, recorders: list[tuple[int, str]],
-                 by: int | None) -> AttendanceForm:
+                 by: int | None, *, at_desk: int | None = None) -> AttendanceForm:
     """Correct one of ``row``'s events: a new time and/or sign, or strike it out; the
     reason and a supervisor's or the manager's PIN. Nothing is edited: the correction is
     a new row that points at the wrong one."""
@@ -112,7 +114,8 @@ def correct_form(office, row: TodayRow, tz: str, recorders: list[tuple[int, str]
     def save(values: dict):
         return attendance.correct(office, values["by"], values["pin"], values["event"],
                                   values["reason"], time=values["time"],
-                                  slot=values["slot"] or None, void=bool(values["void"]))
+                                  slot=values["slot"] or None, void=bool(values["void"]),
+                                  at_desk=at_desk)
 
     return AttendanceForm(_("Correct {name}'s attendance").format(name=row.name), fields,
                           save, note=_("The wrong row stays; the correction is added."))

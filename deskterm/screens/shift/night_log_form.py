@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from deskterm.clock import local, now_utc
 from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.orders import TEXT_LIMIT
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.shift.night_log import (
     NIGHT_ROLES,
     WHERE_LIMIT,

@@ -4,6 +4,11 @@ SQLite runs in WAL mode with foreign keys on, ``synchronous=FULL`` (the last pay
 survive a power cut) and IMMEDIATE write transactions: measured here, DEFERRED ones made
 30-67 % of concurrent read-modify-write transactions fail with "database is locked";
 IMMEDIATE made none fail. Read-only queries are never wrapped in ``atomic()``.
+
+A write waits at most ``LOCK_TIMEOUT`` seconds for another program's lock, then fails:
+SQLite's busy timeout ("database is locked"), PostgreSQL's ``lock_timeout`` ("canceling
+statement due to lock timeout"), both read by ``deskterm.db.trouble`` as "locked", so a
+desk shows the trouble instead of hanging.
 """
 
 from __future__ import annotations
@@ -24,11 +29,14 @@ from deskterm.paths import default_database_path  # noqa: F401 - re-exported
 #: The first 16 bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
 
+#: Seconds a write waits for another program's lock before it fails (both databases).
+LOCK_TIMEOUT = 10.0
+
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
     ("foreign_keys", 1),
     ("synchronous", "FULL"),
-    ("busy_timeout", 10000),
+    ("busy_timeout", int(LOCK_TIMEOUT * 1000)),
 )
 
 
@@ -62,13 +70,14 @@ def describe(value: str) -> str:
         return value.split("://", 1)[0] + "://***"
 
 
-def make_database(value: str) -> Database:
-    """A Peewee database (not yet connected) for a path or ``postgresql://`` URL."""
+def make_database(value: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Database:
+    """A Peewee database (not yet connected) for a path or ``postgresql://`` URL; a write
+    waits at most ``lock_timeout`` seconds for another program's lock."""
     value = (value or "").strip()
     if not value:
         raise SetupError(_("No database given: pass --db PATH or a postgresql:// URL."))
     if is_postgres_url(value):
-        return _make_postgres(value)
+        return _make_postgres(value, lock_timeout)
     if value.startswith("sqlite:///"):  # as peewee's db_url: sqlite:///rel.db, sqlite:////abs.db
         value = value[len("sqlite:///"):]
     elif "://" in value:
@@ -77,10 +86,10 @@ def make_database(value: str) -> Database:
             _("Unsupported database URL scheme '{scheme}': use a file path or "
               "postgresql://user@host/dbname.").format(scheme=scheme)
         )
-    return _make_sqlite(value)
+    return _make_sqlite(value, lock_timeout)
 
 
-def _make_postgres(value: str) -> PostgresqlDatabase:
+def _make_postgres(value: str, lock_timeout: float = LOCK_TIMEOUT) -> PostgresqlDatabase:
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
@@ -117,10 +126,13 @@ def _make_postgres(value: str) -> PostgresqlDatabase:
     if "\x00" in name or any("\x00" in str(v) for v in params.values()):
         raise SetupError(_("Malformed database URL: {error}").format(error="NUL (\\0)"))
     params.setdefault("connect_timeout", 5)
+    # A write waiting for a row another desk (or a forgotten psql session) holds fails
+    # after lock_timeout instead of hanging the desk forever (SQLSTATE 55P03).
+    params["options"] = f"-c lock_timeout={max(int(lock_timeout * 1000), 1)}"
     return PostgresqlDatabase(name, **params)
 
 
-def _make_sqlite(value: str) -> SqliteDatabase:
+def _make_sqlite(value: str, lock_timeout: float = LOCK_TIMEOUT) -> SqliteDatabase:
     if "\x00" in value:
         shown = value.replace("\x00", "\\0")
         raise SetupError(_("{path} is not a database file.").format(path=shown))
@@ -149,8 +161,10 @@ def _make_sqlite(value: str) -> SqliteDatabase:
     # reopening the file each time (and re-reading its schema) cost ~1 ms of each pane
     # query. Connections move between threads (check_same_thread=False); the pool rolls
     # back anything a borrower left open before lending the connection again.
+    pragmas = tuple((name, int(lock_timeout * 1000) if name == "busy_timeout" else v)
+                    for name, v in SQLITE_PRAGMAS)
     return PooledSqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=10,
+        str(path), pragmas=pragmas, lock_type="IMMEDIATE", timeout=10,
         check_same_thread=False, max_connections=32, stale_timeout=300,
     )
 
@@ -225,13 +239,13 @@ def _check_existing_file(path: Path) -> None:
         raise _not_ours(path)
 
 
-def open_database(value: str) -> Database:
+def open_database(value: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Database:
     """Make the database, bind every model to it, and check that it can be read.
 
     Raises ``SetupError`` with a message for a person: a malformed URL, an unwritable
     folder, a file that is not a database, a server that cannot be reached.
     """
-    db = make_database(value)
+    db = make_database(value, lock_timeout=lock_timeout)
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1").fetchone()

@@ -1,17 +1,21 @@
 """Who can read the desk's files (deskterm/private_files.py): every file deskterm creates
-(the migration lock, exported reports, printouts, drafts) is 0600 whatever the umask, or
-0660 in a group folder (setgid)."""
+(the database and its -wal and -shm, the migration lock, exported reports, printouts,
+drafts) is 0600 whatever the umask, or 0660 in a group folder (setgid); an existing
+database others may read is tightened, or warned about."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import pwd
 import stat
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from deskterm.db import schema
+from deskterm.db import changes, schema
 from deskterm.db.connection import close_database, open_database
 from deskterm.drafts import DraftStore
 from deskterm.duties.cashdesk.receipt_text import ReceiptItem, ReceiptView, write_receipt
@@ -24,6 +28,7 @@ from deskterm.private_files import (
     make_private_folder,
     private_mode,
     replacing_private,
+    tighten,
     write_private,
     write_private_new,
 )
@@ -71,7 +76,12 @@ def test_every_file_the_desk_creates_is_private(umask, place):
     db = open_database(str(db_path))
     try:
         schema.migrate(db)
-        assert mode(f"{db_path}.migrate.lock") == expected
+        with changes.write():
+            changes.record("test", None, "test")
+        made = {"db": db_path, "wal": Path(f"{db_path}-wal"), "shm": Path(f"{db_path}-shm"),
+                "migrate lock": Path(f"{db_path}.migrate.lock")}
+        for name, path in made.items():
+            assert mode(path) == expected, name  # SQLite gave -wal and -shm the db's mode
     finally:
         close_database()
     made = {
@@ -103,6 +113,10 @@ def test_folders_the_desk_creates_are_private(umask, place):
     for made in (printed.parent, printed.parent.parent):
         assert mode(made) == folder_mode
     assert mode(printed) == place.expected
+    open_database(str(folder / "data" / "desk.db"))
+    close_database()
+    assert mode(folder / "data") == folder_mode
+    assert mode(folder / "data" / "desk.db") == place.expected
 
 
 # --- the calls -----------------------------------------------------------------------------
@@ -155,3 +169,34 @@ def test_make_private_folder_leaves_an_existing_one(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(OSError):
         make_private_folder(tmp_path / "file")
+
+
+# --- a database others can read -------------------------------------------------------------
+
+def test_a_database_others_can_read_is_tightened(tmp_path, caplog):
+    path = tmp_path / "desk.db"
+    db = open_database(str(path))
+    schema.migrate(db)
+    close_database()
+    os.chmod(path, 0o664)  # as an older deskterm made it, group shared by the administrator
+    with caplog.at_level(logging.WARNING, logger="deskterm"):
+        open_database(str(path))
+        close_database()
+    assert mode(path) == 0o660  # the others' bits off, the group's kept
+    assert "took their access away" in caplog.text and str(path) in caplog.text
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the file to another user")
+def test_a_database_of_another_user_is_warned_about(tmp_path, caplog):
+    path = tmp_path / "desk.db"
+    db = open_database(str(path))
+    schema.migrate(db)
+    close_database()
+    os.chmod(path, 0o666)
+    os.chown(path, pwd.getpwnam("nobody").pw_uid, -1)
+    assert not tighten(path)
+    with caplog.at_level(logging.WARNING, logger="deskterm"):
+        open_database(str(path))
+        close_database()
+    assert mode(path) == 0o666
+    assert f"`chmod o= {path}`" in caplog.text

@@ -121,13 +121,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from deskterm.errors import SetupError
 
+    before = _history_forked()  # (tests call main() again in one process)
     try:
-        return _run(args)
+        code = _run(args)
     except SetupError as exc:
         print(f"deskterm: {exc.message}", file=sys.stderr)
-        return 2
+        code = 2
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    forked = _history_forked()
+    if forked is not None and forked is not before:  # it refused to save: say so again
+        print(f"deskterm: {forked.message}", file=sys.stderr)
+        code = code or 2
+    return code
+
+
+def _history_forked():
+    """The open desk's ``HistoryForked``, if its SQLite file was removed or replaced under
+    it. Its connections are still open, and stay so: ``close_database`` left them open,
+    and nothing on the way out closes them (the last close would checkpoint the stale WAL
+    over the other desk's file; see ``deskterm.db.history``)."""
+    connection = sys.modules.get("deskterm.db.connection")  # never imported just for this
+    return connection.history_forked() if connection is not None else None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -188,9 +203,10 @@ def _setup(settings, args) -> int:
 
 @contextmanager
 def _current_database(settings, missing: str | None = None):
-    """The database of ``settings`` opened and checked to be current, closed afterwards. A
-    SQLite file that is not there is refused with ``missing`` (opening it would leave an
-    empty database file behind)."""
+    """The database of ``settings`` opened and checked to be current, closed afterwards (a
+    SQLite desk that found its file removed or replaced keeps its connections open until
+    the process ends: ``close_database``). A SQLite file that is not there is refused
+    with ``missing`` (opening it would leave an empty database file behind)."""
     from pathlib import Path
 
     from deskterm.db import schema

@@ -9,7 +9,9 @@
 
 Both are named after the report and period (``fee-collection_2026-11.xlsx``) in the given
 folder (else the export folder, ``export_dir``), or written to the path given; the file is
-written beside its final name and then moved over it, so a reader never sees half of one.
+written beside its final name and then moved over it, so a reader never sees half of one,
+and it is private (``deskterm.private_files``: 0600, 0660 in a group folder): a report
+lists owners' names and phone numbers.
 Free text is written as text: a cell that starts like a formula (``=``, ``+``, ``-``,
 ``@``) stays text in both formats, and control characters (an ANSI escape) are written
 as ``\\x1b`` rather than refused.
@@ -18,9 +20,8 @@ as ``\\x1b`` rather than refused.
 from __future__ import annotations
 
 import csv
-import os
+import io
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from deskterm.duties.repairs.approval_lists import printout_folder
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import fen_to_decimal
+from deskterm.private_files import replacing_private
 
 FORMATS = ("csv", "xlsx")
 #: The widest column the XLSX gets, in characters.
@@ -105,7 +107,7 @@ def _xlsx_value(value, kind: str):
     return _visible(str(value))
 
 
-def _write_xlsx(table, path: Path) -> None:
+def _write_xlsx(table, out) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -136,7 +138,7 @@ def _write_xlsx(table, path: Path) -> None:
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(width + 2, MAX_WIDTH)
     sheet.freeze_panes = "A2"
-    book.save(path)
+    book.save(out)
 
 
 def export_table(table, fmt: str, folder: str | Path | None = None, *,
@@ -152,25 +154,17 @@ def export_table(table, fmt: str, folder: str | Path | None = None, *,
         target = Path(path).expanduser()
         if target.is_dir():
             target = target / file_name(table, fmt)
-    temp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
-    try:  # created like any file (the umask decides who may read it), never over one
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:  # private (0600, 0660 in a group folder), whatever the umask
+        with replacing_private(target) as out:
+            if fmt == "csv":
+                text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+                _write_csv(table, text)
+                text.flush()
+                text.detach()
+            else:
+                _write_xlsx(table, out)
     except OSError as exc:
         raise DutyError(_("Cannot write {path}: {error}").format(
             path=target, error=exc.strerror or exc), "export") from None
-    try:
-        if fmt == "csv":
-            with open(handle, "w", encoding="utf-8-sig", newline="") as out:
-                _write_csv(table, out)
-        else:
-            os.close(handle)
-            _write_xlsx(table, Path(temp))
-        os.replace(temp, target)
-    except OSError as exc:
-        raise DutyError(_("Cannot write {path}: {error}").format(
-            path=target, error=exc.strerror or exc), "export") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
     return target
 

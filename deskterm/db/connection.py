@@ -4,10 +4,22 @@ SQLite runs in WAL mode with foreign keys on, ``synchronous=FULL`` (the last pay
 survive a power cut) and IMMEDIATE write transactions: measured here, DEFERRED ones made
 30-67 % of concurrent read-modify-write transactions fail with "database is locked";
 IMMEDIATE made none fail. Read-only queries are never wrapped in ``atomic()``.
+
+A write waits at most ``LOCK_TIMEOUT`` seconds for another program's lock, then fails:
+SQLite's busy timeout ("database is locked"), PostgreSQL's ``lock_timeout`` ("canceling
+statement due to lock timeout"), both read by ``deskterm.db.trouble`` as "locked", so a
+desk shows the trouble instead of hanging.
+
+The SQLite file is created by deskterm, private (``deskterm.private_files``), before
+SQLite first opens it; SQLite gives its -wal and -shm the same mode. A database whose
+file (or -wal, or -shm) is removed or replaced under the desk refuses every write from
+then on with ``HistoryForked`` (``deskterm.db.history``): ``DeskSqliteDatabase`` checks
+before each write transaction begins and before it commits.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -16,19 +28,26 @@ from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlencode, urlpars
 from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.pool import PooledSqliteDatabase
 
+from deskterm.db.history import HistoryWatch
 from deskterm.db.models import database
-from deskterm.errors import SetupError
+from deskterm.errors import HistoryForked, SetupError
 from deskterm.i18n import _
 from deskterm.paths import default_database_path  # noqa: F401 - re-exported
+from deskterm.private_files import make_private_folder
+
+log = logging.getLogger("deskterm")
 
 #: The first 16 bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: Seconds a write waits for another program's lock before it fails (both databases).
+LOCK_TIMEOUT = 10.0
 
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
     ("foreign_keys", 1),
     ("synchronous", "FULL"),
-    ("busy_timeout", 10000),
+    ("busy_timeout", int(LOCK_TIMEOUT * 1000)),
 )
 
 
@@ -62,13 +81,14 @@ def describe(value: str) -> str:
         return value.split("://", 1)[0] + "://***"
 
 
-def make_database(value: str) -> Database:
-    """A Peewee database (not yet connected) for a path or ``postgresql://`` URL."""
+def make_database(value: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Database:
+    """A Peewee database (not yet connected) for a path or ``postgresql://`` URL; a write
+    waits at most ``lock_timeout`` seconds for another program's lock."""
     value = (value or "").strip()
     if not value:
         raise SetupError(_("No database given: pass --db PATH or a postgresql:// URL."))
     if is_postgres_url(value):
-        return _make_postgres(value)
+        return _make_postgres(value, lock_timeout)
     if value.startswith("sqlite:///"):  # as peewee's db_url: sqlite:///rel.db, sqlite:////abs.db
         value = value[len("sqlite:///"):]
     elif "://" in value:
@@ -77,10 +97,10 @@ def make_database(value: str) -> Database:
             _("Unsupported database URL scheme '{scheme}': use a file path or "
               "postgresql://user@host/dbname.").format(scheme=scheme)
         )
-    return _make_sqlite(value)
+    return _make_sqlite(value, lock_timeout)
 
 
-def _make_postgres(value: str) -> PostgresqlDatabase:
+def _make_postgres(value: str, lock_timeout: float = LOCK_TIMEOUT) -> PostgresqlDatabase:
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
@@ -117,10 +137,13 @@ def _make_postgres(value: str) -> PostgresqlDatabase:
     if "\x00" in name or any("\x00" in str(v) for v in params.values()):
         raise SetupError(_("Malformed database URL: {error}").format(error="NUL (\\0)"))
     params.setdefault("connect_timeout", 5)
+    # A write waiting for a row another desk (or a forgotten psql session) holds fails
+    # after lock_timeout instead of hanging the desk forever (SQLSTATE 55P03).
+    params["options"] = f"-c lock_timeout={max(int(lock_timeout * 1000), 1)}"
     return PostgresqlDatabase(name, **params)
 
 
-def _make_sqlite(value: str) -> SqliteDatabase:
+def _make_sqlite(value: str, lock_timeout: float = LOCK_TIMEOUT) -> SqliteDatabase:
     if "\x00" in value:
         shown = value.replace("\x00", "\\0")
         raise SetupError(_("{path} is not a database file.").format(path=shown))
@@ -132,7 +155,7 @@ def _make_sqlite(value: str) -> SqliteDatabase:
         ) from exc
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)  # 0700, or 2770 inside a group folder
     except OSError as exc:
         raise SetupError(
             _("Cannot create the data folder {folder}: {error}").format(
@@ -149,10 +172,69 @@ def _make_sqlite(value: str) -> SqliteDatabase:
     # reopening the file each time (and re-reading its schema) cost ~1 ms of each pane
     # query. Connections move between threads (check_same_thread=False); the pool rolls
     # back anything a borrower left open before lending the connection again.
-    return PooledSqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=10,
+    pragmas = tuple((name, int(lock_timeout * 1000) if name == "busy_timeout" else v)
+                    for name, v in SQLITE_PRAGMAS)
+    return DeskSqliteDatabase(
+        str(path), pragmas=pragmas, lock_type="IMMEDIATE", timeout=10,
         check_same_thread=False, max_connections=32, stale_timeout=300,
     )
+
+
+class _WatchedSqliteDatabase(SqliteDatabase):
+    """The raw connections under the pool: ``PooledDatabase`` makes and closes them through
+    ``super(PooledDatabase, self)``, which lands here (see ``DeskSqliteDatabase``)."""
+
+    def _connect(self):
+        self.history.before_open()
+        conn = super()._connect()
+        try:
+            self.history.opened(conn)
+        except HistoryForked:
+            raise
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _close(self, conn):
+        if self.history.may_close(conn):
+            super()._close(conn)
+
+
+class DeskSqliteDatabase(PooledSqliteDatabase, _WatchedSqliteDatabase):
+    """The pooled SQLite database of a desk, which watches its files
+    (``deskterm.db.history.HistoryWatch``): it creates the database file private before
+    SQLite first opens it, and checks before every write transaction begins and commits
+    that the file, its -wal and its -shm are still the ones its connections have open
+    (``HistoryForked`` otherwise, and the transaction rolls back). Once forked it makes no
+    new connection and never closes one (closing the last would checkpoint the stale WAL
+    over another desk's file): ``close_database`` leaves them open."""
+
+    def init(self, database, *args, **kwargs):
+        super().init(database, *args, **kwargs)
+        self.history = HistoryWatch(str(database), self._pool_lock)
+
+    def _connect(self):
+        conn = super()._connect()
+        if self.history.forked is not None:  # a connection of before: refuses writes
+            self.history.read_only(conn)
+        return conn
+
+    def _checked(self) -> None:
+        try:
+            self.history.check()
+        except HistoryForked:
+            if not self.is_closed():
+                self.history.read_only(self.connection())
+            raise
+
+    def begin(self, lock_type=None):
+        self._checked()
+        super().begin(lock_type)
+
+    def commit(self):
+        self._checked()
+        super().commit()
 
 
 def _check_path(path: Path, folder: Path) -> None:
@@ -192,7 +274,7 @@ def _check_existing_file(path: Path) -> None:
     read-only connection, to see whether it belongs to another program.
     """
     if not path.exists():
-        return  # a new database: SQLite creates it
+        return  # a new database: deskterm creates it, private, when it first connects
     if not path.is_file():
         raise SetupError(_("{path} is not a database file.").format(path=path))
     try:
@@ -225,13 +307,15 @@ def _check_existing_file(path: Path) -> None:
         raise _not_ours(path)
 
 
-def open_database(value: str) -> Database:
+def open_database(value: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Database:
     """Make the database, bind every model to it, and check that it can be read.
 
     Raises ``SetupError`` with a message for a person: a malformed URL, an unwritable
-    folder, a file that is not a database, a server that cannot be reached.
+    folder, a file that is not a database, a server that cannot be reached. A SQLite file
+    that other users of the computer may read is tightened (or, when this user does not
+    own it, warned about): ``tighten_database_files``.
     """
-    db = make_database(value)
+    db = make_database(value, lock_timeout=lock_timeout)
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1").fetchone()
@@ -251,14 +335,42 @@ def open_database(value: str) -> Database:
         raise SetupError(
             _("Cannot open the database {path}: {error}").format(path=describe(value), error=text)
         ) from exc
+    if isinstance(db, SqliteDatabase):
+        tighten_database_files(Path(db.database))
     database.initialize(db)
     return db
+
+
+def tighten_database_files(path: Path) -> list[str]:
+    """Take other users' access off the database file and its -wal and -shm where this
+    user owns them (the group's stays: sharing through a group is the administrator's
+    choice); log a warning for each file others may read, tightened or not. Returns the
+    warnings."""
+    from deskterm.private_files import others_can_open, tighten
+
+    said = []
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        if not others_can_open(name):
+            continue
+        if tighten(name):
+            said.append(_("{path} could be read by every user of this computer; deskterm "
+                          "took their access away (see the README: Who can read the desk's "
+                          "files).").format(path=name))
+        else:
+            said.append(_("{path} can be read by every user of this computer: its owner "
+                          "should run `chmod o= {path}` (see the README: Who can read the "
+                          "desk's files).").format(path=name))
+    for text in said:
+        log.warning("%s", text)
+    return said
 
 
 def _really_close(db: Database) -> None:
     """Close this thread's connection and, for a pooled database, every idle one (a
     pooled close only returns the connection, and SQLite removes -wal/-shm only when the
-    last connection closes)."""
+    last connection closes). A SQLite desk that found its history forked closes none:
+    its pool keeps them (``DeskSqliteDatabase._close_raw``), since closing the last
+    would checkpoint its stale WAL over the other desk's file."""
     if not db.is_closed():
         db.close()
     if isinstance(db, PooledSqliteDatabase):
@@ -266,6 +378,14 @@ def _really_close(db: Database) -> None:
 
 
 def close_database() -> None:
+    """Close the desk's database (``_really_close``; a forked desk's connections stay
+    open until the process ends, and nothing at exit closes them)."""
     db = database.obj
     if db is not None:
         _really_close(db)
+
+
+def history_forked() -> HistoryForked | None:
+    """The desk's ``HistoryForked`` when its SQLite file was found removed or replaced."""
+    db = database.obj
+    return getattr(getattr(db, "history", None), "forked", None)

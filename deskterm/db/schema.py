@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from playhouse.migrations import Runner
 
 from deskterm.errors import SetupError
 from deskterm.i18n import _, ngettext
+from deskterm.private_files import create_private
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 0x6465736B  # "desk"
@@ -83,7 +85,8 @@ def check(db: Database, where: str) -> None:
 def _migration_lock(db: Database) -> Iterator[None]:
     if isinstance(db, SqliteDatabase):
         lock_path = Path(db.database + ".migrate.lock")
-        with open(lock_path, "a") as handle:
+        # private like the database beside it (0600, 0660 in a group folder)
+        with os.fdopen(create_private(lock_path, exclusive=False), "wb") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

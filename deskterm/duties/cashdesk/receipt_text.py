@@ -42,6 +42,7 @@ from deskterm.duties.repairs.approval_lists import printout_folder
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
+from deskterm.private_files import write_private_new
 
 KINDS = ("text", "escpos")
 ESC_INIT = b"\x1b@"
@@ -229,16 +230,8 @@ def write_receipt(view: ReceiptView, folder: str | Path | None = None, kind: str
     where = printout_folder(folder)
     stamp = local(now_utc(), tz).format("YYYYMMDD-HHmmss")
     base = f"receipt-{view.number}{'-void' if view.voided else ''}-{stamp}"
-    path, number = where / f"{base}{suffix}", 1
-    try:
-        while True:
-            try:
-                with open(path, "xb") as handle:
-                    handle.write(data)
-                return path
-            except FileExistsError:
-                number += 1
-                path = where / f"{base}-{number}{suffix}"
+    try:  # private: the payer's name and what was paid (0600, 0660 in a group folder)
+        return write_private_new(where, base, suffix, data)
     except OSError as exc:
         raise DutyError(_("Cannot write {path}: {error}").format(
-            path=path, error=exc.strerror or exc), "print") from None
+            path=where / f"{base}{suffix}", error=exc.strerror or exc), "print") from None

@@ -369,7 +369,10 @@ def _open(settings, demo=None) -> int:
                 "one, or `deskterm demo` for the demo office.").format(path=settings.db)
     with _current_database(settings, missing):
         office = desk_office(settings.office)
+        from deskterm.desk_log import start_log
         from deskterm.session import DeskSession
+
+        start_log()  # tracebacks the clerk is spared go to the desk's log file
         from deskterm.widgets.pane_data import FirstLoad
 
         session = DeskSession(office=office, db_label=describe(settings.db),

@@ -17,7 +17,9 @@ is the retry) every pane reloads.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import threading
 import time
 from importlib import import_module
@@ -85,6 +87,10 @@ class DeskApp(App[None]):
 
     # --- start -----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            pass
         if self._theme_name:
             self.theme = self._theme_name
         if self.desk_keymap:
@@ -112,6 +118,23 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        self.flush_drafts()
+        try:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def flush_drafts(self) -> None:
+        """Every open form's draft on disk now (the desk is closing)."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_draft", None)
+            if flush is not None:
+                flush()
+
+    def _hung_up(self) -> None:
+        """The terminal went away (SSH dropped): keep the drafts, then close."""
+        self.flush_drafts()
+        self.exit()
 
     def ask_sign_in(self, reason: str = "") -> None:
         from deskterm.screens.desk.sign_in import SignInScreen  # not needed by a demo's start

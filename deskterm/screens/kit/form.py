@@ -59,6 +59,8 @@ from deskterm.screens.kit.fields import Field, check_text, error_line, field_box
 from deskterm.screens.kit.inputs import TextInput
 
 T = TypeVar("T")
+#: How long after a key the draft is written (the keys meanwhile go with it).
+DRAFT_SECONDS = 0.25
 log = logging.getLogger("deskterm")
 
 
@@ -184,8 +186,16 @@ class DeskForm(ModalScreen[T]):
 
     # --- reading and writing fields --------------------------------------------------------
     def widget(self, name: str) -> Widget | None:
-        found = self.query(f"#{self.PREFIX}-{name}")
-        return found.first() if found else None
+        """Field ``name``'s box (looked up once: a query walks the whole form, and every
+        key reads several fields)."""
+        boxes = self.__dict__.setdefault("_boxes", {})
+        box = boxes.get(name)
+        if box is None or box.parent is None:
+            found = self.query(f"#{self.PREFIX}-{name}")
+            box = found.first() if found else None
+            if box is not None:
+                boxes[name] = box
+        return box
 
     def value(self, name: str) -> Any:
         box = self.widget(name)
@@ -421,6 +431,7 @@ class DeskForm(ModalScreen[T]):
             self._drop_draft()
             self.dismiss(None)
         elif answer == asking.KEEP:
+            self._draft_wanted = True
             self._write_draft()
             self.dismiss(None)
 
@@ -457,15 +468,28 @@ class DeskForm(ModalScreen[T]):
             self._want_draft()
 
     def _want_draft(self) -> None:
+        """Write the draft soon: once for the keys of the next ``DRAFT_SECONDS`` (a
+        write per key cost a file's rename per key); at once when the form closes, the
+        app exits or the connection drops (SIGHUP: ``DeskApp``)."""
         if not self.DRAFT or self._draft_wanted or not self._draft_ready:
             return
         self._draft_wanted = True
-        self.call_later(self._write_draft)  # once for a burst of keys
+        self.set_timer(DRAFT_SECONDS, self._write_draft, name="draft")
+
+    def flush_draft(self) -> None:
+        """Write a draft still waiting for its timer (the app is closing)."""
+        if self._draft_wanted:
+            self._write_draft()
+
+    def on_unmount(self) -> None:
+        self.flush_draft()
 
     def _write_draft(self) -> None:
+        if not self._draft_wanted:
+            return  # written already, or thrown away meanwhile
         self._draft_wanted = False
         store = self.drafts
-        if store is None or not self._draft_ready or not self.is_attached:
+        if store is None or not self._draft_ready:
             return
         try:
             if self.touched():
@@ -476,6 +500,7 @@ class DeskForm(ModalScreen[T]):
             log.warning("draft not written: %s", exc)
 
     def _drop_draft(self) -> None:
+        self._draft_wanted = False
         store = self.drafts
         if store is not None:
             try:

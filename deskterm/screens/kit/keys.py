@@ -9,11 +9,12 @@ the same keys were right.
 
 ``KeyFence`` makes a burst land as slow typing does:
 
-- ``route(app, event)`` hands a key on as Textual does, then waits until the focused
-  widget and each container above it up to the screen have handled it and what it set
-  off there (their message queues drained, leaf first: a message bubbles up before the
-  widget below marks it done), at most ``SETTLE_SECONDS``; only then is the next key
-  taken. Handling a key is a few hundred microseconds, so nothing is felt.
+- ``route(app, event)`` hands a key on as Textual does and follows it up while it bubbles
+  (``follow``: until a field takes it, or it passes the screen); a key that comes back
+  up to the app for its bindings (Tab, Enter, the screen's keys) is handled at once, and
+  what it set off among the focused widget and its containers settles (``settle``: their
+  queues drained, leaf first, at most ``SETTLE_SECONDS``); only then is the next key
+  taken. A character costs one hand-off (docs/PERFORMANCE.md, "Keys in a burst").
 - a screen that cannot know yet where the next key belongs (the roster lookup asked to
   pick before its answer came) calls ``hold(screen)``: keys are kept, in order, until it
   calls ``release(screen)``, then handed on one by one as above (at most
@@ -51,6 +52,19 @@ async def _drained(pump, left: float) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+async def follow(event: events.Key, node: DOMNode, screen) -> None:
+    """Wait while ``event`` goes up from ``node``: until a widget stops it (a field took
+    the character) or it has passed the screen. Only the widgets it passes through are
+    waited for: a character typed costs one hand-off, not a redraw of the screen."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while node is not None:
+        if not await _drained(node, deadline - time.monotonic()):
+            return
+        if event._stop_propagation or node is screen:  # noqa: SLF001
+            return
+        node = node.parent
 
 
 async def settle(node: DOMNode, screen) -> None:
@@ -138,10 +152,10 @@ class KeyFence:
         target = self.app.focused or self.app.screen
         screen = self.app.screen
         await self.route_now(event)
-        await settle(target, screen)
+        await follow(event, target, screen)
         # A key no widget took comes back up to the app, where Textual looks up the
         # bindings (Tab, Enter in a field, the screen's keys); it was queued behind the
-        # rest of the burst: handle it now, in its turn.
+        # rest of the burst: handle it now, in its turn, and let what it set off settle.
         if _take_back(self.app, event):
             await self.app._dispatch_message(event)  # noqa: SLF001 - as the app's loop does
             await settle(self.app.focused or self.app.screen, self.app.screen)

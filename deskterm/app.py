@@ -37,6 +37,7 @@ from deskterm.i18n import _
 from deskterm.keys import BOOKS, DESK_KEYS, OPENERS, desk_bindings, install_bindings
 from deskterm.screens.desk.dashboard import DashboardScreen
 from deskterm.screens.kit.keys import KeyFence
+from deskterm.screens.kit.opening import open_screen
 from deskterm.session import DeskSession
 from deskterm.widgets.pane_data import Background, FirstLoad
 
@@ -329,27 +330,25 @@ class DeskApp(App[None]):
 
     def action_new_call(self) -> None:
         """F2: the call-intake form, from the dashboard, for whoever is at the desk."""
-        if self.screen is not self.dashboard or self.session.staff is None:
-            return
         from deskterm.screens.repairs.call_intake import CallIntakeScreen
 
-        self.push_screen(CallIntakeScreen(self.session))
+        self._open_form(CallIntakeScreen)
 
     def action_complaint(self) -> None:
         """F7: record a complaint."""
-        if self.screen is not self.dashboard or self.session.staff is None:
-            return
         from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 
-        self.push_screen(ComplaintFormScreen(self.session))
+        self._open_form(ComplaintFormScreen)
 
     def action_visitor(self) -> None:
         """F8: record a walk-in visitor (who may become an order or a complaint)."""
-        if self.screen is not self.dashboard or self.session.staff is None:
-            return
         from deskterm.screens.repairs.visit_form import VisitFormScreen
 
-        self.push_screen(VisitFormScreen(self.session))
+        self._open_form(VisitFormScreen)
+
+    def _open_form(self, form) -> None:
+        if self.screen is self.dashboard:
+            open_screen(self, lambda: form(self.session), roles=form.ROLES)
 
     # --- the books (F10) ---------------------------------------------------------------------
     def _at_dashboard(self) -> bool:

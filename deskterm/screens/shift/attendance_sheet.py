@@ -5,7 +5,8 @@ One row per person, one one-cell column per day (``/`` in, ``L`` late, ``E`` ear
 both, ``V`` leave, ``A`` absent, ``.`` a past weekday with no record); the highlighted
 person's on-duty figures under the table, then the ranking. The month field starts at
 this month; Enter reads the month typed, ``[`` / ``]`` (or PgUp / PgDn) step it; ``h``
-records the sheet handed to the manager (a supervisor or the manager at the desk), which
+records the sheet handed to the manager (a supervisor or the manager at the desk; from the
+month field too), which
 the calendar's 5th-of-the-month deadline reads. Esc closes. A ``BookScreen`` with the
 kit's ``MonthSteps``: every read and the hand-over run in the kit's worker; a month that
 is not one is said under the month, anything else on the message line.
@@ -68,6 +69,15 @@ def ranking_text(sheet: Sheet) -> str:
     return fit(_("Ranking: {items}").format(items=items or "—"), TEXT_WIDTH)
 
 
+class SheetMonthInput(MonthInput):
+    """The sheet's month field: a month has no letters, so the sheet's letter keys (h)
+    work from it too instead of being typed."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        letter = character is not None and character.isascii() and character.isalpha()
+        return not letter and super().check_consume_key(key, character)
+
+
 def open_attendance_sheet(app) -> AttendanceSheetScreen | None:
     """Open this month's sheet (a signed-in desk only); the pushed screen, or None."""
     return open_for(app, AttendanceSheetScreen)
@@ -85,7 +95,7 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
         Binding("right_square_bracket", "step(1)", show=False, priority=True),
         Binding("pageup", "step(-1)", show=False, priority=True),
         Binding("pagedown", "step(1)", show=False, priority=True),
-        Binding("h", "hand", show=False),
+        Binding("h", "hand", show=False, priority=True),  # the month field lets it by
     ]
 
     def __init__(self, session, month: str | None = None) -> None:
@@ -100,7 +110,7 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
                          markup=False)
             with Horizontal(id="ats-month-row"):
                 yield Label(plain(_("Month")))
-                yield MonthInput(self.month, id="ats-month", max_length=7, compact=True,
+                yield SheetMonthInput(self.month, id="ats-month", max_length=7, compact=True,
                                  placeholder="2026-11")
                 yield Static(plain(_("Enter read · [ ] month before/after")),
                              id="ats-month-hint", markup=False)
@@ -128,10 +138,10 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
     def fetch(self, month: str) -> Sheet:
         return month_sheet(self.office, month)
 
-    def show(self, sheet: Sheet, _month: str = "") -> None:
+    def show(self, sheet: Sheet, asked: str = "") -> None:
         self.sheet, self.month = sheet, sheet.month
         month_input = self.query_one("#ats-month", Input)
-        if month_input.value != sheet.month:
+        if month_input.value == asked:  # not what the clerk typed since
             month_input.value = sheet.month
         title = _("Attendance sheet {month}").format(month=sheet.month)
         if sheet.handed_at is not None:

@@ -43,7 +43,7 @@ from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.shift.handover_sign import SignHandoverForm
 from deskterm.screens.shift.night_log_form import log_cells
-from deskterm.screens.shift.parts import add_columns, open_for
+from deskterm.screens.shift.parts import add_columns, fill_table, open_for
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
@@ -183,10 +183,8 @@ class HandoverScreen(BookScreen):
                 when=local(view.last.signed_at, self.session.tz).format("MM-DD HH:mm"),
                 night=view.last.from_name, day=view.last.to_name)
         self.query_one("#ho-figures", Static).update(plain(figures + "\n" + night))
-        table = self.query_one("#ho-table", DataTable)
-        table.clear()
-        for item in view.entries:
-            table.add_row(*self._cells(item), key=str(item.id))
+        fill_table(self.query_one("#ho-table", DataTable),
+                   [(str(item.id), self._cells(item)) for item in view.entries])
         self.on_data_table_row_highlighted(None)
         if self._after_read:  # why it was read again
             self.say(self._after_read)

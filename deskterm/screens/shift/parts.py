@@ -68,8 +68,10 @@ class FocusPanel(Static, can_focus=True):
 
 class TextBox(TextArea):
     """A multi-line text field: Tab moves on; a paste is inserted once (``TextArea``'s own
-    handler, which Textual calls after this one); a paste that would pass ``max_length``
-    is refused aloud (``TextInput.PasteRefused``, said under the field by the form)."""
+    handler, which Textual calls after this one; the paste goes no further, as an
+    ``Input``'s does not: a plain ``TextArea`` lets it bubble to the app, which hands a
+    paste it was not given itself to the focused widget again); a paste that would pass
+    ``max_length`` is refused aloud (``TextInput.PasteRefused``, said under the field)."""
 
     def __init__(self, text: str = "", *, max_length: int = 0, **kwargs) -> None:
         kwargs.setdefault("compact", True)
@@ -79,11 +81,11 @@ class TextBox(TextArea):
 
     def _on_paste(self, event) -> None:
         # Never super()._on_paste(): Textual calls TextArea._on_paste after this one.
+        event.stop()  # the paste is the box's (TextArea lets it bubble on to the app)
         pasted = event.text or ""
         if self.max_length and not self.read_only and \
                 len(self.text) + len(pasted) > self.max_length:
             event.prevent_default()  # TextArea._on_paste is not called
-            event.stop()
             self.post_message(TextInput.PasteRefused(self, len(pasted)))
 
 

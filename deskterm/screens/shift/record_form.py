@@ -6,6 +6,7 @@ once, and multi-line texts (``TextAreaPart``) Tab moves into and out of.
 - ``load()`` reads the record (the kit's worker); ``show(record)`` shows it. A text the
   clerk has typed in is never replaced by what arrives later; a submitted record's texts
   are read-only;
+- the hint names the panel's letter keys only while the cursor is in the panel;
 - ctrl+s saves the record as a draft on the server (``save(values)`` with
   ``values["submit"]`` False); ``u`` twice submits it (the first ``u`` asks on the
   ``#{PREFIX}-ask`` line); a submitted record can no longer change. After a save the
@@ -32,6 +33,10 @@ from deskterm.screens.shift.parts import FocusPanel, TextAreaPart
 class RecordForm(TextAreaPart, DeskForm[None]):
     """See the module's docstring."""
 
+    #: The hint while the cursor is in the panel (its letter keys work) ...
+    PANEL_HINT: ClassVar[str] = ""
+    #: ... and in a text, where the letters are typed.
+    TEXT_HINT: ClassVar[str] = N_("Tab next · ctrl+s save draft · Esc close")
     ALREADY: ClassVar[str] = N_("Already submitted: it can no longer change.")
     ASK: ClassVar[str] = ""  # the first u's question
     SAVED_WORDS: ClassVar[str] = ""
@@ -61,8 +66,18 @@ class RecordForm(TextAreaPart, DeskForm[None]):
         line.display = False  # no room taken until it asks
         return line
 
+    @property
+    def HINT(self) -> str:  # the kit shows _(self.HINT): the letter keys only where they work
+        return self.TEXT_HINT if isinstance(self.focused, TextArea) else self.PANEL_HINT
+
+    def on_descendant_focus(self, event) -> None:  # the kit's own runs too
+        hint = self.query(f"#{self.PREFIX}-hint")
+        if hint and not self.saving:
+            hint.first(Static).update(plain(_(self.HINT)))
+
     def first_focus(self):
-        return self.query_one(FocusPanel)
+        found = self.query(FocusPanel)
+        return found.first() if found else None
 
     # --- showing -----------------------------------------------------------------------------
     def loaded(self, record) -> None:

@@ -66,7 +66,7 @@ class WorkRecordScreen(RecordForm):
     PREFIX = "wr"
     FIELDS = (Field("notes", N_("Notes"), max_length=NOTES_LIMIT),)
     DRAFT = "work_record"
-    HINT = N_("Tab notes · ctrl+s save draft · u submit · w week · m month · Esc close")
+    PANEL_HINT = N_("Tab notes · ctrl+s save draft · u submit · w week · m month · Esc close")
     ASK = N_("Press u again to submit: a submitted record can no longer change.")
     SAVED_WORDS = N_("Work record saved.")
     SUBMITTED_WORDS = N_("Work record submitted.")

@@ -40,7 +40,7 @@ class WorkSummaryScreen(RecordForm):
     CSS_PATH = str(files("deskterm.styles") / "records.tcss")
     PREFIX = "ws"
     DRAFT = "work_summary"
-    HINT = N_("[ ] before/after · Tab texts · ctrl+s save draft · u submit · Esc close")
+    PANEL_HINT = N_("[ ] before/after · Tab texts · ctrl+s save draft · u submit · Esc close")
     ASK = N_("Press u again to submit: a submitted summary can no longer change.")
     SAVED_WORDS = N_("Summary saved.")
     SUBMITTED_WORDS = N_("Summary submitted.")

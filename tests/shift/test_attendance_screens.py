@@ -84,7 +84,8 @@ async def test_sign_leave_and_correct_from_the_view(so, frozen_clock):
         # leave for 王敏, recorded by the supervisor with her PIN
         await pilot.press("up", "l")
         await wait_until(pilot, lambda: isinstance(app.screen, AttendanceForm))
-        assert app.focused.id == "att-reason"  # the person and the day come chosen
+        # the person and the day come chosen: the cursor starts in the reason
+        await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "att-reason")
         await pilot.press(*"年假", "tab", "tab", *"1234", "enter")
         before = screen.loads
         await reloaded(pilot, screen, before - 1)

@@ -145,7 +145,7 @@ async def test_the_handover_taken_over_turned_into_an_order_and_a_complaint(morn
         assert intake.query_one("#ci-name", Input).value == "孙大伟"
         assert intake.query_one("#ci-unit", Input).value == "3-2-501"
         assert "卫生间漏水" in intake.query_one("#ci-request", Input).value
-        assert app.focused.id == "ci-phone"  # the first field still empty
+        await wait_until(pilot, lambda: app.focused.id == "ci-phone")  # the first still empty
         intake.query_one("#ci-phone", Input).value = "13812345678"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen)
@@ -159,7 +159,7 @@ async def test_the_handover_taken_over_turned_into_an_order_and_a_complaint(morn
         await pilot.pause()
         assert form.query_one("#cf-unit", Input).value == "3-2-501"
         assert "噪音" in form.query_one("#cf-description", Input).value
-        assert app.focused.id == "cf-name"
+        await wait_until(pilot, lambda: app.focused.id == "cf-name")
         form.query_one("#cf-name", Input).value = "张三"
         form.query_one("#cf-phone", Input).value = "13812345678"
         await pilot.press("ctrl+s")

@@ -190,10 +190,11 @@ async def test_a_paste_lands_once_in_each_kind_of_field(night):
         form = await open_log(pilot, sun)
         what = form.query_one("#nl-what", Input)  # a TextInput, the focus is there
         await paste(pilot, what, "东门道闸")
-        assert what.value == "东门道闸"
+        await wait_until(pilot, lambda: what.value != "")
         await paste(pilot, what, "漏" * 3000)
-        assert what.value == "东门道闸"
+        await wait_until(pilot, lambda: "Too long to paste" in shown(form, "#nl-error-what"))
         assert "Too long to paste: 3,000 characters" in shown(form, "#nl-error-what")
+        assert what.value == "东门道闸"  # once, and nothing of the long one
 
 
 async def test_a_paste_lands_once_in_a_pin(morning):
@@ -201,8 +202,10 @@ async def test_a_paste_lands_once_in_a_pin(morning):
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_sign(pilot, morning)
         pin = form.query_one("#sh-night_pin", Input)  # a PinInput, the focus is there
-        assert app.focused is pin
+        await wait_until(pilot, lambda: app.focused is pin)
         await paste(pilot, pin, "1234")
+        await wait_until(pilot, lambda: pin.value != "")
+        await pilot.press("end")  # anything more would have landed by now
         assert pin.value == "1234"
 
 
@@ -215,7 +218,10 @@ async def test_a_paste_lands_once_in_the_month(day, frozen_clock):
         month = sheet.query_one("#ats-month", Input)  # a MonthInput
         sheet.set_focus(month)
         month.value = ""
+        await wait_until(pilot, lambda: app.focused is month)
         await paste(pilot, month, "2026-10")
+        await wait_until(pilot, lambda: month.value != "")
+        await pilot.press("end")
         assert month.value == "2026-10"
         await pilot.press("enter")
         await wait_until(pilot, lambda: sheet.loads == 2)
@@ -231,10 +237,13 @@ async def test_a_paste_lands_once_in_a_text_box_and_a_long_one_is_refused(office
         form = await open_record(pilot, office)
         await pilot.press("tab")
         notes = form.query_one("#wr-notes", TextArea)  # a TextBox
-        assert app.focused is notes
+        await wait_until(pilot, lambda: app.focused is notes)
         await paste(pilot, notes, "跟进欠费\n回访3-2-501")
+        await wait_until(pilot, lambda: notes.text != "")
+        await pilot.press("end")
         assert notes.text == "跟进欠费\n回访3-2-501"
         await paste(pilot, notes, "漏" * 5000)
+        await wait_until(pilot, lambda: "Too long" in shown(form, "#wr-error-notes"))
         assert notes.text == "跟进欠费\n回访3-2-501"
         assert "Too long to paste: 5,000 characters; at most 2,000." in shown(
             form, "#wr-error-notes")
@@ -268,7 +277,7 @@ async def test_a_period_is_not_stepped_over_unsaved_text(office):
         week = app.screen
         assert record is not week
         await pilot.press("tab", *" more", "shift+tab", "left_square_bracket")
-        assert "Save it first" in shown(week, "#ws-error-form")
+        await wait_until(pilot, lambda: "Save it first" in shown(week, "#ws-error-form"))
         assert "2026-W48" in shown(week, "#ws-title")
         assert " more" in week.value("summary")  # nothing typed is dropped
         await pilot.press("ctrl+s")
@@ -282,7 +291,7 @@ async def test_the_hint_names_the_letter_keys_only_where_they_work(office):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_record(pilot, office)
-        assert "u submit" in shown(form, "#wr-hint")
+        await wait_until(pilot, lambda: "u submit" in shown(form, "#wr-hint"))
         await pilot.press("tab")  # in the notes a u is a u
         await wait_until(pilot, lambda: "u submit" not in shown(form, "#wr-hint"))
         assert "ctrl+s save draft" in shown(form, "#wr-hint")

@@ -111,7 +111,7 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
             with Horizontal(id="ats-month-row"):
                 yield Label(plain(_("Month")))
                 yield SheetMonthInput(self.month, id="ats-month", max_length=7, compact=True,
-                                 placeholder="2026-11")
+                                      placeholder="2026-11")
                 yield Static(plain(_("Enter read · [ ] month before/after")),
                              id="ats-month-hint", markup=False)
             yield error_line(self.PREFIX, "month")

@@ -84,8 +84,6 @@ NOT_ON_THE_KIT = {
 
     "residents": {"owner_form", "owner_roster", "roster_import"},
 
-    "shift": {"assessments", "attendance", "attendance_sheet", "handover", "handover_sign",
-              "night_log_form", "work_record", "work_summary"},
 }
 
 #: Database work outside the kit: thread workers, hand-offs to the UI thread, connections,

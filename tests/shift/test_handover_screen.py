@@ -135,7 +135,7 @@ async def test_the_handover_taken_over_turned_into_an_order_and_a_complaint(morn
         await pilot.press("t")  # the first taken over; the cursor moves on
         assert "taken over" in rows(screen, "#ho-table")[0]
         await pilot.press("ctrl+s")  # two are left: no signing yet
-        assert "2 items still need" in shown(screen, "#ho-error")
+        assert "2 items still need" in shown(screen, "#ho-message")
         assert isinstance(app.screen, HandoverScreen)
 
         await pilot.press("o")  # the leak: a repair order, prefilled
@@ -145,6 +145,7 @@ async def test_the_handover_taken_over_turned_into_an_order_and_a_complaint(morn
         assert intake.query_one("#ci-name", Input).value == "孙大伟"
         assert intake.query_one("#ci-unit", Input).value == "3-2-501"
         assert "卫生间漏水" in intake.query_one("#ci-request", Input).value
+        await wait_until(pilot, lambda: app.focused.id == "ci-phone")  # the first still empty
         intake.query_one("#ci-phone", Input).value = "13812345678"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen)
@@ -158,6 +159,7 @@ async def test_the_handover_taken_over_turned_into_an_order_and_a_complaint(morn
         await pilot.pause()
         assert form.query_one("#cf-unit", Input).value == "3-2-501"
         assert "噪音" in form.query_one("#cf-description", Input).value
+        await wait_until(pilot, lambda: app.focused.id == "cf-name")
         form.query_one("#cf-name", Input).value = "张三"
         form.query_one("#cf-phone", Input).value = "13812345678"
         await pilot.press("ctrl+s")

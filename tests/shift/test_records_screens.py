@@ -66,7 +66,7 @@ async def test_the_day_record_saves_a_draft_then_submits_on_the_second_u(office)
         await pilot.press("shift+tab")
         assert app.focused.id == "wr-figures"
         await pilot.press("u")
-        assert "Press u again" in text(screen, "#wr-error")
+        assert "Press u again" in text(screen, "#wr-ask")
         assert DailyWorkRecord.get().submitted_at is None
         await pilot.press("u")
         await wait_until(pilot, lambda: DailyWorkRecord.get().submitted_at is not None)
@@ -74,7 +74,7 @@ async def test_the_day_record_saves_a_draft_then_submits_on_the_second_u(office)
         assert screen.query_one("#wr-notes", TextArea).read_only
         assert screen.query_one("#wr-notes", TextArea).text == "up [red]x[/red]"
         await pilot.press("u")
-        assert "Already submitted" in text(screen, "#wr-error")
+        assert "Already submitted" in text(screen, "#wr-error-form")
         await pilot.press("escape")
         assert app.screen is app.dashboard
 
@@ -135,7 +135,7 @@ async def test_the_supervisor_writes_an_assessment_and_the_count_moves(office):
         assert isinstance(screen, AssessmentsScreen)
         table = screen.query_one("#as-table")
         assert [str(c) for c in table.get_row_at(0)][:3] == ["李静", "0 / 2", "! 2 more"]
-        assert "No assessments of 李静 yet." in text(screen, "#as-latest")
+        assert "No assessments of 李静 yet." in text(screen, "#as-detail")
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, AssessmentFormScreen))
         form = app.screen
@@ -154,11 +154,14 @@ async def test_the_supervisor_writes_an_assessment_and_the_count_moves(office):
         assert (row.clerk_id, row.supervisor_id, row.score, row.text) == (
             office.clerk.id, office.supervisor.id, 4, "[b]good[/b] calls")
         assert [str(c) for c in table.get_row_at(0)][:3] == ["李静", "1 / 2", "! 1 more"]
-        assert "刘芳 [4]: [b]good[/b] calls" in text(screen, "#as-latest")
+        assert "刘芳 [4]: [b]good[/b] calls" in text(screen, "#as-detail")
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, AssessmentFormScreen))
-        await pilot.press(*"ok", "escape")
-        assert app.screen is screen and Assessment.select().count() == 1
+        await pilot.press(*"ok", "escape")  # typed: Esc asks first
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert Assessment.select().count() == 1
 
 
 async def test_a_clerk_cannot_open_the_assessments(office):
@@ -168,7 +171,7 @@ async def test_a_clerk_cannot_open_the_assessments(office):
         assert open_assessments(app) is None
         await pilot.pause()
         assert app.screen is app.dashboard
-        assert "Only a supervisor or a manager writes assessments." in [
+        assert "Only a manager, a supervisor may open this: sign in as them." in [
             str(n.message) for n in app._notifications]
 
 

@@ -5,8 +5,11 @@ One row per person, one one-cell column per day (``/`` in, ``L`` late, ``E`` ear
 both, ``V`` leave, ``A`` absent, ``.`` a past weekday with no record); the highlighted
 person's on-duty figures under the table, then the ranking. The month field starts at
 this month; Enter reads the month typed, ``[`` / ``]`` (or PgUp / PgDn) step it; ``h``
-records the sheet handed to the manager (a supervisor or the manager at the desk), which
-the calendar's 5th-of-the-month deadline reads. Esc closes.
+records the sheet handed to the manager (a supervisor or the manager at the desk; from the
+month field too), which
+the calendar's 5th-of-the-month deadline reads. Esc closes. A ``BookScreen`` with the
+kit's ``MonthSteps``: every read and the hand-over run in the kit's worker; a month that
+is not one is said under the month, anything else on the message line.
 ``open_attendance_sheet(app)`` opens it.
 """
 
@@ -14,15 +17,13 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from deskterm.clock import local, today_local
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.shift.attendance_sheet import (
     DAY_CODES,
@@ -32,9 +33,11 @@ from deskterm.duties.shift.attendance_sheet import (
     month_sheet,
     parse_month,
 )
-from deskterm.errors import DeskError, DutyError
 from deskterm.i18n import _
-from deskterm.screens.kit.month_steps import MonthInput, MonthSteps
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.fields import error_line
+from deskterm.screens.kit.periods import MonthInput, MonthSteps
+from deskterm.screens.shift.parts import open_for
 
 NAME_WIDTH = 6
 TEXT_WIDTH = 78
@@ -66,38 +69,40 @@ def ranking_text(sheet: Sheet) -> str:
     return fit(_("Ranking: {items}").format(items=items or "—"), TEXT_WIDTH)
 
 
+class SheetMonthInput(MonthInput):
+    """The sheet's month field: a month has no letters, so the sheet's letter keys (h)
+    work from it too instead of being typed."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        letter = character is not None and character.isascii() and character.isalpha()
+        return not letter and super().check_consume_key(key, character)
+
+
 def open_attendance_sheet(app) -> AttendanceSheetScreen | None:
     """Open this month's sheet (a signed-in desk only); the pushed screen, or None."""
-    if app.session.staff is None:
-        return None
-    screen = AttendanceSheetScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_for(app, AttendanceSheetScreen)
 
 
-class AttendanceSheetScreen(MonthSteps, ModalScreen[None]):
+class AttendanceSheetScreen(MonthSteps, BookScreen):
     """One month's attendance sheet; the month is typed or stepped with [ ]."""
 
+    PREFIX = "ats"
     MONTH_FIELD = "ats-month"
     HAND_DUTY = staticmethod(hand_sheet)
     CSS_PATH = str(files("deskterm.styles") / "attendance.tcss")
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("left_square_bracket", "step(-1)", show=False, priority=True),
         Binding("right_square_bracket", "step(1)", show=False, priority=True),
         Binding("pageup", "step(-1)", show=False, priority=True),
         Binding("pagedown", "step(1)", show=False, priority=True),
-        Binding("h", "hand", show=False),
+        Binding("h", "hand", show=False, priority=True),  # the month field lets it by
     ]
 
     def __init__(self, session, month: str | None = None) -> None:
-        super().__init__(id="attendance-sheet", classes="att-modal")
-        self.session = session
+        super().__init__(session, id="attendance-sheet", classes="att-modal")
         self.month = month or parse_month(today_local(session.tz))
         self.sheet: Sheet | None = None
-        self.rows: dict[str, SheetRow] = {}
-        self.asked = 0
-        self.loads = 0  # reads finished (shown or refused), for tests
+        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ats-view"):
@@ -105,11 +110,11 @@ class AttendanceSheetScreen(MonthSteps, ModalScreen[None]):
                          markup=False)
             with Horizontal(id="ats-month-row"):
                 yield Label(plain(_("Month")))
-                yield MonthInput(self.month, id="ats-month", max_length=7, compact=True,
-                                 placeholder="2026-11")
+                yield SheetMonthInput(self.month, id="ats-month", max_length=7, compact=True,
+                                      placeholder="2026-11")
                 yield Static(plain(_("Enter read · [ ] month before/after")),
                              id="ats-month-hint", markup=False)
-            yield Static(plain(""), id="ats-month-error", classes="field-error", markup=False)
+            yield error_line(self.PREFIX, "month")
             yield DataTable(id="ats-table", cursor_type="row", zebra_stripes=True,
                             cell_padding=0)
             yield Static(plain(""), id="ats-detail", markup=False)
@@ -117,48 +122,26 @@ class AttendanceSheetScreen(MonthSteps, ModalScreen[None]):
             yield Static(plain(fit(_("/ in · L late · E early · B late and early · V leave · "
                                      "A absent · . no record"), TEXT_WIDTH)),
                          classes="form-hint", markup=False)
-            yield Static(plain(""), id="ats-error", classes="field-error", markup=False)
+            yield self.message_line()
             yield Static(plain(_("Tab rows/month · h handed to the manager · Esc close")),
                          classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#ats-table", DataTable).focus()
+        self.set_focus(self.query_one("#ats-table", DataTable))
         self.read(self.month)
 
     # --- reading a month --------------------------------------------------------------------
     def read(self, month: str) -> None:
-        self._set_error("month", "")
-        self.asked += 1
-        self._load(month, self.asked)
+        self.say("", "month")
+        super().read(month)
 
-    @work(thread=True, group="attendance-sheet")
-    def _load(self, month: str, asked: int) -> None:
-        try:
-            with database.connection_context():
-                sheet = month_sheet(self.session.office, month)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, asked, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, asked, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
-            self.app.call_from_thread(self._refused, asked, "", str(exc))
-            return
-        self.app.call_from_thread(self._show, asked, sheet)
+    def fetch(self, month: str) -> Sheet:
+        return month_sheet(self.office, month)
 
-    def _refused(self, asked: int, field: str, message: str) -> None:
-        if asked != self.asked:
-            return
-        self.loads += 1
-        self._set_error(field if field == "month" else "", message)
-
-    def _show(self, asked: int, sheet: Sheet) -> None:
-        if asked != self.asked:
-            return
+    def show(self, sheet: Sheet, asked: str = "") -> None:
         self.sheet, self.month = sheet, sheet.month
         month_input = self.query_one("#ats-month", Input)
-        if month_input.value != sheet.month:
+        if month_input.value == asked:  # not what the clerk typed since
             month_input.value = sheet.month
         title = _("Attendance sheet {month}").format(month=sheet.month)
         if sheet.handed_at is not None:
@@ -172,44 +155,22 @@ class AttendanceSheetScreen(MonthSteps, ModalScreen[None]):
         for day in sheet.days:
             table.add_column(plain(str(day.day % 10)), width=2, key=f"d{day.day}")
         today = today_local(self.session.tz)
-        self.rows = {}
+        self.rows = sheet.rows
         for row in sheet.rows:
-            key = f"s{row.staff_id}"
-            self.rows[key] = row
             cells = [fit(row.name, NAME_WIDTH)] + [
                 day_cell(sheet, row, i, today) for i in range(len(sheet.days))]
-            table.add_row(*(plain(c) for c in cells), key=key)
+            table.add_row(*(plain(c) for c in cells), key=f"s{row.staff_id}")
         self.query_one("#ats-ranking", Static).update(plain(ranking_text(sheet)))
-        self._set_error("", "")
-        self._show_detail(self.current_row())
+        self.on_data_table_row_highlighted(None)
         self.loads += 1
 
-    def current_row(self) -> SheetRow | None:
-        table = self.query_one("#ats-table", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        return self.rows.get(table.coordinate_to_cell_key((index, 0)).row_key.value)
-
-    def _show_detail(self, row: SheetRow | None) -> None:
-        self.query_one("#ats-detail", Static).update(plain(figures_text(row)))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail(self.rows.get(event.row_key.value))
-
-    def _set_error(self, field: str, message: str) -> None:
-        target = "#ats-month-error" if field == "month" else "#ats-error"
-        line = self.query_one(target, Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
+    def row_detail(self, row: SheetRow | None) -> str:
+        return figures_text(row)
 
     # --- the keys -------------------------------------------------------------------------------
     @on(Input.Submitted, "#ats-month")
     def _month_typed(self, event: Input.Submitted) -> None:
         self.read(event.value)
 
-    def _handable_month(self) -> str | None:
+    def handable_month(self) -> str | None:
         return self.sheet.month if self.sheet is not None else None
-
-    def action_close(self) -> None:
-        self.dismiss(None)

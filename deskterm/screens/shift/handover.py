@@ -1,14 +1,17 @@
 """The night-to-day handover (交接班, F5) [7.3].
 
-``open_handover(app)`` opens ``HandoverScreen`` for the day clerk at the desk: the desk's
-figures at that moment (open orders, overdue callbacks, cash not yet banked) and the night
-log since the last handover, one row per entry, the highlighted entry's full text under
-the list. Each entry gets its disposition with a key:
+``open_handover(app)`` opens ``HandoverScreen`` for the day clerk at the desk (``ROLES``):
+the desk's figures at that moment (open orders, overdue callbacks, cash not yet banked)
+and the night log since the last handover, one row per entry, the highlighted entry's full
+text under the list. It is a ``BookScreen``: read in the kit's worker, ctrl+r (or r)
+reads again, a refusal or database trouble said on its message line. Each entry gets its
+disposition with a key:
 
 - ``t`` taken over;
 - ``o`` a repair order: call intake opens prefilled from the entry (channel "night log",
-  the night person as caller, the entry's text, its unit when it names one); saving it
-  writes the order at once, and the entry shows its number;
+  the night person as caller, the entry's text, its unit when it names one), the cursor
+  in the first field still empty; saving it writes the order at once, and the entry
+  shows its number;
 - ``c`` a complaint: the complaint form, prefilled the same way.
 
 ctrl+s, once every entry has its disposition, asks both sides to sign
@@ -23,43 +26,35 @@ from __future__ import annotations
 from importlib.resources import files
 
 from rich.cells import cell_len
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskterm.clock import local, today_local
-from deskterm.db.models import Handover, database
 from deskterm.display import day_label, fit, money, plain
 from deskterm.duties.parsing import parse_unit_code
 from deskterm.duties.shift.handover import DAY_ROLES, Disposition, HandoverView, handover_view
 from deskterm.duties.shift.night_log import LogItem
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
+from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.shift.handover_sign import SignHandoverForm
+from deskterm.screens.shift.night_log_form import log_cells
+from deskterm.screens.shift.parts import add_columns, fill_table, open_for
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
-WIDTHS = (("time", 5), ("action", 1), ("taken", 12), ("where", 10), ("what", 42))
+COLUMNS = (("time", N_("Time"), 5), ("action", "", 1), ("taken", N_("Taken as"), 12),
+           ("where", N_("Where"), 10), ("what", N_("What"), 42))
 TAKEN_WORDS = {"taken_over": N_("taken over")}
 
 
 def open_handover(app) -> HandoverScreen | None:
     """F5: the handover for the day clerk at the desk; None (and a word) otherwise."""
-    staff = app.session.staff
-    if staff is None:
-        return None
-    if staff.role not in DAY_ROLES:
-        app.notify(_("The day clerk opens the handover: sign in as the day clerk."),
-                   severity="warning", markup=False)
-        return None
-    screen = HandoverScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_for(app, HandoverScreen)
 
 
 def _unit_code(where: str) -> str:
@@ -76,94 +71,103 @@ def title_text(office: str, tz: str) -> str:
     return fit(_("Handover — {office}").format(office=office), TITLE_WIDTH - cell_len(day)) + day
 
 
-class NightCallIntake(CallIntakeScreen):
-    """Call intake for a night-log entry: channel "night log", prefilled from the entry."""
+class NightEntryPart:
+    """A form opened for one night-log entry (mixed in before the form): prefilled from
+    it, the cursor in the first of ``FILL_ORDER`` still empty, its draft its own."""
+
+    CHANNEL = "phone"
+    FILL_ORDER: tuple[str, ...] = ()
 
     def __init__(self, session, item: LogItem) -> None:
-        super().__init__(session, channel="night_log")
+        super().__init__(session, channel=self.CHANNEL)
         self.item = item
 
-    def on_mount(self) -> None:  # runs before the base classes' own on_mount
-        self.set_initial("name", self.item.writer)
-        self.set_initial("unit", _unit_code(self.item.where))
-        self.set_initial("request", " ".join(p for p in (self.item.where, self.item.what) if p))
+    def on_mount(self) -> None:  # runs before the forms' own on_mount (the kit's last)
+        for name, value in self.prefill(self.item).items():
+            self.set_initial(name, value)
+
+    def prefill(self, item: LogItem) -> dict[str, str]:
+        raise NotImplementedError
+
+    def first_focus(self):
+        if any((self.value(name) or "").strip() for name in ("name", "unit", "phone")):
+            for name in self.FILL_ORDER:
+                if not (self.value(name) or "").strip():
+                    return self.widget(name)
+        return super().first_focus()
 
     def draft_subject(self) -> str:
         return f"night-log-{self.item.id}"
 
 
-class NightComplaint(ComplaintFormScreen):
+def _text(item: LogItem) -> str:
+    return " ".join(p for p in (item.where, item.what) if p)
+
+
+class NightCallIntake(NightEntryPart, CallIntakeScreen):
+    """Call intake for a night-log entry: channel "night log", the night person as caller."""
+
+    CHANNEL = "night_log"
+    FILL_ORDER = ("name", "unit", "phone", "request")
+
+    def prefill(self, item: LogItem) -> dict[str, str]:
+        return {"name": item.writer, "unit": _unit_code(item.where), "request": _text(item)}
+
+
+class NightComplaint(NightEntryPart, ComplaintFormScreen):
     """The complaint form for a night-log entry, prefilled from it."""
 
-    def __init__(self, session, item: LogItem) -> None:
-        super().__init__(session, channel="phone")
-        self.item = item
+    FILL_ORDER = ("name", "unit", "phone", "description")
 
-    def on_mount(self) -> None:
-        self.set_initial("unit", _unit_code(self.item.where))
-        self.set_initial("description",
-                         " ".join(p for p in (self.item.where, self.item.what) if p))
-
-    def draft_subject(self) -> str:
-        return f"night-log-{self.item.id}"
+    def prefill(self, item: LogItem) -> dict[str, str]:
+        return {"unit": _unit_code(item.where), "description": _text(item)}
 
 
-class HandoverScreen(ModalScreen[Handover | None]):
+class HandoverScreen(BookScreen):
     CSS_PATH = CSS
+    PREFIX = "ho"
+    ROLES = frozenset(DAY_ROLES)
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("t", "dispose('taken_over')", show=False),
         Binding("o", "dispose('order')", show=False),
         Binding("c", "dispose('complaint')", show=False),
-        Binding("r", "reload", show=False),
+        Binding("r", "reread", show=False),
         Binding("ctrl+s", "sign", show=False, priority=True),
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(id="handover")
-        self.session = session
+        super().__init__(session, id="handover")
         self.view: HandoverView | None = None
         self.dispositions: dict[int, Disposition] = {}
         self.labels: dict[int, str] = {}  # entry id -> what it became (order number...)
+        self._after_read = ""  # said once the list is read again
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ho-form", classes="form"):
-            yield Static(plain(title_text(self.session.office.name, self.session.tz)),
+            yield Static(plain(title_text(self.office.name, self.session.tz)),
                          classes="form-title", markup=False)
             yield Static(plain("…"), id="ho-figures", markup=False)
             yield DataTable(id="ho-table", cursor_type="row", zebra_stripes=True,
                             cell_padding=0)
             yield Static(plain(""), id="ho-detail", markup=False)
-            yield Static(plain(""), id="ho-error", classes="ho-error", markup=False)
-            yield Static(plain(""), id="ho-result", markup=False)
+            yield self.message_line()
             yield Static(plain(_("t taken over · o order · c complaint · ctrl+s sign · "
                                  "Esc close")), classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#ho-table", DataTable)
-        labels = {"time": _("Time"), "action": "", "taken": _("Taken as"),
-                  "where": _("Where"), "what": _("What")}
-        for key, width in WIDTHS:
-            table.add_column(plain(fit(labels[key], width)), width=width + 1, key=key)
-        table.focus()
-        self._load()
+        add_columns(table, ((key, _(label) if label else "", width)
+                            for key, label, width in COLUMNS))
+        self.set_focus(table)
+        self.read()
 
-    # --- loading ---------------------------------------------------------------------------
-    def action_reload(self) -> None:
-        self._load()
+    # --- reading ---------------------------------------------------------------------------
+    def fetch(self) -> HandoverView:
+        return handover_view(self.office)
 
-    @work(thread=True, exclusive=True, group="ho-load")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                view = handover_view(self.session.office)
-        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
-            self.app.call_from_thread(self._say, str(exc))
-            return
-        self.app.call_from_thread(self._show, view)
-
-    def _show(self, view: HandoverView) -> None:
+    def show(self, view: HandoverView) -> None:
         self.view = view
+        self.rows = view.entries
         ids = {e.id for e in view.entries}
         self.dispositions = {k: v for k, v in self.dispositions.items() if k in ids}
         f = view.figures
@@ -179,11 +183,12 @@ class HandoverScreen(ModalScreen[Handover | None]):
                 when=local(view.last.signed_at, self.session.tz).format("MM-DD HH:mm"),
                 night=view.last.from_name, day=view.last.to_name)
         self.query_one("#ho-figures", Static).update(plain(figures + "\n" + night))
-        table = self.query_one("#ho-table", DataTable)
-        table.clear()
-        for item in view.entries:
-            table.add_row(*self._cells(item), key=str(item.id))
-        self._show_detail()
+        fill_table(self.query_one("#ho-table", DataTable),
+                   [(str(item.id), self._cells(item)) for item in view.entries])
+        self.on_data_table_row_highlighted(None)
+        if self._after_read:  # why it was read again
+            self.say(self._after_read)
+            self._after_read = ""
 
     def _taken(self, entry_id: int) -> str:
         disposition = self.dispositions.get(entry_id)
@@ -193,41 +198,22 @@ class HandoverScreen(ModalScreen[Handover | None]):
                                                               disposition.kind))
 
     def _cells(self, item: LogItem) -> list:
-        return [plain(local(item.at, self.session.tz).format("HH:mm")),
-                plain("!" if item.needs_action else ""),
-                plain(fit(self._taken(item.id), 12)), plain(fit(item.where, 10)),
-                plain(fit(item.what, 42))]
+        time, action, where, what = log_cells(item, self.session.tz, 10, 42)
+        return [time, action, plain(fit(self._taken(item.id), 12)), where, what]
 
-    def _current(self) -> LogItem | None:
-        if self.view is None or not self.view.entries:
-            return None
-        table = self.query_one("#ho-table", DataTable)
-        row = min(max(table.cursor_row, 0), len(self.view.entries) - 1)
-        return self.view.entries[row]
-
-    @on(DataTable.RowHighlighted, "#ho-table")
-    def _show_detail(self, _event=None) -> None:
-        item = self._current()
-        text = ""
-        if item is not None:
-            text = f"{item.writer} · {item.where} · {item.what}" if item.where else \
-                f"{item.writer} · {item.what}"
-        self.query_one("#ho-detail", Static).update(plain(text))
-
-    def _say(self, message: str, *, good: bool = False) -> None:
-        error = self.query_one("#ho-error", Static)
-        error.update(plain("" if good else "✗ " + message))
-        error.display = bool(message) and not good
-        self.query_one("#ho-result", Static).update(plain(message if good else ""))
+    def row_detail(self, item: LogItem | None) -> str:
+        if item is None:
+            return ""
+        return " · ".join(p for p in (item.writer, item.where, item.what) if p)
 
     # --- dispositions -----------------------------------------------------------------------
     def action_dispose(self, kind: str) -> None:
-        item = self._current()
+        item = self.current_row()
         if item is None:
             return
         made = self.dispositions.get(item.id)
         if made is not None and made.kind != "taken_over":
-            self._say(_("It is already {what}: that stays.").format(what=self.labels[item.id]))
+            self.say(_("It is already {what}: that stays.").format(what=self.labels[item.id]))
             return
         if kind == "taken_over":
             self._set(item, Disposition("taken_over"), "")
@@ -242,8 +228,8 @@ class HandoverScreen(ModalScreen[Handover | None]):
         if kind == "order":
             _entry, order = made
             if order is None:
-                self._say(_("That was written to the register but is no repair order: "
-                            "mark the item again."))
+                self.say(_("That was written to the register but is no repair order: "
+                           "mark the item again."))
                 return
             self._set(item, Disposition("order", order_id=order.id), order.number)
         else:
@@ -255,7 +241,7 @@ class HandoverScreen(ModalScreen[Handover | None]):
             self.labels[item.id] = label
         table = self.query_one("#ho-table", DataTable)
         table.update_cell(str(item.id), "taken", plain(fit(self._taken(item.id), 12)))
-        self._say("")
+        self.say("")
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
 
@@ -265,22 +251,19 @@ class HandoverScreen(ModalScreen[Handover | None]):
             return
         left = [e for e in self.view.entries if e.id not in self.dispositions]
         if left:
-            self._say(_("{count} items still need t, o or c.").format(count=len(left)))
+            self.say(_("{count} items still need t, o or c.").format(count=len(left)))
             table = self.query_one("#ho-table", DataTable)
             table.move_cursor(row=self.view.entries.index(left[0]))
             return
         self.app.push_screen(SignHandoverForm(self.session, self.view, dict(self.dispositions)),
                              callback=self._signed)
 
-    def _signed(self, result: Handover | str | None) -> None:
+    def _signed(self, result) -> None:
         if result is None:
             return
         if isinstance(result, str):  # the night log changed meanwhile: read it again
-            self._say(result)
-            self._load()
+            self._after_read = result
+            self.read()
             return
         self.app.notify(_("Handover signed."), markup=False)
         self.dismiss(result)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

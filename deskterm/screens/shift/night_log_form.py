@@ -1,27 +1,24 @@
 """The night log (夜班记录) [7.3]: night staff write what happened, one entry at a time.
 
 ``open_night_log(app)`` opens ``NightLogForm`` for the night person signed in at the desk
-(anyone else is told that the night log is the night staff's). The form asks when it
-happened (the time as typed: ``23:40``, ``2:10``; the current time is proposed), what
-happened, where, and whether the day shift must act. ctrl+s writes the entry
-(``night_log.write_entry`` in a thread worker), clears the form for the next one and
-lists what has been written since the last handover; a refusal shows under its field and
-stores nothing. Esc closes. Free text is shown literally (markup off).
+(``ROLES``: anyone else is told that only night staff may open it). The form asks what
+happened, when (the time as typed: ``23:40``, ``2:10``; the current time is proposed),
+where, and whether the day shift must act. ctrl+s checks the time and the text first
+(every message at once, under its field), then writes the entry (``night_log.write_entry``
+in the kit's worker), clears the form for the next one and lists what has been written
+since the last handover; a refusal shows under its field and stores nothing. What is
+typed is kept as a draft until it is written; Esc with text typed asks first. Free text
+is shown literally (markup off).
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Static
 
 from deskterm.clock import local, now_utc
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.shift.night_log import (
@@ -29,100 +26,74 @@ from deskterm.duties.shift.night_log import (
     WHERE_LIMIT,
     LogItem,
     entries_since_handover,
+    parse_night_time,
     write_entry,
 )
-from deskterm.i18n import _
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.errors import DutyError
+from deskterm.i18n import N_, _
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.shift.parts import add_columns, open_for
 
-FIELDS = ("at", "what", "where", "needs_action")
+FIELDS = (
+    Field("what", N_("What"), required=N_("Enter what happened."), max_length=TEXT_LIMIT,
+          placeholder=N_("what happened"), wide=True),
+    Field("at", N_("When"), max_length=40, placeholder=N_("23:40")),
+    Field("where", N_("Where"), max_length=WHERE_LIMIT, placeholder=N_("3-2-501, east gate")),
+    Field("needs_action", N_("Must act"), kind="check",
+          placeholder=N_("the day shift must act on it")),
+)
 
 
 def open_night_log(app) -> NightLogForm | None:
     """The night log form for the night person at the desk; None (and a word) otherwise."""
-    staff = app.session.staff
-    if staff is None:
-        return None
-    if staff.role not in NIGHT_ROLES:
-        app.notify(_("The night log is written by night staff: sign in as them."),
-                   severity="warning", markup=False)
-        return None
-    screen = NightLogForm(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_for(app, NightLogForm)
 
 
-def log_cells(item: LogItem, tz: str, what_width: int = 44) -> list:
+def log_cells(item: LogItem, tz: str, where_width: int = 12, what_width: int = 44) -> list:
+    """Time, ``!`` when the day shift must act, where and what: one line of the log."""
     return [plain(local(item.at, tz).format("HH:mm")), plain("!" if item.needs_action else ""),
-            plain(fit(item.where, 12)), plain(fit(item.what, what_width))]
+            plain(fit(item.where, where_width)), plain(fit(item.what, what_width))]
 
 
-class NightLogForm(ModalScreen[None]):
+class NightLogForm(DeskForm[None]):
     CSS_PATH = str(files("deskterm.styles") / "handover.tcss")
-    BINDINGS = [
-        Binding("escape", "close", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
+    PREFIX = "nl"
+    FIELDS = FIELDS
+    ROLES = frozenset(NIGHT_ROLES)
+    DRAFT = "night_log"
+    HINT = N_("ctrl+s write · Tab next · Space ticks must act · Esc close")
 
     def __init__(self, session) -> None:
-        super().__init__(id="night-log")
-        self.session = session
-        self.saving = False
+        super().__init__(session, id="night-log")
+        self.form_title = _("Night log — {name}").format(name=session.staff.name)
         self.written = 0
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="nl-form", classes="form"):
-            yield Static(plain(_("Night log — {name}").format(name=self.session.staff.name)),
-                         classes="form-title", markup=False)
-            with Horizontal(classes="nl-row"):
-                yield Label(plain(_("What")))
-                yield Input(id="nl-what", compact=True, max_length=TEXT_LIMIT,
-                            placeholder=_("what happened"))
-            yield self._error("what")
-            with Horizontal(classes="nl-row"):
-                yield Label(plain(_("When")))
-                yield Input(id="nl-at", compact=True, max_length=40, placeholder=_("23:40"))
-                yield Label(plain(_("Where")))
-                yield Input(id="nl-where", compact=True, max_length=WHERE_LIMIT,
-                            placeholder=_("3-2-501, east gate"))
-            yield self._error("at")
-            yield self._error("where")
-            yield Checkbox(_("The day shift must act on it"), id="nl-needs_action",
-                           compact=True)
-            yield self._error("")
-            yield Static(plain(""), id="nl-result", markup=False)
-            yield Static(plain(_("Written since the last handover")), classes="nl-head",
-                         markup=False)
-            yield DataTable(id="nl-table", cursor_type="row", cell_padding=0,
-                            show_cursor=False)
-            yield Static(plain(_("ctrl+s write · Tab next · Space must act · Esc close")),
-                         classes="form-hint", markup=False)
+    def compose_body(self):
+        yield self.field("what")
+        when = self.field("at")
+        when.add_class("nl-when")
+        yield Horizontal(when, self.field("where"), classes="kit-row")
+        yield self.field("needs_action")
+        yield Static(plain(""), id="nl-result", markup=False)
+        yield Static(plain(_("Written since the last handover")), classes="nl-head",
+                     markup=False)
+        yield DataTable(id="nl-table", cursor_type="row", cell_padding=0, show_cursor=False)
 
-    def _error(self, field: str) -> Static:
-        return Static(plain(""), id=f"nl-error-{field or 'form'}", classes="nl-error",
-                      markup=False)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#nl-table", DataTable)
-        for label, width in ((_("Time"), 5), ("", 1), (_("Where"), 12), (_("What"), 44)):
-            table.add_column(plain(fit(label, width)), width=width + 1)
+    def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
+        add_columns(self.query_one("#nl-table", DataTable), (
+            ("time", _("Time"), 5), ("action", "", 1), ("where", _("Where"), 12),
+            ("what", _("What"), 44)))
         self._propose_time()
-        self.query_one("#nl-what", Input).focus()
-        self._load()
 
     def _propose_time(self) -> None:
-        self.query_one("#nl-at", Input).value = local(now_utc(), self.session.tz).format("HH:mm")
+        self.set_initial("at", local(now_utc(), self.session.tz).format("HH:mm"))
 
-    @work(thread=True, exclusive=True, group="nl-load")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                items = entries_since_handover(self.session.office)
-        except Exception as exc:  # noqa: BLE001 - the form says so; it still writes
-            self.app.call_from_thread(self.set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self._show, items)
+    # --- the log so far ------------------------------------------------------------------
+    def load(self) -> list[LogItem]:
+        return entries_since_handover(self.office)
 
-    def _show(self, items: list[LogItem]) -> None:
+    def loaded(self, items: list[LogItem]) -> None:
         table = self.query_one("#nl-table", DataTable)
         table.clear()
         for item in items:
@@ -130,57 +101,31 @@ class NightLogForm(ModalScreen[None]):
         if items:
             table.move_cursor(row=len(items) - 1)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+    # --- writing ---------------------------------------------------------------------------
+    def check(self, values):
+        values, errors = super().check(values)
+        try:
+            values["at"] = parse_night_time(self.office, values.get("at") or "")
+        except DutyError as exc:
+            errors["at"] = exc.message
+        values["needs_action"] = bool(values.get("needs_action"))
+        return values, errors
 
-    def set_error(self, field: str, message: str) -> None:
-        name = field if field in FIELDS else "form"
-        if name == "needs_action":
-            name = "form"
-        line = self.query_one(f"#nl-error-{name}", Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
+    def save(self, values) -> list[LogItem]:
+        write_entry(self.office, self.session.staff, **values)
+        return entries_since_handover(self.office)
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        for field in ("at", "what", "where", ""):
-            self.set_error(field, "")
-        values = dict(at=self.query_one("#nl-at", Input).value,
-                      what=self.query_one("#nl-what", Input).value,
-                      where=self.query_one("#nl-where", Input).value,
-                      needs_action=self.query_one("#nl-needs_action", Checkbox).value)
-        self.saving = True
-        self._write(values)
-
-    @work(thread=True, exclusive=True, group="nl-save")
-    def _write(self, values: dict) -> None:
-        def write() -> list[LogItem]:
-            write_entry(self.session.office, self.session.staff, **values)
-            return entries_since_handover(self.session.office)
-
-        run_duty(self, write, self._written, self._refused)
-
-    def _written(self, items: list[LogItem]) -> None:
-        self.saving = False
+    def saved(self, items: list[LogItem]) -> None:
+        """Written: the form empty again for the next entry, the list read again."""
         self.written += 1
         for name in ("what", "where"):
-            self.query_one(f"#nl-{name}", Input).value = ""
-        self.query_one("#nl-needs_action", Checkbox).value = False
+            self.set_initial(name, "")
+        self.set_initial("needs_action", False)
         self._propose_time()
         self.query_one("#nl-result", Static).update(plain(_("✓ Written. Next entry, or Esc.")))
-        self._show(items)
-        self.query_one("#nl-what", Input).focus()
+        self.loaded(items)
+        self.focus_field("what")
 
-    def _refused(self, field: str, message: str) -> None:
-        self.saving = False
+    def refused(self, field: str, message: str) -> None:
         self.query_one("#nl-result", Static).update(plain(""))
-        self.set_error(field, message)
-        if field in ("at", "what", "where"):
-            self.query_one(f"#nl-{field}", Input).focus()
-
-    def action_close(self) -> None:
-        if not self.saving:
-            self.dismiss(None)
+        super().refused(field, message)

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from deskterm.clock import now_utc
 from deskterm.private_files import write_private
 
 VERSION = 1
@@ -80,7 +81,7 @@ class DraftStore:
     def save(self, form: str, values: dict[str, object], *, subject: str = "",
              now: dt.datetime | None = None) -> Path:
         """Keep ``values`` (text, choices, yes/no: JSON) as the draft of ``form``."""
-        saved_at = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        saved_at = now or now_utc()
         record = {"version": VERSION, "form": form, "staff_id": self.staff_id,
                   "terminal": self.terminal, "subject": subject,
                   "saved_at": saved_at.isoformat(), "values": values}

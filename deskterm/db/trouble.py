@@ -41,11 +41,11 @@ KINDS = ("unreachable", "locked", "full", "readonly", "forked")
 
 #: What each trouble is called on the status line (``{since}`` is HH:MM, office time).
 STATUS_WORDS = {
-    "unreachable": N_("Database unreachable since {since} — retrying"),
-    "locked": N_("Database busy (held by another program) since {since} — retrying"),
-    "full": N_("Database full since {since} — free disk space; retrying"),
-    "readonly": N_("Database read-only since {since} — retrying"),
-    "forked": N_("Database file replaced since {since} — close the desk and open it again"),
+    "unreachable": N_("Database unreachable since {since} · retrying"),
+    "locked": N_("Database busy since {since} · retrying"),
+    "full": N_("Database full since {since} · free disk space"),
+    "readonly": N_("Database read-only since {since} · retrying"),
+    "forked": N_("Database file replaced at {since} · restart the desk"),
 }
 
 #: What a form says when a save met it (the text typed stays in the form).

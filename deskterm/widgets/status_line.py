@@ -1,8 +1,9 @@
 """The status line: office, who is at the desk, the next deadline, and an HH:MM clock.
 
 While the database is in trouble (``deskterm.db.trouble``) the deadline's place says so
-("⚠ Database unreachable since 10:42 — retrying"), in the error colour and bold with a
-sign that reads without colour, until the database answers again.
+("⚠ Database unreachable since 10:42 · retrying"), in the error colour and bold with a
+sign that reads without colour, until the database answers again; who is at the desk
+gives it room meanwhile (at 80 columns both did not fit).
 
 The clock changes once a minute and keeps its width, so it updates with ``layout=False``:
 measured in DESIGN.md, a re-laying-out seconds clock cost 1.7 % CPU and 3.5 KB/s over SSH.
@@ -57,6 +58,8 @@ class StatusLine(Horizontal):
         background: $error; color: $text; display: none; }
     StatusLine.-trouble > #status-trouble { display: block; }
     StatusLine.-trouble > #status-deadline { display: none; }
+    StatusLine.-trouble > #status-staff { display: none; }
+    StatusLine.-trouble > #status-office { max-width: 20; }
     """
 
     def compose(self) -> ComposeResult:

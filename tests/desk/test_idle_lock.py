@@ -58,7 +58,7 @@ async def test_idle_locks_and_the_clerks_pin_unlocks(so):
         assert app.screen is screen
         await pilot.press(*"0000", "enter")
         await wait_until(pilot, lambda: "Wrong PIN" in str(
-            screen.query_one("#pin-error", Static).content))
+            screen.query_one("#sign-in-error-pin", Static).content))
         assert app.screen is screen
         await pilot.press(*PIN, "enter")
         await wait_until(pilot, lambda: app.screen is app.dashboard)

@@ -75,7 +75,7 @@ class SignInScreen(DeskForm):
     TITLE_TEXT = N_("Who is at the desk?")
     FIELDS = (Field("pin", N_("PIN"), kind="pin", placeholder=N_("4 to 8 digits")),)
     ENTER_SAVES = True
-    HINT: ClassVar[str] = ON_NAMES
+    HINT = ON_NAMES  # in the names; the instance's while the cursor is in the PIN
     PIN_HINT: ClassVar[str] = ON_PIN
 
     def __init__(self, session, *, reason: str = "") -> None:

@@ -159,6 +159,9 @@ class ReportsScreen(BookScreen[None]):
         except DeskError:
             return False
 
+    def action_reread(self) -> None:
+        """Nothing here is read from the database (each report reads its own)."""
+
     def action_period(self, words: str) -> None:
         self.words = words
         self._show_period()

@@ -140,6 +140,7 @@ class OwnerRosterScreen(BookScreen[None]):
         """Look ``query`` up in the kit's worker; the table shows the answer (the row of
         ``select_owner`` highlighted, when found)."""
         if not query:
+            self.say("")
             self.show([], "", None)
             return
         self.read(query, select_owner)
@@ -169,6 +170,10 @@ class OwnerRosterScreen(BookScreen[None]):
         if self._edit_when_ready:
             self._edit_when_ready = False
             self.edit(self.current_hit())
+
+    def action_reread(self) -> None:
+        """ctrl+r: the search typed, read again."""
+        self.search(self._wanted())
 
     def say(self, message: str, field: str = "") -> None:
         if message:  # the roster could not be read: Enter edits nothing meanwhile

@@ -41,7 +41,8 @@ def test_sign_in_form(snap_compare, office):
     app = desk_app(office, signed_in=False, watch=False)
 
     async def shown(pilot):
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen)
+                         and app.screen.is_loaded)  # the names read
         await panes_loaded(pilot)  # the dashboard behind the form, settled
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
@@ -54,7 +55,8 @@ def test_sign_in_form_in_chinese(snap_compare, office):
     app = desk_app(office, signed_in=False, watch=False)
 
     async def shown(pilot):
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen)
+                         and app.screen.is_loaded)
         await panes_loaded(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

@@ -108,10 +108,11 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         assert "✓ 李静" in cells(screen, "#ct-table")[0]
         assert "Purchases checked: 1" in shown(screen, "#ct-result")
         await pilot.press("k")
-        await wait_until(pilot, lambda: "nothing left" in shown(screen, "#ct-result"))
+        await wait_until(pilot, lambda: "nothing left" in shown(screen, "#ct-message"))
 
         await pilot.press("e")  # meals today
-        await wait_until(pilot, lambda: isinstance(app.screen, BackofficeForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, BackofficeForm)
+                         and app.screen.is_loaded)
         form = app.screen
         assert form.query_one("#bo-price", Input).value == "12.00"  # the last price
         form.query_one("#bo-person", Select).value = so.clerk.id
@@ -143,7 +144,7 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
         assert "2026-11" in shown(fees, "#mf-title")
         assert "Persons: 1 · meals: 2 · in all ¥24.00" in shown(fees, "#mf-total")
         await pilot.press("h")
-        await wait_until(pilot, lambda: "not over" in shown(fees, "#mf-result"))
+        await wait_until(pilot, lambda: "not over" in shown(fees, "#mf-message"))
         assert DeadlineDone.select().count() == 1
         assert CanteenMeal.select().count() == 3
         await pilot.press("escape")
@@ -219,7 +220,7 @@ async def test_listings_new_detail_status_viewing_and_fee(sqlite_db, frozen_cloc
         await wait_until(pilot, lambda: detail.loads == 4)
         assert Listing.get().status == "closed"
         await pilot.press("1")
-        await wait_until(pilot, lambda: "cannot become" in shown(detail, "#ld-result"))
+        await wait_until(pilot, lambda: "cannot become" in shown(detail, "#ld-message"))
         assert Listing.get().status == "closed"
 
         await pilot.press("f")

@@ -12,9 +12,8 @@ from deskterm.duties.backoffice import stock
 from deskterm.screens.backoffice.stock import StockScreen, open_stock
 from deskterm.screens.backoffice.stock_forms import StockItemForm, StockLedgerScreen, StockMoveForm
 from deskterm.screens.backoffice.stocktake import ConfirmClose, StocktakeScreen, open_stocktake
-from tests.desk_app import desk_app, wait_until
+from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import small_office
-from tests.repairs.test_register_screens import desk_ready, fits
 
 NOW = "2026-11-24T02:05:00"
 
@@ -32,12 +31,20 @@ def store(sqlite_db, frozen_clock):
     return so
 
 
+def fits(screen, form: str, parts: tuple[str, ...]) -> None:
+    box = screen.query_one(form).region
+    assert box.x >= 0 and box.y >= 0 and box.right <= 80 and box.bottom <= 24
+    for part in parts:
+        region = screen.query_one(part).region
+        assert region.height > 0 and box.contains_region(region), part
+
+
 def cells(table: DataTable) -> list[str]:
     return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
 async def open_list(app, pilot) -> StockScreen:
-    await desk_ready(app, pilot)
+    await desk_ready(pilot)
     screen = open_stock(app)
     await wait_until(pilot, lambda: app.screen is screen and screen.loads >= 1)
     await pilot.pause()
@@ -114,7 +121,7 @@ async def test_a_new_item_with_field_errors_then_saved(store):
         await pilot.press("down", "n")
         form = app.screen
         assert isinstance(form, StockItemForm)
-        fits(form, ".stock-form", ("#sf-code", "#sf-location", ".form-hint"))
+        fits(form, "#sf-form", ("#sf-code", "#sf-location", ".form-hint"))
         await pilot.press(*"fm-15", "ctrl+s")
         await wait_until(pilot, lambda: not form.saving and str(
             form.query_one("#sf-error-name").content))
@@ -139,7 +146,7 @@ async def test_a_new_item_with_field_errors_then_saved(store):
 # --- the stocktake ------------------------------------------------------------------------
 
 async def open_take(app, pilot, n: int = 1) -> StocktakeScreen:
-    await desk_ready(app, pilot)
+    await desk_ready(pilot)
     screen = open_stocktake(app)
     await wait_until(pilot, lambda: app.screen is screen and screen.loads >= n)
     await pilot.pause()
@@ -173,8 +180,8 @@ async def test_start_count_save_and_close_the_stocktake(store):
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmClose))
         await pilot.press("y")  # refused: SLD-01's variance has no reason
         await wait_until(pilot, lambda: not screen.busy and str(
-            screen.query_one("#tk-error").content))
-        assert "SLD-01" in str(screen.query_one("#tk-error").content)
+            screen.query_one("#tk-message").content))
+        assert "SLD-01" in str(screen.query_one("#tk-message").content)
         assert app.focused.id == f"tk-reason-{lines['SLD-01']}"
         assert Stocktake.get().closed_at is None
         await pilot.press(*"lost", "c")  # typed into the reason
@@ -237,7 +244,7 @@ async def test_a_bad_count_on_esc_keeps_the_screen(store):
         screen.query_one(f"#tk-reason-{line.id}", Input).value = "x" * 201
         await pilot.press("escape")
         await wait_until(pilot, lambda: not screen.busy and str(
-            screen.query_one("#tk-error").content))
+            screen.query_one("#tk-message").content))
         assert app.screen is screen and app.focused.id == f"tk-reason-{line.id}"
         assert StocktakeLine.get_by_id(line.id).reason == ""
 

@@ -68,11 +68,12 @@ async def test_cash_late_after_five_is_red_with_a_mark_amount_and_since(office, 
 async def test_sign_in_refuses_a_wrong_pin_then_signs_in(office):
     app = desk_app(office, signed_in=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen)
+                         and app.screen.is_mounted)
         await pilot.press("enter")  # the first person (the clerk) is highlighted
         await pilot.press(*"9999", "enter")
         await wait_until(pilot, lambda: "Wrong PIN" in str(
-            app.screen.query_one("#pin-error").content))
+            app.screen.query_one("#sign-in-error-pin").content))
         assert app.session.staff is None
         assert app.screen.query_one("#sign-in-pin", Input).value == ""
         await pilot.press(*"1234", "enter")

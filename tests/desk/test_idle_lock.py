@@ -37,9 +37,11 @@ def so(sqlite_db, frozen_clock):
 
 
 async def locked(app, pilot) -> LockScreen:
+    """The lock screen, with everyone's names read (it shows who was at the desk before)."""
     await wait_until(pilot, lambda: isinstance(app.screen, LockScreen), timeout=10)
     screen = app.screen
-    await wait_until(pilot, lambda: screen.query_one("#sign-in-pin", Input).has_focus)
+    await wait_until(pilot, lambda: screen.is_loaded
+                     and screen.query_one("#sign-in-pin", Input).has_focus)
     return screen
 
 
@@ -58,7 +60,7 @@ async def test_idle_locks_and_the_clerks_pin_unlocks(so):
         assert app.screen is screen
         await pilot.press(*"0000", "enter")
         await wait_until(pilot, lambda: "Wrong PIN" in str(
-            screen.query_one("#pin-error", Static).content))
+            screen.query_one("#sign-in-error-pin", Static).content))
         assert app.screen is screen
         await pilot.press(*PIN, "enter")
         await wait_until(pilot, lambda: app.screen is app.dashboard)

@@ -99,7 +99,7 @@ async def test_a_typed_period_is_read_and_a_wrong_one_refused_at_the_field(fo):
         await read_again(pilot, view, "1")  # a week: the summary is a month's
         field = view.query_one("#rv-period", Input)
         assert field.display and field.has_focus
-        assert "made for: a month" in text_of(app, "#rv-period-error")
+        assert "made for: a month" in text_of(app, "#rv-error-period")
         assert view.table is before  # the report shown stays
         field.value = ""
         await pilot.press(*"2026-09")
@@ -107,13 +107,13 @@ async def test_a_typed_period_is_read_and_a_wrong_one_refused_at_the_field(fo):
         await read_again(pilot, view, "enter")
         assert view.table.period.label == "2026-09"
         assert not field.display
-        assert not view.query_one("#rv-period-error", Static).display
+        assert not view.query_one("#rv-error-period", Static).display
         await pilot.press("p")  # typed again, then left with Esc: nothing read
         assert field.has_focus and field.value == "2026-09"
         await pilot.press("escape")
         assert not field.display and isinstance(app.screen, ReportView)
         await read_again(pilot, view, "p", "ctrl+u", *"junk", "enter")
-        assert "Enter a period" in text_of(app, "#rv-period-error")
+        assert "Enter a period" in text_of(app, "#rv-error-period")
         assert view.table.period.label == "2026-09"
 
 
@@ -126,7 +126,7 @@ async def test_export_writes_csv_and_xlsx_and_shows_the_path(fo, tmp_path):
         await wait_until(pilot, lambda: view.exported is not None)
         path = tmp_path / "exports" / "fee-collection_2026-10.csv"
         assert view.exported == str(path)
-        assert str(path) in text_of(app, "#rv-message").replace("\n", "")
+        assert str(path) in text_of(app, "#rv-result").replace("\n", "")
         with path.open(encoding="utf-8-sig") as handle:
             lines = list(csv.reader(handle))
         assert lines[0][:2] == ["Grouped by", "Entry"] and lines[-1][0] == "Total"

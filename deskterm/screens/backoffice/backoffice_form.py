@@ -1,35 +1,175 @@
-"""One small form for the back-office books (canteen, listings): labelled fields in rows,
-an error line under each (fed by ``DutyError.field``, taking no room while empty), a
-duty called in a thread worker on ctrl+s (or Enter in the last field), dismissed with
-what the duty returned. Esc cancels.
+"""The back-office forms, each a ``DeskForm`` on one base (``BackofficeForm``: ids
+``bo-*``, the back-office stylesheet, Enter in the last field saves): a canteen purchase,
+today's meals of one person, a unit entrusted for rent or sale, a viewing, and the agency
+fee charged to the unit's account.
 
-``Field`` describes one field: an ``Input`` (the default) or a ``Select`` of
-``options`` ((label, value) pairs). The ``save`` callable gets ``{name: value}`` (the
-text typed, or the value chosen, None when nothing is) and runs inside
-``database.connection_context()``. ``check(values)``, when given, tells every field's
-message at once without the database (``{field: message}``); the duty is asked only when
-it finds nothing.
+Each declares its fields once; its duty's own pure check (``ERRORS``: ``purchase_errors``,
+``listing_errors``) tells every field's message at once before the duty is asked, and
+the duty runs in the kit's worker on ctrl+s. The form dismisses with the row written.
+The meals form reads who may eat and the last price in ``load`` (a person chosen or a
+price typed meanwhile is kept).
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
+from typing import Any, ClassVar
 
-from deskterm.i18n import N_
-from deskterm.screens.kit.field_form import Field, FieldForm
+from textual.widgets import Select
 
-__all__ = ["CSS", "BackofficeForm", "Field"]
+from deskterm.display import money, plain
+from deskterm.duties.backoffice import canteen, listings
+from deskterm.i18n import N_, _
+from deskterm.screens.backoffice.backoffice_book import CSS
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
 
-#: The back-office books' stylesheet (their list screens use it too).
-CSS = str(files("deskterm.styles") / "backoffice.tcss")
+__all__ = ["CSS", "AgencyFeeForm", "BackofficeForm", "ListingForm", "MealsForm",
+           "PurchaseForm", "ViewingForm"]
 
 
-class BackofficeForm(FieldForm):
-    """The canteen's and the listings' forms (ids ``bo-*``)."""
+class BackofficeForm(DeskForm):
+    """The base of the back-office forms (ids ``bo-*``)."""
 
     PREFIX = "bo"
     CSS_PATH = CSS
-    HINT = N_("ctrl+s save · Esc cancel")
+    ENTER_SAVES = True
+    HINT = N_("Enter next · ctrl+s save · Esc cancel")
+    #: The duty's pure check, ``{field: message}`` for the form's values (None: none).
+    ERRORS: ClassVar[Any] = None
 
-    def __init__(self, *args, form_id: str = "bo-form", **kwargs) -> None:
-        super().__init__(*args, form_id=form_id, **kwargs)
+    def check(self, values):
+        values, errors = super().check(values)
+        if type(self).ERRORS is not None and not errors:
+            errors = type(self).ERRORS(**values)
+        return values, errors
+
+    @property
+    def clerk(self):
+        return self.session.staff
+
+
+class PurchaseForm(BackofficeForm):
+    TITLE_TEXT = N_("A canteen purchase")
+    FIELDS = (
+        Field("item", N_("Item"), max_length=canteen.NAME_LIMIT),
+        Field("quantity", N_("Quantity"), max_length=canteen.QUANTITY_LIMIT,
+              placeholder=N_("as on the slip: 5 kg")),
+        Field("amount", N_("Amount"), max_length=16, placeholder="98.00"),
+        Field("supplier", N_("Supplier"), max_length=canteen.NAME_LIMIT),
+        Field("bought_by", N_("Bought by"), max_length=canteen.NAME_LIMIT),
+    )
+    ERRORS = staticmethod(canteen.purchase_errors)
+
+    def save(self, values):
+        return canteen.add_purchase(self.office, self.clerk, **values)
+
+
+class MealsForm(BackofficeForm):
+    TITLE_TEXT = N_("Meals today")
+
+    def __init__(self, session) -> None:
+        super().__init__(session, note=_("A person's meals of today replace what was "
+                                         "written."))
+
+    def form_fields(self):
+        return (
+            Field("person", N_("Person"), kind="select", options=(),
+                  required=N_("Choose who ate.")),
+            Field("meals", N_("Meals"), initial="1", max_length=1,
+                  placeholder=_("0 to {n}").format(n=canteen.MEALS_A_DAY)),
+            Field("price", N_("Price"), max_length=12, placeholder="12.00"),
+        )
+
+    def load(self):
+        return canteen.eaters(self.office), canteen.last_price(self.office)
+
+    def loaded(self, data) -> None:
+        people, price = data
+        person = self.query_one("#bo-person", Select)
+        chosen = self.value("person")
+        person.set_options([(plain(name), sid) for sid, name in people])
+        if chosen is None and people:
+            self.set_initial("person", people[0][0])
+        if price and "price" not in self.visited and not self.value("price"):
+            self.set_initial("price", money(price).lstrip("¥"))
+
+    def action_save(self) -> None:
+        if self.is_loaded:
+            super().action_save()
+            return
+        # Who may eat could not be read when the form opened: read it now; the clerk
+        # chooses, then saves (a person the form chose alone is never saved unseen).
+        run_duty(self, self.load, done=self._read_again,
+                 refused=lambda _field, message: self.show_error("form", message),
+                 group="bo-load", load=True)
+
+    def _read_again(self, data) -> None:
+        self.show_error("form", "")
+        self.loaded(data)
+        self.is_loaded = True
+        self.focus_field("person")
+
+    def field_of(self, duty_field: str | None) -> str:
+        if (duty_field or "").startswith("meals"):
+            return "meals"  # the duty names the person's meals ("meals:12")
+        return super().field_of(duty_field)
+
+    def save(self, values):
+        return canteen.record_meals(self.office, self.clerk, None,
+                                    {values["person"]: values["meals"]}, values["price"])
+
+
+class ListingForm(BackofficeForm):
+    TITLE_TEXT = N_("A unit entrusted for rent or sale")
+    DRAFT = "listing"
+    FIELDS = (
+        Field("unit", N_("Unit"), max_length=20, placeholder="3-2-501"),
+        Field("kind", N_("Rent/sale"), kind="select",
+              options=tuple((label, key) for key, label in listings.KINDS.items())),
+        Field("asking", N_("Asking"), max_length=16,
+              placeholder=N_("a month's rent, or the price")),
+        Field("terms", N_("Terms"), max_length=listings.TERMS_LIMIT),
+        Field("contact", N_("Contact"), max_length=20,
+              placeholder=N_("the owner's phone if empty")),
+    )
+    ERRORS = staticmethod(listings.listing_errors)
+
+    def save(self, values):
+        return listings.add_listing(self.office, self.clerk, **values)
+
+
+class _OfAListing(BackofficeForm):
+    """A form about one listing (``listing_id``)."""
+
+    def __init__(self, session, listing_id: int, **kwargs) -> None:
+        super().__init__(session, **kwargs)
+        self.listing_id = listing_id
+
+    def draft_subject(self) -> str:
+        return str(self.listing_id)
+
+
+class ViewingForm(_OfAListing):
+    TITLE_TEXT = N_("A viewing, now")
+    FIELDS = (
+        Field("visitor", N_("Visitor"), max_length=listings.NAME_LIMIT),
+        Field("phone", N_("Phone"), max_length=20),
+        Field("note", N_("Note"), max_length=listings.NOTE_LIMIT),
+    )
+
+    def save(self, values):
+        return listings.add_viewing(self.office, self.clerk, self.listing_id, **values)
+
+
+class AgencyFeeForm(_OfAListing):
+    TITLE_TEXT = N_("The agency fee, on the unit's account")
+    HINT = N_("The cash desk (F3) collects it. ctrl+s charge · Esc cancel")
+    FIELDS = (
+        Field("amount", N_("Amount"), max_length=16),
+        Field("note", N_("Note"), max_length=200),
+    )
+
+    def save(self, values):
+        return listings.charge_agency_fee(self.office, self.clerk, self.listing_id,
+                                          **values)

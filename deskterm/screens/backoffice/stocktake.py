@@ -8,15 +8,17 @@ reason typed; ``c`` (from a count field: a reason field types it) saves and clos
 stocktake after a confirmation, which adjusts the book. A closed stocktake is shown
 read-only. The "book matches count" figure is on the line under the title. ``[`` and
 ``]`` show the month before and after (past stocktakes, read-only once closed).
+
+A ``BookScreen``: the month is read and written in the kit's worker; a refusal (a bad
+count names its line: ``count:<id>``) or database trouble is said on the message line,
+the cursor goes to the line's field, and every count typed stays.
 ``open_stocktake(app)`` opens it.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from rich.cells import cell_len
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,16 +26,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from deskterm.clock import local
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.backoffice import stocktake
 from deskterm.duties.backoffice.stock import REASON_LIMIT
 from deskterm.duties.backoffice.stocktake import TakeLine, TakeView
 from deskterm.duties.months import shift_month
 from deskterm.i18n import _
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.screens.backoffice.backoffice_book import STOCK_CSS
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.inputs import TextInput
+from deskterm.screens.kit.opening import open_screen
 
 ITEM_W, BOOK_W, COUNT_W, VAR_W = 30, 6, 7, 6
+REASON_W = 76 - ITEM_W - BOOK_W - COUNT_W - VAR_W - 4
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:
@@ -43,7 +49,7 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     return (space + text + " ") if right else (text + space + " ")
 
 
-class CountInput(Input):
+class CountInput(TextInput):
     """A count: digits only; any other key (``c``, ``s``) is the screen's."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
@@ -69,7 +75,7 @@ def variance_text(book: int, count: str) -> str:
 class ConfirmClose(ModalScreen[bool]):
     """y or Enter closes the stocktake; n or Esc goes back."""
 
-    CSS_PATH = str(files("deskterm.styles") / "stock.tcss")
+    CSS_PATH = STOCK_CSS
     BINDINGS = [Binding("y,enter", "answer(True)", show=False),
                 Binding("n,escape", "answer(False)", show=False)]
 
@@ -89,19 +95,38 @@ class ConfirmClose(ModalScreen[bool]):
 
 def open_stocktake(app) -> StocktakeScreen | None:
     """Open this month's stocktake (a signed-in desk only); the pushed screen, or None."""
-    if app.session.staff is None:
-        return None
-    screen = StocktakeScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: StocktakeScreen(app.session))
 
 
-class StocktakeScreen(ModalScreen[None]):
+def line_widgets(line: TakeLine, closed: bool) -> Horizontal:
+    """One stocktake line: item, book, then the count, variance and reason (fields to
+    type into while the stocktake is open)."""
+    count = "" if line.counted is None else str(line.counted)
+    parts = [Static(plain(pad(f"{line.code} {line.name}", ITEM_W + 1)), classes="tk-item",
+                    markup=False),
+             Static(plain(str(line.book)), classes="tk-book", markup=False)]
+    if closed:
+        parts += [Static(plain(count), classes="tk-count-ro", markup=False),
+                  Static(plain(variance_text(line.book, count)), classes="tk-var",
+                         markup=False),
+                  Static(plain(fit(line.reason, REASON_W)), classes="tk-reason-ro",
+                         markup=False)]
+    else:
+        parts += [CountInput(count, id=f"tk-count-{line.id}", compact=True, max_length=6,
+                             restrict=r"[0-9０-９]*", classes="tk-count", placeholder="?"),
+                  Static(plain(variance_text(line.book, count)), id=f"tk-var-{line.id}",
+                         classes="tk-var", markup=False),
+                  TextInput(line.reason, id=f"tk-reason-{line.id}", compact=True,
+                            max_length=REASON_LIMIT, classes="tk-reason")]
+    return Horizontal(*parts, classes="tk-line", id=f"tk-line-{line.id}")
+
+
+class StocktakeScreen(BookScreen):
     """The month's stocktake lines, counted in place."""
 
-    CSS_PATH = str(files("deskterm.styles") / "stock.tcss")
+    CSS_PATH = STOCK_CSS
+    PREFIX = "tk"
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("ctrl+s", "save", show=False, priority=True),
         # priority: a count field does not type letters (CountInput), a reason field does
         # (Textual leaves a key a focused Input consumes out of the binding chain)
@@ -114,8 +139,7 @@ class StocktakeScreen(ModalScreen[None]):
     ]
 
     def __init__(self, session, period: str | None = None) -> None:
-        super().__init__(id="stocktake")
-        self.session = session
+        super().__init__(session, id="stocktake")
         self.period = period
         self.view: TakeView | None = None
         self.busy = False
@@ -128,92 +152,70 @@ class StocktakeScreen(ModalScreen[None]):
             yield Static(plain(""), id="tk-match", markup=False)
             yield Static(plain(""), id="tk-head", markup=False)
             yield VerticalScroll(id="tk-lines")
-            yield Static(plain(""), id="tk-error", classes="field-error", markup=False)
+            yield self.message_line()
             yield Static(plain(""), id="tk-hint", classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.load()
+        self.read(self.period)
+
+    def _line(self, name: str, text: str) -> None:
+        self.query_one(f"#tk-{name}", Static).update(plain(text))
 
     # --- reading ---------------------------------------------------------------------
-    def load(self) -> None:
-        self._load()
+    def fetch(self, period: str | None):
+        period = period or stocktake.current_period(self.office)
+        return period, stocktake.stocktake_view(self.office, period)
 
-    @work(thread=True, exclusive=True, group="stocktake-load")
-    def _load(self) -> None:
-        period = self.period
-        try:
-            with database.connection_context():
-                period = period or stocktake.current_period(self.session.office)
-                view = stocktake.stocktake_view(self.session.office, period)
-        except Exception as exc:  # noqa: BLE001 - said on the error line
-            self.app.call_from_thread(self._error, "", str(exc))
-            return
-        self.app.call_from_thread(self._show, period, view)
+    def show(self, data, _period) -> None:
+        # The lines are mounted after the old ones are gone: on the next turn.
+        self.call_later(self._fill, *data)
 
-    async def _show(self, period: str, view: TakeView | None) -> None:
-        if self.period is not None and period != self.period:
-            return  # an older month's answer: the newer one is coming
+    async def _fill(self, period: str, view: TakeView | None) -> None:
+        focused = self.focused.id if isinstance(self.focused, Input) else None
         self.period, self.view = period, view
         box = self.query_one("#tk-lines", VerticalScroll)
         await box.remove_children()
-        title = self.query_one("#tk-title", Static)
-        hint = self.query_one("#tk-hint", Static)
         if view is None:
-            title.update(plain(_("Stocktake {period} · not started").format(period=period)))
-            self.query_one("#tk-head", Static).update(plain(_(
-                "Press s to start: a line per stock item with its book quantity now.")))
-            self.query_one("#tk-match", Static).update(plain(""))
-            if period == stocktake.current_period(self.session.office):
-                hint.update(plain(_("s start · [ ] month · Esc close")))
+            self._line("title", _("Stocktake {period} · not started").format(period=period))
+            self._line("match", "")
+            if period == stocktake.current_period(self.office):
+                self._line("head", _("Press s to start: a line per stock item with its book "
+                                     "quantity now."))
+                self._line("hint", _("s start · [ ] month · Esc close"))
             else:
-                self.query_one("#tk-head", Static).update(plain(_(
-                    "No stocktake was made this month.")))
-                hint.update(plain(_("[ ] month · Esc close")))
+                self._line("head", _("No stocktake was made this month."))
+                self._line("hint", _("[ ] month · Esc close"))
             self.loads += 1
             return
-        tz = self.session.tz
         state = (_("closed {when} by {who}").format(
-            when=local(view.closed_at, tz).format("MM-DD HH:mm"), who=view.closed_by or "")
-            if view.closed else _("open"))
-        title.update(plain(fit(_("Stocktake {period} · {state}").format(
-            period=view.period, state=state), 76)))
-        self.query_one("#tk-match", Static).update(plain(fit(match_text(view), 76)))
-        self.query_one("#tk-head", Static).update(plain(
-            pad(_("Item"), ITEM_W + 1) + pad(_("Book"), BOOK_W + 1, right=True)
-            + pad(_("Count"), COUNT_W + 1) + pad(_("Var."), VAR_W + 1) + _("Reason")))
-        await box.mount_all([self._line(line, view.closed) for line in view.lines])
+            when=local(view.closed_at, self.session.tz).format("MM-DD HH:mm"),
+            who=view.closed_by or "") if view.closed else _("open"))
+        self._line("title", fit(_("Stocktake {period} · {state}").format(
+            period=view.period, state=state), 76))
+        self._line("match", fit(match_text(view), 76))
+        self._line("head", pad(_("Item"), ITEM_W + 1) + pad(_("Book"), BOOK_W + 1, right=True)
+                   + pad(_("Count"), COUNT_W + 1) + pad(_("Var."), VAR_W + 1) + _("Reason"))
+        await box.mount_all([line_widgets(line, view.closed) for line in view.lines])
         if view.closed:
-            hint.update(plain(_("Closed: it can no longer change · [ ] month · Esc close")))
-            box.focus()
+            self._line("hint", _("Closed: it can no longer change · [ ] month · Esc close"))
+            self.set_focus(box)
         else:
-            hint.update(plain(_("Tab/Enter next · ctrl+s save · c close the stocktake · "
-                                "Esc save and leave")))
-            first = next((line for line in view.lines if line.counted is None), None)
-            target = first or (view.lines[0] if view.lines else None)
-            if target is not None:
-                self.query_one(f"#tk-count-{target.id}", Input).focus()
+            self._line("hint", _("Tab/Enter next · ctrl+s save · c (in a count) close the "
+                                 "stocktake · Esc save and leave"))
+            self._focus_after_fill(view, focused)
         self.loads += 1
 
-    def _line(self, line: TakeLine, closed: bool) -> Horizontal:
-        item = pad(f"{line.code} {line.name}", ITEM_W + 1)
-        count = "" if line.counted is None else str(line.counted)
-        parts = [Static(plain(item), classes="tk-item", markup=False),
-                 Static(plain(str(line.book)), classes="tk-book", markup=False)]
-        if closed:
-            parts += [Static(plain(count), classes="tk-count-ro",
-                             markup=False),
-                      Static(plain(variance_text(line.book, count)), classes="tk-var",
-                             markup=False),
-                      Static(plain(fit(line.reason, 76 - ITEM_W - BOOK_W - COUNT_W - VAR_W - 4)),
-                             classes="tk-reason-ro", markup=False)]
-        else:
-            parts += [CountInput(count, id=f"tk-count-{line.id}", compact=True, max_length=6,
-                                 restrict=r"[0-9０-９]*", classes="tk-count", placeholder="?"),
-                      Static(plain(variance_text(line.book, count)), id=f"tk-var-{line.id}",
-                             classes="tk-var", markup=False),
-                      Input(line.reason, id=f"tk-reason-{line.id}", compact=True,
-                            max_length=REASON_LIMIT, classes="tk-reason")]
-        return Horizontal(*parts, classes="tk-line", id=f"tk-line-{line.id}")
+    def _focus_after_fill(self, view: TakeView, focused: str | None) -> None:
+        """The field the cursor was in before the month was read again, else the first
+        count still empty."""
+        again = self.query(f"#{focused}") if focused else None
+        if again:
+            self.set_focus(again.first())
+            return
+        first = next((line for line in view.lines if line.counted is None), None)
+        target = first or (view.lines[0] if view.lines else None)
+        if target is not None:
+            self.set_focus(self.query_one(f"#tk-count-{target.id}", Input))
 
     # --- typing ------------------------------------------------------------------------
     @on(Input.Changed, ".tk-count")
@@ -237,7 +239,7 @@ class StocktakeScreen(ModalScreen[None]):
         ids = [line.id for line in self.view.lines]
         index = ids.index(int(line_id)) + step
         if 0 <= index < len(ids):
-            self.query_one(f"#{kind}-{ids[index]}", Input).focus()
+            self.set_focus(self.query_one(f"#{kind}-{ids[index]}", Input))
 
     def typed(self) -> dict[int, tuple[str, str]]:
         if self.view is None or self.view.closed:
@@ -246,6 +248,13 @@ class StocktakeScreen(ModalScreen[None]):
                           self.query_one(f"#tk-reason-{line.id}", Input).value)
                 for line in self.view.lines}
 
+    def changed(self) -> dict[int, tuple[str, str]]:
+        """The lines whose count or reason differ from what is stored."""
+        stored = {line.id: ("" if line.counted is None else str(line.counted), line.reason)
+                  for line in (self.view.lines if self.view else ())}
+        return {line_id: (count, reason) for line_id, (count, reason) in self.typed().items()
+                if (count.strip(), reason.strip()) != stored.get(line_id)}
+
     # --- writing -----------------------------------------------------------------------
     def action_step(self, by: int) -> None:
         """``[``/``]``: the month before or after, to see past stocktakes and their
@@ -253,21 +262,19 @@ class StocktakeScreen(ModalScreen[None]):
         if self.busy or self.period is None:
             return
         if self.changed():
-            self._error("", _("Save the counts first (ctrl+s)."))
+            self.say(_("Save the counts first (ctrl+s)."))
             return
-        self.query_one("#tk-error", Static).update(plain(""))
+        self.say("")
         self.period = shift_month(self.period, by)
-        self.load()
+        self.read(self.period)
 
     def action_start(self) -> None:
-        if (self.view is None and not self.busy
-                and self.period == stocktake.current_period(self.session.office)):
-            self.busy = True
+        if (self.view is None and not self.busy and self.period is not None
+                and self.period == stocktake.current_period(self.office)):
             self._write("start", {})
 
     def action_save(self) -> None:
         if self.view is not None and not self.view.closed and not self.busy:
-            self.busy = True
             self._write("save", self.typed())
 
     def action_close_take(self) -> None:
@@ -281,52 +288,9 @@ class StocktakeScreen(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes and not self.busy:
-                self.busy = True
                 self._write("close", counts)
 
         self.app.push_screen(ConfirmClose(text), answered)
-
-    @work(thread=True, exclusive=True, group="stocktake-write")
-    def _write(self, what: str, counts: dict) -> None:
-        office, staff = self.session.office, self.session.staff
-
-        def write() -> None:
-            if what == "start":
-                stocktake.start_stocktake(office, staff)
-            else:
-                stocktake.save_counts(office, staff, self.view.id, counts)
-                if what == "close":
-                    stocktake.close_stocktake(office, staff, self.view.id)
-
-        run_duty(self, write, lambda _written: self._written(what), self._error)
-
-    def _written(self, what: str) -> None:
-        self.busy = False
-        if what == "leave":
-            self.app.notify(_("Counts saved."), title=_("Stocktake"), markup=False, timeout=3)
-            self.dismiss(None)
-            return
-        self.query_one("#tk-error", Static).update(plain(""))
-        words = {"start": _("Stocktake started."), "save": _("Counts saved."),
-                 "close": _("Stocktake closed; the book is adjusted.")}
-        self.app.notify(words[what], title=_("Stocktake"), markup=False, timeout=3)
-        self.load()
-
-    def _error(self, field: str, message: str) -> None:
-        self.busy = False
-        self.query_one("#tk-error", Static).update(plain(fit("✗ " + message, 152)))
-        if ":" in field:
-            kind, line_id = field.split(":", 1)
-            target = self.query(f"#tk-{kind}-{line_id}")
-            if target:
-                target.first().focus()
-
-    def changed(self) -> dict[int, tuple[str, str]]:
-        """The lines whose count or reason differ from what is stored."""
-        stored = {line.id: ("" if line.counted is None else str(line.counted), line.reason)
-                  for line in (self.view.lines if self.view else ())}
-        return {line_id: (count, reason) for line_id, (count, reason) in self.typed().items()
-                if (count.strip(), reason.strip()) != stored.get(line_id)}
 
     def action_close(self) -> None:
         """Esc: leave; counts typed and not saved yet are saved first (a refusal keeps the
@@ -337,5 +301,45 @@ class StocktakeScreen(ModalScreen[None]):
         if not changed:
             self.dismiss(None)
             return
-        self.busy = True
         self._write("leave", changed)
+
+    def _write(self, what: str, counts: dict) -> None:
+        office, staff, view = self.office, self.session.staff, self.view
+        self.busy = True
+
+        def write() -> None:
+            if what == "start":
+                stocktake.start_stocktake(office, staff)
+            else:
+                stocktake.save_counts(office, staff, view.id, counts)
+                if what == "close":
+                    stocktake.close_stocktake(office, staff, view.id)
+
+        run_duty(self, write, done=lambda _written: self._written(what),
+                 refused=self._write_refused, group="tk-write")
+
+    def _written(self, what: str) -> None:
+        self.busy = False
+        if what == "leave":
+            self.app.notify(_("Counts saved."), title=_("Stocktake"), markup=False, timeout=3)
+            self.dismiss(None)
+            return
+        self.say("")
+        words = {"start": _("Stocktake started."), "save": _("Counts saved."),
+                 "close": _("Stocktake closed; the book is adjusted.")}
+        self.app.notify(words[what], title=_("Stocktake"), markup=False, timeout=3)
+        self.read(self.period)
+
+    def _write_refused(self, field: str, message: str) -> None:
+        self.busy = False
+        self.say(message, field)
+
+    def say(self, message: str, field: str = "") -> None:
+        """The message line (one for the whole stocktake); a refused line's field gets
+        the cursor."""
+        super().say(message)
+        if ":" in field:
+            kind, line_id = field.split(":", 1)
+            target = self.query(f"#tk-{kind}-{line_id}") if line_id.isdigit() else None
+            if target:
+                self.set_focus(target.first())

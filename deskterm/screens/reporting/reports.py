@@ -5,7 +5,8 @@
 ``1`` this week, ``2`` last week, ``3`` this month, ``4`` last month here or in the report;
 until one is chosen, each report opens at its own usual period (last month, last week).
 A period a report is not made for opens it at its own. Under the list, what the
-highlighted report is for. Esc closes. ``open_reports(app)`` opens it.
+highlighted report is for. Esc (or F9) closes. A ``BookScreen`` that reads nothing
+itself: each report reads its own table. ``open_reports(app)`` opens it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,6 +27,8 @@ from deskterm.duties.reporting.reports import REPORTS
 from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.keys import BOOK_GROUPS
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.reporting.report_view import QUICK, ReportView
 
 WIDTH = 76
@@ -85,23 +87,19 @@ def option_text(name: str) -> str:
 
 def open_reports(app) -> ReportsScreen | None:
     """Open the reports list; a signed-in desk only."""
-    if app.session.staff is None:
-        return None
-    screen = ReportsScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: ReportsScreen(app.session))
 
 
-class ReportsScreen(ModalScreen[None]):
+class ReportsScreen(BookScreen[None]):
     CSS_PATH = str(files("deskterm.styles") / "reports.tcss")
+    PREFIX = "rp"
     BINDINGS = [
-        Binding("escape,f9", "close", show=False),
+        Binding("f9", "close", show=False),
         *(Binding(key, f"period('{words}')", show=False) for key, words in QUICK.items()),
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(id="reports")
-        self.session = session
+        super().__init__(session, id="reports")
         self.words: str | None = None  # the period chosen; None: each report's own
 
     def compose(self) -> ComposeResult:
@@ -120,7 +118,7 @@ class ReportsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         listing = self.query_one("#rp-list", OptionList)
-        listing.focus()
+        self.set_focus(listing)
         listing.highlighted = next(i for i in range(listing.option_count)
                                    if not listing.get_option_at_index(i).disabled)
         self._show_period()
@@ -161,6 +159,9 @@ class ReportsScreen(ModalScreen[None]):
         except DeskError:
             return False
 
+    def action_reread(self) -> None:
+        """Nothing here is read from the database (each report reads its own)."""
+
     def action_period(self, words: str) -> None:
         self.words = words
         self._show_period()
@@ -178,6 +179,3 @@ class ReportsScreen(ModalScreen[None]):
         if chosen:
             self.words = chosen
         self._show_period()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -1,13 +1,16 @@
 """One owner of the roster (业主名册), edited or added: name, owner or tenant, phones, note,
 and whether they still live here.
 
-Editing reads the owner's card in a worker, then fills the fields; adding starts with the
-unit (filled in when the roster screen knows it). The phones are one field, separated by
+A ``DeskForm``: editing reads the owner's card in ``load`` and fills the fields (a field
+the clerk has typed into meanwhile keeps what was typed); adding starts with the unit
+(filled in when the roster screen knows it). The phones are one field, separated by
 spaces or ``/`` (``138 1234 5678 / 027-8765 4321``). ctrl+s saves from any field: the pure
 parsers check every field first (all the messages at once, each under its field), then
-``owners.edit_owner`` or ``owners.add_owner`` runs in a thread worker, one transaction for
-the fields and the phones: a refused save stores nothing and says why under the field.
-Success dismisses with the saved ``OwnerCard``; Esc cancels (``None``).
+``owners.edit_owner`` or ``owners.add_owner`` runs in the kit's worker, one transaction
+for the fields and the phones: a refused save stores nothing and says why under the
+field. An owner not read yet (the database was away when the form opened) is read again
+on ctrl+s before anything is saved. Success dismisses with the saved ``OwnerCard``; Esc
+cancels (``None``), asking first when something was typed, which is kept as a draft.
 
 Owners are never deleted: unticking "Lives here" marks one who moved out.
 """
@@ -16,14 +19,8 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Static
 
-from deskterm.db.models import database
 from deskterm.display import plain
 from deskterm.duties.parsing import format_phone, parse_unit_code
 from deskterm.duties.records import NAME_LIMIT
@@ -39,13 +36,10 @@ from deskterm.duties.residents.owners import (
     owner_card,
     parse_phones,
 )
-from deskterm.errors import DeskError, DutyError
-from deskterm.i18n import _
-from deskterm.screens.kit.form_kit import FieldErrors, run_duty
-from deskterm.screens.kit.lookup_form import LimitedInput, field_box
-
-PREFIX = "of"
-FIELDS = ("unit", "name", "kind", "phones", "note", "active")
+from deskterm.i18n import N_, _
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
 
 
 def phones_text(phones) -> str:
@@ -53,160 +47,88 @@ def phones_text(phones) -> str:
     return " / ".join(format_phone(p) for p in phones)
 
 
-class OwnerFormScreen(FieldErrors, ModalScreen[OwnerCard | None]):
+def _unit_code(text: str) -> str:
+    return parse_unit_code(text, "unit").code
+
+
+class OwnerFormScreen(DeskForm[OwnerCard | None]):
     """Edit owner ``owner_id``, or (without one) add an owner to a unit."""
 
-    PREFIX = PREFIX
-    FIELDS = FIELDS
-
     CSS_PATH = str(files("deskterm.styles") / "roster.tcss")
-    BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
+    PREFIX = "of"
+    DRAFT = "owner"
+    HINT = N_("Tab next · ctrl+s save · Esc cancel")
 
     def __init__(self, session, owner_id: int | None = None, *, unit_code: str = "") -> None:
-        super().__init__(id="owner-form")
-        self.session = session
-        self.office = session.office
         self.owner_id = owner_id
         self.unit_code = unit_code
+        super().__init__(session, id="owner-form",
+                         title=_("New owner") if owner_id is None else _("Owner"))
         self.card: OwnerCard | None = None
-        self.loaded = owner_id is None
-        self._saving = False
-        self._error_for: dict[str, object] = {}  # what each field held when refused
 
-    # --- building the form -------------------------------------------------------------
-    def compose(self) -> ComposeResult:
+    def form_fields(self):
         new = self.owner_id is None
-        title = _("New owner") if new else _("Owner")
-        with VerticalScroll(id="of-form", classes="form"):
-            yield Static(plain(title), id="of-title", classes="form-title", markup=False)
-            if new:
-                yield field_box(PREFIX, "unit", _("Unit"), LimitedInput(
-                    self.unit_code, id="of-unit", compact=True, max_length=60,
-                    placeholder="3-2-501"))
-            yield field_box(PREFIX, "name", _("Name"), LimitedInput(
-                id="of-name", compact=True, max_length=NAME_LIMIT))
-            yield field_box(PREFIX, "kind", _("Kind"), Select(
-                [(_(label), key) for key, label in KINDS.items()], value="owner",
-                allow_blank=False, compact=True, id="of-kind"))
-            yield field_box(PREFIX, "phones", _("Phones"), LimitedInput(
-                id="of-phones", compact=True, max_length=200,
-                placeholder=_("138 1234 5678 / 027-8765 4321")))
-            yield field_box(PREFIX, "note", _("Note"), LimitedInput(
-                id="of-note", compact=True, max_length=NOTE_LIMIT))
-            if not new:
-                yield field_box(PREFIX, "active", _("Lives here"), Checkbox(
-                    plain(_("yes (untick when they move out)")), True, id="of-active",
-                    compact=True))
-            yield Static(plain(""), id="of-error-form", classes="lf-error", markup=False)
-            yield Static(plain(_("Tab next · ctrl+s save · Esc cancel")), classes="form-hint",
-                         markup=False)
+        return (
+            *((Field("unit", N_("Unit"), initial=self.unit_code, max_length=60,
+                     placeholder="3-2-501", required=N_("Enter a unit, like 3-2-501."),
+                     parse=_unit_code),) if new else ()),
+            Field("name", N_("Name"), max_length=NAME_LIMIT,
+                  required=N_("Enter the owner's name."), parse=clean_name),
+            Field("kind", N_("Kind"), kind="select", initial="owner", parse=check_kind,
+                  options=tuple((label, key) for key, label in KINDS.items())),
+            Field("phones", N_("Phones"), max_length=200, parse=parse_phones,
+                  placeholder=N_("138 1234 5678 / 027-8765 4321")),
+            Field("note", N_("Note"), max_length=NOTE_LIMIT, parse=clean_note),
+            *(() if new else (Field("active", N_("Lives here"), kind="check", initial=True,
+                                    placeholder=N_("untick when they move out")),)),
+        )
 
-    def on_mount(self) -> None:
-        if self.owner_id is None:
-            self._input("name" if self.unit_code else "unit").focus()
-            return
-        self._input("name").focus()
-        self._load(self.owner_id)
+    def draft_subject(self) -> str:
+        return str(self.owner_id) if self.owner_id is not None else "new"
 
-    @work(thread=True, exclusive=True, group="of-load")
-    def _load(self, owner_id: int) -> None:
-        try:
-            with database.connection_context():
-                card = owner_card(self.office, owner_id)
-        except DeskError as exc:
-            self.app.call_from_thread(self._show_error, "form", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self._show_error, "form", _("Not read: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._fill, card)
+    # --- the owner's card --------------------------------------------------------------
+    def load(self):
+        return owner_card(self.office, self.owner_id) if self.owner_id is not None else None
 
-    def _fill(self, card: OwnerCard) -> None:
+    def loaded(self, card: OwnerCard) -> None:
         self.card = card
-        self.query_one("#of-title", Static).update(plain(
+        self.query_one(".form-title", Static).update(plain(
             _("Owner of {unit}").format(unit=card.unit_code)))
-        self._input("name").value = card.name
-        self.query_one("#of-kind", Select).value = card.kind if card.kind in KINDS else "owner"
-        self._input("phones").value = phones_text(card.phones)
-        self._input("note").value = card.note
-        self.query_one("#of-active", Checkbox).value = card.active
-        self.loaded = True
-
-    # --- fields and their errors (the lines themselves: form_kit.FieldErrors) ------------
-    def _input(self, name: str) -> Input:
-        return self.query_one(f"#{PREFIX}-{name}", Input)
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        name = (event.input.id or "").removeprefix(f"{PREFIX}-")
-        if name in FIELDS and self._error_for.get(name) != event.value:
-            self._show_error(name, "")  # the clerk has changed what was refused
+        shown = {"name": card.name, "kind": card.kind if card.kind in KINDS else "owner",
+                 "phones": phones_text(card.phones), "note": card.note,
+                 "active": card.active}
+        for name, value in shown.items():
+            if self.value(name) == self._initial.get(name):  # nothing typed there yet
+                self.set_initial(name, value)
 
     # --- saving ----------------------------------------------------------------------------
-    def _checked(self) -> tuple[dict, dict[str, str]]:
-        """The values to save, and the message of each field the parsers refuse."""
-        values: dict = {}
-        errors: dict[str, str] = {}
-
-        def check(name: str, parse) -> None:
-            try:
-                values[name] = parse()
-            except DutyError as exc:
-                errors.setdefault(name, exc.message)
-
-        if self.owner_id is None:
-            check("unit", lambda: parse_unit_code(self._input("unit").value, "unit").code)
-        check("name", lambda: clean_name(self._input("name").value))
-        check("kind", lambda: check_kind(self.query_one("#of-kind", Select).value))
-        check("phones", lambda: parse_phones(self._input("phones").value))
-        check("note", lambda: clean_note(self._input("note").value))
-        if self.owner_id is not None:
-            values["active"] = self.query_one("#of-active", Checkbox).value
-        return values, errors
-
     def action_save(self) -> None:
-        if self._saving or not self.loaded:
+        if self.owner_id is not None and self.card is None:
+            # Not read yet (the database was away): read it now; what was typed stays,
+            # the rest is filled in, and the clerk saves once they have seen it.
+            run_duty(self, self.load, done=self._read_again,
+                     refused=lambda _field, message: self.show_error("form", message),
+                     group=f"{self.PREFIX}-load", load=True)
             return
-        self._clear_errors()
-        values, errors = self._checked()
-        if errors:
-            for name, message in errors.items():
-                self._show_error(name, message)
-            self._focus_field(next(iter(errors)))
-            return
-        self._saving = True
-        self._save(values)
+        super().action_save()
 
-    @work(thread=True, exclusive=True, group="of-save")
-    def _save(self, values: dict) -> None:
+    def _read_again(self, card: OwnerCard) -> None:
+        self.loaded(card)
+        self.is_loaded = True
+        self.show_error("form", "")
+
+    def save(self, values) -> OwnerCard:
         clerk = self.session.staff
+        phones = values["phones"] or []
+        if self.owner_id is None:
+            return add_owner(self.office, clerk, values["unit"], values["name"],
+                             values["kind"], phones, note=values["note"] or "")
+        return edit_owner(self.office, clerk, self.owner_id, name=values["name"],
+                          kind=values["kind"], note=values["note"] or "",
+                          active=bool(values["active"]), phones=phones)
 
-        def save() -> OwnerCard:
-            if self.owner_id is None:
-                return add_owner(self.office, clerk, values["unit"], values["name"],
-                                 values["kind"], values["phones"], note=values["note"])
-            return edit_owner(self.office, clerk, self.owner_id, name=values["name"],
-                              kind=values["kind"], note=values["note"],
-                              active=values["active"], phones=values["phones"])
-
-        run_duty(self, save, self._saved, self._refused)
-
-    def _refused(self, field: str | None, message: str) -> None:
-        self._saving = False
-        name = field if field in FIELDS else "form"
-        self._show_error(name, message)
-        self._focus_field(name)
-
-    def _saved(self, card: OwnerCard) -> None:
+    def saved(self, card: OwnerCard) -> None:
         self.app.notify(_("{name} of {unit} saved.").format(name=card.name,
                                                             unit=card.unit_code),
                         markup=False)
         self.dismiss(card)
-
-    def action_cancel(self) -> None:
-        if not self._saving:
-            self.dismiss(None)

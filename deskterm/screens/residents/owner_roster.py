@@ -3,32 +3,36 @@ the roster from a file.
 
 The search box reads what is typed as the call-intake lookup does (``roster.find_owners``:
 a unit code or its start, phone digits, a name, pinyin initials), ``DEBOUNCE`` seconds
-after the last key, in an exclusive thread worker; an answer for text since changed is
-dropped. The matches fill the table under it (moved-out owners last). Enter in the box
-or on a row edits the highlighted owner (``OwnerFormScreen``); ↓ moves from the box to
-the table, ``/`` back. In the table, ``n`` adds an owner (to the highlighted row's unit, or
-the unit typed) and ``i`` imports the roster from a file (``RosterImportScreen``). Esc
-closes. ``open_owner_roster(app)`` opens it.
+after the last key; an answer for text since changed is dropped. The matches fill the
+table under it (moved-out owners last). Enter in the box or on a row edits the
+highlighted owner (``OwnerFormScreen``); ↓ moves from the box to the table, ``/`` back.
+In the table, ``n`` adds an owner (to the highlighted row's unit, or the unit typed) and
+``i`` imports the roster from a file (``RosterImportScreen``). Esc closes.
+
+A ``BookScreen``: the roster is read in the kit's worker; when it cannot be read the
+message line says so in the clerk's words and the table keeps what it showed.
+``open_owner_roster(app)`` opens it.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.parsing import format_phone, unit_code_query
 from deskterm.duties.residents.owners import KINDS
 from deskterm.duties.residents.roster import MAX_QUERY, OwnerHit, find_owners, normalise
 from deskterm.i18n import _
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.inputs import TextInput
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.residents.owner_form import OwnerFormScreen
 from deskterm.screens.residents.roster_import import RosterImportScreen
 
@@ -51,21 +55,19 @@ def row_cells(hit: OwnerHit) -> tuple[str, ...]:
             fit(phones, PHONES_WIDTH), fit(state, STATE_WIDTH))
 
 
-class OwnerRosterScreen(ModalScreen[None]):
+class OwnerRosterScreen(BookScreen[None]):
     """Search the roster; Enter edits, ``n`` adds, ``i`` imports."""
 
     CSS_PATH = str(files("deskterm.styles") / "roster.tcss")
+    PREFIX = "or"
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("n", "new_owner", show=False),
         Binding("i", "import_roster", show=False),
         Binding("slash", "search", show=False),
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(id="owner-roster")
-        self.session = session
-        self.office = session.office
+        super().__init__(session, id="owner-roster")
         self.hits: dict[str, OwnerHit] = {}
         self._shown_for: str | None = None
         self._timer: Timer | None = None
@@ -75,11 +77,12 @@ class OwnerRosterScreen(ModalScreen[None]):
         with Vertical(id="or-box", classes="form"):
             yield Static(plain(_("Owner roster — {office}").format(office=self.office.name)),
                          classes="form-title", markup=False)
-            yield Input(id="or-search", compact=True, max_length=MAX_QUERY,
-                        placeholder=_("unit 3-2-501, phone digits, name or initials (zs)"))
+            yield TextInput(id="or-search", compact=True, max_length=MAX_QUERY,
+                            placeholder=_("unit 3-2-501, phone digits, name or initials (zs)"))
             yield DataTable(id="or-table", cursor_type="row", zebra_stripes=True,
                             cell_padding=0)
             yield Static(plain(""), id="or-status", markup=False)
+            yield self.message_line()
             yield Static(plain(""), id="or-hint", classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -89,7 +92,7 @@ class OwnerRosterScreen(ModalScreen[None]):
                              ("", STATE_WIDTH)):
             table.add_column(plain(fit(label, width)), width=width + 1)
         self._status(_("Type a unit, phone digits, a name or pinyin initials."))
-        self.search_input.focus()
+        self.set_focus(self.search_input)
         self._hint()
 
     @property
@@ -134,24 +137,18 @@ class OwnerRosterScreen(ModalScreen[None]):
         self.search(self._wanted())
 
     def search(self, query: str, select_owner: int | None = None) -> None:
-        """Look ``query`` up in a worker; the table shows the answer (the row of
+        """Look ``query`` up in the kit's worker; the table shows the answer (the row of
         ``select_owner`` highlighted, when found)."""
         if not query:
-            self._show("", [], None)
+            self.say("")
+            self.show([], "", None)
             return
-        self._search(query, select_owner)
+        self.read(query, select_owner)
 
-    @work(thread=True, exclusive=True, group="owner-roster")
-    def _search(self, query: str, select_owner: int | None) -> None:
-        try:
-            with database.connection_context():
-                hits = find_owners(self.office, query, limit=LIMIT)
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the screen
-            self.app.call_from_thread(self._status, _("Not read: {error}").format(error=exc))
-            return
-        self.app.call_from_thread(self._show, query, hits, select_owner)
+    def fetch(self, query: str, _select_owner: int | None) -> list[OwnerHit]:
+        return find_owners(self.office, query, limit=LIMIT)
 
-    def _show(self, query: str, hits: list[OwnerHit], select_owner: int | None) -> None:
+    def show(self, hits: list[OwnerHit], query: str, select_owner: int | None) -> None:
         if query != self._wanted():
             return  # an answer to text since changed
         self._shown_for = query
@@ -173,6 +170,16 @@ class OwnerRosterScreen(ModalScreen[None]):
         if self._edit_when_ready:
             self._edit_when_ready = False
             self.edit(self.current_hit())
+
+    def action_reread(self) -> None:
+        """ctrl+r: the search typed, read again."""
+        self.search(self._wanted())
+
+    def say(self, message: str, field: str = "") -> None:
+        if message:  # the roster could not be read: Enter edits nothing meanwhile
+            self._edit_when_ready = False
+            self._shown_for = None
+        super().say(message, field)
 
     def current_hit(self) -> OwnerHit | None:
         table = self.table
@@ -199,7 +206,7 @@ class OwnerRosterScreen(ModalScreen[None]):
     def on_key(self, event) -> None:
         if event.key == "down" and self.focused is self.search_input and self.table.row_count:
             event.stop()
-            self.table.focus()
+            self.set_focus(self.table)
 
     @on(DataTable.RowSelected, "#or-table")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -244,16 +251,9 @@ class OwnerRosterScreen(ModalScreen[None]):
             self.search(self._wanted())
 
     def action_search(self) -> None:
-        self.search_input.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        self.set_focus(self.search_input)
 
 
 def open_owner_roster(app) -> OwnerRosterScreen | None:
     """Open the roster (a signed-in desk only); the pushed screen, or None."""
-    if app.session.staff is None:
-        return None
-    screen = OwnerRosterScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: OwnerRosterScreen(app.session))

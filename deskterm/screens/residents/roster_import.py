@@ -1,25 +1,23 @@
 """Importing the owner roster (业主名册一览表) from a CSV or XLSX file: all of it, or nothing.
 
-The clerk types the file's path (``~`` is the home folder; quotes a terminal adds around a
-dropped file are taken off) and presses ctrl+s: ``roster_import.import_roster`` checks the
-whole file and imports it in one transaction, in a thread worker. When the file has
-problems nothing is stored and the table lists each one with the row number Excel shows
-and the column's header (the line under the table shows the highlighted one in full);
-when it landed, the counts. Esc closes, with the ``RosterResult`` when one landed.
+A ``DeskForm`` of one field: the clerk types the file's path (``~`` is the home folder;
+quotes a terminal adds around a dropped file are taken off) and presses ctrl+s (or
+Enter): ``roster_import.import_roster`` checks the whole file and imports it in one
+transaction, in the kit's worker. When the file has problems nothing is stored and the
+table lists each one with the row number Excel shows and the column's header (the line
+under the table shows the highlighted one in full); when it landed, the counts. A file
+that cannot be read at all is said under the path; database trouble on the form's line,
+the path kept. Esc closes, with the ``RosterResult`` when one landed (a path already
+tried closes without asking).
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Static
+from textual import on
+from textual.widgets import DataTable, Static
 
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.residents.roster_import import (
     Problem,
@@ -28,9 +26,9 @@ from deskterm.duties.residents.roster_import import (
     import_roster,
     result_text,
 )
-from deskterm.errors import DeskError
-from deskterm.i18n import _, ngettext
-from deskterm.screens.kit.lookup_form import LimitedInput, field_box
+from deskterm.i18n import N_, _, ngettext
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
 
 ROW_WIDTH = 5
 COLUMN_WIDTH = 14
@@ -52,55 +50,42 @@ def problem_cells(problem: Problem) -> tuple[str, str, str]:
             fit(column or "—", COLUMN_WIDTH), fit(problem.message, MESSAGE_WIDTH))
 
 
-class RosterImportScreen(ModalScreen[RosterResult | None]):
+class RosterImportScreen(DeskForm[RosterResult | None]):
     """One path, ctrl+s: the problems, or the counts of what landed."""
 
     CSS_PATH = str(files("deskterm.styles") / "roster.tcss")
-    BINDINGS = [
-        Binding("escape", "close", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
+    PREFIX = "ri"
+    TITLE_TEXT = N_("Import the owner roster")
+    HINT = N_("ctrl+s check and import · Esc close")
+    ENTER_SAVES = True
+    FIELDS = (
+        Field("path", N_("File"), max_length=1000, placeholder=N_("~/业主名册.xlsx"),
+              required=N_("Enter the roster file's path, like ~/业主名册.xlsx."),
+              parse=clean_path, wide=True),
+    )
 
     def __init__(self, session) -> None:
-        super().__init__(id="roster-import")
-        self.session = session
-        self.office = session.office
+        super().__init__(session, id="roster-import", note=_(
+            "A .xlsx or .csv file with the columns 楼栋 单元 房号 业主姓名 电话, and if you "
+            "have them 面积 身份 备注. All of it is imported, or nothing."))
         self.result: RosterResult | None = None
         self.problems: list[Problem] = []
-        self._saving = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="ri-box", classes="form"):
-            yield Static(plain(_("Import the owner roster")), classes="form-title",
-                         markup=False)
-            yield Static(plain(_(
-                "A .xlsx or .csv file with the columns 楼栋 单元 房号 业主姓名 电话, and if "
-                "you have them 面积 身份 备注. All of it is imported, or nothing.")),
-                id="ri-about", markup=False)
-            yield field_box("ri", "path", _("File"), LimitedInput(
-                id="ri-path", compact=True, max_length=1000,
-                placeholder=_("~/业主名册.xlsx")), wide=True)
-            yield Static(plain(""), id="ri-status", markup=False)
-            yield DataTable(id="ri-problems", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain(""), id="ri-detail", markup=False)
-            yield Static(plain(_("ctrl+s check and import · Esc close")), classes="form-hint",
-                         markup=False)
+    def compose_body(self):
+        yield self.field("path")
+        yield Static(plain(""), id="ri-status", markup=False)
+        yield DataTable(id="ri-problems", cursor_type="row", zebra_stripes=True,
+                        cell_padding=0)
+        yield Static(plain(""), id="ri-detail", markup=False)
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
         table = self.query_one("#ri-problems", DataTable)
         for label, width in ((_("Row"), ROW_WIDTH), (_("Column"), COLUMN_WIDTH),
                              (_("Problem"), MESSAGE_WIDTH)):
             table.add_column(plain(fit(label, width)), width=width + 1)
         table.display = False
-        self.query_one("#ri-path", Input).focus()
 
-    # --- messages ------------------------------------------------------------------------------
-    def _error(self, message: str) -> None:
-        error = self.query_one("#ri-error-path", Static)
-        error.update(plain(("✗ " + message) if message else ""))
-        error.set_class(bool(message), "-shown")
-
+    # --- lines ---------------------------------------------------------------------------------
     def _status(self, text: str) -> None:
         self.query_one("#ri-status", Static).update(plain(text))
 
@@ -108,53 +93,10 @@ class RosterImportScreen(ModalScreen[RosterResult | None]):
         text = fit(str(problem), 2 * DETAIL_WIDTH) if problem is not None else ""
         self.query_one("#ri-detail", Static).update(plain(text))
 
-    def paste_refused(self, widget: Input, length: int) -> None:
-        self._error(_("Too long to paste: {count} characters; at most {limit}.").format(
-            count=f"{length:,}", limit=f"{widget.max_length:,}"))
-
-    @on(Input.Changed, "#ri-path")
-    def _typed(self, _event) -> None:
-        self._error("")
-
-    @on(Input.Submitted, "#ri-path")
-    def _entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
     @on(DataTable.RowHighlighted, "#ri-problems")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         index = event.cursor_row
         self._detail(self.problems[index] if 0 <= index < len(self.problems) else None)
-
-    # --- importing -----------------------------------------------------------------------------
-    def action_save(self) -> None:
-        if self._saving:
-            return
-        path = clean_path(self.query_one("#ri-path", Input).value)
-        if not path:
-            self._error(_("Enter the roster file's path, like ~/业主名册.xlsx."))
-            return
-        self._error("")
-        self._saving = True
-        self._status(_("Checking {file}…").format(file=path))
-        self._import(path)
-
-    @work(thread=True, exclusive=True, group="roster-import")
-    def _import(self, path: str) -> None:
-        try:
-            with database.connection_context():
-                result = import_roster(self.office, self.session.staff, path)
-        except RosterRefused as exc:
-            self.app.call_from_thread(self._refused, exc.problems)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the screen
-            self.app.call_from_thread(self._failed, _("Not imported: {error}").format(
-                error=exc))
-            return
-        self.app.call_from_thread(self._landed, result)
 
     def _show_problems(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -165,34 +107,46 @@ class RosterImportScreen(ModalScreen[RosterResult | None]):
         table.display = bool(self.problems)
         self._detail(self.problems[0] if self.problems else None)
 
-    def _refused(self, problems: list[Problem]) -> None:
-        self._saving = False
-        self._show_problems(problems)
-        if len(problems) == 1 and problems[0].row is None:
-            self._status("")
-            self._show_problems([])
-            self._error(str(problems[0]))
+    # --- importing -----------------------------------------------------------------------------
+    def action_save(self) -> None:
+        was = self.saving
+        super().action_save()
+        if self.saving and not was:
+            self._status(_("Checking {file}…").format(file=clean_path(self.value("path"))))
+
+    def save(self, values):
+        try:
+            return import_roster(self.office, self.session.staff, values["path"])
+        except RosterRefused as refused:  # the file's problems: nothing was stored
+            return refused
+
+    def saved(self, result) -> None:
+        self.set_initial("path", self.value("path"))  # tried: Esc need not ask about it
+        if isinstance(result, RosterRefused):
+            self._refused_file(result.problems)
             return
+        self.result = result
+        self._show_problems([])
+        path = clean_path(self.value("path"))
+        self._status("✓ " + result_text(result, path.replace("\\", "/").rsplit("/", 1)[-1]))
+        self.app.notify(_("Roster imported."), markup=False)
+
+    def _refused_file(self, problems: list[Problem]) -> None:
+        if len(problems) == 1 and problems[0].row is None:  # the file as a whole
+            self.refused("path", str(problems[0]))
+            return
+        self._show_problems(problems)
         self._status(ngettext("{n} problem: nothing was imported. Correct the file, then "
                               "ctrl+s again.",
                               "{n} problems: nothing was imported. Correct the file, then "
                               "ctrl+s again.", len(problems)).format(n=len(problems)))
-        self.query_one("#ri-problems", DataTable).focus()
+        self.set_focus(self.query_one("#ri-problems", DataTable))
 
-    def _failed(self, message: str) -> None:
-        self._saving = False
+    def refused(self, field: str, message: str) -> None:
         self._status("")
         self._show_problems([])
-        self._error(message)
+        super().refused(field, message)
 
-    def _landed(self, result: RosterResult) -> None:
-        self._saving = False
-        self.result = result
-        self._show_problems([])
-        path = clean_path(self.query_one("#ri-path", Input).value)
-        self._status("✓ " + result_text(result, path.replace("\\", "/").rsplit("/", 1)[-1]))
-        self.app.notify(_("Roster imported."), markup=False)
-
-    def action_close(self) -> None:
-        if not self._saving:
-            self.dismiss(self.result)
+    def dismiss(self, result=None):
+        """Closing hands back the import that landed, however the form is closed."""
+        return super().dismiss(result if result is not None else self.result)

@@ -1,0 +1,134 @@
+"""What the back-office books share (stock, its ledger, the canteen, the meal fees, the
+listings and a listing): a ``BookScreen`` laid out as a title, what stands above the
+table, the table (``COLUMNS``: key, label, width), what stands under it, the result
+line (``tell``: what a key did), the kit's message line (``say``: what was refused or
+went wrong) and the hint.
+
+The table has the focus when the book opens and ``read()`` asks for the first answer;
+``loads`` counts the answers shown (for tests). ``tell`` and ``say`` each clear the
+other's line, so the clerk never reads an old success beside a new refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from importlib.resources import files
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from deskterm.display import fit, plain
+from deskterm.i18n import _
+from deskterm.screens.kit.book import BookScreen
+
+#: The back-office books' stylesheet (their forms use it too).
+CSS = str(files("deskterm.styles") / "backoffice.tcss")
+#: The stock books' and the stocktake's (they take the whole terminal).
+STOCK_CSS = str(files("deskterm.styles") / "stock.tcss")
+
+
+def add_columns(table: DataTable, columns: Sequence[tuple[str, str, int]]) -> None:
+    """``columns``: (key, label, width) each; the label is translated and cut to width,
+    and each column is one cell wider than its text (the gap)."""
+    for key, label, width in columns:
+        table.add_column(plain(fit(_(label), width)), width=width + 1, key=key)
+
+
+def row_of(cells: Sequence[object], columns: Sequence[tuple[str, str, int]]) -> list[Text]:
+    """A table row: each cell as plain text cut to its column's width."""
+    return [plain(fit(cell, width)) for cell, (_key, _label, width) in
+            zip(cells, columns, strict=True)]
+
+
+def lines_text(lines: Sequence[str], width: int = 76) -> Text:
+    """Lines of plain text, each cut to ``width`` cells."""
+    return Text("\n").join(plain(fit(line, width)) for line in lines)
+
+
+class BackofficeBook(BookScreen):
+    """A back-office book (see the module's docstring)."""
+
+    CSS_PATH = CSS
+    #: (key, label, width) of the table's columns.
+    COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
+    #: The book's title before its first answer, and its hint (N_() texts).
+    HEADING: ClassVar[str] = ""
+    HINT: ClassVar[str] = ""
+    #: The box's classes (the back-office box; the stock books take the whole terminal).
+    BOX_CLASSES: ClassVar[str] = "form bo-wide"
+    TABLE_ID: ClassVar[str] = ""  # "" is ``{PREFIX}-table``
+
+    def __init__(self, session, **kwargs) -> None:
+        kwargs.setdefault("classes", "bo-modal")
+        super().__init__(session, **kwargs)
+        self.loads = 0  # answers shown, for tests
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(f"#{self.TABLE_ID or self.PREFIX + '-table'}", DataTable)
+
+    # --- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id=f"{self.PREFIX}-form", classes=self.BOX_CLASSES):
+            yield from self.compose_title()
+            yield from self.compose_above()
+            yield DataTable(id=self.TABLE_ID or f"{self.PREFIX}-table", cursor_type="row",
+                            zebra_stripes=True, cell_padding=0)
+            yield from self.compose_below()
+            result = Static(plain(""), id=f"{self.PREFIX}-result", markup=False)
+            result.display = False
+            yield result
+            yield self.message_line()
+            yield Static(plain(_(self.HINT)), id=f"{self.PREFIX}-hint", classes="form-hint",
+                         markup=False)
+
+    def compose_title(self) -> Iterator[Widget]:
+        yield Static(plain(_(self.HEADING)), id=f"{self.PREFIX}-title", classes="form-title",
+                     markup=False)
+
+    def compose_above(self) -> Iterator[Widget]:
+        yield from ()
+
+    def compose_below(self) -> Iterator[Widget]:
+        yield from ()
+
+    def on_mount(self) -> None:
+        add_columns(self.table, self.COLUMNS)
+        self.set_focus(self.first_focus())
+        self.read(*self.first_key())
+
+    def first_focus(self) -> Widget:
+        return self.table
+
+    def first_key(self) -> tuple:
+        return ()
+
+    # --- lines -------------------------------------------------------------------------------
+    def set_line(self, name: str, text: str | Text) -> None:
+        """Line ``#{PREFIX}-{name}`` shows ``text`` (plain, never markup)."""
+        self.query_one(f"#{self.PREFIX}-{name}", Static).update(
+            text if isinstance(text, Text) else plain(text))
+
+    def tell(self, text: str, *, done: bool = True) -> None:
+        """What a key did (``✓ …``; ``done`` False: a plain word), on the result line,
+        which takes no room while empty; the message line is cleared."""
+        super().say("")
+        line = self.query_one(f"#{self.PREFIX}-result", Static)
+        line.update(plain(("✓ " + text) if text and done else text))
+        line.display = bool(text)
+
+    def say(self, message: str, field: str = "") -> None:
+        if message:
+            self.tell("")
+        super().say(message, field)
+
+    def show_rows(self, rows: Sequence[Sequence[object]], keys: Sequence[str]) -> None:
+        """The table holds ``rows`` (cells cut to the columns), keyed by ``keys``."""
+        table = self.table
+        table.clear()
+        for cells, key in zip(rows, keys, strict=True):
+            table.add_row(*row_of(cells, self.COLUMNS), key=key)

@@ -7,8 +7,8 @@ approval and the month end).
   wider than its text, which is the gap);
 - ``fill(table, rows, key, cells)``: the rows shown again, the cursor kept on the row it
   was on when that row is still there;
-- ``TableBook``: a ``BookScreen`` that counts its reads (``loaded``, ``loads``, which
-  tests wait for), keeps the error lines of its fields (``FIELD_LINES``) in step with
+- ``TableBook``: a ``BookScreen`` that counts its reads (``kit.detail.CountedReads``:
+  ``loaded``, ``loads``, which tests wait for), keeps the error lines of its fields (``FIELD_LINES``) in step with
   what it says, shows the highlighted row's detail, and runs its writes (``act``) with a
   ``busy`` flag, a refused write putting the cursor in the field it names;
 - ``pane_row_key(dashboard, kind)``: the key of the highlighted row of the focused pane
@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Static
 from deskterm.display import fit, plain
 from deskterm.i18n import _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.detail import CountedReads
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.inputs import TextInput
 
@@ -82,7 +83,7 @@ def pane_row_key(dashboard, kind: type) -> str | None:
     return table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
 
 
-class TableBook(BookScreen):
+class TableBook(CountedReads, BookScreen):
     """A ``BookScreen`` of the repair desk (see the module's docstring). ``rows`` holds
     the rows in the table's order (``BookScreen.current_row`` reads it)."""
 
@@ -91,8 +92,6 @@ class TableBook(BookScreen):
     #: Their names in the message, for fields too narrow to hold it under them.
     FIELD_WORDS: ClassVar[dict[str, str]] = {}
 
-    loaded = False  # the first read has been answered (shown or refused)
-    loads = 0  # reads answered, for tests
     busy = False  # a write is on its way: the keys that write wait for it
 
     # --- reads, counted ----------------------------------------------------------------------
@@ -104,17 +103,6 @@ class TableBook(BookScreen):
         if newest and kept is not None:  # a refused write stays said while the book is read
             self.say(*kept)
             self._act_said = kept
-        self._counted(newest)
-
-    def _refused(self, asked: int, field: str, message: str) -> None:
-        newest = asked == self._asked
-        super()._refused(asked, field, message)
-        self._counted(newest)
-
-    def _counted(self, newest: bool) -> None:
-        if newest:
-            self.loaded = True
-            self.loads += 1
 
     # --- what it says --------------------------------------------------------------------------
     def say(self, message: str, field: str = "") -> None:

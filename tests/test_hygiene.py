@@ -76,8 +76,8 @@ NOT_ON_THE_KIT = {
 
     "desk": {"sign_in"},
 
-    "repairs": {"callback_form", "complaint_list", "complaint_summary", "morning_view",
-                "register_search", "unit_history"},
+    "repairs": {"complaint_list", "complaint_summary", "morning_view", "register_search",
+                "unit_history"},
 
     "reporting": {"report_view"},
 

@@ -42,7 +42,7 @@ from deskterm.money import format_fen
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.printing import Printout, PrintsLists
-from deskterm.screens.repairs.tables import TableBook, book_table, fill
+from deskterm.screens.repairs.parts import TableBook, book_table, fill
 
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell is
 #: kept for the scrollbar, and each column is one cell wider than its text (the gap).

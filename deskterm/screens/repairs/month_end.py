@@ -49,7 +49,7 @@ from deskterm.money import format_fen
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.printing import Printout, PrintsLists
-from deskterm.screens.repairs.tables import TableBook, book_table, fill
+from deskterm.screens.repairs.parts import TableBook, book_table, fill
 
 PUBLIC = "public"
 #: The upper table's columns (76 inside the border; one cell kept for the scrollbar).

@@ -12,8 +12,8 @@ then reads the order again.
 
 The return form starts in "Work done", the first field shown and the first the clerk
 has to fill; the result (done unless changed), the materials and the charge follow in
-reading order. ``TextBox`` is the multi-line field (the materials here, the complaint's
-handling), read and written like the kit's other fields.
+reading order. The materials (and the complaint's handling) are a ``TextBox``
+(``parts.py``), read and written like the kit's other fields.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from __future__ import annotations
 from importlib.resources import files
 
 from textual import on
-from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from deskterm.clock import now_utc
 from deskterm.display import fit, plain, when
@@ -35,23 +34,12 @@ from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_or
 from deskterm.duties.residents.roster import active_technicians
 from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
-from deskterm.screens.kit.fields import Field, error_line
+from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.repairs.parts import TextBox, field_above
 
 TEXT_WIDTH = 72
 ACTIONS_CSS = str(files("deskterm.styles") / "order_detail.tcss")
-
-
-class TextBox(TextArea):
-    """A multi-line field: ``value`` is its text, as the kit's forms read a field."""
-
-    @property
-    def value(self) -> str:
-        return self.text
-
-    @value.setter
-    def value(self, text: str) -> None:
-        self.load_text(text or "")
 
 
 class ActionForm(DeskForm[bool | None]):
@@ -79,8 +67,7 @@ class ActionForm(DeskForm[bool | None]):
         box = TextBox(id=f"{self.PREFIX}-{name}", compact=True, soft_wrap=False,
                       tab_behavior="focus", placeholder=_(field.placeholder)
                       if field.placeholder else "")
-        return Vertical(Label(plain(_(field.label)), classes="kit-label"), box,
-                        error_line(self.PREFIX, name), classes="kit-field -wide")
+        return field_above(self.PREFIX, name, _(field.label), box)
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:

@@ -39,7 +39,7 @@ from deskterm.money import format_fen
 from deskterm.screens.kit.detail import DetailAction, DetailScreen
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.repairs.order_actions import DispatchScreen, ReopenScreen, ReturnScreen
-from deskterm.screens.repairs.tables import pane_row_key
+from deskterm.screens.repairs.parts import pane_row_key
 
 #: The change log's actions on an order, as the history lines name them.
 HISTORY_WORDS = {

@@ -1,6 +1,7 @@
-"""What the repair desk's books share on top of the kit's ``BookScreen`` (the morning
-view, the register search, a unit's history, the complaint list and summary, the Monday
-approval and the month end).
+"""What the repair desk's screens share on top of the kit.
+
+For its books (the morning view, the register search, a unit's history, the complaint
+list and summary, the Monday approval and the month end), beside ``BookScreen``:
 
 - ``book_table(id, columns)``: a row-cursor ``DataTable`` without cell padding, its
   columns made at once (label, width in cells, right-aligned or not; each column one cell
@@ -8,11 +9,17 @@ approval and the month end).
 - ``fill(table, rows, key, cells)``: the rows shown again, the cursor kept on the row it
   was on when that row is still there;
 - ``TableBook``: a ``BookScreen`` that counts its reads (``kit.detail.CountedReads``:
-  ``loaded``, ``loads``, which tests wait for), keeps the error lines of its fields (``FIELD_LINES``) in step with
-  what it says, shows the highlighted row's detail, and runs its writes (``act``) with a
-  ``busy`` flag, a refused write putting the cursor in the field it names;
+  ``loaded``, ``loads``, which tests wait for), keeps the error lines of its fields
+  (``FIELD_LINES``) in step with what it says, shows the highlighted row's detail, and
+  runs its writes (``act``) with a ``busy`` flag, a refused write putting the cursor in
+  the field it names and staying said while the book is read again;
 - ``pane_row_key(dashboard, kind)``: the key of the highlighted row of the focused pane
   (of the pane class ``kind``), which Enter and F4 on the dashboard act on.
+
+For its forms, beside ``DeskForm``'s one-line fields: ``field_above(prefix, name, label,
+widget)``, a field whose widget is too wide or too tall to share a line with its label
+(the callback's outcomes, a ``TextBox``), and ``TextBox``, a multi-line field read and
+written through ``value`` like the kit's other fields.
 """
 
 from __future__ import annotations
@@ -22,14 +29,17 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.containers import Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Static, TextArea
 
 from deskterm.display import fit, plain
 from deskterm.i18n import _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.detail import CountedReads
 from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import error_line
 from deskterm.screens.kit.inputs import TextInput
 
 #: A column: its label (N_ or already translated: shown through _()), its width in cells,
@@ -67,6 +77,24 @@ def fill(table: DataTable, rows: Iterable[Any], key: Callable[[Any], str],
                       key=key(row))
     if kept is not None and kept in table.rows:
         table.move_cursor(row=table.get_row_index(kept), animate=False)
+
+
+def field_above(prefix: str, name: str, label: str, widget: Widget) -> Vertical:
+    """A field with its label on the line above it and its error line under it."""
+    return Vertical(Label(plain(label), classes="kit-label"), widget,
+                    error_line(prefix, name), classes="kit-field -wide")
+
+
+class TextBox(TextArea):
+    """A multi-line field: ``value`` is its text, as the kit's forms read a field."""
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.load_text(text or "")
 
 
 def pane_row_key(dashboard, kind: type) -> str | None:

@@ -76,8 +76,7 @@ NOT_ON_THE_KIT = {
 
     "desk": {"sign_in"},
 
-    "repairs": {"complaint_list", "complaint_summary", "morning_view", "register_search",
-                "unit_history"},
+    "repairs": set(),
 
     "reporting": {"report_view"},
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from deskterm.duties.repairs.complaint_view import shift_month
+from deskterm.duties.months import shift_month
 from deskterm.errors import DutyError
 from deskterm.screens.kit.inputs import MonthInput
 

@@ -134,10 +134,13 @@ class TableBook(CountedReads, BookScreen):
 
     # --- what it says --------------------------------------------------------------------------
     def say(self, message: str, field: str = "") -> None:
-        """The message on the field's line (named when ``FIELD_WORDS`` says so), else on
-        the book's; every other line cleared."""
+        """The message on the field's line (named when ``FIELD_WORDS`` says so), every
+        other line cleared; a message of no field on the book's line; "" clears all."""
         self._act_said = None  # what is said now replaces a refused write's message
         target = field if field in self.FIELD_LINES else ""
+        if message and not target:
+            super().say(message)  # the book's own line; the fields' lines stay
+            return
         for name in (*self.FIELD_LINES, ""):
             if name != target:
                 super().say("", name)
@@ -146,7 +149,8 @@ class TableBook(CountedReads, BookScreen):
         super().say(message, target)
 
     def clear_line(self, field: str) -> None:
-        """Field ``field``'s error line emptied (the clerk has changed the field)."""
+        """Field ``field``'s error line emptied (the clerk has changed the field); "" the
+        book's line."""
         BookScreen.say(self, "", field)
 
     @on(TextInput.PasteRefused)

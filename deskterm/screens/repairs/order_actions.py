@@ -8,7 +8,8 @@ declared once with their error lines fed by ``DutyError.field``, the duty —
 database trouble on the form's line, what was typed kept). Each dismisses with True when
 saved; Esc closes an untouched form at once and asks first when something was typed
 (the return's and the reopening's text is kept as a draft of the order). The detail view
-then reads the order again.
+then reads the order again. A form whose list (the technicians) could not be read reads
+it again at the next ctrl+s.
 
 The return form starts in "Work done", the first field shown and the first the clerk
 has to fill; the result (done unless changed), the materials and the charge follow in
@@ -34,6 +35,7 @@ from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_or
 from deskterm.duties.residents.roster import active_technicians
 from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
+from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.repairs.parts import TextBox, field_above
@@ -72,6 +74,16 @@ class ActionForm(DeskForm[bool | None]):
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
         self._changed(event)  # as the kit's own fields: error cleared, draft written
+
+    def action_save(self) -> None:
+        """ctrl+s; when what the form needs could not be read (a database outage), it is
+        read again first, as the form's line says ("press the key again")."""
+        if not self.is_loaded and not self.saving and type(self).load is not DeskForm.load:
+            self.show_error("form", "")
+            run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
+                     group=f"{self.PREFIX}-load", load=True)
+            return
+        super().action_save()
 
     def saved(self, result) -> None:
         self.dismiss(True)

@@ -86,7 +86,13 @@ def field_above(prefix: str, name: str, label: str, widget: Widget) -> Vertical:
 
 
 class TextBox(TextArea):
-    """A multi-line field: ``value`` is its text, as the kit's forms read a field."""
+    """A multi-line field: ``value`` is its text, as the kit's forms read a field. A paste
+    is inserted by ``TextArea`` and ends here: one that reached the field without the app
+    forwarding it would otherwise come back from the app and be inserted twice."""
+
+    def _on_paste(self, event) -> None:
+        # Never super()._on_paste(): Textual calls TextArea._on_paste after this one.
+        event.stop()
 
     @property
     def value(self) -> str:

@@ -242,6 +242,13 @@ class CallbackFormScreen(DeskForm):
     def draft_subject(self) -> str:
         return f"{self.kind}:{self.target_id}"
 
+    def draft_summary(self, values: dict[str, Any]) -> list[str]:
+        outcome = values.get("outcome")
+        words = [_(OUTCOME_WORDS[outcome]) if outcome in OUTCOME_WORDS else "",
+                 values.get("note") or ""]
+        text = " · ".join(w for w in words if isinstance(w, str) and w.strip())
+        return [fit(text, 56)] if text else []
+
     def compose_body(self):
         yield Static(plain("…"), id="callback-subject", markup=False)
         buttons = [RadioButton(plain(f"{number} {_(OUTCOME_WORDS[outcome])}"), compact=True,

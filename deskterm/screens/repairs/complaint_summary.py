@@ -193,12 +193,12 @@ class ComplaintSummaryScreen(MonthSteps, TableBook):
         summary = complaint_summary(self.session.office, month)
         return summary, handed(self.session.office, summary.month)
 
-    def show(self, data, *key) -> None:
+    def show(self, data, asked: str = "") -> None:
         summary, was_handed = data
         self.summary = summary
         self.month = summary.month
         month_input = self.query_one("#cs-month", Input)
-        if month_input.value != summary.month:
+        if month_input.value == asked:  # "202610" → "2026-10"; never over newer typing
             month_input.value = summary.month
         title = _("Complaint summary {month} ({n})").format(month=summary.month,
                                                             n=summary.total)

@@ -128,7 +128,7 @@ class TableBook(CountedReads, BookScreen):
 
     busy = False  # a write is on its way: the keys that write wait for it
 
-    # --- reads, counted ----------------------------------------------------------------------
+    # --- reads: a refused write stays said -------------------------------------------------
     _act_said: tuple[str, str] | None = None  # a refused write's message and field
 
     def _answered(self, asked: int, data: Any, key: tuple) -> None:

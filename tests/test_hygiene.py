@@ -74,9 +74,7 @@ NOT_ON_THE_KIT = {
                  "fee_items", "fee_summary", "payment", "receipt", "receipt_books", "unit_account"},
 
 
-    "repairs": {"approval", "callback_form", "complaint_actions", "complaint_detail",
-                "complaint_list", "complaint_summary", "month_end", "morning_view",
-                "order_actions", "order_detail", "register_search", "unit_history"},
+    "repairs": set(),
 
 
 

@@ -136,8 +136,8 @@ async def test_a_wrong_or_clerks_pin_approves_nothing(week, tmp_path, pin, error
         screen = await open_approval_screen(app, pilot, tmp_path)
         await type_pin(pilot, screen, pin)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: text_of(screen, "#ap-pin-error"))
-        assert text_of(screen, "#ap-pin-error") == error
+        await wait_until(pilot, lambda: text_of(screen, "#ap-error-pin"))
+        assert text_of(screen, "#ap-error-pin") == error
         assert screen.query_one("#ap-pin", Input).value == ""
         assert screen.focused is screen.query_one("#ap-pin", Input)
         assert text_of(screen, "#ap-result") == ""
@@ -155,9 +155,9 @@ async def test_only_a_manager_approves(week, tmp_path):
             Staff.update(role="clerk").where(Staff.id == manager.id).execute()
         await type_pin(pilot, screen, MANAGER_PIN)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: text_of(screen, "#ap-manager-error"))
+        await wait_until(pilot, lambda: text_of(screen, "#ap-error-manager"))
         assert "Only the manager can approve orders: 赵建国 is not a manager." in text_of(
-            screen, "#ap-manager-error")
+            screen, "#ap-error-manager")
     assert approved_rows(so) == before
 
 
@@ -174,8 +174,8 @@ async def test_with_two_managers_the_manager_chooses_themselves(week, tmp_path):
         assert select.value is Select.NULL  # nobody preselected
         await type_pin(pilot, screen, MANAGER_PIN)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: text_of(screen, "#ap-manager-error"))
-        assert "Choose the manager" in text_of(screen, "#ap-manager-error")
+        await wait_until(pilot, lambda: text_of(screen, "#ap-error-manager"))
+        assert "Choose the manager" in text_of(screen, "#ap-error-manager")
         assert screen.focused is select and approved_rows(so) == before
         while select.value != deputy.id:  # the list's order is the database's collation
             await pilot.press("enter", "down", "enter")
@@ -183,7 +183,7 @@ async def test_with_two_managers_the_manager_chooses_themselves(week, tmp_path):
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "Approved" in text_of(screen, "#ap-result"))
         assert text_of(screen, "#ap-result") == "✓ Approved 3 orders (钱副经理)."
-        assert text_of(screen, "#ap-manager-error") == ""
+        assert text_of(screen, "#ap-error-manager") == ""
     assert {by for _id, by, _at, state in approved_rows(so) if state == "approved"} == {
         deputy.id}
     assert manager.id not in {by for _id, by, _at, _state in approved_rows(so)}
@@ -200,8 +200,8 @@ async def test_orders_approved_meanwhile_elsewhere_refuse_the_batch_whole(week, 
         before = approved_rows(so)
         await type_pin(pilot, screen, MANAGER_PIN)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: text_of(screen, "#ap-error"))
-        assert text_of(screen, "#ap-error") == (
+        await wait_until(pilot, lambda: text_of(screen, "#ap-message"))
+        assert text_of(screen, "#ap-message") == (
             f"✗ Not called back, so not ready for approval: {rows[1].number}.")
         await wait_until(pilot, lambda: len(screen.rows) == 2)  # the list is read again
         assert approved_rows(so) == before
@@ -223,8 +223,8 @@ async def test_a_all_or_none_and_nothing_chosen(week, tmp_path):
         await pilot.press("a")
         await type_pin(pilot, screen, MANAGER_PIN)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: text_of(screen, "#ap-error"))
-        assert text_of(screen, "#ap-error") == "✗ Choose the orders to approve."
+        await wait_until(pilot, lambda: text_of(screen, "#ap-message"))
+        assert text_of(screen, "#ap-message") == "✗ Choose the orders to approve."
     assert approved_rows(so) == before
 
 
@@ -325,7 +325,7 @@ async def test_the_month_end_preview_by_district(month, tmp_path):
         orders = cells(screen.query_one("#me-orders", DataTable))
         assert [line.split()[0] for line in orders] == [r.number for r in made["east"]]
         assert "[red]厨房[/red]漏水" in orders[0] and "11-20 10:00" in orders[0]
-        assert screen.query_one("#me-cs", Select).disabled
+        assert screen.query_one("#me-cs_supervisor", Select).disabled
         await pilot.press("down", "down")
         orders = cells(screen.query_one("#me-orders", DataTable))
         assert [line.split()[0] for line in orders] == [r.number for r in made["public"]]
@@ -368,11 +368,11 @@ async def test_a_district_without_supervisor_needs_one_chosen(month, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_month_end_screen(app, pilot, tmp_path)
         await pilot.press("down", "h")
-        await wait_until(pilot, lambda: text_of(screen, "#me-cs-error"))
-        assert text_of(screen, "#me-cs-error") == (
+        await wait_until(pilot, lambda: text_of(screen, "#me-error-cs_supervisor"))
+        assert text_of(screen, "#me-error-cs_supervisor") == (
             "✗ Choose a customer-service supervisor of this office.")
         assert states(so) == before
-        select = screen.query_one("#me-cs", Select)
+        select = screen.query_one("#me-cs_supervisor", Select)
         assert not select.disabled and screen.focused is select
         while select.value != other.id:  # the list's order is the database's collation
             await pilot.press("enter", "down", "enter")
@@ -427,13 +427,13 @@ async def test_another_month_and_a_bad_one(month, tmp_path):
         orders = cells(screen.query_one("#me-orders", DataTable))
         assert [line.split()[0] for line in orders] == [made["east"][1].number]
         await pilot.press(*["backspace"] * 7, *"2026-13", "enter")
-        await wait_until(pilot, lambda: text_of(screen, "#me-month-error"))
-        assert text_of(screen, "#me-month-error") == "✗ Enter a month like 2026-11."
+        await wait_until(pilot, lambda: text_of(screen, "#me-error-month"))
+        assert text_of(screen, "#me-error-month") == "✗ Enter a month like 2026-11."
         await pilot.press("tab")
         while screen.focused is not screen.query_one("#me-groups", DataTable):
             await pilot.press("tab")
         await pilot.press("h")  # the month shown is not the month typed: refused
-        assert text_of(screen, "#me-month-error") == "✗ Press Enter to show 2026-13 first."
+        assert text_of(screen, "#me-error-month") == "✗ Press Enter to show 2026-13 first."
         await pilot.press("f")
         await pilot.pause()
         assert "Filed" not in text_of(screen, "#me-result")

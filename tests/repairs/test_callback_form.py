@@ -71,7 +71,7 @@ async def saved(app, pilot) -> None:
 
 
 def error(screen, name: str) -> str:
-    return str(screen.query_one(f"#callback-{name}-error").content)
+    return str(screen.query_one(f"#callback-error-{name}").content)
 
 
 def listed(app) -> list[str]:
@@ -255,6 +255,9 @@ async def test_escape_stores_nothing(office):
         await panes_loaded(pilot)
         await open_form(app, pilot, "order", row.id, results)
         await pilot.press("2", *"不满意", "escape")
+        # Something was chosen and typed: the kit asks before throwing it away.
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        await pilot.press("d")
         await saved(app, pilot)
     assert results == [None]
     assert callbacks_of(row) == []
@@ -273,7 +276,7 @@ async def test_an_order_no_longer_returned_is_refused_beside_the_subject(office)
         record_callback(office.office, office.supervisor, order_id=row.id, outcome="refused")
         await pilot.press("1", "enter")
         await wait_until(pilot, lambda: "only a returned order" in str(
-            screen.query_one("#callback-error").content))
+            screen.query_one("#callback-error-form").content))
         assert app.screen is screen
     assert [cb.by_id for cb in callbacks_of(row)] == [office.supervisor.id]
 
@@ -362,3 +365,29 @@ async def test_the_form_fits_80x24(office):
                        screen.query_one("#callback-note")]:
             region = widget.region
             assert region.height > 0 and form.contains_region(region), widget
+
+
+async def test_what_was_said_is_kept_as_a_draft_of_this_callback(office):
+    """Esc, k: the outcome, the answers and the note come back when the same callback is
+    opened again (Enter restores the draft)."""
+    row = overdue_order(office)
+    app = desk_app(office, watch=False)
+    results: list = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        await open_form(app, pilot, "order", row.id, results)
+        await pilot.press("2", *"还在漏", "shift+tab", "n", "escape")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        await pilot.press("k")
+        await saved(app, pilot)
+        screen = CallbackFormScreen(app.session, "order", row.id)
+        app.push_screen(screen)
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DraftOffer")
+        offer = " ".join(str(s.content) for s in app.screen.query("Static"))
+        assert "Not satisfied · 还在漏" in offer
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen and screen.outcome)
+        assert (screen.outcome, screen.value("note")) == ("not_satisfied", "还在漏")
+        assert screen.inspection()["charge_as_quoted"] is False
+        assert screen.query_one("#callback-inspection").display
+    assert results == [None] and callbacks_of(row) == []

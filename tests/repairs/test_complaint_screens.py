@@ -249,13 +249,13 @@ async def test_no_handler_and_no_handling_are_refused_at_the_field(office):
                            ("b", "only a handled complaint"), ("c", "only after its callback")):
             await pilot.press(key)
             await pilot.pause()
-            assert app.screen is detail and words in text(detail, "#cd-error"), key
+            assert app.screen is detail and words in text(detail, "#cd-message"), key
         before = snapshot()
         await pilot.press("a")
         form = await form_of(pilot, AssignScreen)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: text(form, "#assign-handler-error") != "")
-        assert "Choose an active supervisor" in text(form, "#assign-handler-error")
+        await wait_until(pilot, lambda: text(form, "#assign-error-handler") != "")
+        assert "Choose an active supervisor" in text(form, "#assign-error-handler")
         assert app.screen is form and snapshot() == before
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is detail)
@@ -271,16 +271,18 @@ async def test_no_handler_and_no_handling_are_refused_at_the_field(office):
         form.query_one("#handle-handling", TextArea).load_text(" \n ")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Enter how it was handled." in text(form, "#handle-handling-error")
-        assert "Enter the result." in text(form, "#handle-result-error")
+        assert "Enter how it was handled." in text(form, "#handle-error-handling")
+        assert "Enter the result." in text(form, "#handle-error-result")
         assert form.focused is form.query_one("#handle-handling", TextArea)
         form.query_one("#handle-handling", TextArea).load_text("约谈")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert text(form, "#handle-handling-error") == ""
-        assert "Enter the result." in text(form, "#handle-result-error")
+        assert text(form, "#handle-error-handling") == ""
+        assert "Enter the result." in text(form, "#handle-error-result")
         assert app.screen is form and snapshot() == before
-        await pilot.press("escape")
+        await pilot.press("escape")  # something was typed: the kit asks first
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        await pilot.press("d")
         await wait_until(pilot, lambda: app.screen is detail)
     assert snapshot() == before
     assert stored(row).state == "assigned"
@@ -302,8 +304,8 @@ async def test_a_refusal_of_the_duty_itself_shows_at_its_field(office):
         form.query_one("#handle-handling", TextArea).load_text("再次约谈")
         form.query_one("#handle-result", TextArea).load_text("好")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: text(form, "#handle-error") != "")
-        assert "TS-202611-001" in text(form, "#handle-error")
+        await wait_until(pilot, lambda: text(form, "#handle-error-form") != "")
+        assert "TS-202611-001" in text(form, "#handle-error-form")
         assert ChangeLog.select().count() == logged
     assert stored(row).handling == "约谈"
 

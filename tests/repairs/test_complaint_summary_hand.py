@@ -81,7 +81,7 @@ async def test_h_on_the_summary_screen(so):
         assert list(DeadlineDone.select(DeadlineDone.key, DeadlineDone.period).tuples()) == [
             ("complaint_summary", "2026-11")]
         await pilot.press("h")
-        error = screen.query_one("#cs-error", Static)
+        error = screen.query_one("#cs-error-month", Static)
         await wait_until(pilot, lambda: error.display)
         assert "already handed over" in str(error.content)
         assert DeadlineDone.select().count() == 1

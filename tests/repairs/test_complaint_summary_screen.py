@@ -165,13 +165,13 @@ async def test_the_summary_shows_the_months_figures(office, frozen_clock):
         loads = screen.loads
         await pilot.press("enter")
         await reloaded(pilot, screen, loads)
-        assert "Enter a month like 2026-11." in text(screen, "#cs-month-error")
+        assert "Enter a month like 2026-11." in text(screen, "#cs-error-month")
         assert table.row_count == 5
         month.value = "202610"
         loads = screen.loads
         await pilot.press("enter")
         await reloaded(pilot, screen, loads)
-        assert text(screen, "#cs-month-error") == "" and month.value == "2026-10"
+        assert text(screen, "#cs-error-month") == "" and month.value == "2026-10"
 
 
 async def test_the_summary_in_chinese_fits(office, frozen_clock):

@@ -135,10 +135,10 @@ async def test_the_view_lists_them_at_80_by_24(desk, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert "no repair order" in str(screen.query_one("#mv-error").content)
+        assert "no repair order" in str(screen.query_one("#mv-message").content)
         await pilot.press("down")
         assert "厨房水龙头漏水" in str(screen.query_one("#mv-detail").content)
-        assert str(screen.query_one("#mv-error").content) == ""
+        assert str(screen.query_one("#mv-message").content) == ""
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen)
                          and app.screen.loaded)
@@ -195,7 +195,7 @@ async def test_d_marks_the_highlighted_line_done(desk):
         await pilot.press("d")
         await pilot.pause()
         assert "it is done when the order comes back done" in str(
-            screen.query_one("#mv-error").content)
+            screen.query_one("#mv-message").content)
         assert table.row_count == 3
         await pilot.press("down", "d")  # the enquiry
         await wait_until(pilot, lambda: table.row_count == 2)

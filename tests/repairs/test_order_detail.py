@@ -67,7 +67,7 @@ def text(screen, selector: str) -> str:
 
 
 def error(screen, name: str) -> str:
-    return text(screen, f"#{screen.PREFIX}-{name}-error")
+    return text(screen, f"#{screen.PREFIX}-error-{name}")
 
 
 async def reloaded(pilot, screen, loads: int) -> None:
@@ -142,7 +142,7 @@ async def test_the_view_shows_the_fields_and_the_history(office, frozen_clock):
         # A key that does not fit the state says so, and opens nothing.
         await pilot.press("r")
         assert app.screen is screen
-        assert "only a dispatched order" in text(screen, "#od-error")
+        assert "only a dispatched order" in text(screen, "#od-message")
         # c opens the callback form for this order.
         await pilot.press("c")
         await wait_until(pilot, lambda: isinstance(app.screen, CallbackFormScreen))
@@ -253,8 +253,11 @@ async def test_return_with_materials_and_a_charge(office, frozen_clock):
         assert region.bottom <= 24 and region.right <= 80
         for widget in form.query("Input, Select, TextArea"):
             assert widget.region.height > 0 and region.contains_region(widget.region), widget
+        # The cursor starts in "Work done", the first field shown; then the result
+        # (done), the materials and the charge.
+        assert form.focused is form.query_one("#return-work_done")
         await pilot.press(*"换阀芯")
-        await pilot.press("tab", "F", "M", "-", "0", "1", "space", "2", "tab")
+        await pilot.press("tab", "tab", "F", "M", "-", "0", "1", "space", "2", "tab")
         await pilot.press(*"35.5")
         assert form.query_one("#return-materials", TextArea).text == "FM-01 2"
         loads = screen.loads
@@ -330,10 +333,12 @@ async def test_refused_return_shows_the_error_at_its_field(office, work, materia
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: error(form, field) != "")
         assert app.screen is form and not form.saving
-        others = [f for f in form.FIELDS if f != field]
+        others = [f for f in form.fields if f != field]
         assert all(error(form, f) == "" for f in others)
         assert form.focused is form.query_one(f"#return-{field}")
-        await pilot.press("escape")
+        await pilot.press("escape")  # something was typed: the kit asks first
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
+        await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen))
     assert snapshot(row.id) == before
     assert changes.latest_id() == changes_before

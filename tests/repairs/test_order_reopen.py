@@ -123,7 +123,7 @@ async def test_o_reopens_from_the_detail_view(so, frozen_clock):
         region = form.query_one("#reopen-form").region
         assert region.right <= 80 and region.bottom <= 24
         await pilot.press("enter")  # no reason: refused at the field
-        await wait_until(pilot, lambda: "✗" in str(form.query_one("#reopen-reason-error")
+        await wait_until(pilot, lambda: "✗" in str(form.query_one("#reopen-error-reason")
                                                      .content))
         assert RepairOrder.get_by_id(row.id).state == "returned"
         await pilot.press(*"[red]仍然漏水[/red]")
@@ -138,5 +138,5 @@ async def test_o_reopens_from_the_detail_view(so, frozen_clock):
         await pilot.pause()
         assert app.screen is screen
         assert "only a returned or called-back order" in str(
-            screen.query_one("#od-error").content)
+            screen.query_one("#od-message").content)
     assert state_of(row.id)[:2] == ("dispatched", 1)

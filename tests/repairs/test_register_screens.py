@@ -190,7 +190,7 @@ async def test_enter_opens_the_order_and_u_the_unit(history):
         # The line at 23:59 has neither: said on the screen, nothing opens.
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.screen is screen and "no unit" in shown(screen, "#rs-error-form")
+        assert app.screen is screen and "no unit" in shown(screen, "#rs-message")
         await pilot.press("u")
         assert app.screen is screen
         await pilot.press("escape")
@@ -222,7 +222,7 @@ async def test_the_unit_history_at_80_by_24(history):
         # The visit has no order: said, nothing opens.
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.screen is screen and "no repair order" in shown(screen, "#uh-error")
+        assert app.screen is screen and "no repair order" in shown(screen, "#uh-message")
         # The callback belongs to last year's order: Enter opens that one.
         await pilot.press("down", "down", "down")
         assert "业主满意" in shown(screen, "#uh-detail")
@@ -258,10 +258,10 @@ async def test_a_stale_answer_never_replaces_a_newer_one(history):
         screen = await open_search(app, pilot)
         table = screen.query_one("#rs-table", DataTable)
         before = cells(table)
-        screen._show(screen._ticket - 1, RegisterResult(0, ()))
+        screen._answered(screen._asked - 1, RegisterResult(0, ()), ())  # the kit's
         await pilot.pause()
         assert cells(table) == before
-        screen._refused(screen._ticket - 1, "text", "old news")
+        screen._refused(screen._asked - 1, "text", "old news")
         assert shown(screen, "#rs-error-text") == ""
 
 

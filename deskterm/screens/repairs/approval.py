@@ -12,40 +12,37 @@ none when all are selected). The manager chooses themselves (the office's active
 managers; preselected when there is only one) and types their PIN; ctrl+s (or Enter in the
 PIN) approves the selected orders with ``approve_orders``, all or nothing. A wrong PIN,
 or anyone but a manager, is refused by the duty at the manager / PIN line, nothing
-stored. ``p`` writes the list as plain text to the export folder and shows the path.
+stored, the cursor in the field it names. ``p`` writes the list as plain text to the
+export folder and shows the path (``kit.printing``).
 
+Reading, approving and printing go through the kit (``TableBook``: ``read``/``act``):
+database trouble is said on the message line, the rows shown stay. Anyone signed in may
+open it (a clerk shows the manager the list); approving needs a manager's own PIN.
 ``open_approval(app)`` opens it for the person signed in at the desk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from importlib.resources import files
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
-from deskterm.clock import local, now_utc, today_local
-from deskterm.db.models import database
+from deskterm.clock import local, today_local
 from deskterm.display import fit, plain
-from deskterm.duties.repairs.approval_lists import (
-    RESULT_WORDS,
-    active_managers,
-    approval_week,
-    printable_list,
-    write_printout,
-)
+from deskterm.duties.repairs.approval_lists import RESULT_WORDS, active_managers, approval_week
 from deskterm.duties.repairs.approvals import ListedOrder, approval_list, approve_orders
-from deskterm.errors import DeskError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.screens.kit.fields import Field, field_box, widget_for
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.printing import Printout, PrintsLists
+from deskterm.screens.repairs.parts import TableBook, book_table, fill
 
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell is
 #: kept for the scrollbar, and each column is one cell wider than its text (the gap).
@@ -60,6 +57,14 @@ CHARGE_COLUMN = 6
 DESCRIPTION_WIDTH = 75 - 8 - (MARK_WIDTH + NUMBER_WIDTH + PLACE_WIDTH + TECH_WIDTH
                               + RESULT_WIDTH + CHARGE_WIDTH + CALLED_WIDTH)
 TEXT_WIDTH = 76
+COLUMNS = (("", MARK_WIDTH), (N_("Number"), NUMBER_WIDTH), (N_("Place"), PLACE_WIDTH),
+           (N_("Description"), DESCRIPTION_WIDTH), (N_("Tech"), TECH_WIDTH),
+           (N_("Result"), RESULT_WIDTH), (N_("Charge"), CHARGE_WIDTH, True),
+           (N_("Called"), CALLED_WIDTH))
+#: Who approves: the manager chooses themselves and types their own PIN.
+FIELDS = (Field("manager", N_("Manager"), kind="select", options=(),
+                blank=N_("choose the manager")),
+          Field("pin", N_("PIN"), kind="pin", placeholder=N_("the manager's own PIN")))
 
 
 def result_word(result: str) -> str:
@@ -108,60 +113,20 @@ def detail_text(row: ListedOrder | None, tz: str) -> str:
             + fit(_("Request: {text}").format(text=row.description), TEXT_WIDTH))
 
 
-@dataclass(frozen=True)
-class Printout:
-    """A list to print: the title, the orders, the file name's start, who signs."""
-
-    title: str
-    rows: tuple[ListedOrder, ...]
-    stem: str
-    signatures: tuple[str, ...] = ()
-
-
-class PrintsLists:
-    """What the approval and month-end screens share: ``print_list`` writes a Printout
-    (``printable_list`` + ``write_printout``) in a worker, and the result line shows where.
-    The screen has ``session``, ``folder``, ``busy``, ``set_result`` and ``_refused``."""
-
-    def print_list(self, printout: Printout) -> None:
-        self.busy = True
-        self._print(printout)
-
-    @work(thread=True, exclusive=True, group="print")
-    def _print(self, printout: Printout) -> None:
-        staff, tz = self.session.staff, self.session.tz
-        try:
-            text = printable_list(printout.title, printout.rows, tz,
-                                  office_name=self.session.office.name,
-                                  printed_by=staff.name if staff else "", now=now_utc(),
-                                  signatures=printout.signatures)
-            path = write_printout(text, printout.stem, self.folder, tz=tz)
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, "", exc.message)
-            return
-        self.app.call_from_thread(self._printed, str(path))
-
-    def _printed(self, path: str) -> None:
-        self.busy = False
-        self.set_result(_("Printable list written: {path}").format(path=path))
-
-
 def open_approval(app, folder=None) -> ApprovalScreen | None:
     """Open the Monday approval for the office at the desk (someone must be signed in).
     ``folder``: where ``p`` writes the printout (default: the export folder)."""
-    if app.session.staff is None:
-        return None
-    screen = ApprovalScreen(app.session, folder=folder)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: ApprovalScreen(app.session, folder=folder),
+                       roles=ApprovalScreen.ROLES)
 
 
-class ApprovalScreen(PrintsLists, ModalScreen[int]):
+class ApprovalScreen(PrintsLists, TableBook):
     """The Monday approval; dismisses with how many orders were approved here."""
 
     CSS_PATH = str(files("deskterm.styles") / "approvals.tcss")
+    PREFIX = "ap"
+    FIELD_LINES = ("manager", "pin")
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("ctrl+s", "approve", show=False, priority=True),
         Binding("space", "toggle", show=False),
         Binding("a", "toggle_all", show=False),
@@ -169,50 +134,30 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
     ]
 
     def __init__(self, session, *, folder=None, today: dt.date | None = None) -> None:
-        super().__init__(id="approval")
-        self.session = session
+        super().__init__(session, id="approval")
         self.folder = folder
         self.week = approval_week(today or today_local(session.tz))
-        self.rows: dict[str, ListedOrder] = {}
-        self.deselected: set[int] = set()  # kept across reloads: "not this batch"
+        self.rows: list[ListedOrder] = []
+        self.deselected: set[int] = set()  # kept across reads: "not this batch"
         self.approved = 0
         self.managers: dict[int, str] = {}
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ap-form", classes="form"):
             yield Static(plain("…"), id="ap-title", classes="form-title", markup=False)
-            yield DataTable(id="ap-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain(""), id="ap-detail", markup=False)
+            yield book_table("ap-table", COLUMNS)
+            yield self.detail_line()
             yield Static(plain(""), id="ap-count", markup=False)
-            with Horizontal(id="ap-who"):
-                yield Label(plain(_("Manager")), classes="field-label")
-                yield Select([], prompt=_("choose the manager"), compact=True,
-                             id="ap-manager")
-                yield Label(plain(_("PIN")), classes="field-label")
-                yield Input(id="ap-pin", password=True, compact=True, max_length=32,
-                            placeholder=_("the manager's own PIN"))
-            yield Static(plain(""), id="ap-manager-error", classes="field-error",
-                         markup=False)
-            yield Static(plain(""), id="ap-pin-error", classes="field-error", markup=False)
-            yield Static(plain(""), id="ap-error", classes="field-error", markup=False)
-            yield Static(plain(""), id="ap-result", markup=False)
+            yield Horizontal(*(field_box(self.PREFIX, f.name, _(f.label), widget_for(
+                self.PREFIX, f)) for f in FIELDS), classes="kit-row", id="ap-who")
+            yield self.message_line()
+            yield self.result_line()
             yield Static(plain(_("space select · a all/none · ctrl+s approve · p print · "
                                  "Esc close")), classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#ap-table", DataTable)
-        for label, width in (("", MARK_WIDTH), (_("Number"), NUMBER_WIDTH),
-                             (_("Place"), PLACE_WIDTH), (_("Description"), DESCRIPTION_WIDTH),
-                             (_("Tech"), TECH_WIDTH), (_("Result"), RESULT_WIDTH),
-                             (_("Charge"), CHARGE_WIDTH), (_("Called"), CALLED_WIDTH)):
-            head = plain(fit(label, width))
-            if label == _("Charge"):  # right-aligned like the amounts, the gap after it
-                head = Text(head.plain + " ", justify="right")
-            table.add_column(head, width=width + 1)
-        table.focus()
-        self._load(first=True)
+        self.set_focus(self.query_one("#ap-table", DataTable))
+        self.read(True)
 
     @property
     def week_end(self) -> dt.date:
@@ -223,56 +168,37 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
             date=self.week_end.strftime("%m-%d"), n=len(self.rows))
 
     # --- reading ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="approval-load")
-    def _load(self, first: bool = False) -> None:
-        try:
-            with database.connection_context():
-                rows = approval_list(self.session.office, self.week)
-                managers = active_managers(self.session.office) if first else None
-        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
-            self.app.call_from_thread(self.set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self._show, rows, managers)
+    def fetch(self, first: bool = False):
+        office = self.session.office
+        return approval_list(office, self.week), active_managers(office) if first else None
 
-    def _show(self, rows: list[ListedOrder], managers) -> None:
-        table = self.query_one("#ap-table", DataTable)
-        keep = self.current_row()
-        self.rows = {f"o{row.id}": row for row in rows}
-        table.clear()
-        for key, row in self.rows.items():
-            table.add_row(*row_texts(row_cells(row, row.id not in self.deselected,
-                                               self.session.tz)), key=key)
-        if keep is not None and f"o{keep.id}" in self.rows:
-            table.move_cursor(row=table.get_row_index(f"o{keep.id}"))
+    def show(self, data, *key) -> None:
+        rows, managers = data
+        self.rows = list(rows)
+        fill(self.query_one("#ap-table", DataTable), self.rows, lambda row: f"o{row.id}",
+             lambda row: row_texts(row_cells(row, row.id not in self.deselected,
+                                             self.session.tz)))
         self.query_one("#ap-title", Static).update(plain(self.title_text()))
         if managers is not None:
-            select = self.query_one("#ap-manager", Select)
             self.managers = dict(managers)
+            select = self.query_one("#ap-manager", Select)
             select.set_options([(plain(name), staff_id) for staff_id, name in managers])
             if len(managers) == 1:
                 select.value = managers[0][0]
             elif not managers:
-                self.set_error("manager", _("This office has no active manager."))
-        self._show_detail()
+                self.say(_("This office has no active manager."), "manager")
+        self.show_detail()
         self._show_count()
 
+    def row_detail(self, row: ListedOrder | None) -> str:
+        return detail_text(row, self.session.tz)
+
     # --- the rows ------------------------------------------------------------------------------
-    def current_row(self) -> ListedOrder | None:
-        table = self.query_one("#ap-table", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        return self.rows.get(table.coordinate_to_cell_key((index, 0)).row_key.value)
-
     def selected_ids(self) -> list[int]:
-        return [row.id for row in self.rows.values() if row.id not in self.deselected]
-
-    def _show_detail(self) -> None:
-        self.query_one("#ap-detail", Static).update(
-            plain(detail_text(self.current_row(), self.session.tz)))
+        return [row.id for row in self.rows if row.id not in self.deselected]
 
     def _show_count(self) -> None:
-        chosen = [row for row in self.rows.values() if row.id not in self.deselected]
+        chosen = [row for row in self.rows if row.id not in self.deselected]
         text = _("{n} waiting · {k} selected · charges {amount} · ✓ on time ✗ late").format(
             n=len(self.rows), k=len(chosen), amount=format_fen(sum(r.charge for r in chosen)))
         self.query_one("#ap-count", Static).update(plain(fit(text, TEXT_WIDTH)))
@@ -281,9 +207,6 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
         table = self.query_one("#ap-table", DataTable)
         table.update_cell_at((table.get_row_index(f"o{row.id}"), 0),
                              plain("[ ]" if row.id in self.deselected else "[x]"))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -300,80 +223,61 @@ class ApprovalScreen(PrintsLists, ModalScreen[int]):
     def action_toggle_all(self) -> None:
         if self.busy:
             return
-        ids = {row.id for row in self.rows.values()}
+        ids = {row.id for row in self.rows}
         if ids - self.deselected == ids:  # all selected: select none
             self.deselected |= ids
         else:
             self.deselected -= ids
-        for row in self.rows.values():
+        for row in self.rows:
             self._mark(row)
         self._show_count()
 
     # --- approving --------------------------------------------------------------------------
     @on(Input.Submitted, "#ap-pin")
-    def _pin_submitted(self) -> None:
+    def _pin_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         self.action_approve()
 
     @on(Select.Changed, "#ap-manager")
     def _manager_changed(self) -> None:
-        self.set_error("manager", "")
+        self.clear_line("manager")
 
     def action_approve(self) -> None:
         if self.busy:
             return
-        for field in ("", "manager", "pin"):
-            self.set_error(field, "")
-        value = self.query_one("#ap-manager", Select).value
+        self.say("")
+        manager_id = self.query_one("#ap-manager", Select).value
+        manager_id = None if manager_id is Select.NULL else manager_id
         pin_box = self.query_one("#ap-pin", Input)
         pin, pin_box.value = pin_box.value, ""  # never kept on screen after a try
-        self.busy = True
-        manager_id = None if value is Select.NULL else value
-        self._approve(manager_id, pin, self.selected_ids(), self.managers.get(manager_id, ""))
+        office, at_desk, week = self.session.office, self.session.staff, self.week
+        ids, name = self.selected_ids(), self.managers.get(manager_id, "")
 
-    @work(thread=True, exclusive=True, group="approval-save")
-    def _approve(self, manager_id, pin: str, ids: list[int], name: str) -> None:
         def approve() -> tuple[int, list]:
-            orders = approve_orders(self.session.office, manager_id, pin, ids,
-                                    at_desk=self.session.staff)
-            return len(orders), approval_list(self.session.office, self.week)
+            orders = approve_orders(office, manager_id, pin, ids, at_desk=at_desk)
+            return len(orders), approval_list(office, week)
 
-        run_duty(self, approve, lambda found: self._approved(*found, name), self._refused)
+        self.act(approve, lambda found: self._approved(*found, name), group="approve")
 
-    def _refused(self, field: str, message: str) -> None:
-        self.busy = False
-        self.set_error(field, message)
-        if field == "pin":
-            self.query_one("#ap-pin", Input).focus()
-        elif field == "manager":
-            self.query_one("#ap-manager", Select).focus()
-        elif field == "orders":  # another desk may have approved some meanwhile
-            self._load()
+    def act_refused(self, field: str, message: str) -> None:
+        super().act_refused(field, message)
+        if field == "orders":  # another desk may have approved some meanwhile
+            self.read()
 
     def _approved(self, count: int, rows: list[ListedOrder], name: str) -> None:
-        self.busy = False
         self.approved += count
-        self.set_result(_("✓ Approved {n} orders ({name}).").format(n=count, name=name))
-        self._show(rows, None)
-        self.query_one("#ap-table", DataTable).focus()
+        self.show_result(_("✓ Approved {n} orders ({name}).").format(n=count, name=name))
+        self.show((rows, None))
+        self.set_focus(self.query_one("#ap-table", DataTable))
 
     # --- printing -----------------------------------------------------------------------------
     def action_print(self) -> None:
         if self.busy:
             return
-        self.set_error("", "")
-        self.print_list(Printout(self.title_text(), tuple(self.rows.values()),
+        self.say("")
+        self.print_list(Printout(self.title_text(), tuple(self.rows),
                                  f"approval-{self.week_end.isoformat()}",
                                  (_("Approved by the manager"),)))
-
-    # --- lines ------------------------------------------------------------------------------
-    def set_error(self, field: str, message: str) -> None:
-        target = {"manager": "#ap-manager-error", "pin": "#ap-pin-error"}.get(field, "#ap-error")
-        line = self.query_one(target, Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)  # an empty line takes no room
-
-    def set_result(self, message: str) -> None:
-        self.query_one("#ap-result", Static).update(plain(message))
 
     def action_close(self) -> None:
         if not self.busy:

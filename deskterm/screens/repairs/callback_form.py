@@ -9,9 +9,13 @@ F4, ``1``, Enter: four keys. The five inspection questions default to yes and ar
 only when the owner was reached and answered (1 and 2); ``y``/``n`` answer the focused one.
 "Not satisfied" needs a note (the duty says so, and the form shows it under the note).
 
-The record itself is ``duties.callbacks.record_callback``, run in a thread worker; the
-form dismisses with the Callback row (``None`` on Esc, nothing stored). The Overdue
-callbacks pane then updates by itself from the change log.
+The form is a kit ``DeskForm``: the outcome and the note are its declared fields (the
+outcome an ``OutcomeSet``, whose ``value`` is the chosen outcome), the subject is read in
+its ``load``, the record itself is ``duties.callbacks.record_callback`` in the kit's
+worker (database trouble on the form's line, what was chosen and typed kept). It
+dismisses with the Callback row (``None`` on Esc, nothing stored); Esc with an outcome
+chosen or a note typed asks first, and what was said is kept as a draft of this callback.
+The Overdue callbacks pane then updates by itself from the change log.
 
 ``callback_target(dashboard)`` reads which order or complaint F4 means: the highlighted
 row of the focused Overdue callbacks pane. ``open_callback_form(app)`` is what F4 calls.
@@ -21,22 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib.resources import files
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
+from textual import on
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.coordinate import Coordinate
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static
 
 from deskterm.clock import now_utc
-from deskterm.db.models import (
-    Callback,
-    database,
-)
 from deskterm.display import age, fit, plain, when
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.repairs.callbacks import (
@@ -47,7 +45,10 @@ from deskterm.duties.repairs.callbacks import (
     record_callback,
 )
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.repairs.parts import field_above, pane_row_key
 
 #: The outcomes in key order: "1" is the first.
 OUTCOMES = ("satisfied", "not_satisfied", "unreachable", "refused")
@@ -64,9 +65,13 @@ QUESTION_WORDS = {
     "problem_solved": N_("Problem solved"),
     "charge_as_quoted": N_("Charged as quoted"),
 }
-#: Where a duty's refusal is shown; any other field goes to the line under the subject.
-ERROR_LINES = {"note": "#callback-note-error", "outcome": "#callback-outcome-error",
-               "inspection": "#callback-outcome-error"}
+FIELDS = (
+    Field("outcome", N_("Outcome (1-4)"), also=("inspection",), required=N_(
+        "Choose the outcome: 1 satisfied, 2 not satisfied, 3 unreachable, 4 refused.")),
+    # No max_length: a long paste is refused under the field by the duty, never cut.
+    Field("note", N_("Note"), wide=True,
+          placeholder=N_("what the owner said; required if not satisfied")),
+)
 #: What the form is 76 cells wide inside its border and padding, for cutting long text.
 TEXT_WIDTH = 72
 
@@ -117,19 +122,7 @@ def callback_target(dashboard) -> tuple[str, int] | None:
     """
     from deskterm.widgets.panes import CallbacksPane
 
-    focused = dashboard.focused
-    if focused is None:
-        return None
-    pane = next((node for node in focused.ancestors_with_self
-                 if isinstance(node, CallbacksPane)), None)
-    if pane is None:
-        return None
-    table = pane.table
-    if table.row_count == 0:
-        return None
-    row = min(max(table.cursor_row, 0), table.row_count - 1)
-    key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
-    return parse_row_key(key)
+    return parse_row_key(pane_row_key(dashboard, CallbacksPane))
 
 
 def open_callback_form(app, dashboard=None) -> CallbackFormScreen | None:
@@ -146,17 +139,31 @@ def open_callback_form(app, dashboard=None) -> CallbackFormScreen | None:
         app.notify(_("Choose a row in Overdue callbacks first, then press F4."),
                    title=_("Callback"), markup=False, timeout=4)
         return None
-    screen = CallbackFormScreen(app.session, *target)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: CallbackFormScreen(app.session, *target),
+                       roles=CallbackFormScreen.ROLES)
 
 
 # --- the form ----------------------------------------------------------------------------------
 
 class OutcomeSet(RadioSet):
-    """The outcome: the arrow keys choose (not only move), Enter saves the form."""
+    """One choice of a few, one key each: the arrow keys choose (not only move), Enter
+    saves the form. ``value`` is the chosen button's name (its id after the set's id and
+    "-"), None before one is chosen; a form reads and sets it like any field."""
 
     BINDINGS = [Binding("enter", "screen.save", show=False)]
+
+    @property
+    def value(self) -> str | None:
+        button = self.pressed_button
+        if button is None or not button.id or not self.id:
+            return None
+        return button.id.removeprefix(f"{self.id}-")
+
+    @value.setter
+    def value(self, name: str | None) -> None:
+        for index, button in enumerate(self.query(RadioButton)):
+            if name is not None and button.id == f"{self.id}-{name}":
+                self.choose(index)
 
     def choose(self, index: int) -> None:
         self._selected = index
@@ -206,13 +213,16 @@ class Question(Checkbox):
         self.value = value
 
 
-class CallbackFormScreen(ModalScreen[Callback | None]):
+class CallbackFormScreen(DeskForm):
     """Call back one order or complaint; dismisses with the Callback row, or None."""
 
     CSS_PATH = str(files("deskterm.styles") / "callback_form.tcss")
+    PREFIX = "callback"
+    FIELDS = FIELDS
+    DRAFT = "callback"
+    ENTER_SAVES = True
+    HINT = N_("1-4 outcome · Tab next · Enter or ctrl+s save · Esc cancel")
     BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
         Binding("1", "outcome(0)", show=False),
         Binding("2", "outcome(1)", show=False),
         Binding("3", "outcome(2)", show=False),
@@ -222,58 +232,47 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
     def __init__(self, session, kind: str, target_id: int) -> None:
         if kind not in ("order", "complaint"):
             raise ValueError(f"kind must be 'order' or 'complaint', not {kind!r}")
-        super().__init__(id="callback")
-        self.session = session
+        super().__init__(session, id="callback")
+        self.form_title = (_("Callback of order") if kind == "order"
+                           else _("Callback of complaint"))
         self.kind = kind
         self.target_id = target_id
         self.subject: CallbackSubject | None = None
-        self.saving = False
 
-    def compose(self) -> ComposeResult:
-        title = _("Callback of order") if self.kind == "order" else _("Callback of complaint")
-        with Vertical(id="callback-form", classes="form"):
-            yield Static(plain(title), classes="form-title", markup=False)
-            yield Static(plain("…"), id="callback-subject", markup=False)
-            yield Static(plain(""), id="callback-error", classes="field-error", markup=False)
-            yield Label(plain(_("Outcome (1-4)")), classes="field-label")
-            with OutcomeSet(id="callback-outcome", compact=True):
-                for number, outcome in enumerate(OUTCOMES, start=1):
-                    yield RadioButton(plain(f"{number} {_(OUTCOME_WORDS[outcome])}"),
-                                      compact=True, id=f"callback-outcome-{outcome}")
-            yield Static(plain(""), id="callback-outcome-error", classes="field-error",
-                         markup=False)
-            with Vertical(id="callback-inspection"):
-                yield Label(plain(_("Service inspection (y/n, space)")), classes="field-label")
-                with Grid(id="callback-questions"):
-                    for field in INSPECTION_FIELDS if self.kind == "order" else ():
-                        yield Question(field)
-            yield Label(plain(_("Note")), classes="field-label", id="callback-note-label")
-            # No max_length: a long paste is refused under the field by the duty, never
-            # cut silently.
-            yield Input(id="callback-note",
-                        placeholder=_("what the owner said; required if not satisfied"))
-            yield Static(plain(""), id="callback-note-error", classes="field-error",
-                         markup=False)
-            yield Static(plain(_("1-4 outcome · Tab next · Enter or ctrl+s save · Esc cancel")),
-                         classes="form-hint", markup=False)
+    def draft_subject(self) -> str:
+        return f"{self.kind}:{self.target_id}"
 
-    def on_mount(self) -> None:
+    def draft_summary(self, values: dict[str, Any]) -> list[str]:
+        outcome = values.get("outcome")
+        words = [_(OUTCOME_WORDS[outcome]) if outcome in OUTCOME_WORDS else "",
+                 values.get("note") or ""]
+        text = " · ".join(w for w in words if isinstance(w, str) and w.strip())
+        return [fit(text, 56)] if text else []
+
+    def compose_body(self):
+        yield Static(plain("…"), id="callback-subject", markup=False)
+        buttons = [RadioButton(plain(f"{number} {_(OUTCOME_WORDS[outcome])}"), compact=True,
+                               id=f"callback-outcome-{outcome}")
+                   for number, outcome in enumerate(OUTCOMES, start=1)]
+        yield field_above(self.PREFIX, "outcome", _(self.fields["outcome"].label),
+                          OutcomeSet(*buttons, id="callback-outcome", compact=True))
+        with Vertical(id="callback-inspection"):
+            yield Label(plain(_("Service inspection (y/n, space)")), classes="kit-label")
+            with Grid(id="callback-questions"):
+                for field in INSPECTION_FIELDS if self.kind == "order" else ():
+                    yield Question(field)
+        yield self.field("note")
+
+    def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
         self._show_inspection()
-        self.query_one(OutcomeSet).focus()
-        self._load()
 
     # --- what is being called back ----------------------------------------------------
-    @work(thread=True, exclusive=True, group="callback-subject")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                subject = callback_subject(self.session.office, self.kind, self.target_id)
-        except Exception as exc:  # noqa: BLE001 - the form says so; Esc still closes it
-            self.app.call_from_thread(self._set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self._show_subject, subject)
+    def load(self):
+        # A tuple: "no such order" (None) is an answer too.
+        return (callback_subject(self.office, self.kind, self.target_id),)
 
-    def _show_subject(self, subject: CallbackSubject | None) -> None:
+    def loaded(self, data) -> None:
+        subject, = data
         self.subject = subject
         box = self.query_one("#callback-subject", Static)
         if subject is None:
@@ -285,19 +284,19 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
     # --- choosing -----------------------------------------------------------------------
     @property
     def outcome(self) -> str | None:
-        index = self.query_one(OutcomeSet).pressed_index
-        return OUTCOMES[index] if index >= 0 else None
+        return self.value("outcome")
 
     def action_outcome(self, index: int) -> None:
         self.query_one(OutcomeSet).choose(index)
         if OUTCOMES[index] == "not_satisfied":
-            self.query_one("#callback-note", Input).focus()
+            self.focus_field("note")
 
     @on(RadioSet.Changed)
-    def _outcome_changed(self) -> None:
-        self._set_error("outcome", "")
+    def _outcome_changed(self, event: RadioSet.Changed) -> None:
+        self.show_error("outcome", "")
         self._mark_outcome()
         self._show_inspection()
+        self._changed(event)  # as the kit's own fields: a draft written
 
     def _mark_outcome(self) -> None:
         """The chosen outcome says so in words ("✓"), not only by the radio's colour,
@@ -316,41 +315,33 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
             return None
         return {q.field: q.value for q in self.query(Question)}
 
+    # --- drafts keep the inspection answers too -----------------------------------------
+    def kept_values(self) -> dict[str, Any]:
+        kept = super().kept_values()
+        kept["_inspection"] = {q.field: q.value for q in self.query(Question)}
+        return kept
+
+    def restore(self, values: dict[str, Any]) -> None:
+        super().restore(values)
+        answers = values.get("_inspection")
+        for question in self.query(Question):
+            if isinstance(answers, dict) and isinstance(answers.get(question.field), bool):
+                question.value = answers[question.field]
+
     # --- saving -------------------------------------------------------------------------
-    @on(Input.Submitted, "#callback-note")
-    def _note_submitted(self) -> None:
-        self.action_save()
+    def check(self, values):
+        values, errors = super().check(values)
+        values["inspection"] = self.inspection()
+        return values, errors
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        for field in ("", "outcome", "note"):
-            self._set_error(field, "")
-        outcome = self.outcome
-        if outcome is None:
-            self._set_error("outcome", _("Choose the outcome: 1 satisfied, 2 not satisfied, "
-                                         "3 unreachable, 4 refused."))
-            self.query_one(OutcomeSet).focus()
-            return
-        self.saving = True
-        self._save(outcome, self.query_one("#callback-note", Input).value, self.inspection())
-
-    @work(thread=True, exclusive=True, group="callback-save")
-    def _save(self, outcome: str, note: str, inspection: dict | None) -> None:
+    def save(self, values):
         ids = {"order_id": self.target_id} if self.kind == "order" else {
             "complaint_id": self.target_id}
-        run_duty(self, lambda: record_callback(self.session.office, self.session.staff,
-                                               outcome=outcome, note=note,
-                                               inspection=inspection, **ids),
-                 self._saved, self._refused)
+        return record_callback(self.office, self.session.staff, outcome=values["outcome"],
+                               note=values["note"] or "", inspection=values["inspection"],
+                               **ids)
 
-    def _refused(self, field: str, message: str) -> None:
-        self.saving = False
-        self._set_error(field, message)
-        if field == "note":
-            self.query_one("#callback-note", Input).focus()
-
-    def _saved(self, callback: Callback) -> None:
+    def saved(self, callback) -> None:
         number = self.subject.number if self.subject else f"#{self.target_id}"
         outcome = _(OUTCOME_WORDS[callback.outcome])
         if callback.outcome == "not_satisfied":
@@ -364,11 +355,3 @@ class CallbackFormScreen(ModalScreen[Callback | None]):
             number=number, outcome=outcome, what=what), title=_("Callback recorded"),
             markup=False, timeout=4)
         self.dismiss(callback)
-
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)
-
-    def _set_error(self, field: str, message: str) -> None:
-        target = ERROR_LINES.get(field, "#callback-error")
-        self.query_one(target, Static).update(plain(("✗ " + message) if message else ""))

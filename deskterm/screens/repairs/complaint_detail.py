@@ -8,8 +8,9 @@ one key each, listed in the hint line:
 - ``b`` call back (handled): the callback form (F4) for this complaint;
 - ``c`` close (called back: the duty closes a complaint only after its callback).
 
-Each sub-form is a small ``ModalScreen`` (``complaint_actions.py``, built on the order
-detail's ``ActionForm``); when it is saved the view reads the complaint again. Esc closes.
+Each sub-form is a kit form (``complaint_actions.py``, built on the order detail's
+``ActionForm``); when it is saved the view reads the complaint again. Esc closes. The
+view is the kit's ``DetailScreen`` (shared with the order's).
 
 ``open_complaint_detail(app, complaint_id)`` opens the view; ``complaint_id_of(key)``
 reads a pane's row key (``c7`` in Overdue callbacks, ``callback:complaint:7`` in the
@@ -19,32 +20,22 @@ timeline).
 from __future__ import annotations
 
 import datetime as dt
-from importlib.resources import files
-
-from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
 
 from deskterm import display
-from deskterm.clock import now_utc
-from deskterm.db.models import database
-from deskterm.display import age, ago, fit, plain, when
+from deskterm.display import age, ago, fit, when
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.repairs.complaint_view import ComplaintView, complaint_view
 from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS
-from deskterm.duties.repairs.order_words import CHANNEL_WORDS, OUTCOME_WORDS
+from deskterm.duties.repairs.order_words import CHANNEL_WORDS, OUTCOME_WORDS, word
 from deskterm.i18n import N_, _
+from deskterm.screens.kit.detail import DetailAction, DetailScreen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.repairs.complaint_actions import (
     COMPLAINTS_CSS,
     TEXT_WIDTH,
     AssignScreen,
     CloseScreen,
     HandlingScreen,
-    word,
 )
 
 #: The change log's actions on a complaint, in the clerk's words.
@@ -115,21 +106,6 @@ def history_lines(view: ComplaintView, tz: str, now: dt.datetime) -> list[str]:
             + (f": {h.what}" if h.what else "") for h in view.history]
 
 
-def action_hint(view: ComplaintView | None) -> str:
-    keys = []
-    if view is not None and view.can_assign:
-        keys.append(_("a reassign") if view.state == "assigned" else _("a assign"))
-    if view is not None and view.can_handle:
-        keys.append(_("h handling"))
-    if view is not None and view.can_call_back:
-        keys.append(_("b call back"))
-    if view is not None and view.can_close:
-        keys.append(_("c close"))
-    keys.append(_("↑↓ history"))
-    keys.append(_("Esc close"))
-    return " · ".join(keys)
-
-
 def complaint_id_of(key: str | None) -> int | None:
     """A pane row key → the complaint id: ``c7``, ``callback:complaint:7`` → 7; else None."""
     if not key:
@@ -149,133 +125,62 @@ def open_complaint_detail(app, complaint_id: int | None, *, callback=None
         app.notify(_("Choose a complaint's row first, then press Enter."),
                    title=_("Complaint"), markup=False, timeout=4)
         return None
-    if app.session.staff is None:
-        return None
-    screen = ComplaintDetailScreen(app.session, complaint_id)
-    app.push_screen(screen, callback=callback)
-    return screen
+    return open_screen(app, lambda: ComplaintDetailScreen(app.session, complaint_id),
+                       roles=ComplaintDetailScreen.ROLES, callback=callback)
 
 
 # --- the view -----------------------------------------------------------------------------------------
 
-class ComplaintDetailScreen(ModalScreen[None]):
+def _callback_form(screen, view):
+    from deskterm.screens.repairs.callback_form import CallbackFormScreen
+
+    return CallbackFormScreen(screen.session, "complaint", view.id)
+
+
+class ComplaintDetailScreen(DetailScreen):
     """One complaint, its callbacks, its history and its actions; reads itself again
     after each."""
 
-    CSS_PATH = [str(files("deskterm.styles") / "order_detail.tcss"), COMPLAINTS_CSS]
-    BINDINGS = [
-        Binding("escape", "close", show=False),
-        Binding("a", "assign", show=False),
-        Binding("h", "handle", show=False),
-        Binding("b", "call_back", show=False),
-        Binding("c", "close_complaint", show=False),
-    ]
+    CSS_PATH = COMPLAINTS_CSS
+    PREFIX = "cd"
+    TITLE_TEXT = N_("Complaint")
+    NOT_FOUND = N_("There is no such complaint at this office.")
+    STATE_WORDS = STATE_LABELS
+    ACTIONS = (
+        DetailAction("a", "can_assign",
+                     lambda view: N_("a reassign") if view.state == "assigned"
+                     else N_("a assign"),
+                     N_("The complaint is {state}: only an open or assigned complaint is "
+                        "assigned."),
+                     lambda screen, view: AssignScreen(screen.session, view)),
+        DetailAction("h", "can_handle", N_("h handling"),
+                     N_("The complaint is {state}: only an assigned complaint is handled (a "
+                        "assigns it)."),
+                     lambda screen, view: HandlingScreen(screen.session, view)),
+        DetailAction("b", "can_call_back", N_("b call back"),
+                     N_("The complaint is {state}: only a handled complaint is called back."),
+                     _callback_form),
+        DetailAction("c", "can_close", N_("c close"),
+                     N_("The complaint is {state}: a complaint is closed only after its "
+                        "callback."),
+                     lambda screen, view: CloseScreen(screen.session, view)),
+    )
 
     def __init__(self, session, complaint_id: int) -> None:
-        super().__init__(id="complaint-detail")
-        self.session = session
+        super().__init__(session, complaint_id, id="complaint-detail")
         self.complaint_id = complaint_id
-        self.view: ComplaintView | None = None
-        self.loaded = False  # the first read has finished (found or not)
-        self.loads = 0  # how many reads have finished, for tests
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="cd-form", classes="form"):
-            yield Static(plain(_("Complaint")), id="cd-title", classes="form-title",
-                         markup=False)
-            yield Static(plain("…"), id="cd-fields", markup=False)
-            yield Label(plain(_("History")), id="cd-history-label", classes="field-label")
-            with VerticalScroll(id="cd-history"):
-                yield Static(plain(""), id="cd-history-text", markup=False)
-            yield Static(plain(""), id="cd-error", classes="field-error", markup=False)
-            yield Static(plain(action_hint(None)), id="cd-hint", classes="form-hint",
-                         markup=False)
+    def fetch(self, complaint_id: int) -> ComplaintView | None:
+        return complaint_view(self.session.office, complaint_id, self.session.tz)
 
-    def on_mount(self) -> None:
-        self.query_one("#cd-history").focus()
-        self.reload()
+    def title_of(self, view: ComplaintView, now: dt.datetime) -> str:
+        return title_text(view, now)
 
-    # --- reading the complaint ------------------------------------------------------------
-    def reload(self) -> None:
-        self._load()
+    def history_label(self, view: ComplaintView, now: dt.datetime) -> str:
+        return history_label(view, now)
 
-    @work(thread=True, exclusive=True, group="complaint-detail")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                view = complaint_view(self.session.office, self.complaint_id, self.session.tz)
-        except Exception as exc:  # noqa: BLE001 - the view says so; Esc still closes it
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, view)
+    def field_lines(self, view: ComplaintView, now: dt.datetime) -> list[str]:
+        return detail_lines(view, self.session.tz, now)
 
-    def _failed(self, message: str) -> None:
-        self.loaded = True
-        self.loads += 1
-        self._set_error(message)
-
-    def _show(self, view: ComplaintView | None) -> None:
-        self.view = view
-        self.loaded = True
-        self.loads += 1
-        self._set_error("")
-        fields = self.query_one("#cd-fields", Static)
-        history = self.query_one("#cd-history-text", Static)
-        if view is None:
-            fields.update(plain(_("There is no such complaint at this office.")))
-            history.update(plain(""))
-        else:
-            now = now_utc()
-            self.query_one("#cd-title", Static).update(plain(title_text(view, now)))
-            self.query_one("#cd-history-label", Label).update(plain(history_label(view, now)))
-            fields.update(Text("\n").join(
-                plain(line) for line in detail_lines(view, self.session.tz, now)))
-            history.update(Text("\n").join(
-                plain(line) for line in history_lines(view, self.session.tz, now)))
-            self.query_one("#cd-history", VerticalScroll).scroll_end(animate=False)
-        self.query_one("#cd-hint", Static).update(plain(action_hint(view)))
-
-    def _set_error(self, message: str) -> None:
-        self.query_one("#cd-error", Static).update(plain(("✗ " + message) if message else ""))
-
-    # --- the actions ----------------------------------------------------------------------
-    def _after(self, saved) -> None:
-        """A sub-form closed: True (or the Callback row) when it stored something."""
-        if saved is not None and saved is not False:
-            self.reload()
-
-    def _allowed(self, allowed: bool, message: str) -> bool:
-        if self.view is None:
-            return False
-        if not allowed:
-            self._set_error(message.format(state=word(STATE_LABELS, self.view.state)))
-            return False
-        self._set_error("")
-        return True
-
-    def action_assign(self) -> None:
-        if self._allowed(self.view is not None and self.view.can_assign, _(
-                "The complaint is {state}: only an open or assigned complaint is assigned.")):
-            self.app.push_screen(AssignScreen(self.session, self.view), callback=self._after)
-
-    def action_handle(self) -> None:
-        if self._allowed(self.view is not None and self.view.can_handle, _(
-                "The complaint is {state}: only an assigned complaint is handled (a "
-                "assigns it).")):
-            self.app.push_screen(HandlingScreen(self.session, self.view), callback=self._after)
-
-    def action_call_back(self) -> None:
-        if self._allowed(self.view is not None and self.view.can_call_back, _(
-                "The complaint is {state}: only a handled complaint is called back.")):
-            from deskterm.screens.repairs.callback_form import CallbackFormScreen
-
-            self.app.push_screen(CallbackFormScreen(self.session, "complaint", self.view.id),
-                                 callback=self._after)
-
-    def action_close_complaint(self) -> None:
-        if self._allowed(self.view is not None and self.view.can_close, _(
-                "The complaint is {state}: a complaint is closed only after its callback.")):
-            self.app.push_screen(CloseScreen(self.session, self.view), callback=self._after)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def history_lines(self, view: ComplaintView, now: dt.datetime) -> list[str]:
+        return history_lines(view, self.session.tz, now)

@@ -7,7 +7,8 @@ category, state and description.
 
 Enter opens the complaint's detail view (``complaint_detail.py``); the list reads itself
 again when the view closes. Esc closes. The rows come from
-``complaint_view.complaint_list`` in a thread worker.
+``complaint_view.complaint_list``, read through the kit (``BookScreen``: an answer for a
+filter since left is dropped; database trouble said on the message line).
 
 ``open_complaint_list(app)`` opens it.
 """
@@ -18,20 +19,20 @@ import datetime as dt
 from importlib.resources import files
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskterm.clock import local, now_utc
-from deskterm.db.models import database
 from deskterm.display import fit, plain, when
 from deskterm.duties.repairs.complaint_view import ComplaintList, ListedComplaint, complaint_list
 from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS
+from deskterm.duties.repairs.order_words import word
 from deskterm.i18n import N_, _
-from deskterm.screens.repairs.complaint_detail import open_complaint_detail, word
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.repairs.complaint_detail import open_complaint_detail
+from deskterm.screens.repairs.parts import TableBook, book_table, fill
 
 FILTER_WORDS = {"open": N_("open"), "month": N_("this month"), "closed": N_("closed")}
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell of
@@ -47,6 +48,10 @@ DUE_WIDTH = 75 - 7 - NUMBER_WIDTH - RECEIVED_WIDTH - WHO_WIDTH - CATEGORY_WIDTH 
     - HANDLER_WIDTH - STATE_WIDTH  # "!11-25 14:00"
 #: The lines under the table: three lines of this width.
 DETAIL_WIDTH = 76
+COLUMNS = ((N_("Number"), NUMBER_WIDTH), (N_("Received"), RECEIVED_WIDTH),
+           (N_("Who"), WHO_WIDTH), (N_("Category"), CATEGORY_WIDTH),
+           (N_("Handler"), HANDLER_WIDTH), (N_("State"), STATE_WIDTH),
+           (N_("Callback due"), DUE_WIDTH))
 
 
 def row_key(row: ListedComplaint) -> str:
@@ -116,125 +121,71 @@ def hint_text(data: ComplaintList | None) -> str:
 
 def open_complaint_list(app) -> ComplaintListScreen | None:
     """Open the complaint list (a signed-in desk only); the pushed screen, or None."""
-    if app.session.staff is None:
-        return None
-    screen = ComplaintListScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: ComplaintListScreen(app.session),
+                       roles=ComplaintListScreen.ROLES)
 
 
-class ComplaintListScreen(ModalScreen[None]):
+class ComplaintListScreen(TableBook):
     """The office's complaints, open ones first; Enter opens one."""
 
     CSS_PATH = str(files("deskterm.styles") / "complaints.tcss")
+    PREFIX = "cl"
     BINDINGS = [
-        Binding("escape", "close", show=False),
-        Binding("1", "show('open')", show=False),
-        Binding("2", "show('month')", show=False),
-        Binding("3", "show('closed')", show=False),
+        Binding("1", "filter('open')", show=False),
+        Binding("2", "filter('month')", show=False),
+        Binding("3", "filter('closed')", show=False),
     ]
 
     def __init__(self, session, which: str = "open") -> None:
-        super().__init__(id="complaint-list")
-        self.session = session
+        super().__init__(session, id="complaint-list")
         self.which = which
         self.data: ComplaintList | None = None
-        self.rows: dict[str, ListedComplaint] = {}
-        self.loads = 0  # how many reads have finished, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cl-form", classes="form"):
-            yield Static(plain(_("Complaints — {office}").format(office=self.session.office.name)),
+            yield Static(plain(_("Complaints — {office}").format(office=self.office.name)),
                          id="cl-title", classes="form-title", markup=False)
             yield Static(plain(filter_text(self.which, None)), id="cl-filter", markup=False)
-            yield DataTable(id="cl-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain(""), id="cl-detail", markup=False)
-            yield Static(plain(""), id="cl-error", classes="field-error", markup=False)
+            yield book_table("cl-table", COLUMNS)
+            yield self.detail_line()
+            yield self.message_line()
             yield Static(plain(hint_text(None)), id="cl-hint", classes="form-hint",
                          markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#cl-table", DataTable)
-        for label, width in ((_("Number"), NUMBER_WIDTH), (_("Received"), RECEIVED_WIDTH),
-                             (_("Who"), WHO_WIDTH), (_("Category"), CATEGORY_WIDTH),
-                             (_("Handler"), HANDLER_WIDTH), (_("State"), STATE_WIDTH),
-                             (_("Callback due"), DUE_WIDTH)):
-            table.add_column(plain(fit(label, width)), width=width + 1)
-        table.focus()
+        self.set_focus(self.query_one("#cl-table", DataTable))
         self.reload()
 
     # --- reading --------------------------------------------------------------------------------
     def reload(self) -> None:
-        self._load(self.which)
+        self.read(self.which)
 
-    @work(thread=True, exclusive=True, group="complaint-list")
-    def _load(self, which: str) -> None:
-        try:
-            with database.connection_context():
-                data = complaint_list(self.session.office, which)
-        except Exception as exc:  # noqa: BLE001 - the list says so; Esc still closes it
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, data)
+    def fetch(self, which: str) -> ComplaintList:
+        return complaint_list(self.session.office, which)
 
-    def _failed(self, message: str) -> None:
-        self.loads += 1
-        self._set_error(message)
-
-    def _show(self, data: ComplaintList) -> None:
-        if data.which != self.which:
-            return  # an older filter's rows, overtaken by a key press
-        table = self.query_one("#cl-table", DataTable)
-        current = self.current_row()
+    def show(self, data: ComplaintList, *key) -> None:
         self.data = data
-        self.rows = {row_key(row): row for row in data.rows}
+        self.rows = list(data.rows)
         now, tz = now_utc(), self.session.tz
-        table.clear()
-        for row in data.rows:
-            table.add_row(*row_cells(row, tz, now), key=row_key(row))
-        if current is not None and row_key(current) in self.rows:
-            table.move_cursor(row=table.get_row_index(row_key(current)), animate=False)
+        fill(self.query_one("#cl-table", DataTable), self.rows, row_key,
+             lambda row: row_cells(row, tz, now))
         self.query_one("#cl-filter", Static).update(plain(filter_text(self.which, data)))
         self.query_one("#cl-hint", Static).update(plain(hint_text(data)))
-        self._set_error("")
-        self._show_detail(self.current_row())
-        self.loads += 1
+        self.show_detail()
 
-    # --- the highlighted row --------------------------------------------------------------------
-    def current_row(self) -> ListedComplaint | None:
-        table = self.query_one("#cl-table", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        key = table.coordinate_to_cell_key((index, 0)).row_key.value
-        return self.rows.get(key)
-
-    def _show_detail(self, row: ListedComplaint | None) -> None:
-        self.query_one("#cl-detail", Static).update(plain(detail_text(
-            row, self.session.tz, now_utc())))
-
-    def _set_error(self, message: str) -> None:
-        line = self.query_one("#cl-error", Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)  # an empty error line takes no room
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail(self.rows.get(event.row_key.value))
+    def row_detail(self, row: ListedComplaint | None) -> str:
+        return detail_text(row, self.session.tz, now_utc())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        row = self.rows.get(event.row_key.value)
+        row = self.current_row()
         if row is not None:
             open_complaint_detail(self.app, row.id, callback=lambda _result: self.reload())
 
-    # --- the actions ----------------------------------------------------------------------------
-    def action_show(self, which: str) -> None:
+    # --- the filters ----------------------------------------------------------------------------
+    def action_filter(self, which: str) -> None:
         if which == self.which:
             return
         self.which = which
         self.query_one("#cl-filter", Static).update(plain(filter_text(which, None)))
         self.reload()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

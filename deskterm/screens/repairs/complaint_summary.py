@@ -9,7 +9,9 @@ on time, overdue, the on-time rate), and the counts by state and by category.
 The month field starts at this month (``2026-11``); Enter reads the month typed, and
 ``[`` / ``]`` (or PgUp / PgDn) go to the month before / after. A month that is not one is
 refused under the field. ``h`` (on the table) records the month's summary handed to the
-manager, which the calendar's month-end deadline reads. Esc closes.
+manager, which the calendar's month-end deadline reads. The month is read, and ``h``
+recorded, through the kit (``kit.periods.MonthSteps`` on a ``TableBook``): database
+trouble is said on the message line, the month shown stays. Esc closes.
 ``open_complaint_summary(app)`` opens it.
 """
 
@@ -19,15 +21,13 @@ from importlib.resources import files
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskterm.clock import local, now_utc
-from deskterm.db.models import Complaint, database
 from deskterm.display import fit, percent, plain
 from deskterm.duties.months import this_month
 from deskterm.duties.repairs.complaint_summary_hand import hand_complaint_summary, handed
@@ -39,16 +39,21 @@ from deskterm.duties.repairs.complaints import (
     SummaryRow,
     complaint_summary,
 )
-from deskterm.errors import DeskError, DutyError
-from deskterm.i18n import _
-from deskterm.screens.kit.month_steps import MonthInput, MonthSteps
-from deskterm.screens.repairs.complaint_detail import word
+from deskterm.duties.repairs.order_words import word
+from deskterm.i18n import N_, _
+from deskterm.screens.kit.fields import Field, field_box, widget_for
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import MonthSteps
+from deskterm.screens.repairs.parts import TableBook, book_table, fill
 
 #: Column widths in cells (75: the table's 76 less the scrollbar), one cell of gap each.
 WIDTHS = {"number": 13, "received": 5, "unit": 9, "complainant": 6, "category": 8,
           "handler": 6, "hours": 4, "callback": 6, "state": 9}
 #: The figures' lines are at most this wide.
 TEXT_WIDTH = 76
+COLUMNS = tuple(zip((N_("Number"), N_("Day"), N_("Unit"), N_("Who"), N_("Category"),
+                     N_("Handler"), N_("Took"), N_("Callbk"), N_("State")),
+                    WIDTHS.values(), strict=True))
 
 
 def hours_text(hours: float | None) -> str:
@@ -126,8 +131,8 @@ def totals_lines(summary: ComplaintSummary) -> list[str]:
                            rate=percent(summary.callback_rate)),
     ]
     lines = [fit(line, TEXT_WIDTH) for line in lines]
-    lines += packed(_("By state:"), [f"{word(STATE_LABELS, state)} {summary.by_state[state]}"
-                                     for state in Complaint.STATES])
+    lines += packed(_("By state:"), [f"{word(STATE_LABELS, state)} {count}"
+                                     for state, count in summary.by_state.items()])
     lines += packed(_("By category:"), [f"{word(CATEGORIES, key)} {count}"
                                         for key, count in summary.by_category.items()])
     return lines
@@ -136,21 +141,19 @@ def totals_lines(summary: ComplaintSummary) -> list[str]:
 def open_complaint_summary(app) -> ComplaintSummaryScreen | None:
     """Open the monthly summary at this month (a signed-in desk only); the pushed screen,
     or None."""
-    if app.session.staff is None:
-        return None
-    screen = ComplaintSummaryScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: ComplaintSummaryScreen(app.session),
+                       roles=ComplaintSummaryScreen.ROLES)
 
 
-class ComplaintSummaryScreen(MonthSteps, ModalScreen[None]):
+class ComplaintSummaryScreen(MonthSteps, TableBook):
     """One month's complaint summary; the month is typed or stepped with [ ]."""
 
-    MONTH_FIELD = "cs-month"
-    HAND_DUTY = staticmethod(hand_complaint_summary)
     CSS_PATH = str(files("deskterm.styles") / "complaints.tcss")
+    PREFIX = "cs"
+    MONTH_FIELD = "cs-month"
+    FIELD_LINES = ("month",)
+    HAND_DUTY = staticmethod(hand_complaint_summary)
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("left_square_bracket", "step(-1)", show=False, priority=True),
         Binding("right_square_bracket", "step(1)", show=False, priority=True),
         Binding("pageup", "step(-1)", show=False, priority=True),
@@ -159,80 +162,43 @@ class ComplaintSummaryScreen(MonthSteps, ModalScreen[None]):
     ]
 
     def __init__(self, session, month: str | None = None) -> None:
-        super().__init__(id="complaint-summary")
-        self.session = session
+        super().__init__(session, id="complaint-summary")
         self.month = month or this_month(session.office)
         self.summary: ComplaintSummary | None = None
-        self.rows: dict[str, SummaryRow] = {}
-        self.asked = 0  # reads started; a result of an older one is dropped
-        self.loads = 0  # reads finished (shown or refused), for tests
 
     def compose(self) -> ComposeResult:
+        month = Field("month", N_("Month"), kind="month", max_length=7, placeholder="2026-11",
+                      initial=self.month)
         with Vertical(id="cs-form", classes="form"):
             yield Static(plain(_("Complaint summary")), id="cs-title", classes="form-title",
                          markup=False)
-            with Horizontal(id="cs-month-row"):
-                yield Label(plain(_("Month")))
-                yield MonthInput(self.month, id="cs-month", max_length=7, compact=True,
-                            placeholder="2026-11")
+            with Horizontal(id="cs-month-row", classes="kit-row"):
+                yield field_box(self.PREFIX, "month", _(month.label),
+                                widget_for(self.PREFIX, month))
                 yield Static(plain(_("Enter read · [ ] or PgUp/PgDn month before/after")),
                              id="cs-month-hint", markup=False)
-            yield Static(plain(""), id="cs-month-error", classes="field-error", markup=False)
-            yield DataTable(id="cs-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain(""), id="cs-detail", markup=False)
+            yield book_table("cs-table", COLUMNS)
+            yield self.detail_line()
             yield Static(plain(""), id="cs-totals", markup=False)
-            yield Static(plain(""), id="cs-error", classes="field-error", markup=False)
+            yield self.message_line()
             yield Static(plain(_("Tab rows/month · ↑↓ choose · h handed over · Esc close")),
                          classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#cs-table", DataTable)
-        labels = {"number": _("Number"), "received": _("Day"), "unit": _("Unit"),
-                  "complainant": _("Who"), "category": _("Category"),
-                  "handler": _("Handler"), "hours": _("Took"), "callback": _("Callbk"),
-                  "state": _("State")}
-        for key, width in WIDTHS.items():
-            table.add_column(plain(fit(labels[key], width)), width=width + 1)
-        self.query_one("#cs-month", Input).focus()
+        self.set_focus(self.query_one("#cs-month", Input))
         self.read(self.month)
 
     # --- reading a month --------------------------------------------------------------------
-    def read(self, month: str) -> None:
-        self._set_error("month", "")
-        self.asked += 1
-        self._load(month, self.asked)
+    def fetch(self, month: str):
+        summary = complaint_summary(self.session.office, month)
+        return summary, handed(self.session.office, summary.month)
 
-    @work(thread=True, group="complaint-summary")
-    def _load(self, month: str, asked: int) -> None:
-        try:
-            with database.connection_context():
-                summary = complaint_summary(self.session.office, month)
-                was_handed = handed(self.session.office, summary.month)
-        except DutyError as exc:
-            self.app.call_from_thread(self._refused, asked, exc.field or "", exc.message)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, asked, "", exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
-            self.app.call_from_thread(self._refused, asked, "", str(exc))
-            return
-        self.app.call_from_thread(self._show, asked, summary, was_handed)
-
-    def _refused(self, asked: int, field: str, message: str) -> None:
-        if asked != self.asked:
-            return
-        self.loads += 1
-        self._set_error(field if field == "month" else "", message)
-
-    def _show(self, asked: int, summary: ComplaintSummary, was_handed=None) -> None:
-        if asked != self.asked:
-            return
+    def show(self, data, asked: str = "") -> None:
+        summary, was_handed = data
         self.summary = summary
         self.month = summary.month
         month_input = self.query_one("#cs-month", Input)
-        if month_input.value != summary.month:
+        if month_input.value == asked:  # "202610" → "2026-10"; never over newer typing
             month_input.value = summary.month
         title = _("Complaint summary {month} ({n})").format(month=summary.month,
                                                             n=summary.total)
@@ -240,47 +206,22 @@ class ComplaintSummaryScreen(MonthSteps, ModalScreen[None]):
             title += " · " + _("handed over {day} by {name}").format(
                 day=local(was_handed[0], self.session.tz).format("MM-DD"), name=was_handed[1])
         self.query_one("#cs-title", Static).update(plain(fit(title, TEXT_WIDTH)))
-        now = now_utc()
-        table = self.query_one("#cs-table", DataTable)
-        table.clear()
-        self.rows = {}
-        for row in summary.rows:
-            key = f"c{row.id}"
-            self.rows[key] = row
-            table.add_row(*row_cells(row, self.session.tz, now), key=key)
+        self.rows = list(summary.rows)
+        now, tz = now_utc(), self.session.tz
+        fill(self.query_one("#cs-table", DataTable), self.rows, lambda row: f"c{row.id}",
+             lambda row: row_cells(row, tz, now))
         self.query_one("#cs-totals", Static).update(
             Text("\n").join(plain(line) for line in totals_lines(summary)))
-        self._set_error("", "")
-        self._show_detail(self.current_row())
-        self.loads += 1
+        self.show_detail()
 
-    # --- the highlighted row ------------------------------------------------------------------
-    def current_row(self) -> SummaryRow | None:
-        table = self.query_one("#cs-table", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        return self.rows.get(table.coordinate_to_cell_key((index, 0)).row_key.value)
-
-    def _show_detail(self, row: SummaryRow | None) -> None:
-        self.query_one("#cs-detail", Static).update(plain(detail_text(row)))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail(self.rows.get(event.row_key.value))
-
-    def _set_error(self, field: str, message: str) -> None:
-        target = "#cs-month-error" if field == "month" else "#cs-error"
-        line = self.query_one(target, Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)  # an empty error line takes no room
+    def row_detail(self, row: SummaryRow | None) -> str:
+        return detail_text(row)
 
     # --- the keys -------------------------------------------------------------------------------
     @on(Input.Submitted, "#cs-month")
     def _month_typed(self, event: Input.Submitted) -> None:
+        event.stop()
         self.read(event.value)
 
-    def _handable_month(self) -> str | None:
+    def handable_month(self) -> str | None:
         return self.summary.month if self.summary is not None else None
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -2,112 +2,90 @@
 dispatched order, record the technician's return [5.8][7.4.8][7.4.9], and reopen a
 returned order with the reason.
 
-Each is a ``ModalScreen`` with one error line per field fed by ``DutyError.field``; the
-duty (``order_work.dispatch``, ``return_order``, ``reopen_order``) runs in a thread worker inside
-``database.connection_context()``. Each dismisses with True when saved, None on Esc
-(nothing stored). The detail view then reads the order again.
+Each is a kit ``DeskForm`` (``ActionForm``: the order's line under the title, the fields
+declared once with their error lines fed by ``DutyError.field``, the duty —
+``order_work.dispatch``, ``return_order``, ``reopen_order`` — in the kit's worker;
+database trouble on the form's line, what was typed kept). Each dismisses with True when
+saved; Esc closes an untouched form at once and asks first when something was typed
+(the return's and the reopening's text is kept as a draft of the order). The detail view
+then reads the order again. A form whose list (the technicians) could not be read reads
+it again at the next ctrl+s.
+
+The return form starts in "Work done", the first field shown and the first the clerk
+has to fill; the result (done unless changed), the materials and the charge follow in
+reading order. The materials (and the complaint's handling) are a ``TextBox``
+(``parts.py``), read and written like the kit's other fields.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual import on
+from textual.widget import Widget
+from textual.widgets import Static, TextArea
 
 from deskterm.clock import now_utc
-from deskterm.db.models import database
 from deskterm.display import fit, plain, when
 from deskterm.duties.parsing_time import parse_local_datetime
+from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.order_view import OrderView, parse_materials
 from deskterm.duties.repairs.order_words import RESULT_WORDS
 from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
 from deskterm.duties.residents.roster import active_technicians
-from deskterm.errors import DutyError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.repairs.parts import TextBox, field_above
 
 TEXT_WIDTH = 72
+ACTIONS_CSS = str(files("deskterm.styles") / "order_detail.tcss")
 
 
-class ActionForm(ModalScreen[bool | None]):
-    """What the two sub-forms share: the order line, error lines, saving in a worker."""
+class ActionForm(DeskForm[bool | None]):
+    """What the sub-forms of the order's and the complaint's detail share: the record's
+    line under the title, ``TextBox`` fields, True when saved (see the module)."""
 
-    CSS_PATH = str(files("deskterm.styles") / "order_detail.tcss")
-    BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
-    PREFIX = ""
-    FIELDS: tuple[str, ...] = ()
-    #: The duty's field names → this form's error lines.
-    FIELD_OF: dict[str, str] = {}
+    CSS_PATH = ACTIONS_CSS
+    ENTER_SAVES = True
 
-    def __init__(self, session, view: OrderView) -> None:
-        super().__init__(id=f"{self.PREFIX}-screen")
-        self.session = session
+    def __init__(self, session, view) -> None:
         self.view = view
-        self.saving = False
+        super().__init__(session, id=f"{self.PREFIX}-screen", note=self.record_line(),
+                         classes="kit-form-screen action-screen")
 
-    def order_line(self) -> str:
+    def record_line(self) -> str:
         unit = self.view.unit or _("public area")
         return fit(" · ".join((self.view.number, unit, self.view.description)), TEXT_WIDTH)
 
-    def error_line(self, field: str) -> Static:
-        name = f"{self.PREFIX}-{field}-error" if field else f"{self.PREFIX}-error"
-        return Static(plain(""), id=name, classes="field-error", markup=False)
+    def draft_subject(self) -> str:
+        return str(self.view.id)
 
-    def set_error(self, field: str, message: str) -> None:
-        field = self.FIELD_OF.get(field, field)
-        name = field if field in self.FIELDS else ""
-        target = f"#{self.PREFIX}-{name}-error" if name else f"#{self.PREFIX}-error"
-        self.query_one(target, Static).update(plain(("✗ " + message) if message else ""))
+    def text_box(self, name: str) -> Widget:
+        """Field ``name`` as a labelled ``TextBox`` of a few lines, its error line under it."""
+        field = self.fields[name]
+        box = TextBox(id=f"{self.PREFIX}-{name}", compact=True, soft_wrap=False,
+                      tab_behavior="focus", placeholder=_(field.placeholder)
+                      if field.placeholder else "")
+        return field_above(self.PREFIX, name, _(field.label), box)
 
-    def clear_errors(self) -> None:
-        for field in ("", *self.FIELDS):
-            self.set_error(field, "")
-
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        self._changed(event)  # as the kit's own fields: error cleared, draft written
 
     def action_save(self) -> None:
-        if self.saving:
+        """ctrl+s; when what the form needs could not be read (a database outage), it is
+        read again first, as the form's line says ("press the key again")."""
+        if not self.is_loaded and not self.saving and type(self).load is not DeskForm.load:
+            self.show_error("form", "")
+            run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
+                     group=f"{self.PREFIX}-load", load=True)
             return
-        self.clear_errors()
-        self.saving = True
-        self._save(self.values())
+        super().action_save()
 
-    def values(self) -> dict:
-        raise NotImplementedError
-
-    def write(self, values: dict) -> None:
-        """The duty itself (in the worker, inside the connection context)."""
-        raise NotImplementedError
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    @work(thread=True, exclusive=True, group="order-action")
-    def _save(self, values: dict) -> None:
-        run_duty(self, lambda: self.write(values), lambda _written: self._saved(),
-                 self._refused)
-
-    def _refused(self, field: str, message: str) -> None:
-        self.saving = False
-        self.set_error(field, message)
-        field = self.FIELD_OF.get(field, field)
-        if field in self.FIELDS:
-            self.query_one(f"#{self.PREFIX}-{field}").focus()
-
-    def _saved(self) -> None:
-        self.saving = False
+    def saved(self, result) -> None:
         self.dismiss(True)
 
 
@@ -115,144 +93,94 @@ class DispatchScreen(ActionForm):
     """Dispatch a registered order, or reassign / reschedule a dispatched one."""
 
     PREFIX = "dispatch"
-    FIELDS = ("technician", "appointment")
-    FIELD_OF = {"appointment_at": "appointment"}
 
-    def compose(self) -> ComposeResult:
-        title = _("Reassign order") if self.view.state == "dispatched" else _("Dispatch order")
-        with Vertical(id="dispatch-form", classes="form action-form"):
-            yield Static(plain(title), classes="form-title", markup=False)
-            yield Static(plain(self.order_line()), id="dispatch-order", markup=False)
-            yield self.error_line("")
-            yield Label(plain(_("Technician")), classes="field-label")
-            yield Select([], prompt=_("choose a technician"), compact=True,
-                         id="dispatch-technician")
-            yield self.error_line("technician")
-            yield Label(plain(_("Appointment (empty: keep {when})").format(
-                when=when(self.view.appointment_at, self.session.tz, now_utc()))),
-                classes="field-label")
-            yield Input(id="dispatch-appointment", max_length=40, compact=True,
-                        placeholder=_("14:30, 明天 9:00, 11-28 15:00"))
-            yield self.error_line("appointment")
-            yield Static(plain(_("Tab next · Enter or ctrl+s save · Esc cancel")),
-                         classes="form-hint", markup=False)
+    def __init__(self, session, view: OrderView) -> None:
+        super().__init__(session, view)
+        self.form_title = (_("Reassign order") if view.state == "dispatched"
+                           else _("Dispatch order"))
 
-    def on_mount(self) -> None:
-        self.query_one("#dispatch-technician", Select).focus()
-        self._load()
+    def form_fields(self):
+        tz = self.session.tz
+        return (
+            Field("technician", N_("Technician"), kind="select", options=(),
+                  blank=N_("choose a technician"),
+                  required=N_("Choose an active technician of this office.")),
+            Field("appointment", _("Appointment (empty: keep {when})").format(
+                when=when(self.view.appointment_at, tz, now_utc())), max_length=40,
+                placeholder=N_("14:30, 明天 9:00, 11-28 15:00"), also=("appointment_at",),
+                parse=lambda text: parse_local_datetime(text, tz=tz, now=now_utc(),
+                                                        field="appointment")),
+        )
 
-    @work(thread=True, exclusive=True, group="dispatch-technicians")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                technicians = active_technicians(self.session.office)
-        except Exception as exc:  # noqa: BLE001 - the form says so; Esc still closes it
-            self.app.call_from_thread(self.set_error, "", str(exc))
-            return
-        self.app.call_from_thread(self._show_technicians, technicians)
+    def load(self):
+        return active_technicians(self.office)
 
-    def _show_technicians(self, technicians: list[tuple[int, str]]) -> None:
-        select = self.query_one("#dispatch-technician", Select)
-        select.set_options([(plain(name), staff_id) for staff_id, name in technicians])
+    def loaded(self, technicians: list[tuple[int, str]]) -> None:
+        box = self.widget("technician")
+        box.set_options([(plain(name), staff_id) for staff_id, name in technicians])
         ids = [staff_id for staff_id, _name in technicians]
-        if self.view.technician_id in ids:
-            select.value = self.view.technician_id
-        elif len(ids) == 1:
-            select.value = ids[0]
+        if self.value("technician") is None:  # the clerk has not chosen meanwhile
+            if self.view.technician_id in ids:
+                self.set_initial("technician", self.view.technician_id)
+            elif len(ids) == 1:
+                self.set_initial("technician", ids[0])
         if not ids:
-            self.set_error("technician", _("This office has no active technician."))
+            self.show_error("technician", _("This office has no active technician."))
 
-    def values(self) -> dict:
-        value = self.query_one("#dispatch-technician", Select).value
-        return {"technician": None if value is Select.NULL else value,
-                "appointment": self.query_one("#dispatch-appointment", Input).value}
-
-    def write(self, values: dict) -> None:
-        if values["technician"] is None:
-            raise DutyError(_("Choose an active technician of this office."), "technician")
-        text = values["appointment"]
-        appointment = parse_local_datetime(text, tz=self.session.tz, now=now_utc(),
-                                           field="appointment") if text.strip() else None
-        dispatch(self.session.office, self.session.staff, self.view.id, values["technician"],
-                 appointment_at=appointment)
+    def save(self, values) -> None:
+        dispatch(self.office, self.session.staff, self.view.id, values["technician"],
+                 appointment_at=values["appointment"] or None)
 
 
 class ReturnScreen(ActionForm):
-    """The technician is back: result, what was done, materials, any charge."""
+    """The technician is back: what was done, the result, materials, any charge."""
 
     PREFIX = "return"
-    FIELDS = ("result", "work_done", "materials", "charge")
+    TITLE_TEXT = N_("Order returned")
+    DRAFT = "order_return"
+    HINT = N_("Tab next · ctrl+s save (Enter in the charge) · Esc cancel")
+    FIELDS = (
+        Field("work_done", N_("Work done"), max_length=TEXT_LIMIT,
+              placeholder=N_("what the technician did")),
+        Field("result", N_("Result"), kind="select", initial="done",
+              options=tuple((word, key) for key, word in RESULT_WORDS.items())),
+        Field("materials", N_("Materials: one \"code qty\" a line, or leave empty"),
+              placeholder="FM-01 2"),
+        Field("charge", N_("Charge to the owner (¥, empty: none)"), max_length=20,
+              placeholder="0.00", parse=lambda text: parse_amount(text, field="charge")),
+    )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="return-form", classes="form action-form"):
-            yield Static(plain(_("Order returned")), classes="form-title", markup=False)
-            yield Static(plain(self.order_line()), id="return-order", markup=False)
-            yield self.error_line("")
-            yield Label(plain(_("Result")), classes="field-label")
-            yield Select([(_(word), key) for key, word in RESULT_WORDS.items()],
-                         value="done", allow_blank=False, compact=True, id="return-result")
-            yield self.error_line("result")
-            yield Label(plain(_("Work done")), classes="field-label")
-            yield Input(id="return-work_done", compact=True, placeholder=_("what the technician did"))
-            yield self.error_line("work_done")
-            yield Label(plain(_("Materials: one \"code qty\" a line, or leave empty")),
-                        classes="field-label")
-            yield TextArea(id="return-materials", compact=True, soft_wrap=False,
-                           tab_behavior="focus", placeholder="FM-01 2")
-            yield self.error_line("materials")
-            yield Label(plain(_("Charge to the owner (¥, empty: none)")),
-                        classes="field-label")
-            yield Input(id="return-charge", max_length=20, compact=True, placeholder="0.00")
-            yield self.error_line("charge")
-            yield Static(plain(_("Tab next · ctrl+s save (Enter in a line) · Esc cancel")),
-                         classes="form-hint", markup=False)
+    def compose_body(self):
+        for field in self.FIELDS:
+            yield self.text_box(field.name) if field.name == "materials" else self.field(
+                field.name)
 
-    def on_mount(self) -> None:
-        self.query_one("#return-work_done", Input).focus()
-
-    def values(self) -> dict:
-        return {"result": self.query_one("#return-result", Select).value,
-                "work_done": self.query_one("#return-work_done", Input).value,
-                "materials": self.query_one("#return-materials", TextArea).text,
-                "charge": self.query_one("#return-charge", Input).value}
-
-    def write(self, values: dict) -> None:
-        charge = values["charge"]
-        charge_fen = parse_amount(charge, field="charge") if charge.strip() else 0
-        materials = parse_materials(self.session.office, values["materials"])
-        return_order(self.session.office, self.session.staff, self.view.id,
-                     result=values["result"], work_done=values["work_done"],
-                     materials=materials, charge_fen=charge_fen)
+    def save(self, values) -> None:
+        materials = parse_materials(self.office, values["materials"])
+        return_order(self.office, self.session.staff, self.view.id, result=values["result"],
+                     work_done=values["work_done"] or "", materials=materials,
+                     charge_fen=values["charge"] or 0)
 
 
 class ReopenScreen(ActionForm):
     """Reopen a returned (or called-back) order: back to its technician, with the reason."""
 
     PREFIX = "reopen"
-    FIELDS = ("reason",)
+    TITLE_TEXT = N_("Reopen order")
+    DRAFT = "order_reopen"
+    HINT = N_("Enter or ctrl+s reopen · Esc cancel")
+    FIELDS = (
+        Field("reason", N_("Why is it reopened?"), max_length=REASON_LIMIT,
+              placeholder=N_("e.g. the owner rang: still leaking"), wide=True),
+    )
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self):
         back_to = self.view.technician or _("the desk (no technician yet)")
-        with Vertical(id="reopen-form", classes="form action-form"):
-            yield Static(plain(_("Reopen order")), classes="form-title", markup=False)
-            yield Static(plain(self.order_line()), id="reopen-order", markup=False)
-            yield Static(plain(fit(_("It goes back to {name}; its callback starts again after "
-                                     "the next return.").format(name=back_to), TEXT_WIDTH)),
-                         id="reopen-note", markup=False)
-            yield self.error_line("")
-            yield Label(plain(_("Why is it reopened?")), classes="field-label")
-            yield Input(id="reopen-reason", max_length=REASON_LIMIT, compact=True,
-                        placeholder=_("e.g. the owner rang: still leaking"))
-            yield self.error_line("reason")
-            yield Static(plain(_("Enter or ctrl+s reopen · Esc cancel")),
-                         classes="form-hint", markup=False)
+        yield Static(plain(fit(_("It goes back to {name}; its callback starts again after "
+                                 "the next return.").format(name=back_to), TEXT_WIDTH)),
+                     id="reopen-note", markup=False)
+        yield from super().compose_body()
 
-    def on_mount(self) -> None:
-        self.query_one("#reopen-reason", Input).focus()
-
-    def values(self) -> dict:
-        return {"reason": self.query_one("#reopen-reason", Input).value}
-
-    def write(self, values: dict) -> None:
-        reopen_order(self.session.office, self.session.staff, self.view.id,
-                     reason=values["reason"])
+    def save(self, values) -> None:
+        reopen_order(self.office, self.session.staff, self.view.id,
+                     reason=values["reason"] or "")

@@ -4,8 +4,11 @@ history from the change log (scrollable) [5.2][5.8][7.4.8]-[7.4.10].
 
 The actions that fit the order's state are one key each, listed in the hint line:
 ``d`` dispatch / reassign (registered, dispatched), ``r`` returned (dispatched), ``c``
-callback (returned: the F4 form), ``o`` reopen (returned, called back). Each opens a sub-form (``order_actions.py``) or the
-callback form; when it is saved the view reads the order again. Esc closes.
+callback (returned: the F4 form), ``o`` reopen (returned, called back). Each opens a
+sub-form (``order_actions.py``) or the callback form; when it is saved the view reads the
+order again. Esc closes. The view is the kit's ``DetailScreen`` (shared with the
+complaint's): the order is read through the kit, database trouble said on its message
+line.
 
 ``order_target(dashboard)`` reads which order Enter means: the highlighted row of the
 focused pane (``o<id>`` in Open orders and Overdue callbacks, ``appointment:<id>`` and
@@ -18,19 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from importlib.resources import files
 
-from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.coordinate import Coordinate
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
-
 from deskterm import display
-from deskterm.clock import now_utc
-from deskterm.db.models import database
-from deskterm.display import ago, fit, plain, when
+from deskterm.display import ago, fit, when
 from deskterm.duties.agenda.timeline import CATEGORY_LABELS
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.repairs.order_view import HistoryLine, OrderView, order_view
@@ -44,11 +36,10 @@ from deskterm.duties.repairs.order_words import (
 )
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.repairs.order_actions import (
-    DispatchScreen,
-    ReopenScreen,
-    ReturnScreen,
-)
+from deskterm.screens.kit.detail import DetailAction, DetailScreen
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.repairs.order_actions import DispatchScreen, ReopenScreen, ReturnScreen
+from deskterm.screens.repairs.parts import pane_row_key
 
 #: The change log's actions on an order, as the history lines name them.
 HISTORY_WORDS = {
@@ -138,21 +129,6 @@ def history_lines(history: tuple[HistoryLine, ...], tz: str, now: dt.datetime) -
             for h in history]
 
 
-def action_hint(view: OrderView | None) -> str:
-    keys = []
-    if view is not None and view.can_dispatch:
-        keys.append(_("d reassign") if view.state == "dispatched" else _("d dispatch"))
-    if view is not None and view.can_return:
-        keys.append(_("r returned"))
-    if view is not None and view.can_call_back:
-        keys.append(_("c callback"))
-    if view is not None and view.can_reopen:
-        keys.append(_("o reopen"))
-    keys.append(_("↑↓ history"))
-    keys.append(_("Esc close"))
-    return " · ".join(keys)
-
-
 # --- which order Enter means ---------------------------------------------------------------------
 
 def order_id_of(key: str | None) -> int | None:
@@ -172,18 +148,7 @@ def order_target(dashboard) -> int | None:
     pane, or a row that is not an order)."""
     from deskterm.widgets.pane import Pane
 
-    focused = dashboard.focused
-    if focused is None:
-        return None
-    pane = next((node for node in focused.ancestors_with_self if isinstance(node, Pane)), None)
-    if pane is None:
-        return None
-    table = pane.table
-    if table.row_count == 0:
-        return None
-    row = min(max(table.cursor_row, 0), table.row_count - 1)
-    key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
-    return order_id_of(key)
+    return order_id_of(pane_row_key(dashboard, Pane))
 
 
 def open_order_detail(app, order_id: int | None) -> OrderDetailScreen | None:
@@ -194,148 +159,59 @@ def open_order_detail(app, order_id: int | None) -> OrderDetailScreen | None:
         app.notify(_("Choose an order's row first, then press Enter."), title=_("Order"),
                    markup=False, timeout=4)
         return None
-    if app.session.staff is None:
-        return None
-    screen = OrderDetailScreen(app.session, order_id)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: OrderDetailScreen(app.session, order_id),
+                       roles=OrderDetailScreen.ROLES)
 
 
 # --- the view ------------------------------------------------------------------------------------
 
-class OrderDetailScreen(ModalScreen[None]):
+def _callback_form(screen, view):
+    from deskterm.screens.repairs.callback_form import CallbackFormScreen
+
+    return CallbackFormScreen(screen.session, "order", view.id)
+
+
+class OrderDetailScreen(DetailScreen):
     """One repair order, its history and its actions; reads itself again after each."""
 
     CSS_PATH = str(files("deskterm.styles") / "order_detail.tcss")
-    BINDINGS = [
-        Binding("escape", "close", show=False),
-        Binding("d", "dispatch", show=False),
-        Binding("r", "return_order", show=False),
-        Binding("c", "callback", show=False),
-        Binding("o", "reopen", show=False),
-    ]
+    PREFIX = "od"
+    TITLE_TEXT = N_("Repair order")
+    NOT_FOUND = N_("There is no such repair order at this office.")
+    STATE_WORDS = STATE_WORDS
+    ACTIONS = (
+        DetailAction("d", "can_dispatch",
+                     lambda view: N_("d reassign") if view.state == "dispatched"
+                     else N_("d dispatch"),
+                     N_("The order is {state}: only an open order can be dispatched."),
+                     lambda screen, view: DispatchScreen(screen.session, view)),
+        DetailAction("r", "can_return", N_("r returned"),
+                     N_("The order is {state}: only a dispatched order can be returned."),
+                     lambda screen, view: ReturnScreen(screen.session, view)),
+        DetailAction("c", "can_call_back", N_("c callback"),
+                     N_("The order is {state}: only a returned order is called back."),
+                     _callback_form),
+        DetailAction("o", "can_reopen", N_("o reopen"),
+                     N_("The order is {state}: only a returned or called-back order can be "
+                        "reopened."),
+                     lambda screen, view: ReopenScreen(screen.session, view)),
+    )
 
     def __init__(self, session, order_id: int) -> None:
-        super().__init__(id="order-detail")
-        self.session = session
+        super().__init__(session, order_id, id="order-detail")
         self.order_id = order_id
-        self.view: OrderView | None = None
-        self.loaded = False  # the first read has finished (found or not)
-        self.loads = 0  # how many reads have finished, for tests
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="od-form", classes="form"):
-            yield Static(plain(_("Repair order")), id="od-title", classes="form-title",
-                         markup=False)
-            yield Static(plain("…"), id="od-fields", markup=False)
-            yield Label(plain(_("History")), id="od-history-label", classes="field-label")
-            with VerticalScroll(id="od-history"):
-                yield Static(plain(""), id="od-history-text", markup=False)
-            yield Static(plain(""), id="od-error", classes="field-error", markup=False)
-            yield Static(plain(action_hint(None)), id="od-hint", classes="form-hint",
-                         markup=False)
+    def fetch(self, order_id: int) -> OrderView | None:
+        return order_view(self.session.office, order_id, self.session.tz)
 
-    def on_mount(self) -> None:
-        self.query_one("#od-history").focus()
-        self.reload()
+    def title_of(self, view: OrderView, now: dt.datetime) -> str:
+        return title_text(view, now)
 
-    # --- reading the order ----------------------------------------------------------------
-    def reload(self) -> None:
-        self._load()
+    def history_label(self, view: OrderView, now: dt.datetime) -> str:
+        return history_label(view, now)
 
-    @work(thread=True, exclusive=True, group="order-detail")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                view = order_view(self.session.office, self.order_id, self.session.tz)
-        except Exception as exc:  # noqa: BLE001 - the view says so; Esc still closes it
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, view)
+    def field_lines(self, view: OrderView, now: dt.datetime) -> list[str]:
+        return detail_lines(view, self.session.tz, now)
 
-    def _failed(self, message: str) -> None:
-        self.loaded = True
-        self.loads += 1
-        self._set_error(message)
-
-    def _show(self, view: OrderView | None) -> None:
-        self.view = view
-        self.loaded = True
-        self.loads += 1
-        self._set_error("")
-        fields = self.query_one("#od-fields", Static)
-        history = self.query_one("#od-history-text", Static)
-        if view is None:
-            fields.update(plain(_("There is no such repair order at this office.")))
-            history.update(plain(""))
-        else:
-            now = now_utc()
-            self.query_one("#od-title", Static).update(plain(title_text(view, now)))
-            self.query_one("#od-history-label", Label).update(plain(history_label(view, now)))
-            fields.update(Text("\n").join(
-                plain(line) for line in detail_lines(view, self.session.tz, now)))
-            history.update(Text("\n").join(
-                plain(line) for line in history_lines(view.history, self.session.tz, now)))
-            self.query_one("#od-history", VerticalScroll).scroll_end(animate=False)
-        self.query_one("#od-hint", Static).update(plain(action_hint(view)))
-
-    def _set_error(self, message: str) -> None:
-        self.query_one("#od-error", Static).update(plain(("✗ " + message) if message else ""))
-
-    # --- the actions ----------------------------------------------------------------------
-    def _after(self, saved) -> None:
-        """A sub-form closed: True (or the Callback row) when it stored something."""
-        if saved is not None and saved is not False:
-            self.reload()
-
-    def _refuse(self, message: str) -> None:
-        self._set_error(message)
-
-    def _stateword(self) -> str:
-        return word(STATE_WORDS, self.view.state if self.view else None)
-
-    def action_dispatch(self) -> None:
-        if self.view is None:
-            return
-        if not self.view.can_dispatch:
-            self._refuse(_("The order is {state}: only an open order can be dispatched.")
-                         .format(state=self._stateword()))
-            return
-        self._set_error("")
-        self.app.push_screen(DispatchScreen(self.session, self.view), callback=self._after)
-
-    def action_return_order(self) -> None:
-        if self.view is None:
-            return
-        if not self.view.can_return:
-            self._refuse(_("The order is {state}: only a dispatched order can be returned.")
-                         .format(state=self._stateword()))
-            return
-        self._set_error("")
-        self.app.push_screen(ReturnScreen(self.session, self.view), callback=self._after)
-
-    def action_callback(self) -> None:
-        if self.view is None:
-            return
-        if not self.view.can_call_back:
-            self._refuse(_("The order is {state}: only a returned order is called back.")
-                         .format(state=self._stateword()))
-            return
-        from deskterm.screens.repairs.callback_form import CallbackFormScreen
-
-        self._set_error("")
-        self.app.push_screen(CallbackFormScreen(self.session, "order", self.view.id),
-                             callback=self._after)
-
-    def action_reopen(self) -> None:
-        if self.view is None:
-            return
-        if not self.view.can_reopen:
-            self._refuse(_("The order is {state}: only a returned or called-back order can be "
-                           "reopened.").format(state=self._stateword()))
-            return
-        self._set_error("")
-        self.app.push_screen(ReopenScreen(self.session, self.view), callback=self._after)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def history_lines(self, view: OrderView, now: dt.datetime) -> list[str]:
+        return history_lines(view.history, self.session.tz, now)

@@ -1,7 +1,8 @@
 """A unit at a glance [7.4.1]-[7.4.5]: the unit (code, building, district, area), who lives
 there with their phones, a few counts, and one timeline, newest first, of its register
 lines, repair orders, complaints, callbacks and walk-in visits
-(``deskterm.duties.repairs.unit_history``, read in a thread worker when the view opens).
+(``deskterm.duties.repairs.unit_history``, read through the kit when the view opens:
+database trouble is said on the view's message line).
 
 Enter on a row that belongs to a repair order opens the order's detail (the view reads the
 unit again when it is back on top); the line under the table shows the highlighted row in
@@ -13,16 +14,11 @@ from __future__ import annotations
 from importlib.resources import files
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskterm.clock import local
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.repairs.complaints import STATE_LABELS as COMPLAINT_STATES
@@ -30,8 +26,10 @@ from deskterm.duties.repairs.order_words import OUTCOME_WORDS, RESULT_WORDS, STA
 from deskterm.duties.repairs.unit_history import HistoryItem, UnitHistory, unit_history
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.repairs.morning_view import KIND_WORDS
 from deskterm.screens.repairs.order_detail import open_order_detail
+from deskterm.screens.repairs.parts import TableBook, book_table, fill
 
 ITEM_WORDS = {"order": N_("order"), "entry": N_("register"), "complaint": N_("complaint"),
               "callback": N_("callback"), "visit": N_("visit")}
@@ -42,6 +40,9 @@ REF_WIDTH = 22  # WX-202611-0042 已派工
 WHO_WIDTH = 6
 TEXT_WIDTH = 75 - 5 - WHEN_WIDTH - KIND_WIDTH - REF_WIDTH - WHO_WIDTH
 DETAIL_WIDTH = 76
+COLUMNS = ((N_("When"), WHEN_WIDTH), (N_("What"), KIND_WIDTH),
+           (N_("Number / state"), REF_WIDTH), (N_("Who"), WHO_WIDTH),
+           (N_("Details"), TEXT_WIDTH))
 
 
 def _word(words: dict, key: str | None) -> str:
@@ -123,72 +124,45 @@ def open_unit_history(app, unit_id: int | None) -> UnitHistoryScreen | None:
         app.notify(_("Choose a row with a unit first."), title=_("Unit"), markup=False,
                    timeout=4)
         return None
-    if app.session.staff is None:
-        return None
-    screen = UnitHistoryScreen(app.session, unit_id)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: UnitHistoryScreen(app.session, unit_id),
+                       roles=UnitHistoryScreen.ROLES)
 
 
-class UnitHistoryScreen(ModalScreen[None]):
+class UnitHistoryScreen(TableBook):
     """One unit, who lives there and everything recorded about it."""
 
     CSS_PATH = str(files("deskterm.styles") / "register.tcss")
-    BINDINGS = [Binding("escape", "close", show=False)]
+    PREFIX = "uh"
 
     def __init__(self, session, unit_id: int) -> None:
-        super().__init__(id="unit-history")
-        self.session = session
-        self._away = False  # another screen is on top (an order, a unit)
+        super().__init__(session, id="unit-history")
+        self._away = False  # another screen is on top (an order)
         self.unit_id = unit_id
         self.seen: UnitHistory | None = None
-        self.items: dict[str, HistoryItem] = {}
-        self.loaded = False
-        self.loads = 0  # reads finished, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="uh-form", classes="form"):
             yield Static(plain(_("Unit")), id="uh-title", classes="form-title", markup=False)
             yield Static(plain("…"), id="uh-header", markup=False)
             yield Static(plain(""), id="uh-counts", markup=False)
-            yield DataTable(id="uh-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain(""), id="uh-detail", markup=False)
-            yield Static(plain(""), id="uh-error", classes="field-error", markup=False)
+            yield book_table("uh-table", COLUMNS)
+            yield self.detail_line()
+            yield self.message_line()
             yield Static(plain(_("↑↓ choose · Enter open the order · Esc back")),
                          id="uh-hint", classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#uh-table", DataTable)
-        for label, width in ((_("When"), WHEN_WIDTH), (_("What"), KIND_WIDTH),
-                             (_("Number / state"), REF_WIDTH), (_("Who"), WHO_WIDTH),
-                             (_("Details"), TEXT_WIDTH)):
-            table.add_column(plain(fit(label, width)), width=width + 1)
-        table.focus()
+        self.set_focus(self.query_one("#uh-table", DataTable))
         self.reload()
 
     # --- reading the unit ------------------------------------------------------------------
     def reload(self) -> None:
-        self._load()
+        self.read(self.unit_id)
 
-    @work(thread=True, exclusive=True, group="unit-history")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                seen = unit_history(self.session.office, self.unit_id)
-        except Exception as exc:  # noqa: BLE001 - the view says so; Esc still closes it
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, seen)
+    def fetch(self, unit_id: int) -> UnitHistory | None:
+        return unit_history(self.session.office, unit_id)
 
-    def _failed(self, message: str) -> None:
-        self.loaded = True
-        self.loads += 1
-        self._set_error(message)
-
-    def _show(self, seen: UnitHistory | None) -> None:
-        self.loaded = True
-        self.loads += 1
+    def show(self, seen: UnitHistory | None, *key) -> None:
         self.seen = seen
         header = self.query_one("#uh-header", Static)
         if seen is None:
@@ -198,47 +172,30 @@ class UnitHistoryScreen(ModalScreen[None]):
             plain(_("Unit {code}").format(code=seen.code)))
         header.update(Text("\n").join(plain(line) for line in header_lines(seen)))
         self.query_one("#uh-counts", Static).update(plain(counts_text(seen)))
-        table = self.query_one("#uh-table", DataTable)
-        current = self.current_item()
-        table.clear()
-        self.items = {row_key(item): item for item in seen.items}
+        self.rows = list(seen.items)
         tz = self.session.tz
-        for item in seen.items:
-            table.add_row(*(plain(cell) for cell in row_cells(item, tz)), key=row_key(item))
-        if current is not None and row_key(current) in self.items:
-            table.move_cursor(row=table.get_row_index(row_key(current)), animate=False)
-        self._show_detail(self.current_item() if seen.items else None)
-        if not seen.items:
-            self.query_one("#uh-detail", Static).update(
-                plain(_("Nothing has been recorded about this unit.")))
+        fill(self.query_one("#uh-table", DataTable), self.rows, row_key,
+             lambda item: row_cells(item, tz))
+        self.show_detail()
 
-    # --- the highlighted row ---------------------------------------------------------------
-    def current_item(self) -> HistoryItem | None:
-        table = self.query_one("#uh-table", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        return self.items.get(table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value)
+    def row_detail(self, item: HistoryItem | None) -> str:
+        if item is None and self.seen is not None and not self.seen.items:
+            return _("Nothing has been recorded about this unit.")
+        return detail_text(item, self.session.tz)
 
-    def _show_detail(self, item: HistoryItem | None) -> None:
-        self.query_one("#uh-detail", Static).update(plain(detail_text(item, self.session.tz)))
-
-    def _set_error(self, message: str) -> None:
-        self.query_one("#uh-error", Static).update(plain(("✗ " + message) if message else ""))
-
+    # --- the rows ---------------------------------------------------------------------------
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._set_error("")
-        self._show_detail(self.items.get(event.row_key.value))
+        self.clear_line("")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        item = self.items.get(event.row_key.value)
+        item = self.current_row()
         if item is None:
             return
         if item.order_id is None:
-            self._set_error(_("This row has no repair order."))
+            self.say(_("This row has no repair order."))
             return
-        self._set_error("")
+        self.say("")
         open_order_detail(self.app, item.order_id)
 
     def on_screen_suspend(self) -> None:
@@ -249,7 +206,3 @@ class UnitHistoryScreen(ModalScreen[None]):
         if self._away:
             self._away = False
             self.reload()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-

@@ -273,6 +273,10 @@ class DeskApp(App[None]):
         self.dashboard.show_health(self.db_health)
         if not self.db_health.troubled:
             self.dashboard.reload(None)  # the panes' stale rows, read again
+            for screen in self.screen_stack:  # forms and books that could not read
+                again = getattr(screen, "after_trouble", None)
+                if again is not None:
+                    again()
 
     def _note_ready(self, painted: bool = False) -> None:
         """For benchmarks/startup.py: once a frame shows every pane's first data and (in

@@ -74,6 +74,7 @@ class BookScreen(ModalScreen[T]):
         if asked != self._asked:
             return  # an older read: a newer one is on its way
         self.reading = False
+        self.read_failed = False
         self.say("")
         self.show(data, *key)
 
@@ -81,7 +82,16 @@ class BookScreen(ModalScreen[T]):
         if asked != self._asked:
             return
         self.reading = False
+        self.read_failed = bool(not field)  # trouble (a refused key is the clerk's to fix)
         self.say(message, field)
+
+    read_failed = False
+
+    def after_trouble(self) -> None:
+        """The database answers again (``DeskApp``): read again what could not be read."""
+        if self.read_failed:
+            self.read_failed = False
+            self.read(*self._last_key)
 
     def action_reread(self) -> None:
         self.read(*self._last_key)

@@ -244,22 +244,46 @@ class DeskForm(ModalScreen[T]):
     def on_mount(self) -> None:
         self._initial = self.kept_values()
         self.focus_first()
+        if type(self).load is DeskForm.load:  # nothing to read: no worker, no connection
+            self.call_after_refresh(self._loaded, None)
+        else:
+            self._start_load()
+
+    def _start_load(self) -> None:
         run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
                  group=f"{self.PREFIX}-load", load=True)
 
     def _loaded(self, data: Any) -> None:
+        if self.load_failed:
+            self.load_failed = False
+            self.show_error("form", "")
         if data is not None:
             self.loaded(data)
         self.is_loaded = True
-        if self.DRAFT:  # after the load: a draft's choices need the options it brings
+        if self.DRAFT and not self._offered:  # after the load: a draft's choices need it
+            self._offered = True
             self._offer_draft()
+        if self._save_when_loaded:
+            self._save_when_loaded = False
+            self.action_save()
 
     def _load_refused(self, field: str, message: str) -> None:
+        self.load_failed = True
+        self._save_when_loaded = False
         self.show_error("form", message)
-        if self.DRAFT:
+        if self.DRAFT and not self._offered:
+            self._offered = True
             self._offer_draft()
 
+    def after_trouble(self) -> None:
+        """The database answers again (``DeskApp``): read what could not be read."""
+        if self.load_failed:
+            self._start_load()
+
     is_loaded = False
+    load_failed = False
+    _offered = False
+    _save_when_loaded = False
 
     def first_focus(self) -> Widget | None:
         """The first field the clerk has to fill: the first required one still empty,
@@ -380,6 +404,10 @@ class DeskForm(ModalScreen[T]):
 
     def action_save(self) -> None:
         if self.saving:
+            return
+        if self.load_failed:  # what the form needs first (a list of choices): read it
+            self._save_when_loaded = True
+            self._start_load()
             return
         self.clear_errors()
         values, errors = self.check(self.values())

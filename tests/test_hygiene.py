@@ -71,9 +71,6 @@ def test_stylesheets_exist_for_the_app():
 NOT_ON_THE_KIT = {
     "backoffice": {"backoffice_form", "canteen", "listings", "stock", "stock_forms", "stocktake"},
 
-    "cashdesk": {"cash", "cash_forms", "charge_form", "charge_generation", "fee_item_form",
-                 "fee_items", "fee_summary", "payment", "receipt", "receipt_books", "unit_account"},
-
     "desk": {"sign_in"},
 
     "repairs": {"approval", "callback_form", "complaint_actions", "complaint_detail",

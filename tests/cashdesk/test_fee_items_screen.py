@@ -101,7 +101,7 @@ async def test_an_office_without_items_adds_its_property_fee_and_parking(empty):
         assert screen.table.row_count == 0
 
         form = await new_form(app, pilot)
-        assert shown(form, "#fi-title") == "New fee item"
+        assert shown(form, ".form-title") == "New fee item"
         assert app.focused.id == "fi-code"
         assert form.query_one("#fi-kind", Select).value == "property"
         assert form.query_one("#fi-basis", Select).value == "area"
@@ -165,7 +165,7 @@ async def test_bad_fields_are_said_under_each_and_nothing_is_stored(empty):
         assert app.focused.id == "fi-basis"
         assert FeeItem.select().count() == 0 and item_log() == []
 
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # typed: Esc asks, d throws it away
         await wait_until(pilot, lambda: app.screen is screen)
         assert FeeItem.select().count() == 0 and item_log() == []
         assert screen.table.row_count == 0
@@ -220,7 +220,7 @@ async def test_edit_an_item_its_basis_stays_once_charged(fo):
         assert screen.current_item().code == "SF"
         assert "水费 · water fee · ¥4.10 per unit read · in use" in shown(screen, "#fi-detail")
         form = await new_form(app, pilot, "enter")
-        assert shown(form, "#fi-title") == "Fee item SF"
+        assert shown(form, ".form-title") == "Fee item SF"
         assert app.focused.id == "fi-name"
         assert form.query_one("#fi-code", Input).value == "SF"
         assert form.query_one("#fi-rate", Input).value == "4.10"
@@ -266,7 +266,7 @@ async def test_esc_cancels_the_form_and_a_long_name_fits(fo):
         assert form.query_one("#fi-name", Input).value == "停车场临时车位管理费（地下二层东区）"
         fits(form, "#fi-form", ("#fi-code", "#fi-name", "#fi-kind", "#fi-basis", "#fi-rate",
                                 "#fi-active"))
-        await pilot.press(*"x", "escape")
+        await pilot.press(*"x", "escape", "d")  # typed: Esc asks, d throws it away
         await wait_until(pilot, lambda: app.screen is screen)
         assert FeeItem.get_by_id(fo.parking.id).name == "停车场临时车位管理费（地下二层东区）"
         assert item_log() == [] and screen.loads == 1
@@ -294,7 +294,7 @@ async def open_account(app, pilot, unit_id: int):
 async def charge_form(app, pilot) -> AdHocChargeScreen:
     await pilot.press("n")
     await wait_until(pilot, lambda: isinstance(app.screen, AdHocChargeScreen)
-                     and app.screen.loaded)
+                     and app.screen.is_loaded)
     await pilot.pause()
     return app.screen
 
@@ -375,7 +375,7 @@ async def test_bad_charge_fields_store_nothing_and_a_monthly_item_fills_its_rate
         assert error(form, "ac", "period") == (
             "✗ 2027-12 is too far ahead: 2027-11 at the latest.")
         assert Charge.select().count() == 0 and charge_log() == 0
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # typed: Esc asks, d throws it away
         await wait_until(pilot, lambda: app.screen is account)
         await pilot.pause()
         assert account.loads == 1  # cancelled: nothing to read again
@@ -395,7 +395,7 @@ async def test_no_active_items_is_said_and_n_needs_a_unit(fo):
         await pilot.press("tab")
         await pilot.press("n")
         await pilot.pause()
-        assert shown(account, "#ua-error") == "✗ Find the unit first, then n adds a charge to it."
+        assert shown(account, "#ua-message") == "✗ Find the unit first, then n adds a charge to it."
         assert app.screen is account
         account.read(fo.units[0].id)
         await wait_until(pilot, lambda: account.loads == 1)
@@ -436,4 +436,4 @@ async def test_enter_on_a_payment_or_a_reversal_opens_its_receipt(fo):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.screen is account
-        assert shown(account, "#ua-error") == "✗ A charge has no receipt: Enter opens a payment's."
+        assert shown(account, "#ua-message") == "✗ A charge has no receipt: Enter opens a payment's."

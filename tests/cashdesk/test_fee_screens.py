@@ -131,12 +131,12 @@ async def test_no_match_is_said_and_nothing_is_read(paid):
         await wait_until(pilot, lambda: on_top(app, screen))
         await pilot.press("enter")
         await pilot.pause()
-        assert "Type a unit" in shown(screen, "#ua-error")
+        assert "Type a unit" in shown(screen, "#ua-message")
         await pilot.press(*"nobody")
         await wait_until(pilot, lambda: screen.query_one("#lookup-status").display)
         assert "Nobody on the roster matches" in shown(screen, "#lookup-status")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "“nobody”" in shown(screen, "#ua-error"))
+        await wait_until(pilot, lambda: "“nobody”" in shown(screen, "#ua-message"))
         assert screen.account is None and screen.loads == 0
 
 

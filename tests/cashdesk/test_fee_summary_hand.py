@@ -91,7 +91,7 @@ async def test_h_on_the_fee_summary_screen(so):
         screen = open_fee_summary(app, "week")
         await wait_until(pilot, lambda: app.screen is screen and screen.loads == 1)
         title = screen.query_one("#fs-title", Static)
-        error = screen.query_one("#fs-error", Static)
+        error = screen.query_one("#fs-message", Static)
         await pilot.press("h")
         await wait_until(pilot, lambda: screen.loads == 2)
         assert "handed over 11-28 by 李静" in str(title.content)

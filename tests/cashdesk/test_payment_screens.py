@@ -66,7 +66,7 @@ async def open_form(pilot) -> PaymentScreen:
 
 async def find(pilot, screen, query: str = "3-2-501") -> None:
     await pilot.press(*query, "enter")
-    await wait_until(pilot, lambda: screen.unit is not None and not screen.loading)
+    await wait_until(pilot, lambda: screen.unit is not None and not screen.reading_dues)
     # the cursor moves to the dues (Textual applies a focus change a moment later)
     await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", "") == "pay-dues")
 

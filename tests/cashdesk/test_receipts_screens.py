@@ -94,7 +94,7 @@ async def test_print_and_void_a_receipt(paid, tmp_path):
         assert "*** VOID ***" in shown(screen, "#rc-text")
         assert "voided; its payment is reversed" in shown(screen, "#rc-result")
         await pilot.press("v")
-        assert "already void" in shown(screen, "#rc-error")
+        assert "already void" in shown(screen, "#rc-message")
         assert isinstance(app.screen, ReceiptScreen)
     void = ReceiptVoid.get()
     assert (void.reason, void.voided_by_id, void.approved_by_id) == (
@@ -109,7 +109,7 @@ async def test_escape_leaves_the_void_form_without_a_void(paid, tmp_path):
         screen = await open_it(pilot, result.receipt_id, tmp_path)
         await pilot.press("v", *"oops")
         await wait_until(pilot, lambda: isinstance(app.screen, VoidForm))
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # a reason typed: Esc asks, d throws it away
         await wait_until(pilot, lambda: app.screen is screen)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, ReceiptScreen))

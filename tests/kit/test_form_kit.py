@@ -1,7 +1,8 @@
 """form_kit: ``run_duty`` hands a duty's result or refusal to the UI thread with the exact
-messages the forms always gave, and ``FieldErrors`` (here in the fee item form at 80×24)
-moves Enter to the next field, says a refused paste under its field, falls back to the
-form's own line for a name with no field, and clears a line once the field changes."""
+messages the forms always gave. And the error lines of a form (the fee item form at
+80×24, now a ``DeskForm``): Enter moves to the next field, a refused paste is said under
+its field, a name with no field falls back to the form's own line, and a line clears once
+the field changes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.cashdesk.test_fee_items_screen import new_form, open_items
 from tests.cashdesk.test_fee_screens import shown
 from tests.desk_app import desk_app, wait_until
 from tests.factories import MORNING, small_office
+from tests.pilot_keys import paste
 
 SIZE = (80, 24)
 
@@ -83,22 +85,22 @@ async def test_field_errors_in_the_fee_item_form(empty):
         await pilot.press(*"WYF", "enter")
         assert app.focused.id == "fi-name"  # Enter moves on; it never saves
 
-        form.paste_refused(form.query_one("#fi-name"), 1234)
-        await pilot.pause()
+        await paste(pilot, form.widget("name"), "x" * 1234)
         line = form.query_one("#fi-error-name")
+        await wait_until(pilot, lambda: line.has_class("-shown"))
         assert shown(form, "#fi-error-name").startswith(
             "✗ Too long to paste: 1,234 characters; at most")
-        assert line.has_class("-shown")
+        assert form.value("name") == ""
         await pilot.press("x")  # the clerk changes the field: the message goes
         await pilot.pause()
         assert shown(form, "#fi-error-name") == "" and not line.has_class("-shown")
 
-        form._show_error("nosuch", "Said on the form's line.")
+        form.show_error("nosuch", "Said on the form's line.")
         await pilot.pause()
         assert shown(form, "#fi-error-form") == "✗ Said on the form's line."
-        form._clear_errors()
+        form.clear_errors()
         await pilot.pause()
         assert shown(form, "#fi-error-form") == ""
         assert FeeItem.select().count() == 0  # nothing saved by any of it
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # typed: Esc asks, d throws it away
         await wait_until(pilot, lambda: app.screen is not form)

@@ -6,7 +6,8 @@ difference; while the drawer is open the expected figure is not shown (the count
 is blind). Below it, the office's cash waiting for the bank, since when, and what is late
 after 17:00. Keys: ``o`` count the float in (the form opens by itself when there is no
 drawer today), ``d`` deposit at the bank, ``c`` close the drawer with a blind count; Esc
-back to the dashboard. The forms are in ``cash_forms.py``.
+back to the dashboard. The screen is a ``BookScreen`` (read in the kit's worker, trouble
+said on its line); the forms are in ``cash_forms.py``.
 
 ``open_cash(app)`` is what F6 calls.
 """
@@ -16,17 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from importlib.resources import files
 
-from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from deskterm.clock import now_utc
-from deskterm.db.models import database
-from deskterm.display import SYMBOLS, day_label, hhmm, plain, when
+from deskterm.display import SYMBOLS, day_label, hhmm, when
 from deskterm.duties.cashdesk.cash_view import CashView, cash_view
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
@@ -36,6 +33,9 @@ from deskterm.screens.cashdesk.cash_forms import (
     OpenDrawerForm,
     signed,
 )
+from deskterm.screens.cashdesk.tables import hint_line, lines_text, text_line, title_line
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 
 STATE_WORDS = {"open": N_("open"), "closed": N_("closed"), "banked": N_("banked")}
 LABEL_WIDTH = 16
@@ -43,16 +43,10 @@ LABEL_WIDTH = 16
 
 def open_cash(app) -> CashScreen | None:
     """Open the cash screen for whoever is signed in at the desk (None before sign-in)."""
-    if app.session.staff is None:
-        return None
-    screen = CashScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: CashScreen(app.session), roles=CashScreen.ROLES)
 
 
 def _line(label: str, value: str) -> str:
-    from rich.cells import cell_len
-
     return label + " " * max(1, LABEL_WIDTH - cell_len(label)) + value
 
 
@@ -112,115 +106,92 @@ def bank_lines(view: CashView, tz: str, now: dt.datetime) -> tuple[list[str], bo
     return lines, bool(waiting.late)
 
 
-class CashScreen(ModalScreen[None]):
+class CashScreen(BookScreen[None]):
     """The clerk's drawer and the bank; reads itself again after each form."""
 
     CSS_PATH = str(files("deskterm.styles") / "cash.tcss")
+    PREFIX = "cash"
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("o", "open_drawer", show=False),
         Binding("d", "deposit", show=False),
         Binding("c", "close_drawer", show=False),
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(id="cash")
-        self.session = session
+        super().__init__(session, id="cash")
         self.view: CashView | None = None
-        self.loads = 0  # how many reads have finished, for tests
+        self.loads = 0  # how many reads have been shown, for tests
         self.offered = False  # the float form opened by itself once
 
-    def compose(self) -> ComposeResult:
+    def compose(self):
         with Vertical(id="cash-form", classes="form"):
-            yield Static(plain(_("Cash drawer · {name}").format(name=self.session.staff.name)),
-                         classes="form-title", markup=False)
-            yield Static(plain("…"), id="cash-drawer", markup=False)
-            yield Static(plain(""), id="cash-bank", markup=False)
-            yield Static(plain(""), id="cash-error", classes="field-error", markup=False)
-            yield Static(plain(_("o open (count the float) · d deposit · c close (blind "
-                                 "count) · Esc back")), classes="form-hint", markup=False)
+            yield title_line(_("Cash drawer · {name}").format(name=self.session.staff.name))
+            yield text_line("…", id="cash-drawer")
+            yield text_line(id="cash-bank")
+            yield self.message_line()
+            yield hint_line(_("o open (count the float) · d deposit · c close (blind count) · "
+                              "Esc back"))
 
     def on_mount(self) -> None:
-        self.query_one("#cash-error").display = False
         self.reload()
 
     def reload(self) -> None:
-        self._load()
+        self.read()
 
-    @work(thread=True, exclusive=True, group="cash-view")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                view = cash_view(self.session.office, self.session.staff)
-        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, view)
+    def fetch(self) -> CashView:
+        return cash_view(self.office, self.session.staff)
 
-    def _failed(self, message: str) -> None:
-        self.loads += 1
-        self._set_error(message)
-
-    def _show(self, view: CashView) -> None:
+    def show(self, view: CashView) -> None:
         self.view = view
         self.loads += 1
         now = now_utc()
         tz = self.session.tz
         self.query_one("#cash-drawer", Static).update(
-            Text("\n").join(plain(line) for line in drawer_lines(view, tz, now)))
+            lines_text(drawer_lines(view, tz, now)))
         lines, late = bank_lines(view, tz, now)
         bank = self.query_one("#cash-bank", Static)
-        bank.update(Text("\n").join(plain(line) for line in lines))
+        bank.update(lines_text(lines))
         bank.set_class(late, "-alert")
         if view.drawer is None and not self.offered and self.app.screen is self:
             self.offered = True
             self.action_open_drawer()
-
-    def _set_error(self, message: str) -> None:
-        line = self.query_one("#cash-error", Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
 
     # --- the keys -------------------------------------------------------------------------
     def _after(self, saved) -> None:
         if saved:
             self.reload()
 
+    def _form(self, form_class) -> None:
+        self.say("")
+        self.app.push_screen(form_class(self.session, self.view), callback=self._after)
+
     def action_open_drawer(self) -> None:
         view = self.view
         if view is None:
             return
         if view.stale:
-            self._set_error(_("Your drawer of {day} is still open: close it first (c).")
-                            .format(day=day_label(view.drawer.day)))
-            return
-        if view.drawer is not None:
-            self._set_error(_("Your drawer is already open today.")
-                            if view.drawer.state == "open"
-                            else _("You have closed your drawer today: it opens once a day."))
-            return
-        self._set_error("")
-        self.app.push_screen(OpenDrawerForm(self.session, view), callback=self._after)
+            self.say(_("Your drawer of {day} is still open: close it first (c).")
+                     .format(day=day_label(view.drawer.day)))
+        elif view.drawer is not None:
+            self.say(_("Your drawer is already open today.") if view.drawer.state == "open"
+                     else _("You have closed your drawer today: it opens once a day."))
+        else:
+            self._form(OpenDrawerForm)
 
     def action_deposit(self) -> None:
         view = self.view
         if view is None:
             return
         if not view.waiting.total:
-            self._set_error(_("No cash is waiting for the bank."))
-            return
-        self._set_error("")
-        self.app.push_screen(DepositForm(self.session, view), callback=self._after)
+            self.say(_("No cash is waiting for the bank."))
+        else:
+            self._form(DepositForm)
 
     def action_close_drawer(self) -> None:
         view = self.view
         if view is None:
             return
         if view.drawer is None or view.drawer.state != "open":
-            self._set_error(_("You have no open cash drawer to close."))
-            return
-        self._set_error("")
-        self.app.push_screen(CloseDrawerForm(self.session, view), callback=self._after)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+            self.say(_("You have no open cash drawer to close."))
+        else:
+            self._form(CloseDrawerForm)

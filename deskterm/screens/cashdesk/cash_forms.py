@@ -1,31 +1,33 @@
 """The F6 cash screen's forms [5.3]: count the float in, take cash to the bank, and close
 the drawer with a blind count.
 
-Each is a ``ModalScreen`` with one error line per field (shown only when it says
-something), fed by ``DutyError.field``; the duty (``cash.open_session``,
-``record_deposit``, ``close_session``) runs in a thread worker inside
-``database.connection_context()``; ctrl+s saves, Esc closes. A count is a total, or notes
-and coins (their sum shows as they are typed); Enter in a note's box moves to the next.
+Each is a ``DeskForm`` (``CashForm`` holds what they share): one error line per field, fed
+by ``DutyError.field``; the duty (``cash.open_session``, ``record_deposit``,
+``close_session``) runs in the kit's worker; ctrl+s saves, and so does Enter in any box but
+a note's or coin's, where it moves to the next one (a slip of Enter never sends half a
+count). Esc closes an untouched form and asks before throwing away what was typed. A count
+is a total, or notes and coins (their sum shows as they are typed).
+
+The deposit form starts at the slip number, the first thing the clerk types; the time may
+stay empty (now); the amount (all that waits) and the bank (the last one used) come last,
+filled in, so that a Tab after the slip never lands on them.
 
 The close form is blind: it asks for the count first and shows the expected figure and the
 difference only once ctrl+s has sent the count. Beyond the office's limit the duty refuses
 with the figures (``NeedsApproval``): the count is then frozen, and the form asks for the
-reason, the supervisor and their PIN; ctrl+s again closes.
+reason, the supervisor and their PIN; ctrl+s again closes. What is typed into it is kept as
+a draft until the drawer is closed (a count of notes and coins takes a while).
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 
 from deskterm.clock import now_utc
-from deskterm.db.models import database
 from deskterm.display import day_label, plain
 from deskterm.duties.cashdesk.cash import (
     DENOMINATION_WORDS,
@@ -40,9 +42,16 @@ from deskterm.duties.cashdesk.cash import (
 )
 from deskterm.duties.cashdesk.cash_view import CashView
 from deskterm.duties.parsing_time import parse_local_datetime
-from deskterm.errors import DeskError, DutyError
-from deskterm.i18n import _
+from deskterm.errors import DutyError
+from deskterm.i18n import N_, _
 from deskterm.money import format_fen
+from deskterm.screens.cashdesk.form_parts import likely, person_field, pin_field
+from deskterm.screens.kit.fields import Field, error_line
+from deskterm.screens.kit.form import DeskForm
+
+PIECES = tuple(f"d{face}" for face in DENOMINATIONS)
+#: The duty's names for the count's two parts (the total's field is the form's "amount").
+COUNT_NAMES = ("float", "counted")
 
 
 def signed(fen: int) -> str:
@@ -58,295 +67,248 @@ def result_line(result: CloseResult) -> str:
         diff=signed(result.difference), word=over)
 
 
-class CashForm(ModalScreen[bool | None]):
-    """What the three forms share: error lines, the count boxes, saving in a worker."""
+def count_fields(label: str) -> tuple[Field, ...]:
+    """The total and the notes and coins, how many of each."""
+    return (Field("amount", label, max_length=20, placeholder="0.00", also=COUNT_NAMES),
+            *(Field(f"d{face}", DENOMINATION_WORDS[face], max_length=6,
+                    restrict=r"[0-9０-９]*", placeholder="0") for face in DENOMINATIONS))
+
+
+class CashForm(DeskForm[bool | None]):
+    """What the three forms share: the count boxes and their sum, Enter, the notice."""
 
     CSS_PATH = str(files("deskterm.styles") / "cash.tcss")
-    BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
-    PREFIX = ""
-    FIELDS: tuple[str, ...] = ()
-    #: The duty's field names → this form's error lines.
-    FIELD_OF: dict[str, str] = {}
 
     def __init__(self, session, view: CashView) -> None:
-        super().__init__(id=f"{self.PREFIX}-screen")
-        self.session = session
+        super().__init__(session, id=f"{self.PREFIX}-screen",
+                         classes="kit-form-screen cash-form-screen")
         self.view = view
-        self.saving = False
 
-    # --- pieces of a form -----------------------------------------------------------------
-    def error_line(self, field: str = "") -> Static:
-        name = f"{self.PREFIX}-{field}-error" if field else f"{self.PREFIX}-error"
-        line = Static(plain(""), id=name, classes="field-error", markup=False)
-        line.display = False
-        return line
-
-    def row(self, label: str, field: str, **options) -> Horizontal:
-        options.setdefault("compact", True)
-        return Horizontal(Label(plain(label), classes="field-label"),
-                          Input(id=f"{self.PREFIX}-{field}", **options), classes="cash-row")
-
-    def count_boxes(self, label: str) -> ComposeResult:
-        """The total, and the notes and coins with their running sum."""
-        yield self.row(label, "amount", max_length=20, placeholder="0.00")
-        yield self.error_line("amount")
+    # --- the count ----------------------------------------------------------------------
+    def compose_count(self):
+        yield self.field("amount")
         yield Label(plain(_("or by notes and coins (how many of each):")),
                     classes="field-label")
-        with Grid(id=f"{self.PREFIX}-pieces", classes="cash-pieces"):
-            for face in DENOMINATIONS:
-                yield Horizontal(
-                    Label(plain(_(DENOMINATION_WORDS[face])), classes="piece-label"),
-                    Input(id=f"{self.PREFIX}-d{face}", compact=True, max_length=6,
-                          restrict=r"[0-9０-９]*", placeholder="0", classes="piece-input"),
-                    classes="piece")
+        yield Grid(*(self.field(name) for name in PIECES), id=f"{self.PREFIX}-pieces",
+                   classes="cash-pieces")
         yield Static(plain(""), id=f"{self.PREFIX}-sum", classes="cash-sum", markup=False)
-        yield self.error_line("denominations")
+        yield error_line(self.PREFIX, "denominations")
 
-    def pieces(self) -> dict[int, str] | None:
+    @staticmethod
+    def pieces(values: dict) -> dict[int, str] | None:
         """The notes and coins typed ({face: text}), or None when none was."""
-        typed = {face: self.query_one(f"#{self.PREFIX}-d{face}", Input).value.strip()
-                 for face in DENOMINATIONS}
+        typed = {face: (values.get(f"d{face}") or "").strip() for face in DENOMINATIONS}
         typed = {face: text for face, text in typed.items() if text}
         return typed or None
 
-    def total_text(self) -> str:
-        return self.query_one(f"#{self.PREFIX}-amount", Input).value
-
-    @on(Input.Changed, ".piece-input")
-    def _pieces_changed(self) -> None:
-        box = self.query_one(f"#{self.PREFIX}-sum", Static)
-        pieces = self.pieces()
-        if pieces is None:
-            box.update(plain(""))
+    def field_changed(self, name: str) -> None:
+        if name not in PIECES:
             return
-        try:
-            box.update(plain("= " + format_fen(denominations_total(pieces))))
-        except DutyError as exc:
-            box.update(plain("✗ " + exc.message))
+        pieces = self.pieces(self.values())
+        text = ""
+        if pieces is not None:
+            try:
+                text = "= " + format_fen(denominations_total(pieces))
+            except DutyError as exc:
+                text = "✗ " + exc.message
+        self.query_one(f"#{self.PREFIX}-sum", Static).update(plain(text))
 
-    # --- errors -----------------------------------------------------------------------------
-    def set_error(self, field: str, message: str) -> None:
-        field = self.FIELD_OF.get(field, field)
-        name = field if field in self.FIELDS else ""
-        target = f"#{self.PREFIX}-{name}-error" if name else f"#{self.PREFIX}-error"
-        line = self.query_one(target, Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
+    def field_of(self, duty_field: str | None) -> str:
+        if duty_field == "denominations":
+            return "denominations"
+        return super().field_of(duty_field)
 
-    def clear_errors(self) -> None:
-        for field in ("", *self.FIELDS):
-            self.set_error(field, "")
+    def entered(self, field: Input) -> bool:
+        """Enter in a note's or coin's box moves on; anywhere else it saves."""
+        if (field.id or "").removeprefix(f"{self.PREFIX}-") in PIECES:
+            return False
+        self.action_save()
+        return True
 
-    # --- saving -----------------------------------------------------------------------------
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        self.clear_errors()
-        self.saving = True
-        self._save(self.values())
-
-    def values(self) -> dict:
-        raise NotImplementedError
-
-    def write(self, values: dict):
-        """The duty itself (in the worker, inside the connection context)."""
-        raise NotImplementedError
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.has_class("piece-input"):
-            self.focus_next()  # a slip of Enter never sends half a count
-        else:
-            self.action_save()
-
-    @work(thread=True, exclusive=True, group="cash-form")
-    def _save(self, values: dict) -> None:
-        try:
-            with database.connection_context():
-                result = self.write(values)
-        except DutyError as exc:
-            self.app.call_from_thread(self.refused, exc)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self.refused, DutyError(exc.message))
-            return
-        except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the form
-            self.app.call_from_thread(self.refused, DutyError(
-                _("Not saved: {error}").format(error=exc)))
-            return
-        self.app.call_from_thread(self.saved, result)
-
-    def refused(self, exc: DutyError) -> None:
-        self.saving = False
-        self.set_error(exc.field or "", exc.message)
-        field = self.FIELD_OF.get(exc.field or "", exc.field or "")
-        if field in self.FIELDS and field != "denominations":
-            self.query_one(f"#{self.PREFIX}-{field}").focus()
-
-    def saved(self, result) -> None:
-        self.saving = False
-        self.dismiss(True)
+    def notice(self, message: str) -> None:
+        self.app.notify(message, title=_("Cash"), markup=False, timeout=4)
 
 
 class OpenDrawerForm(CashForm):
     """Count the float into today's drawer."""
 
     PREFIX = "cash-open"
-    FIELDS = ("amount", "denominations")
-    FIELD_OF = {"float": "amount"}
+    FIELDS = count_fields(N_("Float"))
+    TITLE_TEXT = N_("Open your cash drawer: count the float")
+    HINT = N_("Tab next · Enter or ctrl+s open · Esc cancel")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="cash-open-form", classes="form cash-form"):
-            yield Static(plain(_("Open your cash drawer: count the float")),
-                         classes="form-title", markup=False)
-            yield self.error_line()
-            yield from self.count_boxes(_("Float"))
-            yield Static(plain(_("Tab next · Enter or ctrl+s open · Esc cancel")),
-                         classes="form-hint", markup=False)
+    def compose_body(self):
+        yield from self.compose_count()
 
-    def on_mount(self) -> None:
-        self.query_one("#cash-open-amount", Input).focus()
-
-    def values(self) -> dict:
-        return {"amount": self.total_text(), "pieces": self.pieces()}
-
-    def write(self, values: dict):
-        return open_session(self.session.office, self.session.staff, values["amount"],
-                            denominations=values["pieces"])
+    def save(self, values):
+        return open_session(self.office, self.session.staff, values["amount"],
+                            denominations=self.pieces(values))
 
     def saved(self, result) -> None:
-        self.app.notify(_("Drawer open with a float of {amount}.").format(
-            amount=format_fen(result.opening_float)), title=_("Cash"), markup=False,
-            timeout=4)
-        super().saved(result)
+        self.notice(_("Drawer open with a float of {amount}.").format(
+            amount=format_fen(result.opening_float)))
+        self.dismiss(True)
 
 
 class DepositForm(CashForm):
-    """Cash taken to the bank: amount (all that waits, to start with), slip, bank, time."""
+    """Cash taken to the bank: slip, time, then the amount (all that waits, to start
+    with) and the bank (the last one used)."""
 
     PREFIX = "cash-deposit"
-    FIELDS = ("amount", "slip_number", "bank", "at")
+    TITLE_TEXT = N_("Deposit at the bank")
+    HINT = N_("Tab next · Enter or ctrl+s save · Esc cancel")
 
-    def compose(self) -> ComposeResult:
-        waiting = self.view.waiting
-        with Vertical(id="cash-deposit-form", classes="form cash-form"):
-            yield Static(plain(_("Deposit at the bank")), classes="form-title", markup=False)
-            yield Static(plain(_("Waiting for the bank: {amount}").format(
-                amount=format_fen(waiting.total))), markup=False)
-            yield self.error_line()
-            yield self.row(_("Amount"), "amount", max_length=20,
-                           value=format_fen(waiting.total, symbol=False))
-            yield self.error_line("amount")
-            yield self.row(_("Slip number"), "slip_number", max_length=60,
-                           placeholder=_("from the bank's slip"))
-            yield self.error_line("slip_number")
-            yield self.row(_("Bank"), "bank", max_length=80, value=self.view.last_bank)
-            yield self.error_line("bank")
-            yield self.row(_("Time"), "at", max_length=40,
-                           placeholder=_("empty: now; or 16:50"))
-            yield self.error_line("at")
-            yield Static(plain(_("Tab next · Enter or ctrl+s save · Esc cancel")),
-                         classes="form-hint", markup=False)
+    def __init__(self, session, view: CashView) -> None:
+        super().__init__(session, view)
+        self.note = _("Waiting for the bank: {amount}").format(
+            amount=format_fen(view.waiting.total))
 
-    def on_mount(self) -> None:
-        self.query_one("#cash-deposit-slip_number", Input).focus()
+    def form_fields(self):
+        view = self.view
+        return (
+            Field("slip_number", N_("Slip number"), max_length=60,
+                  placeholder=N_("from the bank's slip")),
+            Field("at", N_("Time"), max_length=40, placeholder=N_("empty: now; or 16:50")),
+            Field("amount", N_("Amount"), max_length=20,
+                  initial=format_fen(view.waiting.total, symbol=False)),
+            Field("bank", N_("Bank"), max_length=80, initial=view.last_bank),
+        )
 
-    def values(self) -> dict:
-        return {field: self.query_one(f"#cash-deposit-{field}", Input).value
-                for field in self.FIELDS}
+    def check(self, values):
+        values, errors = super().check(values)
+        text = (values.get("at") or "").strip()
+        values["at"] = None
+        if text:
+            try:
+                values["at"] = parse_local_datetime(text, tz=self.session.tz, now=now_utc(),
+                                                    field="at", allow_past=True)
+            except DutyError as exc:
+                errors["at"] = exc.message
+        return values, errors
 
-    def write(self, values: dict):
-        text = values["at"]
-        at = parse_local_datetime(text, tz=self.session.tz, now=now_utc(), field="at",
-                                  allow_past=True) if text.strip() else None
-        return record_deposit(self.session.office, self.session.staff, values["amount"],
-                              values["slip_number"], at=at, bank=values["bank"])
+    def save(self, values):
+        return record_deposit(self.office, self.session.staff, values["amount"] or "",
+                              values["slip_number"] or "", at=values["at"],
+                              bank=values["bank"] or "")
 
     def saved(self, result) -> None:
-        self.app.notify(_("{amount} deposited, slip {slip}.").format(
-            amount=format_fen(result.amount), slip=result.slip_number), title=_("Cash"),
-            markup=False, timeout=4)
-        super().saved(result)
+        self.notice(_("{amount} deposited, slip {slip}.").format(
+            amount=format_fen(result.amount), slip=result.slip_number))
+        self.dismiss(True)
 
 
 class CloseDrawerForm(CashForm):
     """The blind count: what is in the drawer first; expected and difference after."""
 
     PREFIX = "cash-close"
-    FIELDS = ("amount", "denominations", "reason", "approver", "pin")
-    FIELD_OF = {"counted": "amount"}
+    DRAFT = "cash_close"
+    HINT = N_("Tab next · ctrl+s count · Esc cancel")
     BINDINGS = [Binding("enter", "done", show=False)]
 
     def __init__(self, session, view: CashView) -> None:
         super().__init__(session, view)
-        self.count: dict | None = None  # the count sent, frozen once the figures show
+        drawer = view.drawer
+        self.form_title = _("Close your drawer of {day}: blind count").format(
+            day=day_label(drawer.day) if drawer else "")
+        self.note = _("Count the drawer, float included; the expected figure shows after "
+                      "ctrl+s.")
+        self.frozen: dict | None = None  # the count the figures were shown for
+        self.sent: dict | None = None  # the count of the save under way
+        self.asking: NeedsApproval | None = None  # set by the save's worker
         self.result: CloseResult | None = None  # closed
 
-    def compose(self) -> ComposeResult:
-        drawer = self.view.drawer
-        day = day_label(drawer.day) if drawer else ""
-        with Vertical(id="cash-close-form", classes="form cash-form"):
-            yield Static(plain(_("Close your drawer of {day}: blind count").format(day=day)),
-                         classes="form-title", markup=False)
-            yield Static(plain(_("Count the drawer, float included; the expected figure "
-                                 "shows after ctrl+s.")), classes="form-hint", markup=False)
-            yield self.error_line()
-            yield from self.count_boxes(_("Counted"))
-            yield Static(plain(""), id="cash-close-result", markup=False)
-            with Vertical(id="cash-close-approval"):
-                yield self.row(_("Reason"), "reason", max_length=REASON_LIMIT + 50,
-                               placeholder=_("why the count is off"))
-                yield self.error_line("reason")
-                with Horizontal(classes="cash-row"):
-                    yield Label(plain(_("Approved by")), classes="field-label")
-                    yield Select([], prompt=_("supervisor"), compact=True,
-                                 id="cash-close-approver")
-                    yield Label(plain(_("PIN")), classes="field-label cash-pin-label")
-                    yield Input(id="cash-close-pin", password=True, compact=True,
-                                max_length=32)
-                yield self.error_line("approver")
-                yield self.error_line("pin")
-            yield Static(plain(_("Tab next · ctrl+s count · Esc cancel")),
-                         id="cash-close-hint", classes="form-hint", markup=False)
+    def form_fields(self):
+        me = self.session.staff.id
+        people = [(staff_id, name) for staff_id, name in self.view.approvers if staff_id != me]
+        return (*count_fields(N_("Counted")),
+                Field("reason", N_("Reason"), max_length=REASON_LIMIT + 50,
+                      placeholder=N_("why the count is off")),
+                person_field("approver", N_("Approved by"),
+                             options=[(name, staff_id) for staff_id, name in people],
+                             initial=likely(people)),
+                pin_field())
 
-    def on_mount(self) -> None:
+    def draft_subject(self) -> str:
+        drawer = self.view.drawer
+        return str(drawer.session_id) if drawer else ""
+
+    def compose_body(self):
+        yield from self.compose_count()
+        yield Static(plain(""), id="cash-close-result", markup=False)
+        yield Vertical(self.field("reason"),
+                       Horizontal(self.field("approver"), self.field("pin"),
+                                  classes="kit-row"),
+                       id="cash-close-approval")
+
+    def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
         self.query_one("#cash-close-approval").display = False
         self.query_one("#cash-close-result").display = False
-        people = [(plain(name), staff_id) for staff_id, name in self.view.approvers
-                  if staff_id != self.session.staff.id]
-        select = self.query_one("#cash-close-approver", Select)
-        select.set_options(people)
-        if len(people) == 1:
-            select.value = people[0][1]
-        self.query_one("#cash-close-amount", Input).focus()
 
-    def values(self) -> dict:
-        if self.count is None:
-            self.count = {"amount": self.total_text(), "pieces": self.pieces()}
-        if not self.query_one("#cash-close-approval").display:  # the count alone first
-            return {**self.count, "reason": "", "approver": None, "pin": ""}
-        approver = self.query_one("#cash-close-approver", Select).value
-        pin_box = self.query_one("#cash-close-pin", Input)
-        pin, pin_box.value = pin_box.value, ""  # never kept on screen after a try
-        return {**self.count, "reason": self.query_one("#cash-close-reason", Input).value,
-                "approver": None if approver is Select.NULL else approver, "pin": pin}
+    @property
+    def approving(self) -> bool:
+        return bool(self.query_one("#cash-close-approval").display)
 
-    def write(self, values: dict):
+    # --- saving ------------------------------------------------------------------------------
+    def check(self, values):
+        count = self.frozen or {"amount": values.get("amount") or "",
+                                "pieces": self.pieces(values)}
+        self.sent = count
+        if not self.approving:  # the count alone first
+            return {**count, "reason": "", "approver": None, "pin": ""}, {}
+        return {**count, "reason": values.get("reason") or "",
+                "approver": values.get("approver"), "pin": values.get("pin") or ""}, {}
+
+    def save(self, values):
         drawer = self.view.drawer
-        return close_session(self.session.office, self.session.staff, values["amount"] or None,
-                             denominations=values["pieces"], reason=values["reason"],
-                             approver_id=values["approver"], approver_pin=values["pin"] or None,
-                             session_id=drawer.session_id if drawer else None)
+        try:
+            return close_session(
+                self.office, self.session.staff, values["amount"] or None,
+                denominations=values["pieces"], reason=values["reason"],
+                approver_id=values["approver"], approver_pin=values["pin"] or None,
+                session_id=drawer.session_id if drawer else None)
+        except NeedsApproval as exc:
+            self.asking = exc  # a plain attribute: read by ``refused`` on the UI thread
+            raise
 
+    def refused(self, field: str, message: str) -> None:
+        asking, self.asking = self.asking, None
+        if asking is not None:
+            self.frozen = self.sent
+            self._show_figures(asking.result)
+            self.query_one("#cash-close-approval").display = True
+            # The hint line shows _(HINT): a text with its figure in it stays as it is.
+            self.HINT = _("Over the {limit} limit: reason, supervisor, PIN · ctrl+s close · "
+                          "Esc cancel").format(limit=format_fen(asking.limit))
+        elif field in ("counted", "denominations", "session") and self.frozen is not None:
+            self.frozen = None  # a count the duty refused is not frozen: correct it
+            self._freeze(False)
+        super().refused(field, message)
+
+    def _hint(self, text: str) -> None:
+        self.query_one(f"#{self.PREFIX}-hint", Static).update(plain(text))
+
+    def _freeze(self, frozen: bool) -> None:
+        for name in ("amount", *PIECES):
+            self.widget(name).disabled = frozen
+
+    def _show_figures(self, result: CloseResult) -> None:
+        box = self.query_one("#cash-close-result", Static)
+        box.update(plain(result_line(result)))
+        box.display = True
+        self._freeze(True)
+
+    def saved(self, result: CloseResult) -> None:
+        self.result = result
+        self.clear_errors()
+        self._show_figures(result)
+        self.query_one("#cash-close-approval").display = False
+        word = _("banked") if result.state == "banked" else _("closed")
+        self._hint(_("Drawer {state}. Enter or Esc: back").format(state=word))
+        self.set_focus(None)
+
+    # --- once closed, any of Enter, Esc and ctrl+s goes back ----------------------------
     def action_save(self) -> None:
-        if self.result is not None:  # closed: ctrl+s (or Enter) goes back
+        if self.result is not None:
             self.dismiss(True)
             return
         super().action_save()
@@ -361,33 +323,3 @@ class CloseDrawerForm(CashForm):
         """Enter once the drawer is closed (no box has the cursor then)."""
         if self.result is not None:
             self.dismiss(True)
-
-    def refused(self, exc: DutyError) -> None:
-        if isinstance(exc, NeedsApproval):
-            self._show_figures(exc.result)
-            self.query_one("#cash-close-approval").display = True
-            self.query_one("#cash-close-hint", Static).update(plain(
-                _("Over the {limit} limit: reason, supervisor, PIN · ctrl+s close · Esc "
-                  "cancel").format(limit=format_fen(exc.limit))))
-        elif self.count is not None and exc.field in ("counted", "denominations", "session"):
-            self.count = None  # a count the duty refused is not frozen: correct it
-        super().refused(exc)
-
-    def _show_figures(self, result: CloseResult) -> None:
-        box = self.query_one("#cash-close-result", Static)
-        box.update(plain(result_line(result)))
-        box.display = True
-        for widget in self.query(".piece-input"):
-            widget.disabled = True
-        self.query_one("#cash-close-amount", Input).disabled = True
-
-    def saved(self, result: CloseResult) -> None:
-        self.saving = False
-        self.result = result
-        self.clear_errors()
-        self._show_figures(result)
-        self.query_one("#cash-close-approval").display = False
-        word = _("banked") if result.state == "banked" else _("closed")
-        self.query_one("#cash-close-hint", Static).update(plain(
-            _("Drawer {state}. Enter or Esc: back").format(state=word)))
-        self.set_focus(None)

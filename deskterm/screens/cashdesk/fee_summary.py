@@ -1,6 +1,6 @@
 """The fee-collection summary (收费汇总) in the app: weekly for the weekend report [5.1],
 monthly for the manager and finance by the 26th [5.6]
-(``deskterm.duties.cashdesk.fee_summary``, read in a thread worker).
+(``deskterm.duties.cashdesk.fee_summary``, read in the kit's worker: a ``BookScreen``).
 
 Three lines of figures (collected, payments and reversals; receipts issued and voided;
 arrears at the period's end and the units owing), then the tables side by side: by fee
@@ -8,24 +8,20 @@ item, by method and by clerk on the left; by day and the arrears by fee item on 
 Amounts are net of reversals: a voided receipt counts back where it was voided.
 
 ``w`` / ``m`` (or ``t`` to toggle) show the week (Monday to Sunday) or the month; ``[`` /
-``]`` (or PgUp / PgDn) step to the one before / after. Tab moves between the tables to
-scroll them. Esc closes. ``open_fee_summary(app)`` opens it at this month.
+``]`` (or PgUp / PgDn) step to the one before / after; ``h`` records the period shown
+handed over (``BookScreen.act``). Tab moves between the tables to scroll them. Esc closes.
+``open_fee_summary(app)`` opens it at this month.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskterm.clock import local, today_local
-from deskterm.db.models import database
 from deskterm.display import day_label, fit, plain
 from deskterm.duties.cashdesk.fee_summary import (
     Bucket,
@@ -37,10 +33,23 @@ from deskterm.duties.cashdesk.fee_summary import (
 )
 from deskterm.duties.cashdesk.fee_summary_hand import hand_summary, handed
 from deskterm.duties.cashdesk.payments import METHOD_WORDS
-from deskterm.errors import DeskError, DutyError
-from deskterm.i18n import _
+from deskterm.errors import DutyError
+from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.cashdesk.unit_account import heading, money_cell, word
+from deskterm.screens.cashdesk.tables import (
+    add_columns,
+    count_cell,
+    fill,
+    heading,
+    hint_line,
+    lines_text,
+    money_cell,
+    text_line,
+    title_line,
+    word,
+)
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 
 WIDTH = 76
 #: Column widths in cells (each column one wider: no cell padding), a cell left for the
@@ -49,16 +58,17 @@ LEFT = {"label": 17, "count": 5, "amount": 14}
 #: A day's label is ``11-24 周二 ↺1`` at most (13 cells); a day's amount stays under ¥10M.
 DAY = {"label": 13, "count": 5, "amount": 13}
 ARREARS = {"label": 12, "units": 5, "amount": 14}
-TABLES = ("fs-items", "fs-methods", "fs-clerks", "fs-days", "fs-arrears")
-
-
-def count_cell(n: int, width: int) -> Text:
-    return Text(fit(f"{n:,}", width) + " ", justify="right")
+#: Each table: its first column's heading, its count's, and the widths.
+TABLES = {"fs-items": (N_("Fee item"), N_("Lines"), LEFT),
+          "fs-methods": (N_("Method"), N_("Paid"), LEFT),
+          "fs-clerks": (N_("Clerk"), N_("Paid"), LEFT),
+          "fs-days": (N_("Day"), N_("Paid"), DAY),
+          "fs-arrears": (N_("Arrears"), N_("Units"), ARREARS)}
 
 
 def bucket_cells(bucket: Bucket, label: str, widths: dict) -> tuple:
     name = label + (f" ↺{bucket.reversals}" if bucket.reversals else "")
-    return (plain(fit(name, widths["label"])), count_cell(bucket.count, widths["count"]),
+    return (heading(name, widths["label"]), count_cell(bucket.count, widths["count"]),
             money_cell(bucket.amount, widths["amount"]))
 
 
@@ -100,19 +110,16 @@ def figures_lines(summary: FeeSummary) -> list[str]:
 
 def open_fee_summary(app, kind: str = "month") -> FeeSummaryScreen | None:
     """Open the fee summary at this month (or this week); a signed-in desk only."""
-    if app.session.staff is None:
-        return None
-    screen = FeeSummaryScreen(app.session, kind)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: FeeSummaryScreen(app.session, kind),
+                       roles=FeeSummaryScreen.ROLES)
 
 
-class FeeSummaryScreen(ModalScreen[None]):
-    """One week's or month's fee collection; w/m/t choose, [ ] step."""
+class FeeSummaryScreen(BookScreen[None]):
+    """One week's or month's fee collection; w/m/t choose, [ ] step, h hand over."""
 
     CSS_PATH = str(files("deskterm.styles") / "fees.tcss")
+    PREFIX = "fs"
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("w", "kind('week')", show=False),
         Binding("m", "kind('month')", show=False),
         Binding("t", "toggle", show=False),
@@ -124,86 +131,53 @@ class FeeSummaryScreen(ModalScreen[None]):
     ]
 
     def __init__(self, session, kind: str = "month") -> None:
-        super().__init__(id="fee-summary")
-        self.session = session
-        self.period = summary_period(session.office, kind if kind in ("week", "month")
+        super().__init__(session, id="fee-summary")
+        self.period = summary_period(self.office, kind if kind in ("week", "month")
                                      else "month")
         self.summary: FeeSummary | None = None
         self.handed: tuple | None = None  # (done_at, name) once handed over
-        self.asked = 0  # reads started; an answer to an older one is dropped
-        self.loads = 0  # reads finished (shown or refused), for tests
+        self.loads = 0  # reads shown, for tests
 
-    def compose(self) -> ComposeResult:
+    def compose(self):
         with Vertical(id="fs-form", classes="form"):
-            yield Static(plain(_("Fee collection")), id="fs-title", classes="form-title",
-                         markup=False)
-            yield Static(plain("…"), id="fs-figures", markup=False)
+            yield title_line(_("Fee collection"), id="fs-title")
+            yield text_line("…", id="fs-figures")
             with Horizontal(id="fs-tables"):
-                with Vertical(id="fs-left"):
-                    for table_id in ("fs-items", "fs-methods", "fs-clerks"):
-                        yield DataTable(id=table_id, cursor_type="row", cell_padding=0,
-                                        show_cursor=False)
-                with Vertical(id="fs-right"):
-                    for table_id in ("fs-days", "fs-arrears"):
-                        yield DataTable(id=table_id, cursor_type="row", cell_padding=0,
-                                        show_cursor=False)
-            yield Static(plain(""), id="fs-error", classes="field-error", markup=False)
-            yield Static(plain(_("w week · m month · [ ] before/after · Tab tables · "
-                                 "h handed over · Esc close")), classes="form-hint", markup=False)
+                for side, tables in (("fs-left", ("fs-items", "fs-methods", "fs-clerks")),
+                                     ("fs-right", ("fs-days", "fs-arrears"))):
+                    with Vertical(id=side):
+                        for table_id in tables:
+                            yield DataTable(id=table_id, cursor_type="row", cell_padding=0,
+                                            show_cursor=False)
+            yield self.message_line()
+            yield hint_line(_("w week · m month · [ ] before/after · Tab tables · "
+                              "h handed over · Esc close"))
 
     def on_mount(self) -> None:
-        heads = {"fs-items": (_("Fee item"), _("Lines"), LEFT),
-                 "fs-methods": (_("Method"), _("Paid"), LEFT),
-                 "fs-clerks": (_("Clerk"), _("Paid"), LEFT),
-                 "fs-days": (_("Day"), _("Paid"), DAY),
-                 "fs-arrears": (_("Arrears"), _("Units"), ARREARS)}
-        for table_id, (label, counted, widths) in heads.items():
-            table = self.query_one(f"#{table_id}", DataTable)
-            keys = list(widths)
-            table.add_column(heading(label, widths[keys[0]]), width=widths[keys[0]] + 1)
-            table.add_column(heading(counted, widths[keys[1]], True), width=widths[keys[1]] + 1)
-            table.add_column(heading(_("Amount"), widths["amount"], True),
-                             width=widths["amount"] + 1)
-        self._set_error("")
-        self.read(self.period)
+        for table_id, (label, counted, widths) in TABLES.items():
+            first, count = list(widths)[:2]
+            add_columns(self.query_one(f"#{table_id}", DataTable),
+                        [(_(label), widths[first], False), (_(counted), widths[count], True),
+                         (_("Amount"), widths["amount"], True)])
+        self.show_period(self.period)
 
     # --- reading a period -------------------------------------------------------------------
-    def read(self, period: SummaryPeriod) -> None:
+    def show_period(self, period: SummaryPeriod) -> None:
         self.period = period
-        self.asked += 1
         self.query_one("#fs-title", Static).update(plain(
             _("Fee collection · {label} …").format(label=period.label)))
-        self._load(period, self.asked)
+        self.read(period)
 
-    @work(thread=True, group="fee-summary")
-    def _load(self, period: SummaryPeriod, asked: int) -> None:
-        try:
-            with database.connection_context():
-                summary = fee_summary(self.session.office, period)
-                was_handed = handed(self.session.office, period)
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, asked, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - said on the screen; Esc still closes it
-            self.app.call_from_thread(self._refused, asked, str(exc))
-            return
-        self.app.call_from_thread(self._show, asked, summary, was_handed)
+    def fetch(self, period: SummaryPeriod):
+        return fee_summary(self.office, period), handed(self.office, period)
 
-    def _refused(self, asked: int, message: str) -> None:
-        if asked == self.asked:
-            self.loads += 1
-            self._set_error(message)
-
-    def _show(self, asked: int, summary: FeeSummary, was_handed: tuple | None = None) -> None:
-        if asked != self.asked:
-            return
+    def show(self, data, period: SummaryPeriod) -> None:
+        summary, was_handed = data
         self.summary = summary
         self.handed = was_handed
-        self._set_error("")
         self.query_one("#fs-title", Static).update(
             plain(title_text(summary, was_handed, self.session.tz)))
-        self.query_one("#fs-figures", Static).update(
-            Text("\n").join(plain(line) for line in figures_lines(summary)))
+        self.query_one("#fs-figures", Static).update(lines_text(figures_lines(summary)))
         self._fill("fs-items", [bucket_cells(b, b.label, LEFT) for b in summary.by_item])
         self._fill("fs-methods", [bucket_cells(b, word(METHOD_WORDS, b.key), LEFT)
                                   for b in summary.by_method])
@@ -211,20 +185,13 @@ class FeeSummaryScreen(ModalScreen[None]):
         self._fill("fs-days", [bucket_cells(b, day_row_label(b, summary.period), DAY)
                                for b in summary.by_day])
         self._fill("fs-arrears", [
-            (plain(fit(a.label, ARREARS["label"])), count_cell(a.units, ARREARS["units"]),
+            (heading(a.label, ARREARS["label"]), count_cell(a.units, ARREARS["units"]),
              money_cell(a.amount, ARREARS["amount"])) for a in summary.arrears])
         self.loads += 1
 
     def _fill(self, table_id: str, rows: list[tuple]) -> None:
-        table = self.query_one(f"#{table_id}", DataTable)
-        table.clear()
-        for index, cells in enumerate(rows):
-            table.add_row(*cells, key=f"{table_id}:{index}")
-
-    def _set_error(self, message: str) -> None:
-        error = self.query_one("#fs-error", Static)
-        error.update(plain(("✗ " + message) if message else ""))
-        error.display = bool(message)
+        fill(self.query_one(f"#{table_id}", DataTable),
+             ((f"{table_id}:{index}", cells) for index, cells in enumerate(rows)))
 
     # --- the keys ---------------------------------------------------------------------------
     def action_kind(self, kind: str) -> None:
@@ -234,39 +201,25 @@ class FeeSummaryScreen(ModalScreen[None]):
             return
         today = today_local(self.session.tz)
         anchor = today if self.period.first <= today <= self.period.last else self.period.first
-        self.read(summary_period(self.session.office, kind, anchor))
+        self.show_period(summary_period(self.office, kind, anchor))
 
     def action_toggle(self) -> None:
         self.action_kind("week" if self.period.kind == "month" else "month")
 
     def action_step(self, by: int) -> None:
         try:
-            period = shift_period(self.session.office, self.period, by)
+            period = shift_period(self.office, self.period, by)
         except DutyError as exc:
-            self._set_error(exc.message)
+            self.say(exc.message)
             return
-        self.read(period)
+        self.show_period(period)
 
     def action_hand(self) -> None:
         """Record the summary shown handed over (into the weekend report, or to the manager
         and finance): the calendar's fee-summary deadline of its period is then done."""
         if self.summary is None:
             return
-        self._hand(self.period)
-
-    @work(thread=True, exclusive=True, group="fee-summary-hand")
-    def _hand(self, period: SummaryPeriod) -> None:
+        period = self.period
         staff = self.session.staff
-        try:
-            with database.connection_context():
-                hand_summary(self.session.office, staff.id if staff else None, period)
-        except DeskError as exc:
-            self.app.call_from_thread(self._set_error, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - the screen says so
-            self.app.call_from_thread(self._set_error, str(exc))
-            return
-        self.app.call_from_thread(self.read, period)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        self.act(lambda: hand_summary(self.office, staff.id if staff else None, period),
+                 lambda _done: self.show_period(period), group="hand")

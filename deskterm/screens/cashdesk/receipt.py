@@ -1,9 +1,10 @@
 """The receipt as printed, after a payment (F3) or from a unit's account [7.4.13].
 
 ``open_receipt(app, receipt_id)`` shows ``receipt_text`` (40 cells, as the paper) with the
-number and, after a payment, the time from F3 to the receipt. ``p`` writes it as a plain
-text file and ``e`` as an ESC/POS file for the receipt printer (``write_receipt``, into the
-export folder) and shows the path. ``v`` voids it through ``VoidForm``: the reason, the
+number and, after a payment, the time from F3 to the receipt (a ``BookScreen``: read in the
+kit's worker, trouble said on its line). ``p`` writes it as a plain text file and ``e`` as
+an ESC/POS file for the receipt printer (``write_receipt``, into the export folder) and
+shows the path. ``v`` voids it through ``VoidForm`` (a ``DeskForm``): the reason, the
 supervisor or manager and their own PIN (``receipts.void_receipt``); the receipt then
 shows its VOID mark. A voided receipt is never deleted. Esc closes.
 """
@@ -12,15 +13,10 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Static
 
-from deskterm.db.models import database
 from deskterm.display import fit, plain
 from deskterm.duties.cashdesk.receipt_text import (
     ReceiptView,
@@ -29,11 +25,14 @@ from deskterm.duties.cashdesk.receipt_text import (
     write_receipt,
 )
 from deskterm.duties.cashdesk.receipts import APPROVERS, REASON_LIMIT, staff_choices, void_receipt
-from deskterm.errors import DeskError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.kit.form_kit import run_duty
-from deskterm.screens.kit.lookup_form import LimitedInput
+from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
+from deskterm.screens.cashdesk.tables import hint_line, lines_text, text_line, title_line
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.opening import open_screen
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
 WIDTH = 40
@@ -47,28 +46,14 @@ def minutes_seconds(seconds: float) -> str:
 def open_receipt(app, receipt_id: int, *, elapsed: float | None = None,
                  folder=None) -> ReceiptScreen | None:
     """Show the receipt ``receipt_id`` (``elapsed``: seconds from F3 to it, shown)."""
-    if app.session.staff is None:
-        return None
-    screen = ReceiptScreen(app.session, receipt_id, elapsed=elapsed, folder=folder)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: ReceiptScreen(app.session, receipt_id, elapsed=elapsed,
+                                                  folder=folder), roles=ReceiptScreen.ROLES)
 
 
-def _worker_error(call, *args):
-    """``(result, None)`` or ``(None, message)`` of ``call`` inside a connection."""
-    try:
-        with database.connection_context():
-            return call(*args), None
-    except DeskError as exc:
-        return None, exc.message
-    except Exception as exc:  # noqa: BLE001 - a lost database: say so, keep the screen
-        return None, str(exc)
-
-
-class ReceiptScreen(ModalScreen[None]):
+class ReceiptScreen(BookScreen[None]):
     CSS_PATH = CSS
+    PREFIX = "rc"
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("p", "print('text')", show=False),
         Binding("e", "print('escpos')", show=False),
         Binding("v", "void", show=False),
@@ -76,38 +61,29 @@ class ReceiptScreen(ModalScreen[None]):
 
     def __init__(self, session, receipt_id: int, *, elapsed: float | None = None,
                  folder=None) -> None:
-        super().__init__(id="receipt")
-        self.session = session
+        super().__init__(session, id="receipt")
         self.receipt_id = receipt_id
         self.elapsed = elapsed
         self.folder = folder
         self.view: ReceiptView | None = None
-        self.busy = False
 
-    def compose(self) -> ComposeResult:
+    def compose(self):
         with Vertical(id="rc-form", classes="form"):
-            yield Static(plain(_("Receipt")), id="rc-title", classes="form-title",
-                         markup=False)
+            yield title_line(_("Receipt"), id="rc-title")
             with VerticalScroll(id="rc-scroll"):
-                yield Static(plain("…"), id="rc-text", markup=False)
-            yield Static(plain(""), id="rc-result", markup=False)
-            yield Static(plain(""), id="rc-error", classes="rc-error", markup=False)
-            yield Static(plain(_("p print · e printer file · v void · Esc close")),
-                         classes="form-hint", markup=False)
+                yield text_line("…", id="rc-text")
+            yield text_line(id="rc-result")
+            yield self.message_line()
+            yield hint_line(_("p print · e printer file · v void · Esc close"))
 
     def on_mount(self) -> None:
-        self.query_one("#rc-scroll").focus()
-        self._load()
+        self.set_focus(self.query_one("#rc-scroll"))
+        self.read()
 
-    @work(thread=True, exclusive=True, group="receipt-load")
-    def _load(self) -> None:
-        view, error = _worker_error(receipt_view, self.session.office, self.receipt_id)
-        self.app.call_from_thread(self._show, view, error)
+    def fetch(self) -> ReceiptView:
+        return receipt_view(self.office, self.receipt_id)
 
-    def _show(self, view: ReceiptView | None, error: str | None) -> None:
-        if view is None:
-            self.set_error(error or "")
-            return
+    def show(self, view: ReceiptView) -> None:
         self.view = view
         title = _("Receipt {number}").format(number=view.number)
         if view.voided:
@@ -116,173 +92,78 @@ class ReceiptScreen(ModalScreen[None]):
             title += " · " + _("F3 to receipt {time}").format(
                 time=minutes_seconds(self.elapsed))
         self.query_one("#rc-title", Static).update(plain(fit(title, 46)))
-        lines = receipt_text(view, WIDTH).rstrip("\n").split("\n")
-        self.query_one("#rc-text", Static).update(Text("\n").join(map(plain, lines)))
+        self.query_one("#rc-text", Static).update(
+            lines_text(receipt_text(view, WIDTH).rstrip("\n").split("\n")))
+
+    def _result(self, text: str) -> None:
+        self.query_one("#rc-result", Static).update(plain(text))
 
     def action_print(self, kind: str) -> None:
-        if self.view is None or self.busy:
+        view = self.view
+        if view is None:
             return
-        self.busy = True
-        self.set_error("")
-        self._print(self.view, kind)
-
-    @work(thread=True, exclusive=True, group="receipt-print")
-    def _print(self, view: ReceiptView, kind: str) -> None:
-        try:
-            path = write_receipt(view, self.folder, kind, tz=self.session.tz)
-        except DeskError as exc:
-            self.app.call_from_thread(self._printed, None, exc.message)
-            return
-        self.app.call_from_thread(self._printed, str(path), None)
-
-    def _printed(self, path: str | None, error: str | None) -> None:
-        self.busy = False
-        if path is None:
-            self.set_error(error or "")
-        else:
-            self.query_one("#rc-result", Static).update(plain(
-                _("Receipt written: {path}").format(path=path)))
+        self.say("")
+        self.act(lambda: write_receipt(view, self.folder, kind, tz=self.session.tz),
+                 lambda path: self._result(_("Receipt written: {path}").format(path=path)),
+                 group="print")
 
     def action_void(self) -> None:
-        if self.view is None or self.busy:
+        if self.view is None:
             return
         if self.view.voided:
-            self.set_error(_("Receipt {number} is already void.").format(
-                number=self.view.number))
+            self.say(_("Receipt {number} is already void.").format(number=self.view.number))
             return
         self.app.push_screen(VoidForm(self.session, self.view), callback=self._voided)
 
     def _voided(self, done: bool | None) -> None:
         if done:
-            self.query_one("#rc-result", Static).update(plain(
-                _("Receipt {number} voided; its payment is reversed.").format(
-                    number=self.view.number if self.view else "")))
-            self._load()
-
-    def set_error(self, message: str) -> None:
-        line = self.query_one("#rc-error", Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
-
-    def action_close(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
+            self._result(_("Receipt {number} voided; its payment is reversed.").format(
+                number=self.view.number if self.view else ""))
+            self.read()
 
 
-class VoidForm(ModalScreen[bool | None]):
+class VoidForm(ReadsAgain, DeskForm[bool | None]):
     """Void one receipt: reason, supervisor or manager, their PIN. True when voided."""
 
     CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
-    FIELDS = ("reason", "approver", "pin")
+    PREFIX = "vf"
+    DRAFT = "receipt_void"
+    ENTER_SAVES = True
+    HINT = N_("ctrl+s void · Esc cancel")
+    FIELDS = (
+        Field("reason", N_("Reason"), max_length=REASON_LIMIT,
+              placeholder=N_("why the receipt is wrong")),
+        person_field("approver", N_("Approved by")),
+        pin_field(),
+    )
 
     def __init__(self, session, view: ReceiptView) -> None:
-        super().__init__(id="void-receipt")
-        self.session = session
+        super().__init__(session, id="void-receipt")
         self.view = view
-        self.saving = False
+        self.form_title = _("Void receipt {number}").format(number=view.number)
+        self.note = fit(" · ".join(p for p in (
+            view.unit, view.payer, format_fen(view.total), view.issued) if p), 60)
 
-    def compose(self) -> ComposeResult:
-        view = self.view
-        with Vertical(id="vf-form", classes="form"):
-            yield Static(plain(_("Void receipt {number}").format(number=view.number)),
-                         classes="form-title", markup=False)
-            yield Static(plain(fit(" · ".join(p for p in (
-                view.unit, view.payer, format_fen(view.total), view.issued) if p), 60)),
-                markup=False)
-            with Horizontal(classes="vf-row"):
-                yield Label(plain(_("Reason")))
-                yield LimitedInput(id="vf-reason", compact=True, max_length=REASON_LIMIT,
-                                   placeholder=_("why the receipt is wrong"))
-            yield self._error("reason")
-            with Horizontal(classes="vf-row"):
-                yield Label(plain(_("Approved by")))
-                yield Select([], prompt=_("supervisor"), compact=True, id="vf-approver")
-                yield Label(plain(_("PIN")))
-                yield Input(id="vf-pin", password=True, compact=True, max_length=32,
-                            placeholder=_("their own PIN"))
-            yield self._error("approver")
-            yield self._error("pin")
-            yield self._error("")
-            yield Static(plain(_("The receipt stays, marked VOID; its payment is reversed.")),
-                         classes="form-hint", markup=False)
-            yield Static(plain(_("ctrl+s void · Esc cancel")), classes="form-hint",
-                         markup=False)
+    def compose_body(self):
+        yield self.field("reason")
+        yield Horizontal(self.field("approver"), self.field("pin"), classes="kit-row")
+        yield hint_line(_("The receipt stays, marked VOID; its payment is reversed."))
 
-    def _error(self, field: str) -> Static:
-        return Static(plain(""), id=f"vf-error-{field or 'form'}", classes="vf-error",
-                      markup=False)
+    def draft_subject(self) -> str:
+        return str(self.view.receipt_id)
 
-    def on_mount(self) -> None:
-        self.query_one("#vf-reason", Input).focus()
-        self._people()
+    def load(self):
+        return staff_choices(self.office, APPROVERS)
 
-    @work(thread=True, exclusive=True, group="void-people")
-    def _people(self) -> None:
-        people, _message = _worker_error(staff_choices, self.session.office, APPROVERS)
-        self.app.call_from_thread(self._show_people, people or [])
-
-    def _show_people(self, people: list[tuple[int, str]]) -> None:
-        select = self.query_one("#vf-approver", Select)
-        select.set_options([(plain(name), staff_id) for staff_id, name in people])
+    def loaded(self, people) -> None:
         me = self.session.staff
-        ids = [staff_id for staff_id, _name in people]
-        if me is not None and me.id in ids:
-            select.value = me.id
-        elif len(ids) == 1:
-            select.value = ids[0]
+        offer(self, "approver", people, me.id if me else None)
 
-    @on(Input.Submitted, "#vf-reason")
-    def _reason_entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.query_one("#vf-approver", Select).focus()
-
-    @on(Input.Submitted, "#vf-pin")
-    def _pin_entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def set_error(self, field: str, message: str) -> None:
-        name = field if field in self.FIELDS else "form"
-        line = self.query_one(f"#vf-error-{name}", Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        for field in (*self.FIELDS, ""):
-            self.set_error(field, "")
-        value = self.query_one("#vf-approver", Select).value
-        pin_box = self.query_one("#vf-pin", Input)
-        pin, pin_box.value = pin_box.value, ""  # never kept on screen after a try
-        self.saving = True
+    def save(self, values):
         staff = self.session.staff
-        self._void(staff.id if staff else None, self.query_one("#vf-reason", Input).value,
-                   None if value is Select.NULL else value, pin)
+        return void_receipt(self.office, staff.id if staff else None, self.view.receipt_id,
+                            reason=values["reason"] or "", approver_id=values["approver"],
+                            approver_pin=values["pin"] or "")
 
-    @work(thread=True, exclusive=True, group="void-save")
-    def _void(self, clerk_id, reason: str, approver_id, pin: str) -> None:
-        run_duty(self, lambda: void_receipt(self.session.office, clerk_id, self.view.receipt_id,
-                                            reason=reason, approver_id=approver_id,
-                                            approver_pin=pin),
-                 lambda _voided: self._voided(), self._refused)
-
-    def _voided(self) -> None:
-        self.saving = False
+    def saved(self, _void) -> None:
         self.dismiss(True)
-
-    def _refused(self, field: str, message: str) -> None:
-        self.saving = False
-        self.set_error(field, message)
-        target = {"reason": "#vf-reason", "approver": "#vf-approver", "pin": "#vf-pin"}.get(
-            field)
-        if target:
-            self.query_one(target).focus()
-
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)

@@ -3,31 +3,27 @@
 ``open_receipt_books(app)`` lists every book (those in use first): numbers, clerk, the
 next number, how many are left, when issued, open or closed; under the list, what
 ``receipts.book_problems`` finds (numbers skipped, receipts out of range, books
-overlapping, a clerk with two open books) or that every number is accounted for. ``n``
-opens ``IssueBookForm``: the clerk, the prefix, the first and last numbers (the next free
-range of that prefix is proposed), and the supervisor or manager with their own PIN
-(``receipts.issue_book``; the clerk's open book is closed). ``r`` reads again, Esc closes.
+overlapping, a clerk with two open books) or that every number is accounted for (a
+``BookScreen``). ``n`` opens ``IssueBookForm`` (a ``DeskForm``): the clerk, the prefix, the
+first and last numbers (the next free range of that prefix is proposed, never over numbers
+typed), and the supervisor or manager with their own PIN (``receipts.issue_book``; the
+clerk's open book is closed). ``r`` (or ctrl+r) reads again, Esc closes.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Static
 
 from deskterm.clock import local
-from deskterm.db.models import ReceiptBook, database
 from deskterm.display import fit, plain
 from deskterm.duties.cashdesk.receipts import (
     APPROVERS,
     BOOK_HOLDERS,
-    BookProblem,
+    PREFIX_LIMIT,
     BookRow,
     book_problems,
     book_range,
@@ -37,23 +33,34 @@ from deskterm.duties.cashdesk.receipts import (
     receipt_number,
     staff_choices,
 )
-from deskterm.i18n import _
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.i18n import N_, _
+from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
+from deskterm.screens.cashdesk.tables import (
+    add_columns,
+    fill,
+    hint_line,
+    lines_text,
+    row_table,
+    text_line,
+    title_line,
+)
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.opening import open_screen
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
 #: A new book's size when the form proposes its range.
 BOOK_SIZE = 500
-COLUMNS = (("numbers", 17), ("clerk", 10), ("next", 9), ("left", 6), ("issued", 11),
-           ("state", 8))
+COLUMNS = ((N_("Numbers"), 17), (N_("Clerk"), 10), (N_("Next"), 9), (N_("Left"), 6),
+           (N_("Issued"), 11), (N_("State"), 8))
 
 
 def open_receipt_books(app) -> ReceiptBooksScreen | None:
     """The receipt books of the office at the desk (someone must be signed in)."""
-    if app.session.staff is None:
-        return None
-    screen = ReceiptBooksScreen(app.session)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: ReceiptBooksScreen(app.session),
+                       roles=ReceiptBooksScreen.ROLES)
 
 
 def book_cells(row: BookRow, tz: str) -> list:
@@ -64,226 +71,126 @@ def book_cells(row: BookRow, tz: str) -> list:
             plain(local(row.issued_at, tz).format("YYYY-MM-DD")), plain(state)]
 
 
-class ReceiptBooksScreen(ModalScreen[None]):
+class ReceiptBooksScreen(BookScreen[None]):
     CSS_PATH = CSS
+    PREFIX = "rb"
     BINDINGS = [
-        Binding("escape", "close", show=False),
         Binding("n", "issue", show=False),
-        Binding("r", "reload", show=False),
+        Binding("r", "reread", show=False),
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(id="receipt-books")
-        self.session = session
-        self.rows: list[BookRow] = []
-        self.problems: list[BookProblem] = []
+        super().__init__(session, id="receipt-books")
+        self.problems: list = []
 
-    def compose(self) -> ComposeResult:
+    def compose(self):
         with Vertical(id="rb-form", classes="form"):
-            yield Static(plain(_("Receipt books — {office}").format(
-                office=self.session.office.name)), classes="form-title", markup=False)
-            yield DataTable(id="rb-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain("…"), id="rb-problems", markup=False)
-            yield Static(plain(""), id="rb-result", markup=False)
-            yield Static(plain(_("n issue a book · r read again · Esc close")),
-                         classes="form-hint", markup=False)
+            yield title_line(_("Receipt books — {office}").format(office=self.office.name))
+            yield row_table("rb-table")
+            yield text_line("…", id="rb-problems")
+            yield text_line(id="rb-result")
+            yield self.message_line()
+            yield hint_line(_("n issue a book · r read again · Esc close"))
 
     def on_mount(self) -> None:
         table = self.query_one("#rb-table", DataTable)
-        labels = {"numbers": _("Numbers"), "clerk": _("Clerk"), "next": _("Next"),
-                  "left": _("Left"), "issued": _("Issued"), "state": _("State")}
-        for key, width in COLUMNS:
-            table.add_column(plain(fit(labels[key], width)), width=width + 1, key=key)
-        table.focus()
-        self._load()
+        add_columns(table, [(_(label), width, False) for label, width in COLUMNS])
+        self.set_focus(table)
+        self.read()
 
-    def action_reload(self) -> None:
-        self._load()
+    def fetch(self):
+        return receipt_books(self.office), book_problems(self.office)
 
-    @work(thread=True, exclusive=True, group="books-load")
-    def _load(self) -> None:
-        try:
-            with database.connection_context():
-                rows = receipt_books(self.session.office)
-                problems = book_problems(self.session.office)
-        except Exception as exc:  # noqa: BLE001 - the screen says so; Esc still closes it
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, rows, problems)
-
-    def _failed(self, message: str) -> None:
-        self.query_one("#rb-problems", Static).update(plain("✗ " + message))
-
-    def _show(self, rows: list[BookRow], problems: list[BookProblem]) -> None:
-        self.rows, self.problems = rows, problems
-        table = self.query_one("#rb-table", DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*book_cells(row, self.session.tz), key=f"b{row.id}")
-        if not rows:
-            text = _("No receipt book yet: n issues one.")
-        elif not problems:
-            text = _("✓ No problems: every receipt number is accounted for.")
+    def show(self, data) -> None:
+        self.rows, self.problems = data
+        fill(self.query_one("#rb-table", DataTable),
+             ((f"b{row.id}", book_cells(row, self.session.tz)) for row in self.rows))
+        if not self.rows:
+            lines = [_("No receipt book yet: n issues one.")]
+        elif not self.problems:
+            lines = [_("✓ No problems: every receipt number is accounted for.")]
         else:
-            text = "\n".join("✗ " + problem.text for problem in problems)
-        self.query_one("#rb-problems", Static).update(
-            Text("\n").join(plain(line) for line in text.split("\n")))
+            lines = ["✗ " + problem.text for problem in self.problems]
+        self.query_one("#rb-problems", Static).update(lines_text(lines))
 
     def action_issue(self) -> None:
         self.app.push_screen(IssueBookForm(self.session), callback=self._issued)
 
-    def _issued(self, book: ReceiptBook | None) -> None:
-        if book is not None:
+    def _issued(self, numbers: str | None) -> None:
+        if numbers is not None:
             self.query_one("#rb-result", Static).update(plain(
-                _("✓ Book {range} issued.").format(range=book_range(book))))
-            self._load()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+                _("✓ Book {range} issued.").format(range=numbers)))
+            self.read()
 
 
-class IssueBookForm(ModalScreen[ReceiptBook | None]):
-    """Issue one receipt book; dismisses with the book, or None."""
+class IssueBookForm(ReadsAgain, DeskForm[str | None]):
+    """Issue one receipt book; dismisses with its numbers (``A0000501–A0001000``), or
+    None."""
 
     CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "cancel", show=False),
-        Binding("ctrl+s", "save", show=False, priority=True),
-    ]
-    FIELDS = ("clerk", "prefix", "first", "last", "supervisor", "pin")
+    PREFIX = "ib"
+    ENTER_SAVES = True
+    HINT = N_("The clerk's book in use is closed. ctrl+s issue · Esc cancel")
+    FIELDS = (
+        person_field("clerk", N_("Clerk"), blank=N_("who writes in it")),
+        Field("prefix", N_("Prefix"), initial="A", max_length=PREFIX_LIMIT),
+        Field("first", N_("First"), max_length=9),
+        Field("last", N_("Last"), max_length=9),
+        person_field("supervisor", N_("Issued by")),
+        pin_field(),
+    )
 
     def __init__(self, session) -> None:
-        super().__init__(id="issue-book")
-        self.session = session
-        self.saving = False
+        super().__init__(session, id="issue-book")
+        self.form_title = _("Issue a receipt book")
         self._proposed: tuple[str, str] = ("", "")  # first and last the form filled in
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="ib-form", classes="form"):
-            yield Static(plain(_("Issue a receipt book")), classes="form-title", markup=False)
-            with Horizontal(classes="ib-row"):
-                yield Label(plain(_("Clerk")))
-                yield Select([], prompt=_("who writes in it"), compact=True, id="ib-clerk")
-                yield Label(plain(_("Prefix")))
-                yield Input("A", id="ib-prefix", compact=True, max_length=4)
-            yield self._error("clerk")
-            yield self._error("prefix")
-            with Horizontal(classes="ib-row"):
-                yield Label(plain(_("First")))
-                yield Input(id="ib-first", compact=True, max_length=9)
-                yield Label(plain(_("Last")))
-                yield Input(id="ib-last", compact=True, max_length=9)
-            yield self._error("first")
-            yield self._error("last")
-            with Horizontal(classes="ib-row"):
-                yield Label(plain(_("Issued by")))
-                yield Select([], prompt=_("supervisor"), compact=True, id="ib-supervisor")
-                yield Label(plain(_("PIN")))
-                yield Input(id="ib-pin", password=True, compact=True, max_length=32,
-                            placeholder=_("their own PIN"))
-            yield self._error("supervisor")
-            yield self._error("pin")
-            yield self._error("")
-            yield Static(plain(_("The clerk's book in use is closed. ctrl+s issue · Esc "
-                                 "cancel")), classes="form-hint", markup=False)
+    def compose_body(self):
+        for names in (("clerk", "prefix"), ("first", "last"), ("supervisor", "pin")):
+            yield Horizontal(*(self.field(name) for name in names), classes="kit-row")
 
-    def _error(self, field: str) -> Static:
-        return Static(plain(""), id=f"ib-error-{field or 'form'}", classes="ib-error",
-                      markup=False)
+    def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
+        self._propose()
 
-    def on_mount(self) -> None:
-        self.query_one("#ib-clerk", Select).focus()
-        self._people()
-        self._propose("A")
+    def load(self):
+        return (staff_choices(self.office, BOOK_HOLDERS),
+                staff_choices(self.office, APPROVERS))
 
-    @work(thread=True, exclusive=True, group="issue-people")
-    def _people(self) -> None:
-        with database.connection_context():
-            holders = staff_choices(self.session.office, BOOK_HOLDERS)
-            approvers = staff_choices(self.session.office, APPROVERS)
-        self.app.call_from_thread(self._show_people, holders, approvers)
+    def loaded(self, data) -> None:
+        holders, approvers = data
+        me = self.session.staff
+        offer(self, "clerk", holders)
+        offer(self, "supervisor", approvers, me.id if me else None)
 
-    def _show_people(self, holders, approvers) -> None:
-        for select_id, people in (("#ib-clerk", holders), ("#ib-supervisor", approvers)):
-            select = self.query_one(select_id, Select)
-            select.set_options([(plain(name), staff_id) for staff_id, name in people])
-            ids = [staff_id for staff_id, _name in people]
-            me = self.session.staff
-            if select_id == "#ib-supervisor" and me is not None and me.id in ids:
-                select.value = me.id
-            elif len(ids) == 1:
-                select.value = ids[0]
+    # --- the range proposed for the prefix -------------------------------------------------
+    def field_changed(self, name: str) -> None:
+        if name == "prefix":
+            self._propose()
 
-    @on(Input.Changed, "#ib-prefix")
-    def _prefix_changed(self, event: Input.Changed) -> None:
-        self._propose(event.value.strip().upper())
+    def _prefix(self) -> str:
+        return (self.value("prefix") or "").strip().upper()
 
-    @work(thread=True, exclusive=True, group="issue-propose")
-    def _propose(self, prefix: str) -> None:
-        with database.connection_context():
-            first = next_free_number(self.session.office, prefix)
-        self.app.call_from_thread(self._proposal, prefix, first)
+    def _propose(self) -> None:
+        prefix = self._prefix()
+        run_duty(self, lambda: next_free_number(self.office, prefix),
+                 done=lambda first: self._proposal(prefix, first), group="ib-propose",
+                 load=True)
 
     def _proposal(self, prefix: str, first: int) -> None:
-        if prefix != self.query_one("#ib-prefix", Input).value.strip().upper():
-            return
-        first_box = self.query_one("#ib-first", Input)
-        last_box = self.query_one("#ib-last", Input)
-        if (first_box.value, last_box.value) != self._proposed:
+        if prefix != self._prefix():
+            return  # the prefix has changed since
+        typed = (self.value("first") or "", self.value("last") or "")
+        if typed != self._proposed:
             return  # the supervisor typed their own range
+        if typed == ("", "") and {"first", "last"} & self.visited:
+            return  # the clerk has been in the range and left it empty
         self._proposed = (str(first), str(first + BOOK_SIZE - 1))
-        first_box.value, last_box.value = self._proposed
+        self.set_initial("first", self._proposed[0])
+        self.set_initial("last", self._proposed[1])
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "ib-pin":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def set_error(self, field: str, message: str) -> None:
-        name = field if field in self.FIELDS else "form"
-        line = self.query_one(f"#ib-error-{name}", Static)
-        line.update(plain(("✗ " + message) if message else ""))
-        line.display = bool(message)
-
-    def _choice(self, name: str):
-        value = self.query_one(f"#ib-{name}", Select).value
-        return None if value is Select.NULL else value
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        for field in (*self.FIELDS, ""):
-            self.set_error(field, "")
-        pin_box = self.query_one("#ib-pin", Input)
-        pin, pin_box.value = pin_box.value, ""
-        values = dict(by_id=self._choice("supervisor"), by_pin=pin,
-                      clerk_id=self._choice("clerk"),
-                      first=self.query_one("#ib-first", Input).value,
-                      last=self.query_one("#ib-last", Input).value,
-                      prefix=self.query_one("#ib-prefix", Input).value)
-        self.saving = True
-        self._issue(values)
-
-    @work(thread=True, exclusive=True, group="issue-save")
-    def _issue(self, values: dict) -> None:
-        run_duty(self, lambda: issue_book(self.session.office, **values,
-                                          at_desk=self.session.staff), self._issued,
-                 self._refused)
-
-    def _issued(self, book: ReceiptBook) -> None:
-        self.saving = False
-        self.dismiss(book)
-
-    def _refused(self, field: str, message: str) -> None:
-        self.saving = False
-        self.set_error(field, message)
-        if field in self.FIELDS:
-            self.query_one(f"#ib-{field}").focus()
-
-    def action_cancel(self) -> None:
-        if not self.saving:
-            self.dismiss(None)
+    # --- saving ----------------------------------------------------------------------------
+    def save(self, values):
+        return book_range(issue_book(
+            self.office, values["supervisor"], values["pin"] or "", values["clerk"],
+            values["first"], values["last"], values["prefix"] or "",
+            at_desk=self.session.staff))

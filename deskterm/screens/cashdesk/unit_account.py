@@ -1,7 +1,7 @@
 """A unit's account [5.1][7.4.13]: find the unit with the roster lookup (unit code, phone,
 name or pinyin initials, as in call intake and the register search), then what it owes,
-what it has paid and its history (``deskterm.duties.cashdesk.account.unit_account``, read in a
-thread worker).
+what it has paid and its history (``deskterm.duties.cashdesk.account.unit_account``, read in
+the kit's worker: a ``BookScreen`` with ``unit_part.UnitPart``).
 
 The lookup box is at the top: type, ↑↓ choose a match, Enter picks it and reads that
 unit's account; the matches close and the history takes the cursor. A unit nobody on the
@@ -20,26 +20,34 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
+from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Static
 
 from deskterm.clock import local
-from deskterm.db.models import database
 from deskterm.display import fit, plain
-from deskterm.duties.cashdesk.account import AccountLine, UnitAccount, unit_account, unit_by_code
+from deskterm.duties.cashdesk.account import AccountLine, UnitAccount, unit_account
 from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.duties.parsing import format_phone
-from deskterm.errors import DeskError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.cashdesk.charge_form import AdHocChargeScreen
 from deskterm.screens.cashdesk.receipt import open_receipt
+from deskterm.screens.cashdesk.tables import (
+    add_columns,
+    fill,
+    heading,
+    hint_line,
+    money_cell,
+    row_table,
+    text_line,
+    title_line,
+    word,
+)
+from deskterm.screens.cashdesk.unit_part import UnitPart
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.owner_lookup import OwnerLookup
 
 LINE_WORDS = {"charge": N_("charge"), "payment": N_("paid"), "reversal": N_("reversal"),
@@ -51,17 +59,11 @@ DUES = {"period": 7, "item": 24, "amount": 13, "paid": 13, "owed": 13}
 HISTORY = {"day": 10, "what": 8, "receipt": 8, "text": 18, "amount": 12, "how": 13}
 
 
-def word(words: dict, key: str) -> str:
-    return _(words[key]) if key in words else key
-
-
-def money_cell(fen: int, width: int) -> Text:
-    """An amount right-aligned in its column (one cell of gap after it)."""
-    return Text(fit(format_fen(fen), width) + " ", justify="right")
-
-
-def heading(label: str, width: int, right: bool = False) -> Text:
-    return Text(fit(label, width) + " ", justify="right") if right else plain(fit(label, width))
+def due_cells(due) -> tuple:
+    item = due.fee_item + (f" {due.order_number}" if due.order_number else "")
+    return (plain(due.period), heading(item, DUES["item"]),
+            money_cell(due.amount, DUES["amount"]), money_cell(due.paid, DUES["paid"]),
+            money_cell(due.outstanding, DUES["owed"]))
 
 
 def line_kind(line: AccountLine) -> str:
@@ -74,9 +76,9 @@ def history_cells(line: AccountLine, tz: str) -> tuple:
         text, how = f"{line.text} {line.period}", ""
     else:
         text, how = line.text, word(METHOD_WORDS, line.method)
-    return (plain(local(line.at, tz).format("YYYY-MM-DD")), plain(fit(line_kind(line), w["what"])),
-            plain(line.receipt or "—"), plain(fit(text, w["text"])),
-            money_cell(line.amount, w["amount"]), plain(fit(how, w["how"])))
+    return (plain(local(line.at, tz).format("YYYY-MM-DD")), heading(line_kind(line), w["what"]),
+            plain(line.receipt or "—"), heading(text, w["text"]),
+            money_cell(line.amount, w["amount"]), heading(how, w["how"]))
 
 
 def detail_text(line: AccountLine | None, tz: str) -> str:
@@ -128,184 +130,116 @@ class AccountLookup(OwnerLookup):
 
 def open_unit_account(app, unit_id: int | None = None) -> UnitAccountScreen | None:
     """Open a unit's account (a signed-in desk only): at ``unit_id``, or at the lookup."""
-    if app.session.staff is None:
-        return None
-    screen = UnitAccountScreen(app.session, unit_id)
-    app.push_screen(screen)
-    return screen
+    return open_screen(app, lambda: UnitAccountScreen(app.session, unit_id),
+                       roles=UnitAccountScreen.ROLES)
 
 
-class UnitAccountScreen(ModalScreen[None]):
+class UnitAccountScreen(UnitPart, BookScreen[None]):
     """Find a unit, then its dues and its history."""
 
     CSS_PATH = str(files("deskterm.styles") / "fees.tcss")
-    BINDINGS = [Binding("escape", "close", show=False),
-                Binding("n", "new_charge", show=False)]
+    PREFIX = "ua"
+    LOOKUP = AccountLookup
+    BINDINGS = [Binding("n", "new_charge", show=False)]
 
     def __init__(self, session, unit_id: int | None = None) -> None:
-        super().__init__(id="unit-account")
-        self.session = session
+        super().__init__(session, id="unit-account")
         self.unit_id = unit_id
         self.account: UnitAccount | None = None
-        self.lines: dict[str, AccountLine] = {}
         self._away = False
         self._wanted: str | None = None  # the history row to highlight once read
         self._charging = False  # the charge form is open: its answer decides the read
-        self.asked = 0  # reads started; an answer to an older one is dropped
-        self.loads = 0  # reads finished (shown or refused), for tests
+        self.loads = 0  # reads shown, for tests
 
-    def compose(self) -> ComposeResult:
+    def compose(self):
         with Vertical(id="ua-form", classes="form"):
-            yield Static(plain(_("Unit account")), id="ua-title", classes="form-title",
-                         markup=False)
-            yield AccountLookup(self.session.office, id="ua-lookup")
-            yield Static(plain(_("Type a unit, a phone or a name, then Enter.")),
-                         id="ua-owners", markup=False)
-            yield Static(plain(""), id="ua-totals", markup=False)
-            yield DataTable(id="ua-dues", cursor_type="row", cell_padding=0)
-            yield DataTable(id="ua-history", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
-            yield Static(plain(""), id="ua-detail", markup=False)
-            yield Static(plain(""), id="ua-error", classes="field-error", markup=False)
-            yield Static(plain(""), id="ua-hint", classes="form-hint", markup=False)
+            yield title_line(_("Unit account"), id="ua-title")
+            yield self.unit_lookup()
+            yield text_line(_("Type a unit, a phone or a name, then Enter."), id="ua-owners")
+            yield text_line(id="ua-totals")
+            yield row_table("ua-dues", zebra=False)
+            yield row_table("ua-history")
+            yield text_line(id="ua-detail")
+            yield self.message_line()
+            yield hint_line("", id="ua-hint")
 
     def on_mount(self) -> None:
-        dues = self.query_one("#ua-dues", DataTable)
-        for key, label in (("period", _("Month")), ("item", _("Fee item")),
-                           ("amount", _("Charged")), ("paid", _("Paid")),
-                           ("owed", _("Owed"))):
-            dues.add_column(heading(label, DUES[key], key in ("amount", "paid", "owed")),
-                            width=DUES[key] + 1)
-        history = self.query_one("#ua-history", DataTable)
-        for key, label in (("day", _("Day")), ("what", _("What")), ("receipt", _("Receipt")),
-                           ("text", _("Item / for")), ("amount", _("Amount")),
-                           ("how", _("How"))):
-            history.add_column(heading(label, HISTORY[key], key == "amount"),
-                               width=HISTORY[key] + 1)
-        self._set_error("")
-        self._hint()
+        add_columns(self.query_one("#ua-dues", DataTable), [
+            (_("Month"), DUES["period"], False), (_("Fee item"), DUES["item"], False),
+            (_("Charged"), DUES["amount"], True), (_("Paid"), DUES["paid"], True),
+            (_("Owed"), DUES["owed"], True)])
+        add_columns(self.history, [
+            (_("Day"), HISTORY["day"], False), (_("What"), HISTORY["what"], False),
+            (_("Receipt"), HISTORY["receipt"], False), (_("Item / for"), HISTORY["text"], False),
+            (_("Amount"), HISTORY["amount"], True), (_("How"), HISTORY["how"], False)])
         if self.unit_id is None:
-            self.query_one(AccountLookup).input.focus()
+            self.set_focus(self.lookup_input)
         else:
-            history.focus()
+            self.set_focus(self.history)
             self.read(self.unit_id)
+        self._hint()
+
+    @property
+    def history(self) -> DataTable:
+        return self.query_one("#ua-history", DataTable)
 
     # --- reading a unit ---------------------------------------------------------------------
     def read(self, unit_id: int) -> None:
         self.unit_id = unit_id
-        self.asked += 1
-        self._load(unit_id, self.asked)
+        super().read(unit_id)
 
-    @work(thread=True, group="unit-account")
-    def _load(self, unit_id: int, asked: int) -> None:
-        try:
-            with database.connection_context():
-                account = unit_account(self.session.office, unit_id)
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, asked, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001 - said on the screen; Esc still closes it
-            self.app.call_from_thread(self._refused, asked, str(exc))
-            return
-        self.app.call_from_thread(self._show, asked, account)
+    def fetch(self, unit_id: int) -> UnitAccount:
+        return unit_account(self.office, unit_id)
 
-    def _refused(self, asked: int, message: str) -> None:
-        if asked == self.asked:
-            self.loads += 1
-            self._set_error(message)
-
-    def _show(self, asked: int, account: UnitAccount) -> None:
-        if asked != self.asked:
-            return
+    def show(self, account: UnitAccount, unit_id: int) -> None:
         before = self.account
-        kept = self.current_line() if before and before.unit_id == account.unit_id else None
+        kept = self.current_row() if before and before.unit_id == account.unit_id else None
         wanted = self._wanted or (f"{kept.kind}:{kept.ref_id}" if kept else None)
         self._wanted = None
         self.account = account
-        self._set_error("")
         self.query_one("#ua-title", Static).update(plain(
             _("Unit account {code}").format(code=account.code)))
         self.query_one("#ua-owners", Static).update(plain(owners_text(account)))
         self.query_one("#ua-totals", Static).update(plain(totals_text(account)))
-        dues = self.query_one("#ua-dues", DataTable)
-        dues.clear()
-        for due in account.dues:
-            item = due.fee_item + (f" {due.order_number}" if due.order_number else "")
-            dues.add_row(plain(due.period), plain(fit(item, DUES["item"])),
-                         money_cell(due.amount, DUES["amount"]),
-                         money_cell(due.paid, DUES["paid"]),
-                         money_cell(due.outstanding, DUES["owed"]), key=f"d{due.charge_id}")
-        history = self.query_one("#ua-history", DataTable)
-        history.clear()
-        self.lines = {}
-        for line in account.history:
-            key = f"{line.kind}:{line.ref_id}"
-            self.lines[key] = line
-            history.add_row(*history_cells(line, self.session.tz), key=key)
-        if wanted in self.lines:  # the row highlighted before, or the charge just added
-            history.move_cursor(row=history.get_row_index(wanted), animate=False)
-        detail = self.query_one("#ua-detail", Static)
-        if account.history:
-            self._show_detail(self.current_line())
-        else:
-            detail.update(plain(_("Nothing has been charged to this unit yet.")))
+        fill(self.query_one("#ua-dues", DataTable), ((f"d{due.charge_id}", due_cells(due))
+                                                     for due in account.dues))
+        self.rows = account.history
+        keys = [f"{line.kind}:{line.ref_id}" for line in account.history]
+        fill(self.history, ((key, history_cells(line, self.session.tz))
+                            for key, line in zip(keys, account.history, strict=True)))
+        if wanted in keys:  # the row highlighted before, or the charge just added
+            self.history.move_cursor(row=keys.index(wanted), animate=False)
+        self.query_one("#ua-detail", Static).update(plain(
+            self.row_detail(self.current_row()) if account.history
+            else _("Nothing has been charged to this unit yet.")))
         self.loads += 1
 
+    def current_row(self) -> AccountLine | None:
+        """The history's highlighted line (the dues table above it has no detail)."""
+        table = self.history
+        if not self.rows or table.row_count == 0:
+            return None
+        index = min(max(table.cursor_row, 0), len(self.rows) - 1)
+        return self.rows[index]
+
+    def row_detail(self, line: AccountLine | None) -> str:
+        return detail_text(line, self.session.tz)
+
     # --- the lookup -------------------------------------------------------------------------
-    @on(OwnerLookup.Picked)
-    def _picked(self, event: OwnerLookup.Picked) -> None:
-        event.stop()
-        self.query_one("#lookup-hits", OptionList).display = False
-        self.query_one("#ua-history", DataTable).focus()
-        self.read(event.hit.unit_id)
-
-    @on(OwnerLookup.Unmatched)
-    def _unmatched(self, event: OwnerLookup.Unmatched) -> None:
-        """Nobody on the roster: a unit code typed in full still finds its unit."""
-        event.stop()
-        text = event.text.strip()
-        if not text:
-            self._set_error(_("Type a unit, a phone or a name first."))
-            return
-        self._by_code(text)
-
-    @work(thread=True, exclusive=True, group="unit-account-code")
-    def _by_code(self, text: str) -> None:
-        try:
-            with database.connection_context():
-                unit_id = unit_by_code(self.session.office, text)
-        except Exception as exc:  # noqa: BLE001 - said on the screen
-            self.app.call_from_thread(self._set_error, str(exc))
-            return
-        self.app.call_from_thread(self._found_by_code, text, unit_id)
-
-    def _found_by_code(self, text: str, unit_id: int | None) -> None:
-        if unit_id is None:
-            self._set_error(_("No unit, phone or name on the roster matches “{text}”.")
-                            .format(text=fit(text, 30)))
-            return
-        self.query_one("#ua-history", DataTable).focus()
+    def unit_found(self, unit_id: int, code: str, hit) -> None:
+        self.say("")
+        self.set_focus(self.history)
         self.read(unit_id)
 
-    # --- the highlighted row ----------------------------------------------------------------
-    def current_line(self) -> AccountLine | None:
-        table = self.query_one("#ua-history", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        return self.lines.get(table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value)
+    def unit_missing(self, text: str, code: str) -> None:
+        if not text:
+            self.say(_("Type a unit, a phone or a name first."))
+        else:
+            self.say(_("No unit, phone or name on the roster matches “{text}”.")
+                     .format(text=fit(text, 30)))
 
-    def _show_detail(self, line: AccountLine | None) -> None:
-        self.query_one("#ua-detail", Static).update(plain(detail_text(line, self.session.tz)))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "ua-history":
-            self._show_detail(self.lines.get(event.row_key.value))
-
-    def _set_error(self, message: str) -> None:
-        error = self.query_one("#ua-error", Static)
-        error.update(plain(("✗ " + message) if message else ""))
-        error.display = bool(message)
+    def unit_unread(self, message: str) -> None:
+        self.say(message)
 
     # --- a receipt, a new charge ------------------------------------------------------------
     def _hint(self) -> None:
@@ -325,19 +259,19 @@ class UnitAccountScreen(ModalScreen[None]):
     def _open_receipt(self, event: DataTable.RowSelected) -> None:
         """Enter on a payment or a reversal: its receipt (a reversal's, the voided one)."""
         event.stop()
-        line = self.lines.get(event.row_key.value)
+        line = self.current_row()
         if line is None or line.receipt_id is None:
-            self._set_error(_("A charge has no receipt: Enter opens a payment's.")
-                            if line is not None and line.kind == "charge" else "")
+            self.say(_("A charge has no receipt: Enter opens a payment's.")
+                     if line is not None and line.kind == "charge" else "")
             return
-        self._set_error("")
+        self.say("")
         open_receipt(self.app, line.receipt_id)
 
     def action_new_charge(self) -> None:
         if self.account is None or self.account.unit_id != self.unit_id:
-            self._set_error(_("Find the unit first, then n adds a charge to it."))
+            self.say(_("Find the unit first, then n adds a charge to it."))
             return
-        self._set_error("")
+        self.say("")
         self._charging = True
         self.app.push_screen(AdHocChargeScreen(self.session, self.account.unit_id,
                                                self.account.code), callback=self._charged)
@@ -360,6 +294,3 @@ class UnitAccountScreen(ModalScreen[None]):
                 self._charging = False
             elif self.unit_id is not None:
                 self.read(self.unit_id)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -65,11 +65,6 @@ def test_stylesheets_exist_for_the_app():
 
 # --- the screen kit -------------------------------------------------------------------------
 
-#: Screens not moved onto the kit yet, by package (one line a package, with room between:
-#: branches that each empty one merge cleanly). The test fails on a file listed here that
-#: no longer needs it, too: empty the list as screens move.
-NOT_ON_THE_KIT: dict[str, set[str]] = {}
-
 #: Database work outside the kit: thread workers, hand-offs to the UI thread, connections,
 #: the models (a screen calls duties, never the models).
 _OFF_THE_KIT = re.compile(
@@ -83,12 +78,10 @@ def test_screens_reach_the_database_only_through_the_kit():
     ``run_duty`` runs database work (``widgets/pane_data.py`` reads the first data
     before Textual starts, in threads of its own)."""
     root = Path(deskterm.__file__).parent
-    found = set()
+    found = []
     for path in [*root.joinpath("screens").rglob("*.py"), *root.joinpath("widgets").glob("*.py")]:
         if "kit" in path.parts or path.name == "pane_data.py":
             continue
         if _OFF_THE_KIT.search(path.read_text(encoding="utf-8")):
-            found.add((path.parent.name, path.stem))
-    allowed = {(package, name) for package, names in NOT_ON_THE_KIT.items() for name in names}
-    assert sorted(found - allowed) == [], "off the kit"
-    assert sorted(allowed - found) == [], "on the kit now: take them off NOT_ON_THE_KIT"
+            found.append(str(path.relative_to(root)))
+    assert found == [], "database work off the kit"

@@ -1,16 +1,18 @@
-"""form_kit: ``run_duty`` hands a duty's result or refusal to the UI thread with the exact
-messages the forms always gave. And the error lines of a form (the fee item form at
+"""The kit's duty runner (``outcome_of``, what ``run_duty`` runs in its worker) hands a
+duty's result or its refusal on, in the clerk's words, never a driver's. And the error lines of a form (the fee item form at
 80×24, now a ``DeskForm``): Enter moves to the next field, a refused paste is said under
 its field, a name with no field falls back to the form's own line, and a line clears once
 the field changes."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from deskterm.db.models import FeeItem
 from deskterm.errors import DeskError, DutyError
-from deskterm.screens.kit.form_kit import run_duty
+from deskterm.screens.kit.duty import outcome_of
 from tests.cashdesk.test_fee_items_screen import new_form, open_items
 from tests.cashdesk.test_fee_screens import shown
 from tests.desk_app import desk_app, wait_until
@@ -20,54 +22,35 @@ from tests.pilot_keys import paste
 SIZE = (80, 24)
 
 
-class _App:
-    """Stands in for ``App.call_from_thread``: calls at once, and remembers the calls."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-
-    def call_from_thread(self, fn, *args):
-        self.calls.append((fn.__name__, *args))
-        return fn(*args)
-
-
-class _Screen:
-    def __init__(self) -> None:
-        self.app = _App()
-
-
-def done(result):
-    return result
-
-
-def refused(field, message):
-    return field, message
-
-
-def _run(call) -> list[tuple]:
-    screen = _Screen()
-    run_duty(screen, call, done, refused)
-    return screen.app.calls
-
-
 def _raise(exc: Exception):
     def call():
         raise exc
     return call
 
 
-def test_run_duty_hands_over_the_result(sqlite_db):
-    assert _run(lambda: 41 + 1) == [("done", 42)]
+def test_a_duty_hands_over_its_result(sqlite_db):
+    assert outcome_of(lambda: 41 + 1) == (True, 42, "", "")
 
 
 @pytest.mark.parametrize(("exc", "said"), [
     (DutyError("Code taken.", "code"), ("code", "Code taken.")),
     (DutyError("No such unit."), ("", "No such unit.")),
     (DeskError("The desk is closed."), ("", "The desk is closed.")),
-    (RuntimeError("database gone"), ("", "Not saved: database gone")),
+    (sqlite3.OperationalError("database is locked"),
+     ("", "Not saved: the database is busy (another program holds it). What you typed is "
+          "kept; ctrl+s tries again.")),
+    (RuntimeError("database gone"),
+     ("", "Not saved: an unexpected error (RuntimeError); it is in the desk's log. What you "
+          "typed is kept.")),
 ])
-def test_run_duty_says_each_refusal_and_never_calls_done(sqlite_db, exc, said):
-    assert _run(_raise(exc)) == [("refused", *said)]
+def test_each_refusal_is_said_in_the_clerks_words(sqlite_db, exc, said):
+    assert outcome_of(_raise(exc)) == (False, None, *said)
+
+
+def test_a_read_says_could_not_load(sqlite_db):
+    ok, _result, _field, message = outcome_of(
+        _raise(sqlite3.OperationalError("unable to open database file")), load=True)
+    assert not ok and message.startswith("Could not load: the database cannot be reached")
 
 
 @pytest.fixture

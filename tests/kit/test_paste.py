@@ -9,7 +9,6 @@ import pytest
 from textual.app import App, ComposeResult
 
 from deskterm.screens.kit.inputs import MonthInput, PinInput, TextInput
-from deskterm.screens.kit.lookup_form import LimitedInput
 from tests.desk_app import wait_until
 from tests.pilot_keys import paste
 
@@ -19,7 +18,6 @@ class _Screenful(App):
         super().__init__()
         self.box = box
         self.refused: list[int] = []
-        self.paste_refused = lambda widget, length: self.refused.append(length)
 
     def compose(self) -> ComposeResult:
         yield self.box
@@ -33,8 +31,7 @@ class _Screenful(App):
     (lambda: TextInput(), "漏水 3-2-501", "漏水 3-2-501"),
     (lambda: MonthInput(max_length=7), "2026-11", "2026-11"),
     (lambda: PinInput(), "4321", "4321"),
-    (lambda: LimitedInput(max_length=60), "19974680704", "19974680704"),
-], ids=["text", "text-cjk", "month", "pin", "limited"])
+], ids=["text", "text-cjk", "month", "pin"])
 async def test_a_paste_lands_once(make, text, expected):
     app = _Screenful(make())
     async with app.run_test() as pilot:

@@ -171,6 +171,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
         if self.unit is None:
             return
         self.reading_dues = True
+        self._hold_keys()  # keys typed meanwhile are for the dues: they wait for them
         unit_id = self.unit[0]
         run_duty(self, lambda: unit_dues(self.office, unit_id), done=self._show_dues,
                  refused=self._dues_refused, group="pay-dues", load=True)
@@ -178,10 +179,12 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
     def _dues_refused(self, _field: str, message: str) -> None:
         self.reading_dues = self._pay_when_ready = False
         self.show_error("form", message)
+        self._release_keys()
 
     def _show_dues(self, dues: list[Due]) -> None:
         self.reading_dues = False
         self.table.show(dues)
+        self._release_keys()
         if not dues:
             self.show_error("lines", _("Unit {unit} owes nothing.").format(unit=self.unit[1]))
         self._show_money()

@@ -49,7 +49,7 @@ class UnitPart:
         event.stop()
         self.query_one("#lookup-hits", OptionList).display = False
         self.unit_found(event.hit.unit_id, event.hit.unit_code, event.hit)
-        self._release_keys()
+        self.lookup.release_keys(event)
 
     def on_owner_lookup_unmatched(self, event: OwnerLookup.Unmatched) -> None:
         """Nobody on the roster: a unit code typed in full still finds its unit."""
@@ -58,12 +58,11 @@ class UnitPart:
         code = unit_code_query(text) or ""
         if not code:
             self.unit_missing(text, "")
-            self._release_keys()
+            self.lookup.release_keys(event)
             return
         self.finding = True
-        fence = getattr(self.app, "key_fence", None)
-        if fence is not None:
-            fence.hold(self)  # the keys after Enter belong where the unit leads
+        self._hold_keys()  # the keys after Enter belong where the unit leads
+        self.lookup.release_keys(event)  # (the lookup's own hold passes to this one)
         run_duty(self, lambda: unit_id_by_code(self.office, code),
                  done=lambda unit_id: self._code_read(text, code, unit_id),
                  refused=lambda _field, message: self._code_failed(message),
@@ -86,6 +85,11 @@ class UnitPart:
     def unit_unread(self, message: str) -> None:
         """The unit could not be read (database trouble), in the clerk's words."""
         raise NotImplementedError
+
+    def _hold_keys(self) -> None:
+        fence = getattr(self.app, "key_fence", None)
+        if fence is not None:
+            fence.hold(self)
 
     def _release_keys(self) -> None:
         fence = getattr(self.app, "key_fence", None)

@@ -77,7 +77,7 @@ class CallerPart:
         self.set_value("phone", format_phone(hit.phones[0]) if hit.phones else "")
         self._picked_owner = (hit.owner_id, hit.name, hit.unit_code)
         self.focus_field(self.AFTER_PICK)
-        self._release_keys()
+        self.lookup.release_keys(event)
 
     def on_owner_lookup_unmatched(self, event: OwnerLookup.Unmatched) -> None:
         """Not on the roster: what was typed goes where it fits, then the clerk types on."""
@@ -92,14 +92,7 @@ class CallerPart:
             self.set_value("name", text)
             target = "unit"
         self.focus_field(target)
-        self._release_keys()
-
-    def _release_keys(self) -> None:
-        """The keys typed after Enter in the lookup go on, now that the cursor is where
-        the pick led."""
-        fence = getattr(self.app, "key_fence", None)
-        if fence is not None:
-            fence.release(self)
+        self.lookup.release_keys(event)  # the keys typed after Enter go on
 
     # --- checking ---------------------------------------------------------------------------
     def check_caller(self, values: dict[str, Any], errors: dict[str, str], *,

@@ -263,13 +263,9 @@ class DeskForm(ModalScreen[T]):
         if self.DRAFT and not self._offered:  # after the load: a draft's choices need it
             self._offered = True
             self._offer_draft()
-        if self._save_when_loaded:
-            self._save_when_loaded = False
-            self.action_save()
 
     def _load_refused(self, field: str, message: str) -> None:
         self.load_failed = True
-        self._save_when_loaded = False
         self.show_error("form", message)
         if self.DRAFT and not self._offered:
             self._offered = True
@@ -283,7 +279,6 @@ class DeskForm(ModalScreen[T]):
     is_loaded = False
     load_failed = False
     _offered = False
-    _save_when_loaded = False
 
     def first_focus(self) -> Widget | None:
         """The first field the clerk has to fill: the first required one still empty,
@@ -405,9 +400,8 @@ class DeskForm(ModalScreen[T]):
     def action_save(self) -> None:
         if self.saving:
             return
-        if self.load_failed:  # what the form needs first (a list of choices): read it
-            self._save_when_loaded = True
-            self._start_load()
+        if self.load_failed:  # what the form needs (a list to choose from) first: the
+            self._start_load()  # clerk sees it and saves with the next ctrl+s, never unseen
             return
         self.clear_errors()
         values, errors = self.check(self.values())

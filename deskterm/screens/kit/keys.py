@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from textual import events
 from textual.app import App
@@ -100,52 +101,86 @@ def _take_back(app: App, event: events.Key) -> bool:
     return False
 
 
+@dataclass
+class _Hold:
+    since: float  # when the (last) hold began: a hold never outlives HOLD_SECONDS
+    keys: list[events.Key] = field(default_factory=list)
+    count: int = 0  # holds not yet released (a pick that then reads the dues: two)
+    replaying: bool = False
+
+
 class KeyFence:
     """The app's side (see the module's docstring): ``DeskApp.on_event`` hands every key
-    from the terminal to ``take``; ``route_now`` is Textual's own handling of a key."""
+    from the terminal to ``take``; ``route_now`` is Textual's own handling of a key.
+
+    Holds count: a screen may hold again before it releases (the payment form holds
+    while the lookup picks a unit, and again while that unit's dues are read); the keys
+    go on when every hold is released, and a key replayed that starts a new hold stops
+    the replay there until that one is released too."""
 
     def __init__(self, app: App, route_now: Callable[[events.Key], Awaitable[None]]) -> None:
         self.app = app
         self.route_now = route_now
-        self._held: dict[int, tuple[float, list[events.Key]]] = {}
+        self._held: dict[int, _Hold] = {}
 
     def holding(self, screen) -> bool:
-        return id(screen) in self._held
+        hold = self._held.get(id(screen))
+        return hold is not None and hold.count > 0
 
     def hold(self, screen) -> None:
         """Keep the keys that come for ``screen`` until ``release`` (or HOLD_SECONDS)."""
-        if id(screen) not in self._held:
-            self._held[id(screen)] = (time.monotonic(), [])
-            self.app.set_timer(HOLD_SECONDS, lambda: self.release(screen), name="key hold")
+        hold = self._held.get(id(screen))
+        if hold is None:
+            hold = self._held[id(screen)] = _Hold(time.monotonic())
+        if hold.count == 0:
+            hold.since = time.monotonic()
+            self.app.set_timer(HOLD_SECONDS, lambda: self._expire(screen, hold),
+                               name="key hold")
+        hold.count += 1
 
     def release(self, screen) -> None:
-        """Hand the kept keys on, in order, as the app's next piece of work."""
-        if id(screen) in self._held:
+        """One hold of ``screen`` released; with none left, the kept keys go on, in
+        order, as the app's next piece of work."""
+        hold = self._held.get(id(screen))
+        if hold is None:
+            return
+        hold.count = max(0, hold.count - 1)
+        if hold.count == 0 and not hold.replaying:
             self.app.call_later(self._replay, screen)
 
+    def _expire(self, screen, hold: _Hold) -> None:
+        if self._held.get(id(screen)) is hold and hold.count and \
+                time.monotonic() - hold.since >= HOLD_SECONDS - 0.01:
+            hold.count = 0
+            if not hold.replaying:
+                self.app.call_later(self._replay, screen)
+
     async def _replay(self, screen) -> None:
-        held = self._held.get(id(screen))
-        if held is None:
+        hold = self._held.get(id(screen))
+        if hold is None or hold.count or hold.replaying:
             return
-        keys = held[1]
-        while keys:  # a key replayed may start another hold: the rest wait for it
-            await self.route(keys.pop(0))
-            if self._held.get(id(screen)) is not held:
-                self._held.setdefault(id(screen), (time.monotonic(), []))[1][:0] = keys
-                return
-        self._held.pop(id(screen), None)
+        hold.replaying = True
+        try:
+            while hold.keys:
+                await self.route(hold.keys.pop(0))
+                if hold.count:  # that key started a hold: the rest wait for it
+                    return
+            del self._held[id(screen)]
+        finally:
+            hold.replaying = False
 
     async def take(self, event: events.Key) -> None:
         """A key from the terminal: kept for a screen that holds keys, else routed."""
         screen = self.app.screen
-        held = self._held.get(id(screen))
-        if held is not None:
-            if time.monotonic() - held[0] < HOLD_SECONDS:
-                held[1].append(event)
+        hold = self._held.get(id(screen))
+        if hold is not None:
+            if hold.count and time.monotonic() - hold.since >= HOLD_SECONDS:
+                hold.count = 0  # a hold never outlives its time
+            if hold.count or hold.keys:
+                hold.keys.append(event)
+                if not hold.count and not hold.replaying:
+                    await self._replay(screen)
                 return
-            del self._held[id(screen)]  # a hold never outlives its time
-            for key in held[1]:
-                await self.route(key)
         await self.route(event)
 
     async def route(self, event: events.Key) -> None:

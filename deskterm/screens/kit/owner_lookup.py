@@ -60,11 +60,18 @@ class OwnerLookup(Vertical):
     ]
 
     class Picked(Message):
+        """``held``: the lookup kept the keys typed after Enter; whoever handles the pick
+        calls ``release_keys()`` once the cursor is where the pick leads."""
+
+        held = False
+
         def __init__(self, hit: OwnerHit) -> None:
             super().__init__()
             self.hit = hit
 
     class Unmatched(Message):
+        held = False
+
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
@@ -125,7 +132,9 @@ class OwnerLookup(Vertical):
         shown.display = True
         if self._pick_when_ready:  # Enter was pressed: the clerk types the caller in
             self._pick_when_ready = False
-            self.post_message(self.Unmatched(self.input.value))
+            message = self.Unmatched(self.input.value)
+            message.held, self._holding = self._holding, False
+            self.post_message(message)
 
     def _show(self, query: str, hits: list[OwnerHit]) -> None:
         if query != self._wanted():
@@ -166,15 +175,26 @@ class OwnerLookup(Vertical):
                 self._timer = None
             self._pick_when_ready = True
             fence = getattr(self.app, "key_fence", None)
-            if fence is not None:  # the keys after Enter belong where the pick leads
-                fence.hold(self.screen)
+            if fence is not None and not self._holding:  # the keys after Enter belong
+                fence.hold(self.screen)                 # where the pick leads
+                self._holding = True
             self._search(wanted)
             return
         self._pick()
 
+    _holding = False
+
     def _pick(self) -> None:
         options = self.query_one("#lookup-hits", OptionList)
         if self.hits and options.highlighted is not None:
-            self.post_message(self.Picked(self.hits[options.highlighted]))
+            message = self.Picked(self.hits[options.highlighted])
         else:
-            self.post_message(self.Unmatched(self.input.value))
+            message = self.Unmatched(self.input.value)
+        message.held, self._holding = self._holding, False
+        self.post_message(message)
+
+    def release_keys(self, message) -> None:
+        """The pick's handler is done: the keys kept since Enter go on (if any were)."""
+        fence = getattr(self.app, "key_fence", None)
+        if message.held and fence is not None:
+            fence.release(self.screen)

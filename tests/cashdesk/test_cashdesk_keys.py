@@ -119,8 +119,10 @@ async def _twice(counter, opener, keys, read):
                 await burst(pilot, *keys)
             await pilot.pause()
             seen.append((read(screen), focus_id(app)))
-            if screen.DRAFT:  # what was typed is kept as a draft: not for the next desk
-                screen.drafts.discard(screen.DRAFT, screen.draft_subject())
+        # What was typed is kept as a draft (written at the latest when the app closes):
+        # not for the next desk.
+        if screen.DRAFT:
+            screen.drafts.discard(screen.DRAFT, screen.draft_subject())
     return seen
 
 

@@ -24,6 +24,7 @@ row of the focused Overdue callbacks pane. ``open_callback_form(app)`` is what F
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
@@ -152,9 +153,19 @@ class OutcomeSet(RadioSet):
 
     BINDINGS = [Binding("enter", "screen.save", show=False)]
 
+    def __init__(self, *buttons, on_choose: Callable[[], object] | None = None,
+                 **kwargs) -> None:
+        super().__init__(*buttons, **kwargs)
+        self._on_choose = on_choose
+        #: The chosen button's index, known at once: RadioSet learns its
+        #: ``pressed_button`` only from a message, after keys already queued behind the
+        #: choice (a burst) have been handled.
+        self._chosen: int | None = None
+
     @property
     def value(self) -> str | None:
-        button = self.pressed_button
+        button = (self._nodes[self._chosen] if self._chosen is not None
+                  else self.pressed_button)
         if button is None or not button.id or not self.id:
             return None
         return button.id.removeprefix(f"{self.id}-")
@@ -170,6 +181,12 @@ class OutcomeSet(RadioSet):
         button = self._nodes[index]
         if isinstance(button, RadioButton) and not button.value:
             button.value = True
+        self._chosen = index
+        if self._on_choose is not None:
+            self._on_choose()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._chosen = event.index  # a click, too (it bubbles on to the form)
 
     def action_next_button(self) -> None:
         if self.pressed_button is None and self._selected is not None:
@@ -255,7 +272,8 @@ class CallbackFormScreen(DeskForm):
                                id=f"callback-outcome-{outcome}")
                    for number, outcome in enumerate(OUTCOMES, start=1)]
         yield field_above(self.PREFIX, "outcome", _(self.fields["outcome"].label),
-                          OutcomeSet(*buttons, id="callback-outcome", compact=True))
+                          OutcomeSet(*buttons, id="callback-outcome", compact=True,
+                                     on_choose=self._outcome_chosen))
         with Vertical(id="callback-inspection"):
             yield Label(plain(_("Service inspection (y/n, space)")), classes="kit-label")
             with Grid(id="callback-questions"):
@@ -291,11 +309,16 @@ class CallbackFormScreen(DeskForm):
         if OUTCOMES[index] == "not_satisfied":
             self.focus_field("note")
 
-    @on(RadioSet.Changed)
-    def _outcome_changed(self, event: RadioSet.Changed) -> None:
+    def _outcome_chosen(self) -> None:
+        """At once, in the key's own turn: the questions shown or hidden before the next
+        key of a burst (a Tab) looks for where to go."""
         self.show_error("outcome", "")
         self._mark_outcome()
         self._show_inspection()
+
+    @on(RadioSet.Changed)
+    def _outcome_changed(self, event: RadioSet.Changed) -> None:
+        self._outcome_chosen()
         self._changed(event)  # as the kit's own fields: a draft written
 
     def _mark_outcome(self) -> None:

@@ -87,7 +87,7 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         self._fields = tuple(fields) if fields is not None else None
         self.saving = False
         self.saved_count = 0  # saves done (for tests)
-        self._error_for: dict[str, object] = {}  # what each field held when refused
+        self._error_for: dict[str, object] = {}  # the fields refused: what each held
         self._init_drafts()
 
     # --- what a form declares --------------------------------------------------------------
@@ -267,12 +267,16 @@ class DeskForm(DraftsPart, ModalScreen[T]):
             found = self.query(f"#{self.PREFIX}-error-form")
         if not found:
             return
-        self._error_for[name] = self.value(name) if message else None
+        if message:  # what it held when refused (None too: a choice left empty)
+            self._error_for[name] = self.value(name)
+        else:
+            self._error_for.pop(name, None)
         line = found.first(Static)
         line.update(plain(("✗ " + message) if message else ""))
         line.set_class(bool(message), "-shown")
 
     def clear_errors(self) -> None:
+        self._error_for.clear()
         for line in self.query(".kit-error.-shown"):
             line.update(plain(""))
             line.set_class(False, "-shown")
@@ -302,7 +306,7 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         control = getattr(event, "control", None)
         name = (getattr(control, "id", "") or "").removeprefix(f"{self.PREFIX}-")
         if name in self.fields:
-            if self._error_for.get(name) not in (None, self.value(name)):
+            if name in self._error_for and self._error_for[name] != self.value(name):
                 self.show_error(name, "")  # the clerk has changed what was refused
             if isinstance(control, Checkbox):
                 control.label = plain(check_text(control.value,

@@ -100,8 +100,8 @@ class TextAreaPart:
         name = (event.text_area.id or "").removeprefix(f"{self.PREFIX}-")
         if name not in self.fields:
             return
-        refused = self._error_for.get(name)  # the kit's record of what was refused
-        if refused is not None and refused != self.value(name):
+        refused = self._error_for  # the kit's record of what was refused
+        if name in refused and refused[name] != self.value(name):
             self.show_error(name, "")
         self.field_changed(name)
         self._want_draft()  # the kit's: once for a burst of keys

@@ -1,6 +1,6 @@
 """What the back-office books share (stock, its ledger, the canteen, the meal fees, the
 listings and a listing): a ``BookScreen`` laid out as a title, what stands above the
-table, the table (``COLUMNS``: key, label, width), what stands under it, the result
+table, the table (``COLUMNS``: label, width, right-aligned), what stands under it, the result
 line (``tell``: what a key did), the kit's message line (``say``: what was refused or
 went wrong) and the hint.
 
@@ -21,9 +21,10 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from deskterm.display import fit, plain
+from deskterm.display import plain
 from deskterm.i18n import _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.tables import Column, add_columns, cells_of, refill, row_table
 
 #: The back-office books' stylesheet (their forms use it too).
 CSS = str(files("deskterm.styles") / "backoffice.tcss")
@@ -31,30 +32,12 @@ CSS = str(files("deskterm.styles") / "backoffice.tcss")
 STOCK_CSS = str(files("deskterm.styles") / "stock.tcss")
 
 
-def add_columns(table: DataTable, columns: Sequence[tuple[str, str, int]]) -> None:
-    """``columns``: (key, label, width) each; the label is translated and cut to width,
-    and each column is one cell wider than its text (the gap)."""
-    for key, label, width in columns:
-        table.add_column(plain(fit(_(label), width)), width=width + 1, key=key)
-
-
-def row_of(cells: Sequence[object], columns: Sequence[tuple[str, str, int]]) -> list[Text]:
-    """A table row: each cell as plain text cut to its column's width."""
-    return [plain(fit(cell, width)) for cell, (_key, _label, width) in
-            zip(cells, columns, strict=True)]
-
-
-def lines_text(lines: Sequence[str], width: int = 76) -> Text:
-    """Lines of plain text, each cut to ``width`` cells."""
-    return Text("\n").join(plain(fit(line, width)) for line in lines)
-
-
 class BackofficeBook(BookScreen):
     """A back-office book (see the module's docstring)."""
 
     CSS_PATH = CSS
-    #: (key, label, width) of the table's columns.
-    COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
+    #: The table's columns (``kit.tables.Column``: label, width, right-aligned).
+    COLUMNS: ClassVar[tuple[Column | tuple, ...]] = ()
     #: The book's title before its first answer, and its hint (N_() texts).
     HEADING: ClassVar[str] = ""
     HINT: ClassVar[str] = ""
@@ -76,8 +59,7 @@ class BackofficeBook(BookScreen):
         with Vertical(id=f"{self.PREFIX}-form", classes=self.BOX_CLASSES):
             yield from self.compose_title()
             yield from self.compose_above()
-            yield DataTable(id=self.TABLE_ID or f"{self.PREFIX}-table", cursor_type="row",
-                            zebra_stripes=True, cell_padding=0)
+            yield row_table(self.TABLE_ID or f"{self.PREFIX}-table")
             yield from self.compose_below()
             result = Static(plain(""), id=f"{self.PREFIX}-result", markup=False)
             result.display = False
@@ -127,8 +109,7 @@ class BackofficeBook(BookScreen):
         super().say(message, field)
 
     def show_rows(self, rows: Sequence[Sequence[object]], keys: Sequence[str]) -> None:
-        """The table holds ``rows`` (cells cut to the columns), keyed by ``keys``."""
-        table = self.table
-        table.clear()
-        for cells, key in zip(rows, keys, strict=True):
-            table.add_row(*row_of(cells, self.COLUMNS), key=key)
+        """The table holds ``rows`` (cells cut to the columns), keyed by ``keys``; the
+        cursor stays on the row it was on."""
+        refill(self.table, ((key, cells_of(cells, self.COLUMNS))
+                            for key, cells in zip(keys, rows, strict=True)))

@@ -19,10 +19,11 @@ from deskterm.duties.backoffice import canteen
 from deskterm.duties.months import shift_month
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-from deskterm.screens.backoffice.backoffice_book import BackofficeBook, lines_text
+from deskterm.screens.backoffice.backoffice_book import BackofficeBook
 from deskterm.screens.backoffice.backoffice_form import MealsForm, PurchaseForm
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.periods import MonthSteps
+from deskterm.screens.kit.tables import lines_text
 
 
 def open_canteen(app) -> CanteenScreen | None:
@@ -57,9 +58,8 @@ class CanteenScreen(BackofficeBook):
     HINT = N_("n add · k check the day · e meals today · m last month's meal fees · Esc")
     #: Widths in cells, one cell of gap each: at most 74 in all (the box's inside) less a
     #: vertical scrollbar's cell.
-    COLUMNS = (("item", N_("Item"), 13), ("quantity", N_("Quantity"), 9),
-               ("amount", N_("Amount"), 11), ("supplier", N_("Supplier"), 11),
-               ("bought_by", N_("Bought by"), 11), ("checked", N_("Checked"), 12))
+    COLUMNS = ((N_("Item"), 13), (N_("Quantity"), 9), (N_("Amount"), 11),
+               (N_("Supplier"), 11), (N_("Bought by"), 11), (N_("Checked"), 12))
     BINDINGS = [
         Binding("n", "add", show=False),
         Binding("k", "check", show=False),
@@ -125,8 +125,7 @@ class MealFeesScreen(MonthSteps, BackofficeBook):
     PREFIX = "mf"
     HEADING = N_("Meal fees")
     HINT = N_("[ ] month before/after · h handed to finance · Esc close")
-    COLUMNS = (("name", N_("Name"), 16), ("meals", N_("Meals"), 7),
-               ("price", N_("Price"), 20), ("amount", N_("Amount"), 14))
+    COLUMNS = ((N_("Name"), 16), (N_("Meals"), 7), (N_("Price"), 20), (N_("Amount"), 14))
     HAND_DUTY = staticmethod(canteen.hand_meal_fees)
     BINDINGS = [
         Binding("left_square_bracket", "step(-1)", show=False, priority=True),
@@ -164,7 +163,7 @@ class MealFeesScreen(MonthSteps, BackofficeBook):
                 who=fees.handed_by))
         else:
             lines.append(_("Not handed to finance yet (due by the 15th)."))
-        self.set_line("total", lines_text(lines))
+        self.set_line("total", lines_text(lines, 76))
         self.loads += 1
 
     def action_step(self, by: int) -> None:

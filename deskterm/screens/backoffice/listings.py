@@ -20,9 +20,10 @@ from deskterm.display import fit, money, plain
 from deskterm.duties.backoffice import listings
 from deskterm.duties.parsing import format_phone
 from deskterm.i18n import N_, _
-from deskterm.screens.backoffice.backoffice_book import BackofficeBook, lines_text
+from deskterm.screens.backoffice.backoffice_book import BackofficeBook
 from deskterm.screens.backoffice.backoffice_form import AgencyFeeForm, ListingForm, ViewingForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import lines_text, word
 
 FILTERS = (None, *listings.STATUSES)
 #: The kind in the list's narrow column.
@@ -33,10 +34,6 @@ STATUS_KEYS = dict(zip("1234", listings.STATUSES, strict=True))
 def open_listings(app) -> ListingsScreen | None:
     """The office's listings (a signed-in desk only); the pushed screen, or None."""
     return open_screen(app, lambda: ListingsScreen(app.session))
-
-
-def word(table: dict[str, str], key: str) -> str:
-    return _(table[key]) if key in table else key
 
 
 def fees_text(row: listings.ListingRow) -> str:
@@ -55,9 +52,8 @@ class ListingsScreen(BackofficeBook):
     HEADING = N_("Listings for rent or sale")
     HINT = N_("Enter open · n new · s status filter · Esc close")
     #: Widths in cells, one cell of gap each: at most 73 in all.
-    COLUMNS = (("unit", N_("Unit"), 9), ("kind", N_("Kind"), 6), ("owner", N_("Owner"), 7),
-               ("asking", N_("Asking"), 13), ("status", N_("Status"), 9),
-               ("viewings", N_("Vw"), 3), ("fees", N_("Fees charged/paid"), 19))
+    COLUMNS = ((N_("Unit"), 9), (N_("Kind"), 6), (N_("Owner"), 7), (N_("Asking"), 13),
+               (N_("Status"), 9), (N_("Vw"), 3), (N_("Fees charged/paid"), 19))
     BINDINGS = [
         Binding("n", "new", show=False),
         Binding("s", "filter", show=False),
@@ -110,8 +106,7 @@ class ListingDetailScreen(BackofficeBook):
     HEADING = N_("Listing")
     HINT = N_("1 listed 2 viewing 3 let/sold 4 withdrawn · v viewing · f fee · Esc")
     TABLE_ID = "ld-viewings"
-    COLUMNS = (("at", N_("Viewed"), 11), ("visitor", N_("Visitor"), 10),
-               ("phone", N_("Phone"), 13), ("note", N_("Note"), 34))
+    COLUMNS = ((N_("Viewed"), 11), (N_("Visitor"), 10), (N_("Phone"), 13), (N_("Note"), 34))
     BINDINGS = [
         Binding("v", "viewing", show=False),
         Binding("f", "fee", show=False),
@@ -148,7 +143,7 @@ class ListingDetailScreen(BackofficeBook):
                 asking=money(row.asking)),
             _("Listed {listed}").format(listed=listed),
             _("Terms: {terms}").format(terms=row.terms or "—"),
-        ]))
+        ], 76))
         self.show_rows([(local(viewing.at, tz).format("MM-DD HH:mm"), viewing.visitor,
                          format_phone(viewing.phone) or "—", viewing.note or "—")
                         for viewing in detail.viewings],
@@ -159,7 +154,7 @@ class ListingDetailScreen(BackofficeBook):
                           + _("paid {paid}").format(paid=money(d.paid))
                           + (f" · {d.note}" if d.note else ""), 76)
                       for d in detail.fees[-3:]]
-        self.set_line("fees", lines_text(fee_lines))
+        self.set_line("fees", lines_text(fee_lines, 76))
         self.loads += 1
 
     def action_status(self, status: str) -> None:

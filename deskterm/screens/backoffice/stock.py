@@ -22,10 +22,11 @@ from deskterm.display import fit, plain
 from deskterm.duties.backoffice import stock
 from deskterm.duties.backoffice.stock import StockRow
 from deskterm.i18n import N_, _
-from deskterm.screens.backoffice.backoffice_book import STOCK_CSS, BackofficeBook, row_of
+from deskterm.screens.backoffice.backoffice_book import STOCK_CSS, BackofficeBook
 from deskterm.screens.backoffice.stock_forms import StockItemForm, StockLedgerScreen, StockMoveForm
 from deskterm.screens.kit.inputs import TextInput
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import cells_of, refill
 
 DEBOUNCE = 0.15
 #: Columns (cells); the table is 76 wide, one cell kept for the scrollbar.
@@ -37,7 +38,7 @@ ON_ROWS = N_("Enter ledger · r receive · d draw · n new · e edit · / find �
 
 
 def row_cells(row: StockRow) -> tuple[str, ...]:
-    return (row.code, row.name, f"{row.book_quantity} ", row.uom, row.location)
+    return (row.code, row.name, str(row.book_quantity), row.uom, row.location)
 
 
 def open_stock(app) -> StockScreen | None:
@@ -53,9 +54,8 @@ class StockScreen(BackofficeBook):
     HEADING = N_("Stock")
     HINT = IN_SEARCH
     BOX_CLASSES = "form"
-    COLUMNS = (("code", N_("Code"), CODE_W), ("name", N_("Item"), NAME_W),
-               ("book", N_("Book"), QTY_W), ("uom", N_("Measure"), UOM_W),
-               ("location", N_("Location"), LOC_W))
+    COLUMNS = ((N_("Code"), CODE_W), (N_("Item"), NAME_W), (N_("Book"), QTY_W, True),
+               (N_("Measure"), UOM_W), (N_("Location"), LOC_W))
     BINDINGS = [
         Binding("down", "to_rows", show=False),
         Binding("r", "move('receive')", show=False),
@@ -108,19 +108,13 @@ class StockScreen(BackofficeBook):
     def show(self, rows: list[StockRow], query: str) -> None:
         if query != self.search.value:
             return  # an older search: a newer one is coming
-        keep = self._select_id if self._select_id is not None else (
-            self.current.id if self.current else None)
-        self._select_id = None
+        wanted, self._select_id = self._select_id, None
         table = self.table
-        table.clear()
-        for row in rows:
-            cells = row_of(row_cells(row), self.COLUMNS)
-            cells[2].justify = "right"
-            table.add_row(*cells, key=str(row.id))
+        refill(table, ((str(row.id), cells_of(row_cells(row), self.COLUMNS)) for row in rows))
         self.rows = rows
-        index = next((i for i, row in enumerate(rows) if row.id == keep), 0)
-        if rows:
-            table.move_cursor(row=index)
+        ids = [row.id for row in rows]
+        if wanted in ids:  # the item just saved
+            table.move_cursor(row=ids.index(wanted))
         self.set_line("count", _("{n} items").format(n=len(rows)))
         self.loads += 1
 

@@ -15,7 +15,7 @@ from deskterm.display import fit
 from deskterm.duties.backoffice import stock
 from deskterm.duties.backoffice.stock import LedgerLine, StockRow
 from deskterm.i18n import N_, _
-from deskterm.screens.backoffice.backoffice_book import STOCK_CSS, BackofficeBook, row_of
+from deskterm.screens.backoffice.backoffice_book import STOCK_CSS, BackofficeBook
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 
@@ -101,8 +101,8 @@ def ledger_cells(line: LedgerLine, tz: str) -> tuple[str, ...]:
                                  if line.stocktake_period else "")
     what = " ".join(p for p in (what, line.reason) if p)
     kind = _(KIND_WORDS[line.kind]) if line.kind in KIND_WORDS else line.kind
-    return (local(line.at, tz).format("YY-MM-DD HH:mm"), kind, f"{line.quantity:+d} ",
-            f"{line.balance} ", what, line.by)
+    return (local(line.at, tz).format("YY-MM-DD HH:mm"), kind, f"{line.quantity:+d}",
+            str(line.balance), what, line.by)
 
 
 class StockLedgerScreen(BackofficeBook):
@@ -113,9 +113,8 @@ class StockLedgerScreen(BackofficeBook):
     HEADING = N_("Stock ledger")
     HINT = N_("Esc close")
     BOX_CLASSES = "form"
-    COLUMNS = (("when", N_("When"), L_WHEN), ("kind", N_("Move"), L_KIND),
-               ("qty", N_("Qty"), L_QTY), ("book", N_("Book"), L_BAL),
-               ("what", N_("Order / reason"), L_WHAT), ("by", N_("By"), L_BY))
+    COLUMNS = ((N_("When"), L_WHEN), (N_("Move"), L_KIND), (N_("Qty"), L_QTY, True),
+               (N_("Book"), L_BAL, True), (N_("Order / reason"), L_WHAT), (N_("By"), L_BY))
 
     def __init__(self, session, item_id: int) -> None:
         super().__init__(session, id="stock-ledger", classes="")
@@ -130,12 +129,8 @@ class StockLedgerScreen(BackofficeBook):
         self.set_line("title", fit(_("Stock ledger · {code} {name} · {qty} {uom} on the "
                                      "books").format(code=item.code, name=item.name,
                                                      qty=item.book_quantity, uom=item.uom), 76))
-        table = self.table
-        table.clear()
-        for line in lines:
-            cells = row_of(ledger_cells(line, self.session.tz), self.COLUMNS)
-            for number in (2, 3):
-                cells[number].justify = "right"
-            table.add_row(*cells)
+        tz = self.session.tz
+        self.show_rows([ledger_cells(line, tz) for line in lines],
+                       [str(index) for index in range(len(lines))])
         self.lines = lines
         self.loads += 1

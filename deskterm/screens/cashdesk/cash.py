@@ -33,9 +33,9 @@ from deskterm.screens.cashdesk.cash_forms import (
     OpenDrawerForm,
     signed,
 )
-from deskterm.screens.cashdesk.tables import hint_line, lines_text, text_line, title_line
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import hint_line, lines_text, text_line, title_line
 
 STATE_WORDS = {"open": N_("open"), "closed": N_("closed"), "banked": N_("banked")}
 LABEL_WIDTH = 16

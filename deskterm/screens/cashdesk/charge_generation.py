@@ -34,11 +34,11 @@ from deskterm.duties.months import shift_month, this_month
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.cashdesk.tables import lines_text
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import lines_text
 
 DEBOUNCE = 0.2
 WIDTH = 60

@@ -23,19 +23,19 @@ from deskterm.duties.cashdesk.fees import BASES, KINDS, FeeItemView, fee_items
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.cashdesk.fee_item_form import FeeItemFormScreen
-from deskterm.screens.cashdesk.tables import (
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import (
     add_columns,
-    fill,
     heading,
     hint_line,
+    refill,
     right,
     row_table,
     text_line,
     title_line,
     word,
 )
-from deskterm.screens.kit.book import BookScreen
-from deskterm.screens.kit.opening import open_screen
 
 #: Column widths in cells: 75 (the 76 inside the box, one for the scrollbar), each column
 #: one cell wider than its text.
@@ -95,13 +95,11 @@ class FeeItemsScreen(BookScreen[None]):
     def show(self, items: list[FeeItemView], select: int | None = None) -> None:
         """The items, the row of item ``select`` (or the one highlighted before) kept."""
         table = self.table
-        keep = self.current_item()
-        wanted = select if select is not None else (keep.id if keep else None)
         self.rows = items
-        fill(table, ((str(item.id), item_cells(item)) for item in items))
+        refill(table, ((str(item.id), item_cells(item)) for item in items))
         ids = [item.id for item in items]
-        if wanted in ids:
-            table.move_cursor(row=ids.index(wanted))
+        if select in ids:
+            table.move_cursor(row=ids.index(select))
         if not items:
             self._status(_("No fee items yet: n adds one (the property fee first)."))
         else:

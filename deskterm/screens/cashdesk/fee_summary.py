@@ -36,20 +36,21 @@ from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.cashdesk.tables import (
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import (
     add_columns,
     count_cell,
-    fill,
     heading,
     hint_line,
     lines_text,
     money_cell,
+    refill,
+    row_table,
     text_line,
     title_line,
     word,
 )
-from deskterm.screens.kit.book import BookScreen
-from deskterm.screens.kit.opening import open_screen
 
 WIDTH = 76
 #: Column widths in cells (each column one wider: no cell padding), a cell left for the
@@ -147,8 +148,7 @@ class FeeSummaryScreen(BookScreen[None]):
                                      ("fs-right", ("fs-days", "fs-arrears"))):
                     with Vertical(id=side):
                         for table_id in tables:
-                            yield DataTable(id=table_id, cursor_type="row", cell_padding=0,
-                                            show_cursor=False)
+                            yield row_table(table_id, zebra=False, show_cursor=False)
             yield self.message_line()
             yield hint_line(_("w week · m month · [ ] before/after · Tab tables · "
                               "h handed over · Esc close"))
@@ -190,8 +190,8 @@ class FeeSummaryScreen(BookScreen[None]):
         self.loads += 1
 
     def _fill(self, table_id: str, rows: list[tuple]) -> None:
-        fill(self.query_one(f"#{table_id}", DataTable),
-             ((f"{table_id}:{index}", cells) for index, cells in enumerate(rows)))
+        refill(self.query_one(f"#{table_id}", DataTable),
+               ((f"{table_id}:{index}", cells) for index, cells in enumerate(rows)), keep=False)
 
     # --- the keys ---------------------------------------------------------------------------
     def action_kind(self, kind: str) -> None:

@@ -28,11 +28,11 @@ from deskterm.duties.cashdesk.receipts import APPROVERS, REASON_LIMIT, staff_cho
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
-from deskterm.screens.cashdesk.tables import hint_line, lines_text, text_line, title_line
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import hint_line, lines_text, text_line, title_line
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
 WIDTH = 40

@@ -35,20 +35,20 @@ from deskterm.duties.cashdesk.receipts import (
 )
 from deskterm.i18n import N_, _
 from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
-from deskterm.screens.cashdesk.tables import (
-    add_columns,
-    fill,
-    hint_line,
-    lines_text,
-    row_table,
-    text_line,
-    title_line,
-)
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import (
+    add_columns,
+    hint_line,
+    lines_text,
+    refill,
+    row_table,
+    text_line,
+    title_line,
+)
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
 #: A new book's size when the form proposes its range.
@@ -103,8 +103,8 @@ class ReceiptBooksScreen(BookScreen[None]):
 
     def show(self, data) -> None:
         self.rows, self.problems = data
-        fill(self.query_one("#rb-table", DataTable),
-             ((f"b{row.id}", book_cells(row, self.session.tz)) for row in self.rows))
+        refill(self.query_one("#rb-table", DataTable),
+               ((f"b{row.id}", book_cells(row, self.session.tz)) for row in self.rows))
         if not self.rows:
             lines = [_("No receipt book yet: n issues one.")]
         elif not self.problems:

@@ -34,21 +34,21 @@ from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.cashdesk.charge_form import AdHocChargeScreen
 from deskterm.screens.cashdesk.receipt import open_receipt
-from deskterm.screens.cashdesk.tables import (
+from deskterm.screens.cashdesk.unit_part import UnitPart
+from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.owner_lookup import OwnerLookup
+from deskterm.screens.kit.tables import (
     add_columns,
-    fill,
     heading,
     hint_line,
     money_cell,
+    refill,
     row_table,
     text_line,
     title_line,
     word,
 )
-from deskterm.screens.cashdesk.unit_part import UnitPart
-from deskterm.screens.kit.book import BookScreen
-from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.owner_lookup import OwnerLookup
 
 LINE_WORDS = {"charge": N_("charge"), "payment": N_("paid"), "reversal": N_("reversal"),
               "voided": N_("voided")}
@@ -193,21 +193,21 @@ class UnitAccountScreen(UnitPart, BookScreen[None]):
 
     def show(self, account: UnitAccount, unit_id: int) -> None:
         before = self.account
-        kept = self.current_row() if before and before.unit_id == account.unit_id else None
-        wanted = self._wanted or (f"{kept.kind}:{kept.ref_id}" if kept else None)
-        self._wanted = None
+        same = before is not None and before.unit_id == account.unit_id
+        wanted, self._wanted = self._wanted, None
         self.account = account
         self.query_one("#ua-title", Static).update(plain(
             _("Unit account {code}").format(code=account.code)))
         self.query_one("#ua-owners", Static).update(plain(owners_text(account)))
         self.query_one("#ua-totals", Static).update(plain(totals_text(account)))
-        fill(self.query_one("#ua-dues", DataTable), ((f"d{due.charge_id}", due_cells(due))
-                                                     for due in account.dues))
+        refill(self.query_one("#ua-dues", DataTable), ((f"d{due.charge_id}", due_cells(due))
+                                                       for due in account.dues), keep=same)
         self.rows = account.history
         keys = [f"{line.kind}:{line.ref_id}" for line in account.history]
-        fill(self.history, ((key, history_cells(line, self.session.tz))
-                            for key, line in zip(keys, account.history, strict=True)))
-        if wanted in keys:  # the row highlighted before, or the charge just added
+        refill(self.history, ((key, history_cells(line, self.session.tz))
+                              for key, line in zip(keys, account.history, strict=True)),
+               keep=same)  # the row highlighted before stays
+        if wanted in keys:  # the charge just added
             self.history.move_cursor(row=keys.index(wanted), animate=False)
         self.query_one("#ua-detail", Static).update(plain(
             self.row_detail(self.current_row()) if account.history

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -37,6 +36,7 @@ from deskterm.clock import now_utc
 from deskterm.display import plain
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.tables import lines_text
 
 
 @dataclass(frozen=True)
@@ -165,9 +165,8 @@ class DetailScreen(CountedReads, BookScreen):
             self.query_one(f"#{prefix}-title", Static).update(plain(self.title_of(view, now)))
             self.query_one(f"#{prefix}-history-label", Label).update(
                 plain(self.history_label(view, now)))
-            fields.update(Text("\n").join(plain(line) for line in self.field_lines(view, now)))
-            history.update(Text("\n").join(plain(line)
-                                           for line in self.history_lines(view, now)))
+            fields.update(lines_text(self.field_lines(view, now)))
+            history.update(lines_text(self.history_lines(view, now)))
             self.query_one(f"#{prefix}-history", VerticalScroll).scroll_end(animate=False)
         self.query_one(f"#{prefix}-hint", Static).update(plain(self.hint(view)))
 

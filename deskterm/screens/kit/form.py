@@ -15,12 +15,8 @@ The base owns the rest:
 - the saving state: ctrl+s while a save runs does nothing, the hint says "Saving…";
 - a refused save empties the PIN fields (a PIN is typed again), never anything else;
 - the paste guard (``TextInput.PasteRefused`` → "Too long to paste" under the field);
-- Esc: closes an untouched form; with something typed it asks first (``DiscardQuestion``):
-  throw it away, keep it as a draft, or back to the form;
-- drafts (``DRAFT`` names the form; ``draft_subject()`` the record it is about): what is
-  typed is written to the draft store at every change (a kill loses nothing), offered
-  back when the same person opens the form again on this terminal (``DraftOffer``), and
-  removed when saved or thrown away;
+- Esc and drafts (``DRAFT``, ``draft_subject()``, ``set_initial``, ``touched``): the part
+  ``form_drafts.DraftsPart``, which ``DeskForm`` is made of;
 - keys: the first focus is the first field the clerk has to fill (``first_focus``); Tab
   and shift+Tab follow the fields in reading order (the order they are composed in);
   Enter moves to the next field (in the last one it saves when ``ENTER_SAVES``); focus
@@ -28,7 +24,9 @@ The base owns the rest:
   that moved it land where the clerk expects.
 
 Textual calls ``on_mount`` of every class of a screen, the subclass's first: a form's own
-``on_mount`` must not call ``super().on_mount()`` (it would run twice).
+``on_mount`` must not call ``super().on_mount()`` (it would run twice). A form (or a
+book) must not name an attribute ``loading``: that is Textual's own, a spinner over the
+whole screen (``is_loaded`` / ``load_failed`` here, ``reading`` on a book).
 
 A form that needs data before it can be filled (a list of technicians) reads it in
 ``load()`` (a worker; ``loaded(data)`` on the UI thread) and composes what it can first.
@@ -36,7 +34,6 @@ A form that needs data before it can be filled (a list of technicians) reads it 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
@@ -49,30 +46,24 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
-from deskterm.clock import local
-from deskterm.display import fit, plain
+from deskterm.display import plain
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-from deskterm.screens.kit import asking
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field, check_text, error_line, field_box, widget_for
+from deskterm.screens.kit.form_drafts import DraftsPart
 from deskterm.screens.kit.inputs import TextInput
 
 T = TypeVar("T")
-#: How long after a key the draft is written (the keys meanwhile go with it).
-DRAFT_SECONDS = 0.25
-log = logging.getLogger("deskterm")
 
 
-class DeskForm(ModalScreen[T]):
+class DeskForm(DraftsPart, ModalScreen[T]):
     """A form of declared fields; ctrl+s checks, then saves in a worker (see module)."""
 
     PREFIX: ClassVar[str] = "form"
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     TITLE_TEXT: ClassVar[str] = ""
     HINT: ClassVar[str] = N_("ctrl+s save · Tab next · Esc cancel")
-    #: The name of the form in the drafts store ("" keeps no drafts).
-    DRAFT: ClassVar[str] = ""
     #: Enter in the last field saves (small forms); else it only moves on.
     ENTER_SAVES: ClassVar[bool] = False
     #: The form scrolls (a long form at 80×24) instead of growing past the screen.
@@ -96,11 +87,8 @@ class DeskForm(ModalScreen[T]):
         self._fields = tuple(fields) if fields is not None else None
         self.saving = False
         self.saved_count = 0  # saves done (for tests)
-        self._error_for: dict[str, object] = {}  # what each field held when refused
-        self._initial: dict[str, object] = {}
-        self._draft_wanted = False
-        self._draft_ready = not self.DRAFT  # nothing is written before the offer is answered
-        self._drafts = None
+        self._error_for: dict[str, object] = {}  # the fields refused: what each held
+        self._init_drafts()
 
     # --- what a form declares --------------------------------------------------------------
     def form_fields(self) -> Sequence[Field]:
@@ -146,16 +134,6 @@ class DeskForm(ModalScreen[T]):
 
     def loaded(self, data: Any) -> None:
         """``load``'s data, on the UI thread. Never moves the focus."""
-
-    def draft_subject(self) -> str:
-        """The record the form is about, for its draft ("" for a new one)."""
-        return ""
-
-    def draft_summary(self, values: dict[str, Any]) -> list[str]:
-        """A line or two that tell the clerk which draft this is."""
-        texts = [str(v) for k, v in values.items()
-                 if isinstance(v, str) and v.strip() and k in self.fields]
-        return [fit(" · ".join(texts), 56)] if texts else []
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -214,33 +192,7 @@ class DeskForm(ModalScreen[T]):
     def values(self) -> dict[str, Any]:
         return {field.name: self.value(field.name) for field in self.form_fields()}
 
-    def kept_values(self) -> dict[str, Any]:
-        """What a draft keeps: every field but PINs, as JSON values."""
-        kept = {}
-        for field in self.form_fields():
-            value = self.value(field.name)
-            if field.kept and isinstance(value, str | int | float | bool | type(None)):
-                kept[field.name] = value
-        return kept
-
-    def restore(self, values: dict[str, Any]) -> None:
-        """Put a draft's values back into the fields."""
-        for name, value in values.items():
-            if name in self.fields and self.fields[name].kept:
-                self.set_value(name, value)
-
-    def touched(self) -> bool:
-        """Whether anything differs from what the form opened with."""
-        return self.kept_values() != self._initial
-
     # --- start -------------------------------------------------------------------------------
-    def set_initial(self, name: str, value: Any) -> None:
-        """Set field ``name`` as the form's own doing (a default, a proposal): it does
-        not count as typed (Esc closes without asking; no draft)."""
-        self.set_value(name, value)
-        if name in self.fields and self.fields[name].kept:
-            self._initial[name] = self.value(name)
-
     def on_mount(self) -> None:
         self._initial = self.kept_values()
         self.focus_first()
@@ -260,16 +212,12 @@ class DeskForm(ModalScreen[T]):
         if data is not None:
             self.loaded(data)
         self.is_loaded = True
-        if self.DRAFT and not self._offered:  # after the load: a draft's choices need it
-            self._offered = True
-            self._offer_draft()
+        self._offer_draft_once()  # after the load: a draft's choices need it
 
     def _load_refused(self, field: str, message: str) -> None:
         self.load_failed = True
         self.show_error("form", message)
-        if self.DRAFT and not self._offered:
-            self._offered = True
-            self._offer_draft()
+        self._offer_draft_once()
 
     def after_trouble(self) -> None:
         """The database answers again (``DeskApp``): read what could not be read."""
@@ -278,7 +226,6 @@ class DeskForm(ModalScreen[T]):
 
     is_loaded = False
     load_failed = False
-    _offered = False
 
     def first_focus(self) -> Widget | None:
         """The first field the clerk has to fill: the first required one still empty,
@@ -320,12 +267,16 @@ class DeskForm(ModalScreen[T]):
             found = self.query(f"#{self.PREFIX}-error-form")
         if not found:
             return
-        self._error_for[name] = self.value(name) if message else None
+        if message:  # what it held when refused (None too: a choice left empty)
+            self._error_for[name] = self.value(name)
+        else:
+            self._error_for.pop(name, None)
         line = found.first(Static)
         line.update(plain(("✗ " + message) if message else ""))
         line.set_class(bool(message), "-shown")
 
     def clear_errors(self) -> None:
+        self._error_for.clear()
         for line in self.query(".kit-error.-shown"):
             line.update(plain(""))
             line.set_class(False, "-shown")
@@ -355,7 +306,7 @@ class DeskForm(ModalScreen[T]):
         control = getattr(event, "control", None)
         name = (getattr(control, "id", "") or "").removeprefix(f"{self.PREFIX}-")
         if name in self.fields:
-            if self._error_for.get(name) not in (None, self.value(name)):
+            if name in self._error_for and self._error_for[name] != self.value(name):
                 self.show_error(name, "")  # the clerk has changed what was refused
             if isinstance(control, Checkbox):
                 control.label = plain(check_text(control.value,
@@ -435,97 +386,3 @@ class DeskForm(ModalScreen[T]):
         self.show_error(name, message)
         if name != "form":
             self.focus_field(name)
-
-    # --- Esc ---------------------------------------------------------------------------------
-    def action_cancel(self) -> None:
-        if self.saving:
-            return
-        if not self.touched():
-            self._drop_draft()
-            self.dismiss(None)
-            return
-        title = self.form_title or _(self.TITLE_TEXT) or _("this form")
-        self.app.push_screen(asking.DiscardQuestion(title, drafts=bool(self.DRAFT)),
-                             callback=self._cancel_answered)
-
-    def _cancel_answered(self, answer: str | None) -> None:
-        if answer == asking.DISCARD:
-            self._drop_draft()
-            self.dismiss(None)
-        elif answer == asking.KEEP:
-            self._draft_wanted = True
-            self._write_draft()
-            self.dismiss(None)
-
-    # --- drafts ------------------------------------------------------------------------------
-    @property
-    def drafts(self):
-        staff = self.session.staff
-        if not self.DRAFT or staff is None:
-            return None
-        if self._drafts is None:
-            from deskterm.drafts import DraftStore
-
-            self._drafts = DraftStore(staff.id)
-        return self._drafts
-
-    def _offer_draft(self) -> None:
-        store = self.drafts
-        draft = store.load(self.DRAFT, self.draft_subject()) if store is not None else None
-        if draft is None:
-            self._draft_ready = True
-            return
-        when = local(draft.saved_at, self.session.tz).format("MM-DD HH:mm")
-        self.app.push_screen(asking.DraftOffer(when, self.draft_summary(draft.values)),
-                             callback=lambda answer: self._draft_answered(answer, draft))
-
-    def _draft_answered(self, answer: str | None, draft) -> None:
-        self._draft_ready = True
-        if answer == asking.RESTORE:
-            self.restore(draft.values)
-            self.focus_first()
-        elif answer == asking.DISCARD:
-            self._drop_draft()
-        if self.touched():
-            self._want_draft()
-
-    def _want_draft(self) -> None:
-        """Write the draft soon: once for the keys of the next ``DRAFT_SECONDS`` (a
-        write per key cost a file's rename per key); at once when the form closes, the
-        app exits or the connection drops (SIGHUP: ``DeskApp``)."""
-        if not self.DRAFT or self._draft_wanted or not self._draft_ready:
-            return
-        self._draft_wanted = True
-        self.set_timer(DRAFT_SECONDS, self._write_draft, name="draft")
-
-    def flush_draft(self) -> None:
-        """Write a draft still waiting for its timer (the app is closing)."""
-        if self._draft_wanted:
-            self._write_draft()
-
-    def on_unmount(self) -> None:
-        self.flush_draft()
-
-    def _write_draft(self) -> None:
-        if not self._draft_wanted:
-            return  # written already, or thrown away meanwhile
-        self._draft_wanted = False
-        store = self.drafts
-        if store is None or not self._draft_ready:
-            return
-        try:
-            if self.touched():
-                store.save(self.DRAFT, self.kept_values(), subject=self.draft_subject())
-            else:
-                store.discard(self.DRAFT, self.draft_subject())
-        except OSError as exc:  # a full home folder: the form still works
-            log.warning("draft not written: %s", exc)
-
-    def _drop_draft(self) -> None:
-        self._draft_wanted = False
-        store = self.drafts
-        if store is not None:
-            try:
-                store.discard(self.DRAFT, self.draft_subject())
-            except OSError as exc:
-                log.warning("draft not removed: %s", exc)

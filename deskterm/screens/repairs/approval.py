@@ -42,7 +42,8 @@ from deskterm.money import format_fen
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.printing import Printout, PrintsLists
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.kit.tables import book_table, refill, right
+from deskterm.screens.repairs.parts import TableBook
 
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell is
 #: kept for the scrollbar, and each column is one cell wider than its text (the gap).
@@ -90,7 +91,7 @@ def row_cells(row: ListedOrder, selected: bool, tz: str) -> tuple[str, ...]:
 def row_texts(cells: tuple[str, ...]) -> list[Text]:
     """The cells as literal text; the charge right-aligned (DataTable drops leading
     spaces)."""
-    return [plain(cell) if i != CHARGE_COLUMN else Text(cell + " ", justify="right")
+    return [plain(cell) if i != CHARGE_COLUMN else right(cell, CHARGE_WIDTH)
             for i, cell in enumerate(cells)]
 
 
@@ -175,9 +176,9 @@ class ApprovalScreen(PrintsLists, TableBook):
     def show(self, data, *key) -> None:
         rows, managers = data
         self.rows = list(rows)
-        fill(self.query_one("#ap-table", DataTable), self.rows, lambda row: f"o{row.id}",
-             lambda row: row_texts(row_cells(row, row.id not in self.deselected,
-                                             self.session.tz)))
+        refill(self.query_one("#ap-table", DataTable),
+               ((f"o{row.id}", row_texts(row_cells(row, row.id not in self.deselected,
+                                                    self.session.tz))) for row in self.rows))
         self.query_one("#ap-title", Static).update(plain(self.title_text()))
         if managers is not None:
             self.managers = dict(managers)

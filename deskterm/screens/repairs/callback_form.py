@@ -29,7 +29,6 @@ from importlib.resources import files
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -49,6 +48,7 @@ from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import lines_text
 from deskterm.screens.repairs.parts import field_above, pane_row_key
 
 #: The outcomes in key order: "1" is the first.
@@ -297,7 +297,7 @@ class CallbackFormScreen(DeskForm):
             box.update(plain(_("There is no such order or complaint at this office.")))
             return
         lines = subject_lines(subject, self.session.tz, now_utc())
-        box.update(Text("\n").join(plain(line) for line in lines))
+        box.update(lines_text(lines))
 
     # --- choosing -----------------------------------------------------------------------
     @property

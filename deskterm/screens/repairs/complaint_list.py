@@ -31,8 +31,9 @@ from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS
 from deskterm.duties.repairs.order_words import word
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import book_table, refill
 from deskterm.screens.repairs.complaint_detail import open_complaint_detail
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.repairs.parts import TableBook
 
 FILTER_WORDS = {"open": N_("open"), "month": N_("this month"), "closed": N_("closed")}
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell of
@@ -167,8 +168,8 @@ class ComplaintListScreen(TableBook):
         self.data = data
         self.rows = list(data.rows)
         now, tz = now_utc(), self.session.tz
-        fill(self.query_one("#cl-table", DataTable), self.rows, row_key,
-             lambda row: row_cells(row, tz, now))
+        refill(self.query_one("#cl-table", DataTable),
+               ((row_key(row), row_cells(row, tz, now)) for row in self.rows))
         self.query_one("#cl-filter", Static).update(plain(filter_text(self.which, data)))
         self.query_one("#cl-hint", Static).update(plain(hint_text(data)))
         self.show_detail()

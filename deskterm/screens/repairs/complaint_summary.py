@@ -44,7 +44,8 @@ from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.periods import MonthSteps
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.kit.tables import book_table, cells_of, lines_text, refill
+from deskterm.screens.repairs.parts import TableBook
 
 #: Column widths in cells (75: the table's 76 less the scrollbar), one cell of gap each.
 WIDTHS = {"number": 13, "received": 5, "unit": 9, "complainant": 6, "category": 8,
@@ -83,8 +84,7 @@ def row_cells(row: SummaryRow, tz: str, now) -> tuple[Text, ...]:
              row.complainant or "—", word(CATEGORIES, row.category), row.handler or "—",
              hours_text(row.handling_hours), callback_text(row, tz, now),
              word(STATE_LABELS, row.state))
-    return tuple(plain(fit(cell, width)) for cell, width in zip(cells, WIDTHS.values(),
-                                                                 strict=True))
+    return tuple(cells_of(cells, COLUMNS))
 
 
 def detail_text(row: SummaryRow | None) -> str:
@@ -208,10 +208,10 @@ class ComplaintSummaryScreen(MonthSteps, TableBook):
         self.query_one("#cs-title", Static).update(plain(fit(title, TEXT_WIDTH)))
         self.rows = list(summary.rows)
         now, tz = now_utc(), self.session.tz
-        fill(self.query_one("#cs-table", DataTable), self.rows, lambda row: f"c{row.id}",
-             lambda row: row_cells(row, tz, now))
+        refill(self.query_one("#cs-table", DataTable),
+               ((f"c{row.id}", row_cells(row, tz, now)) for row in self.rows))
         self.query_one("#cs-totals", Static).update(
-            Text("\n").join(plain(line) for line in totals_lines(summary)))
+            lines_text(totals_lines(summary)))
         self.show_detail()
 
     def row_detail(self, row: SummaryRow | None) -> str:

@@ -45,11 +45,11 @@ from deskterm.duties.repairs.approval_lists import (
 from deskterm.duties.repairs.approvals import ListedOrder, file_public_orders, month_end_handover
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-from deskterm.money import format_fen
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.printing import Printout, PrintsLists
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.kit.tables import book_table, cursor_key, money_cell, refill
+from deskterm.screens.repairs.parts import TableBook
 
 PUBLIC = "public"
 #: The upper table's columns (76 inside the border; one cell kept for the scrollbar).
@@ -69,9 +69,9 @@ SUPERVISOR = Field("cs_supervisor", N_("CS supervisor"), kind="select", options=
                    blank=N_("choose"))
 
 
-def amount(fen: int) -> Text:
+def amount(fen: int, width: int) -> Text:
     """Right-aligned, with the gap after it (DataTable drops leading spaces)."""
-    return Text(format_fen(fen, symbol=False) + " ", justify="right")
+    return money_cell(fen, width, symbol=False)
 
 
 def open_month_end(app, folder=None) -> MonthEndScreen | None:
@@ -168,7 +168,8 @@ class MonthEndScreen(PrintsLists, TableBook):
         self.groups = {f"d{g.district_id}": g for g in groups}
         self.public = tuple(public)
         rows = [*self.groups, *([PUBLIC] if public else [])]
-        fill(self.query_one("#me-groups", DataTable), rows, str, self.group_cells)
+        refill(self.query_one("#me-groups", DataTable),
+               ((key, self.group_cells(key)) for key in rows))
         count = sum(len(g.orders) for g in groups)
         if not count and not public:
             showing = _("{month}: nothing to hand over or file.").format(month=month)
@@ -181,21 +182,17 @@ class MonthEndScreen(PrintsLists, TableBook):
     def group_cells(self, key: str) -> list[Text]:
         if key == PUBLIC:
             return [plain(fit(_("Public area: to file"), GROUP_WIDTH)), plain("—"),
-                    plain(str(len(self.public))), amount(sum(r.charge for r in self.public))]
+                    plain(str(len(self.public))), amount(sum(r.charge for r in self.public), SUM_WIDTH)]
         group = self.groups[key]
         who = group.cs_supervisor_name or self.supervisors.get(
             self.chosen.get(group.district_id, 0), "") or _("choose below")
         return [plain(fit(f"{group.district_name} ({group.district_code})", GROUP_WIDTH)),
                 plain(fit(who, WHO_WIDTH)), plain(str(len(group.orders))),
-                amount(sum(r.charge for r in group.orders))]
+                amount(sum(r.charge for r in group.orders), SUM_WIDTH)]
 
     # --- the highlighted row ---------------------------------------------------------------------
     def current_key(self) -> str | None:
-        table = self.query_one("#me-groups", DataTable)
-        if table.row_count == 0:
-            return None
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        return table.coordinate_to_cell_key((index, 0)).row_key.value
+        return cursor_key(self.query_one("#me-groups", DataTable))
 
     def current_rows(self) -> tuple[ListedOrder, ...]:
         key = self.current_key()
@@ -209,12 +206,12 @@ class MonthEndScreen(PrintsLists, TableBook):
 
     def _show_group(self) -> None:
         tz = self.session.tz
-        fill(self.query_one("#me-orders", DataTable), self.current_rows(),
-             lambda row: f"o{row.id}",
-             lambda row: (row.number, fit(row.place, PLACE_WIDTH),
-                          fit(row.description, DESCRIPTION_WIDTH),
-                          fit(row.technician or "—", TECH_WIDTH),
-                          local(row.returned_at, tz).format("MM-DD HH:mm"), amount(row.charge)))
+        refill(self.query_one("#me-orders", DataTable),
+               ((f"o{row.id}", (row.number, fit(row.place, PLACE_WIDTH),
+                                fit(row.description, DESCRIPTION_WIDTH),
+                                fit(row.technician or "—", TECH_WIDTH),
+                                local(row.returned_at, tz).format("MM-DD HH:mm"),
+                                amount(row.charge, CHARGE_WIDTH))) for row in self.current_rows()))
         key = self.current_key()
         select = self.query_one("#me-cs_supervisor", Select)
         note = self.query_one("#me-cs-note", Static)

@@ -34,8 +34,9 @@ from deskterm.duties.repairs.order_words import STATE_WORDS
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import book_table, refill, word
 from deskterm.screens.repairs.order_detail import open_order_detail
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.repairs.parts import TableBook
 
 KIND_WORDS = {"repair": N_("repair"), "enquiry": N_("enquiry"),
               "complaint": N_("complaint"), "other": N_("other")}
@@ -53,12 +54,6 @@ COLUMNS = ((N_("When"), WHEN_WIDTH), (N_("Unit"), UNIT_WIDTH), (N_("Caller"), CA
            (N_("Request"), REQUEST_WIDTH), (N_("Order"), ORDER_WIDTH))
 
 
-def _word(words: dict, key: str | None) -> str:
-    if not key:
-        return ""
-    return _(words[key]) if key in words else key
-
-
 def row_key(row: UnfinishedRow) -> str:
     return f"e{row.entry_id}"
 
@@ -70,7 +65,7 @@ def when_text(row: UnfinishedRow, tz: str) -> str:
 def order_text(row: UnfinishedRow) -> str:
     if row.order_number is None:
         return "—"
-    return f"{row.order_number} {_word(STATE_WORDS, row.order_state)}"
+    return f"{row.order_number} {word(STATE_WORDS, row.order_state)}"
 
 
 def row_cells(row: UnfinishedRow, tz: str) -> tuple[str, ...]:
@@ -86,7 +81,7 @@ def detail_text(row: UnfinishedRow | None, tz: str) -> str:
         return _("Nothing is left over from earlier days.")
     who = " ".join(p for p in (row.caller_name, format_phone(row.phone) if row.phone else "")
                    if p)
-    parts = [when_text(row, tz), _word(KIND_WORDS, row.kind), row.unit, who,
+    parts = [when_text(row, tz), word(KIND_WORDS, row.kind), row.unit, who,
              _("Request: {text}").format(text=row.request)]
     return fit(" · ".join(p for p in parts if p), 2 * DETAIL_WIDTH)
 
@@ -129,7 +124,7 @@ class MorningViewScreen(TableBook):
 
     def on_mount(self) -> None:
         table = self.query_one("#mv-table", DataTable)
-        fill(table, self.rows, row_key, lambda row: row_cells(row, self.session.tz))
+        refill(table, ((row_key(row), row_cells(row, self.session.tz)) for row in self.rows))
         self.set_focus(table)
         self.show_detail()
 

@@ -1,13 +1,9 @@
 """What the repair desk's screens share on top of the kit.
 
 For its books (the morning view, the register search, a unit's history, the complaint
-list and summary, the Monday approval and the month end), beside ``BookScreen``:
+list and summary, the Monday approval and the month end), whose tables are the kit's
+(``kit.tables``), beside ``BookScreen``:
 
-- ``book_table(id, columns)``: a row-cursor ``DataTable`` without cell padding, its
-  columns made at once (label, width in cells, right-aligned or not; each column one cell
-  wider than its text, which is the gap);
-- ``fill(table, rows, key, cells)``: the rows shown again, the cursor kept on the row it
-  was on when that row is still there;
 - ``TableBook``: a ``BookScreen`` that counts its reads (``kit.detail.CountedReads``:
   ``loaded``, ``loads``, which tests wait for), keeps the error lines of its fields
   (``FIELD_LINES``) in step with what it says, shows the highlighted row's detail, and
@@ -24,59 +20,22 @@ written through ``value`` like the kit's other fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
-from deskterm.display import fit, plain
+from deskterm.display import plain
 from deskterm.i18n import _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.detail import CountedReads
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import error_line
 from deskterm.screens.kit.inputs import TextInput
-
-#: A column: its label (N_ or already translated: shown through _()), its width in cells,
-#: and whether its cells are right-aligned (amounts).
-Column = tuple[str, int] | tuple[str, int, bool]
-
-
-def heading(label: str, width: int, right: bool = False) -> Text:
-    """A column's heading cut to its width; right-aligned with the gap after it."""
-    if right:
-        return Text(fit(label, width) + " ", justify="right")
-    return plain(fit(label, width))
-
-
-def book_table(table_id: str, columns: Sequence[Column], *, zebra: bool = True) -> DataTable:
-    """The book's table with its columns (made in ``compose``: the app is running)."""
-    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=zebra, cell_padding=0)
-    for label, width, *right in columns:
-        table.add_column(heading(_(label) if label else "", width, bool(right and right[0])),
-                         width=width + 1)
-    return table
-
-
-def fill(table: DataTable, rows: Iterable[Any], key: Callable[[Any], str],
-         cells: Callable[[Any], Sequence[Text | str]]) -> None:
-    """Show ``rows`` (plain text: a str cell is never read as markup); the cursor stays on
-    the row it was on when that row is still shown."""
-    kept = None
-    if table.row_count:
-        index = min(max(table.cursor_row, 0), table.row_count - 1)
-        kept = table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
-    table.clear()
-    for row in rows:
-        table.add_row(*(plain(c) if isinstance(c, str) else c for c in cells(row)),
-                      key=key(row))
-    if kept is not None and kept in table.rows:
-        table.move_cursor(row=table.get_row_index(kept), animate=False)
+from deskterm.screens.kit.tables import cursor_key
 
 
 def field_above(prefix: str, name: str, label: str, widget: Widget) -> Vertical:
@@ -110,11 +69,7 @@ def pane_row_key(dashboard, kind: type) -> str | None:
     if focused is None:
         return None
     pane = next((node for node in focused.ancestors_with_self if isinstance(node, kind)), None)
-    if pane is None or pane.table.row_count == 0:
-        return None
-    table = pane.table
-    row = min(max(table.cursor_row, 0), table.row_count - 1)
-    return table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+    return cursor_key(pane.table) if pane is not None else None
 
 
 class TableBook(CountedReads, BookScreen):

@@ -41,9 +41,10 @@ from deskterm.duties.residents.roster import MAX_QUERY
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field, error_line, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import book_table, refill, word
 from deskterm.screens.repairs.morning_view import KIND_WORDS
 from deskterm.screens.repairs.order_detail import open_order_detail
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.repairs.parts import TableBook
 
 DEBOUNCE = 0.15
 LIMIT = 200
@@ -71,12 +72,6 @@ COLUMNS = (("", DONE_WIDTH), (N_("When"), WHEN_WIDTH), (N_("Unit"), UNIT_WIDTH),
            (N_("Order"), ORDER_WIDTH))
 
 
-def _word(words: dict, key: str | None) -> str:
-    if not key:
-        return ""
-    return _(words[key]) if key in words else key
-
-
 def row_key(row: RegisterRow) -> str:
     return f"e{row.entry_id}"
 
@@ -84,7 +79,7 @@ def row_key(row: RegisterRow) -> str:
 def order_text(row: RegisterRow) -> str:
     if row.order_number is None:
         return "—"
-    return f"{row.order_number} {_word(STATE_WORDS, row.order_state)}"
+    return f"{row.order_number} {word(STATE_WORDS, row.order_state)}"
 
 
 def row_cells(row: RegisterRow, tz: str) -> tuple[str, ...]:
@@ -101,7 +96,7 @@ def detail_text(row: RegisterRow | None, tz: str) -> str:
     who = " ".join(p for p in (row.caller_name, format_phone(row.phone) if row.phone else "")
                    if p)
     parts = [local(row.at, tz).format("YYYY-MM-DD HH:mm"),
-             _word(KIND_WORDS, row.kind) + " (" + _word(CHANNEL_WORDS, row.channel) + ")",
+             word(KIND_WORDS, row.kind) + " (" + word(CHANNEL_WORDS, row.channel) + ")",
              row.unit_code, who,
              _("completed") if row.completed else _("not completed"),
              order_text(row) if row.order_number else "",
@@ -209,8 +204,8 @@ class RegisterSearchScreen(TableBook):
         self.result = result
         self.rows = list(result.rows)
         tz = self.session.tz
-        fill(self.query_one("#rs-table", DataTable), self.rows, row_key,
-             lambda row: row_cells(row, tz))
+        refill(self.query_one("#rs-table", DataTable),
+               ((row_key(row), row_cells(row, tz)) for row in self.rows))
         self.query_one("#rs-count", Static).update(plain(count_text(result)))
         self.show_detail()
 

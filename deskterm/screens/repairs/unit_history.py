@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
@@ -27,9 +26,10 @@ from deskterm.duties.repairs.unit_history import HistoryItem, UnitHistory, unit_
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.tables import book_table, lines_text, refill, word
 from deskterm.screens.repairs.morning_view import KIND_WORDS
 from deskterm.screens.repairs.order_detail import open_order_detail
-from deskterm.screens.repairs.parts import TableBook, book_table, fill
+from deskterm.screens.repairs.parts import TableBook
 
 ITEM_WORDS = {"order": N_("order"), "entry": N_("register"), "complaint": N_("complaint"),
               "callback": N_("callback"), "visit": N_("visit")}
@@ -45,21 +45,15 @@ COLUMNS = ((N_("When"), WHEN_WIDTH), (N_("What"), KIND_WIDTH),
            (N_("Details"), TEXT_WIDTH))
 
 
-def _word(words: dict, key: str | None) -> str:
-    if not key:
-        return ""
-    return _(words[key]) if key in words else key
-
-
-def state_word(item: HistoryItem) -> str:
+def stateword(item: HistoryItem) -> str:
     words = {"order": STATE_WORDS, "complaint": COMPLAINT_STATES, "callback": OUTCOME_WORDS,
              "entry": ENTRY_STATES}.get(item.kind, {})
-    return _word(words, item.state)
+    return word(words, item.state)
 
 
 def ref_text(item: HistoryItem) -> str:
     """``WX-202611-0042 dispatched``: the number (if any) and the state or outcome."""
-    return " ".join(p for p in (item.number, state_word(item)) if p) or "—"
+    return " ".join(p for p in (item.number, stateword(item)) if p) or "—"
 
 
 def row_key(item: HistoryItem) -> str:
@@ -67,7 +61,7 @@ def row_key(item: HistoryItem) -> str:
 
 
 def row_cells(item: HistoryItem, tz: str) -> tuple[str, ...]:
-    return (local(item.at, tz).format("MM-DD HH:mm"), fit(_word(ITEM_WORDS, item.kind),
+    return (local(item.at, tz).format("MM-DD HH:mm"), fit(word(ITEM_WORDS, item.kind),
                                                            KIND_WIDTH),
             fit(ref_text(item), REF_WIDTH), fit(item.who or "—", WHO_WIDTH),
             fit(item.text, TEXT_WIDTH))
@@ -77,18 +71,18 @@ def detail_text(item: HistoryItem | None, tz: str) -> str:
     """The highlighted item in full (cut to two lines)."""
     if item is None:
         return ""
-    parts = [local(item.at, tz).format("YYYY-MM-DD HH:mm"), _word(ITEM_WORDS, item.kind),
+    parts = [local(item.at, tz).format("YYYY-MM-DD HH:mm"), word(ITEM_WORDS, item.kind),
              ref_text(item), item.who]
     if item.kind == "order":
         parts += [_("technician {name}").format(name=item.technician) if item.technician
-                  else "", _word(RESULT_WORDS, item.result),
+                  else "", word(RESULT_WORDS, item.result),
                   _("charge {money}").format(money=format_fen(item.charge))
                   if item.charge else ""]
     elif item.kind == "complaint":
         parts += [_("handler {name}").format(name=item.technician) if item.technician else "",
                   _("result: {text}").format(text=item.result) if item.result else ""]
     elif item.kind == "entry":
-        parts.append(_word(KIND_WORDS, item.result))
+        parts.append(word(KIND_WORDS, item.result))
     parts.append(item.text)
     return fit(" · ".join(p for p in parts if p), 2 * DETAIL_WIDTH)
 
@@ -170,12 +164,12 @@ class UnitHistoryScreen(TableBook):
             return
         self.query_one("#uh-title", Static).update(
             plain(_("Unit {code}").format(code=seen.code)))
-        header.update(Text("\n").join(plain(line) for line in header_lines(seen)))
+        header.update(lines_text(header_lines(seen)))
         self.query_one("#uh-counts", Static).update(plain(counts_text(seen)))
         self.rows = list(seen.items)
         tz = self.session.tz
-        fill(self.query_one("#uh-table", DataTable), self.rows, row_key,
-             lambda item: row_cells(item, tz))
+        refill(self.query_one("#uh-table", DataTable),
+               ((row_key(item), row_cells(item, tz)) for item in self.rows))
         self.show_detail()
 
     def row_detail(self, item: HistoryItem | None) -> str:

@@ -37,7 +37,8 @@ from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
-from deskterm.screens.shift.parts import TextAreaPart, add_columns, fill_table, open_for
+from deskterm.screens.kit.tables import add_columns, refill
+from deskterm.screens.shift.parts import TextAreaPart, open_for
 
 LATEST = 4  # assessments shown under the list
 WIDTH = 74  # text width inside the form
@@ -89,8 +90,8 @@ class AssessmentsScreen(BookScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#as-table", DataTable)
-        add_columns(table, (("clerk", _("Clerk"), 19), ("count", _("This week"), 9),
-                            ("needed", _("Needed"), 11), ("last", _("Last assessment"), 19)))
+        add_columns(table, ((N_("Clerk"), 19), (N_("This week"), 9), (N_("Needed"), 11),
+                            (N_("Last assessment"), 19)))
         self.set_focus(table)
         self.read()
 
@@ -101,9 +102,8 @@ class AssessmentsScreen(BookScreen):
 
     def show(self, data) -> None:
         self.rows, self.latest = data
-        fill_table(self.query_one("#as-table", DataTable),
-                   [(str(row.staff_id), count_cells(row, self.session.tz))
-                    for row in self.rows])
+        refill(self.query_one("#as-table", DataTable),
+               ((str(row.staff_id), count_cells(row, self.session.tz)) for row in self.rows))
         if not self.rows:
             self.say(_("This office has no active clerks."))
         self.on_data_table_row_highlighted(None)

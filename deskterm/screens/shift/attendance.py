@@ -27,15 +27,15 @@ from deskterm.duties.shift import attendance
 from deskterm.duties.shift.attendance_sheet import STATUS_LABELS, TodayRow, today_rows
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.tables import add_columns, cells_of, refill, row_table
 from deskterm.screens.shift.attendance_forms import correct_form, leave_form, mark_text, sign_form
-from deskterm.screens.shift.parts import add_columns, fill_table, open_for
+from deskterm.screens.shift.parts import open_for
 
 #: Columns: key, label, width in cells (75 in all with one cell of gap each, less the
 #: scrollbar).
-COLUMNS = (("name", N_("Name"), 8), ("status", N_("State"), 12), ("morning_in", N_("In"), 5),
-           ("lunch_out", N_("Lunch"), 5), ("afternoon_in", N_("PM in"), 5),
-           ("evening_out", N_("Out"), 5), ("late", N_("Tardy"), 5), ("early", N_("Early"), 5),
-           ("note", N_("Note"), 16))
+COLUMNS = ((N_("Name"), 8), (N_("State"), 12), (N_("In"), 5), (N_("Lunch"), 5),
+           (N_("PM in"), 5), (N_("Out"), 5), (N_("Tardy"), 5), (N_("Early"), 5),
+           (N_("Note"), 16))
 
 
 def row_cells(row: TodayRow) -> tuple:
@@ -43,8 +43,7 @@ def row_cells(row: TodayRow) -> tuple:
     cells = (row.name, status, *(row.times.get(s, "—") for s in attendance.SIGN_SLOTS),
              str(row.late) if row.late else "", str(row.early) if row.early else "",
              row.note)
-    return tuple(plain(fit(cell, width)) for cell, (_key, _label, width)
-                 in zip(cells, COLUMNS, strict=True))
+    return tuple(cells_of(cells, COLUMNS))
 
 
 def summary_text(rows: list[TodayRow]) -> str:
@@ -86,8 +85,7 @@ class AttendanceScreen(BookScreen):
         with Vertical(id="att-view"):
             yield Static(plain(_("Attendance today")), id="att-title", classes="form-title",
                          markup=False)
-            yield DataTable(id="att-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
+            yield row_table("att-table")
             yield Static(plain(""), id="att-detail", markup=False)
             yield Static(plain(""), id="att-summary", markup=False)
             yield self.message_line()
@@ -96,7 +94,7 @@ class AttendanceScreen(BookScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#att-table", DataTable)
-        add_columns(table, ((key, _(label), width) for key, label, width in COLUMNS))
+        add_columns(table, COLUMNS)
         self.set_focus(table)
         self.read()
 
@@ -109,8 +107,8 @@ class AttendanceScreen(BookScreen):
     def show(self, data) -> None:
         rows, self.people, self.recorders, self.today = data
         self.rows = rows
-        fill_table(self.query_one("#att-table", DataTable),
-                   [(f"s{row.staff_id}", row_cells(row)) for row in rows])
+        refill(self.query_one("#att-table", DataTable),
+               ((f"s{row.staff_id}", row_cells(row)) for row in rows))
         self.query_one("#att-title", Static).update(plain(
             _("Attendance today {day}").format(day=day_label(self.today))))
         self.query_one("#att-summary", Static).update(plain(summary_text(rows)))

@@ -33,10 +33,11 @@ from deskterm.duties.shift.attendance_sheet import (
     month_sheet,
     parse_month,
 )
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import error_line
 from deskterm.screens.kit.periods import MonthInput, MonthSteps
+from deskterm.screens.kit.tables import add_columns, refill, row_table
 from deskterm.screens.shift.parts import open_for
 
 NAME_WIDTH = 6
@@ -115,8 +116,7 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
                 yield Static(plain(_("Enter read · [ ] month before/after")),
                              id="ats-month-hint", markup=False)
             yield error_line(self.PREFIX, "month")
-            yield DataTable(id="ats-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
+            yield row_table("ats-table")
             yield Static(plain(""), id="ats-detail", markup=False)
             yield Static(plain(""), id="ats-ranking", markup=False)
             yield Static(plain(fit(_("/ in · L late · E early · B late and early · V leave · "
@@ -150,16 +150,14 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
                 name=sheet.handed_by)
         self.query_one("#ats-title", Static).update(plain(fit(title, TEXT_WIDTH)))
         table = self.query_one("#ats-table", DataTable)
-        table.clear(columns=True)
-        table.add_column(plain(fit(_("Name"), NAME_WIDTH)), width=NAME_WIDTH + 1, key="name")
-        for day in sheet.days:
-            table.add_column(plain(str(day.day % 10)), width=2, key=f"d{day.day}")
+        table.clear(columns=True)  # a month's days: its own columns
+        add_columns(table, [(N_("Name"), NAME_WIDTH),
+                            *((str(day.day % 10), 1) for day in sheet.days)])
         today = today_local(self.session.tz)
         self.rows = sheet.rows
-        for row in sheet.rows:
-            cells = [fit(row.name, NAME_WIDTH)] + [
-                day_cell(sheet, row, i, today) for i in range(len(sheet.days))]
-            table.add_row(*(plain(c) for c in cells), key=f"s{row.staff_id}")
+        refill(table, ((f"s{row.staff_id}", [fit(row.name, NAME_WIDTH)] + [
+            day_cell(sheet, row, i, today) for i in range(len(sheet.days))])
+            for row in sheet.rows))
         self.query_one("#ats-ranking", Static).update(plain(ranking_text(sheet)))
         self.on_data_table_row_highlighted(None)
         self.loads += 1

@@ -39,16 +39,18 @@ from deskterm.duties.shift.night_log import LogItem
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.tables import add_columns, refill, row_table
 from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.shift.handover_sign import SignHandoverForm
 from deskterm.screens.shift.night_log_form import log_cells
-from deskterm.screens.shift.parts import add_columns, fill_table, open_for
+from deskterm.screens.shift.parts import open_for
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
-COLUMNS = (("time", N_("Time"), 5), ("action", "", 1), ("taken", N_("Taken as"), 12),
-           ("where", N_("Where"), 10), ("what", N_("What"), 42))
+COLUMNS = ((N_("Time"), 5), ("", 1), (N_("Taken as"), 12), (N_("Where"), 10),
+           (N_("What"), 42))
+TAKEN_COLUMN = 2
 TAKEN_WORDS = {"taken_over": N_("taken over")}
 
 
@@ -147,8 +149,7 @@ class HandoverScreen(BookScreen):
             yield Static(plain(title_text(self.office.name, self.session.tz)),
                          classes="form-title", markup=False)
             yield Static(plain("…"), id="ho-figures", markup=False)
-            yield DataTable(id="ho-table", cursor_type="row", zebra_stripes=True,
-                            cell_padding=0)
+            yield row_table("ho-table")
             yield Static(plain(""), id="ho-detail", markup=False)
             yield self.message_line()
             yield Static(plain(_("t taken over · o order · c complaint · ctrl+s sign · "
@@ -156,8 +157,7 @@ class HandoverScreen(BookScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#ho-table", DataTable)
-        add_columns(table, ((key, _(label) if label else "", width)
-                            for key, label, width in COLUMNS))
+        add_columns(table, COLUMNS)
         self.set_focus(table)
         self.read()
 
@@ -183,8 +183,8 @@ class HandoverScreen(BookScreen):
                 when=local(view.last.signed_at, self.session.tz).format("MM-DD HH:mm"),
                 night=view.last.from_name, day=view.last.to_name)
         self.query_one("#ho-figures", Static).update(plain(figures + "\n" + night))
-        fill_table(self.query_one("#ho-table", DataTable),
-                   [(str(item.id), self._cells(item)) for item in view.entries])
+        refill(self.query_one("#ho-table", DataTable),
+               ((str(item.id), self._cells(item)) for item in view.entries))
         self.on_data_table_row_highlighted(None)
         if self._after_read:  # why it was read again
             self.say(self._after_read)
@@ -240,7 +240,8 @@ class HandoverScreen(BookScreen):
         if label:
             self.labels[item.id] = label
         table = self.query_one("#ho-table", DataTable)
-        table.update_cell(str(item.id), "taken", plain(fit(self._taken(item.id), 12)))
+        table.update_cell_at((table.get_row_index(str(item.id)), TAKEN_COLUMN),
+                             plain(fit(self._taken(item.id), 12)))
         self.say("")
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)

@@ -33,7 +33,8 @@ from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
-from deskterm.screens.shift.parts import add_columns, open_for
+from deskterm.screens.kit.tables import add_columns, row_table
+from deskterm.screens.shift.parts import open_for
 
 FIELDS = (
     Field("what", N_("What"), required=N_("Enter what happened."), max_length=TEXT_LIMIT,
@@ -78,12 +79,11 @@ class NightLogForm(DeskForm[None]):
         yield Static(plain(""), id="nl-result", markup=False)
         yield Static(plain(_("Written since the last handover")), classes="nl-head",
                      markup=False)
-        yield DataTable(id="nl-table", cursor_type="row", cell_padding=0, show_cursor=False)
+        yield row_table("nl-table", zebra=False, show_cursor=False)
 
     def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
         add_columns(self.query_one("#nl-table", DataTable), (
-            ("time", _("Time"), 5), ("action", "", 1), ("where", _("Where"), 12),
-            ("what", _("What"), 44)))
+            (N_("Time"), 5), ("", 1), (N_("Where"), 12), (N_("What"), 44)))
         self._propose_time()
 
     def _propose_time(self) -> None:

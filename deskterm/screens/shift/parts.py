@@ -2,8 +2,6 @@
 
 - ``open_for(app, cls, *args)``: ``kit.opening.open_screen`` for a screen class that takes
   the session first, with the class's ``ROLES``;
-- ``add_columns`` / ``fill_table``: a book's table columns cut to their widths, and its
-  rows filled again with the cursor kept on the same row (by key);
 - ``TextBox`` and ``TextAreaPart``: multi-line free text in a ``DeskForm`` (the work
   record's notes, a summary and its plan, an assessment). A ``Field`` of kind "text"
   composed with ``self.text_box(name)`` is a ``TextBox``: Tab leaves it, its text is the
@@ -15,14 +13,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
-from deskterm.display import fit, plain
+from deskterm.display import plain
 from deskterm.i18n import _
 from deskterm.screens.kit.fields import error_line
 from deskterm.screens.kit.inputs import TextInput
@@ -33,31 +30,6 @@ def open_for(app, cls, *args, **kwargs):
     """Open ``cls(app.session, *args)`` for the person at the desk if ``cls.ROLES`` lets
     them (see ``kit.opening``); the screen, or None."""
     return open_screen(app, lambda: cls(app.session, *args, **kwargs), roles=cls.ROLES)
-
-
-# --- books' tables ----------------------------------------------------------------------------
-
-def add_columns(table: DataTable, columns: Iterable[tuple[str, str, int]]) -> None:
-    """``(key, label, width)`` columns, each label cut to its width (one cell of gap)."""
-    for key, label, width in columns:
-        table.add_column(plain(fit(label, width)), width=width + 1, key=key)
-
-
-def fill_table(table: DataTable, rows: Sequence[tuple[str, Sequence[Any]]]) -> None:
-    """Replace the rows with ``(key, cells)``; the cursor stays on the row it was on (by
-    key, else by place)."""
-    keep, place = None, table.cursor_row
-    if table.row_count:
-        keep = table.coordinate_to_cell_key((min(max(place, 0), table.row_count - 1),
-                                             0)).row_key.value
-    table.clear()
-    for key, cells in rows:
-        table.add_row(*cells, key=key)
-    if not rows:
-        return
-    keys = [key for key, _cells in rows]
-    table.move_cursor(row=keys.index(keep) if keep in keys else
-                      min(max(place, 0), len(rows) - 1))
 
 
 # --- multi-line free text -----------------------------------------------------------------
@@ -128,8 +100,8 @@ class TextAreaPart:
         name = (event.text_area.id or "").removeprefix(f"{self.PREFIX}-")
         if name not in self.fields:
             return
-        refused = self._error_for.get(name)  # the kit's record of what was refused
-        if refused is not None and refused != self.value(name):
+        refused = self._error_for  # the kit's record of what was refused
+        if name in refused and refused[name] != self.value(name):
             self.show_error(name, "")
         self.field_changed(name)
         self._want_draft()  # the kit's: once for a burst of keys

@@ -16,7 +16,6 @@ from __future__ import annotations
 from importlib.resources import files
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -34,6 +33,7 @@ from deskterm.duties.shift.work_records import (
 )
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.tables import lines_text
 from deskterm.screens.shift.parts import FocusPanel, open_for
 from deskterm.screens.shift.record_form import RecordForm
 
@@ -103,7 +103,7 @@ class WorkRecordScreen(RecordForm):
                 name=record.staff_name, day=long_day(record.day)), 72)))
         self.query_one("#wr-state", Static).update(plain(self._state_text(record)))
         self.query_one("#wr-figures", FocusPanel).update(
-            Text("\n").join(plain(line) for line in figure_lines(record.figures)))
+            lines_text(figure_lines(record.figures)))
 
     def _state_text(self, record: WorkRecord) -> str:
         if record.submitted:

@@ -1,0 +1,56 @@
+"""The kit's fields in a bare ``DeskForm`` (no database: everything here is settled before
+any duty is asked): a field refused while empty clears its error once it is filled,
+whatever its kind."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from textual.app import App
+
+from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.form import DeskForm
+from tests.desk_app import wait_until
+
+SESSION = SimpleNamespace(office=None, staff=None, tz="UTC")
+
+
+class Form(DeskForm):
+    PREFIX = "t"
+    FIELDS = (
+        Field("name", "Name", required="Type a name.", max_length=20),
+        Field("kind", "Kind", kind="select", blank="choose", options=(("one", 1), ("two", 2)),
+              required="Choose a kind."),
+        Field("notes", "Notes", required="Write the notes.", max_length=20),
+    )
+
+
+class Host(App):
+    def __init__(self, form: DeskForm) -> None:
+        super().__init__()
+        self.form = form
+
+    def on_mount(self) -> None:
+        self.push_screen(self.form)
+
+
+def said(form: DeskForm, name: str) -> str:
+    return str(form.query_one(f"#t-error-{name}").content)
+
+
+async def opened(pilot, form: DeskForm) -> None:
+    await wait_until(pilot, lambda: form.is_mounted and form.is_loaded)
+
+
+@pytest.mark.parametrize(("name", "value"), [("name", "张三"), ("kind", 2), ("notes", "漏水")])
+async def test_a_field_refused_while_empty_clears_once_filled(name, value):
+    form = Form(SESSION)
+    async with Host(form).run_test() as pilot:
+        await opened(pilot, form)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: said(form, name) != "")
+        assert said(form, "kind") == "✗ Choose a kind."
+        form.set_value(name, value)
+        await wait_until(pilot, lambda: said(form, name) == "")
+        assert form.value(name) == value

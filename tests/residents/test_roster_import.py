@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from deskterm.cli import main
 from deskterm.db import changes
-from deskterm.db.models import Building, ChangeLog, Owner, OwnerPhone, Unit
+from deskterm.db.models import Building, ChangeLog, District, Owner, OwnerPhone, Unit
 from deskterm.duties.residents.roster_cells import parse_area
 from deskterm.duties.residents.roster_file import Column, RosterFile, decode_csv, read_roster
 from deskterm.duties.residents.roster_import import (
@@ -126,18 +126,18 @@ def test_a_tab_separated_utf16_export_lands_too(so, tmp_path):
 
 
 def bad_rows() -> list[list[str]]:
-    """Header on row 1, owners on rows 2-13: row 7 has a bad phone, row 12 a building the
-    office does not have."""
-    rows = [HEADER]
+    """Header on row 1, owners on rows 2-13: row 7 has a bad phone, row 12 puts building 3
+    (东区's) in another district."""
+    rows = [[*HEADER, "辖区"]]
     for n in range(2, 14):
-        rows.append(["3", "1", f"{n + 1}01", f"业主{n}", f"1380000{n:04d}", "88", "", ""])
+        rows.append(["3", "1", f"{n + 1}01", f"业主{n}", f"1380000{n:04d}", "88", "", "", ""])
     rows[6][4] = "138 1234 567"
-    rows[11][0] = "12栋"
+    rows[11][8] = "西区"
     return rows
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_a_bad_phone_and_an_unknown_building_are_reported_and_nothing_is_stored(
+def test_a_bad_phone_and_a_building_in_another_district_are_reported_and_nothing_is_stored(
         so, tmp_path, kind):
     rows = bad_rows()
     path = (write_csv(tmp_path / "bad.csv", rows) if kind == "csv"
@@ -148,9 +148,9 @@ def test_a_bad_phone_and_an_unknown_building_are_reported_and_nothing_is_stored(
     assert counts() == before
     problems = refused.value.problems
     assert [(p.row, p.column, p.letter) for p in problems] == [
-        (7, "联系电话", "E"), (12, "楼栋", "A")]
+        (7, "联系电话", "E"), (12, "辖区", "I")]
     assert "A mobile number has 11 digits; this has 10." in problems[0].message
-    assert problems[1].message == "There is no building 12 at this office."
+    assert problems[1].message == "Building 3 is in 东区, not in 西区."
     assert str(problems[0]).startswith("Row 7, 联系电话 (E): 138 1234 567: ")
     assert "2 problems in the roster; nothing was imported." in refused.value.message
     assert check_roster(so.office, read_roster(path)) == problems
@@ -354,7 +354,7 @@ def test_the_roster_import_command(so, desk_db, tmp_path, capsys, cli_env):
     assert main(["roster", "import", str(bad), "--db", db, "--office", office]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("bad.csv: Row 7, 联系电话 (E): 138 1234 567:")
-    assert err[1] == "bad.csv: Row 12, 楼栋 (A): There is no building 12 at this office."
+    assert err[1] == "bad.csv: Row 12, 辖区 (I): Building 3 is in 东区, not in 西区."
     assert err[2] == "deskterm: 2 problems; nothing was imported."
     good = write_csv(tmp_path / "good.csv", [HEADER, *GOOD])
     assert main(["roster", "import", str(good), "--db", db, "--dry-run"]) == 0

@@ -181,12 +181,12 @@ async def test_an_import_with_problems_lists_the_rows_and_stores_nothing(office,
         await wait_until(pilot, lambda: screen.problems)
         rows = table_text(screen, "#ri-problems")
         assert [r.split()[0] for r in rows] == ["7", "12"]
-        assert rows[1] == "12 楼栋 (A) There is no building 12 at this office."
+        assert rows[1] == "12 辖区 (I) Building 3 is in 东区, not in 西区."
         assert text_of(screen, "#ri-status").startswith("2 problems: nothing was imported.")
         assert text_of(screen, "#ri-detail").startswith("Row 7, 联系电话 (E): 138 1234 567:")
         await pilot.press("down")
         assert text_of(screen, "#ri-detail") == (
-            "Row 12, 楼栋 (A): There is no building 12 at this office.")
+            "Row 12, 辖区 (I): Building 3 is in 东区, not in 西区.")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is roster)
     assert roster_counts() == before

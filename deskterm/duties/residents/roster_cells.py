@@ -121,4 +121,6 @@ def check_cells(cells: dict[str, str], phone_keys: list[str]) -> tuple[dict, dic
     check("area", lambda: parse_area(cells.get("area", "")))
     check("kind", lambda: parse_kind(cells.get("kind", "")))
     check("note", lambda: clean_note(cells.get("note", "")) or None)
+    check("district", lambda: clean_name(cells.get("district", ""), "district")
+          if cells.get("district", "").strip() else None)
     return values, errors

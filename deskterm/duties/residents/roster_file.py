@@ -32,6 +32,7 @@ from deskterm.i18n import N_, _
 
 #: Column keys and the headers each is known by (compared after ``header_key``).
 COLUMNS: dict[str, tuple[str, ...]] = {
+    "district": ("辖区", "片区", "管区", "小区分区", "district", "zone"),
     "building": ("楼栋", "楼号", "楼栋号", "栋号", "栋", "幢", "幢号", "楼宇", "building",
                  "bldg", "block"),
     "entrance": ("单元", "单元号", "entrance", "stair"),
@@ -50,10 +51,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("room", "name")
 #: The column names shown when one is missing (the office's words first).
 COLUMN_WORDS: dict[str, str] = {
+    "district": N_("辖区 (district)"),
     "building": N_("楼栋 (building)"), "entrance": N_("单元 (entrance)"),
     "room": N_("房号 (room)"), "name": N_("业主姓名 (name)"), "phone": N_("电话 (phone)"),
     "area": N_("面积 (area)"), "kind": N_("身份 (owner/tenant)"), "note": N_("备注 (note)"),
 }
+#: Headers of columns an office's roster keeps for itself (a row number): read past.
+IGNORED = ("序号", "序", "编号", "no", "number", "#")
 HEADER_SEARCH_ROWS = 10
 #: More data rows than this is not an office's roster.
 MAX_ROWS = 100_000
@@ -102,7 +106,7 @@ class RosterRefused(DutyError):
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # building, entrance, room, name, phone (phone2, phone3...), area, kind, note
+    key: str  # district, building, entrance, room, name, phone (phone2…), area, kind, note
     header: str  # as the file writes it
     index: int  # 0-based
 
@@ -166,6 +170,15 @@ def _columns_of(cells: list[str]) -> dict[str, Column]:
         if key not in columns:
             columns[key] = Column(key, printable(text).strip(), index)
     return columns
+
+
+def _unknown_columns(cells: list[str]) -> list[Column]:
+    """The header's cells that name no roster column: an import would drop what they hold
+    without a word, so the file is refused until they are renamed or removed."""
+    ignored = {header_key(word) for word in IGNORED}
+    return [Column("", printable(text).strip(), index) for index, text in enumerate(cells)
+            if text.strip() and header_key(text) not in _KNOWN
+            and header_key(text) not in ignored]
 
 
 def _header_row(rows: list[list[str]]) -> int | None:
@@ -323,6 +336,12 @@ def read_roster(path: str | Path) -> RosterFile:
     if missing:
         raise RosterRefused([Problem(header + 1, "", _("There is no column for {column}.")
                                      .format(column=_(COLUMN_WORDS[k]))) for k in missing])
+    unknown = _unknown_columns(rows[header])
+    if unknown:
+        words = "、".join(_(COLUMN_WORDS[k]).split(" ")[0] for k in COLUMN_WORDS)
+        raise RosterRefused([Problem(header + 1, col.header, _(
+            "Not a roster column (the columns are {words}): rename it, or delete the column.")
+            .format(words=words), col.letter) for col in unknown])
     roster = RosterFile(str(path), header + 1, columns)
     for index in range(header + 1, len(rows)):
         cells = rows[index]

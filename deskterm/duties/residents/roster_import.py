@@ -9,9 +9,10 @@ raises ``RosterRefused`` listing them and stores nothing.
 
 What an import does, row by row:
 
-- the unit (building-entrance-room) must be in a building the office already has (an
-  unknown building is a problem: buildings belong to districts, set up elsewhere); a unit
-  that does not exist yet is created, and then needs its floor area;
+- the unit (building-entrance-room): a building or a district the office does not have
+  yet is created (``roster_estate``: from an optional 辖区 column; a new office's roster
+  without one gets a single district), so a new office's first import builds its estate;
+  a unit that does not exist yet is created, and then needs its floor area;
 - a unit that exists keeps its area unless the file gives a different one, which is then
   written (audited like every change; the counts say ``units_updated``);
 - the owner is matched by unit and name (exactly, after trimming): a new one is added; an
@@ -40,18 +41,19 @@ from pathlib import Path
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
-from deskterm.db.models import Building, Office, Owner, OwnerPhone, Staff, Unit
+from deskterm.db.models import Office, Owner, OwnerPhone, Staff, Unit
 from deskterm.duties.parsing import UnitCode, parse_unit_code
 from deskterm.duties.pinyin import initials
 from deskterm.duties.records import desk_person, update_row
 from deskterm.duties.residents.roster_cells import check_cells
+from deskterm.duties.residents.roster_estate import Estate
 from deskterm.duties.residents.roster_file import (
     Problem,
     RosterFile,
     RosterRefused,
     read_roster,
 )
-from deskterm.duties.residents.roster_write import create_rows
+from deskterm.duties.residents.roster_write import create_rows, write_estate
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 
@@ -73,6 +75,7 @@ class RosterLine:
     area: int | None  # hundredths of m²; None: the cell is empty
     kind: str | None  # None: the cell is empty
     note: str | None  # None: the cell is empty
+    district: str | None = None  # None: no 辖区 column, or the cell is empty
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class RosterResult:
     owners_updated: int
     phones_added: int
     dry_run: bool = False
+    districts_added: tuple[str, ...] = ()  # names, as the file writes them
+    buildings_added: tuple[str, ...] = ()  # names (3栋)
 
 
 # --- the whole file -------------------------------------------------------------------------
@@ -94,7 +99,8 @@ class RosterResult:
 class _Plan:
     lines: list[RosterLine] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    new_units: dict[str, tuple[UnitCode, int, int]] = field(default_factory=dict)
+    new_units: dict[str, tuple[UnitCode, int]] = field(default_factory=dict)  # code → area
+    estate: Estate | None = None
     area_updates: list[tuple[Unit, int]] = field(default_factory=list)
     new_owners: list[RosterLine] = field(default_factory=list)
     owner_updates: list[tuple[Owner, dict]] = field(default_factory=list)
@@ -107,11 +113,14 @@ class _Plan:
             units_updated=len(self.area_updates), owners_added=len(self.new_owners),
             owners_updated=len(self.owner_updates),
             phones_added=sum(len(line.phones) for line in self.new_owners)
-            + len(self.new_phones), dry_run=dry_run)
+            + len(self.new_phones), dry_run=dry_run,
+            districts_added=self.estate.district_names_added() if self.estate else (),
+            buildings_added=self.estate.building_names_added() if self.estate else ())
 
 
 def _problem(roster: RosterFile, row: int, key: str, message: str) -> Problem:
-    column = roster.column(key) or roster.column("room")
+    column = (roster.column(key) or (roster.column("building") if key == "district" else None)
+              or roster.column("room"))
     return Problem(row, column.header if column else "", message,
                    column.letter if column else "")
 
@@ -145,7 +154,8 @@ def _read_lines(roster: RosterFile, plan: _Plan) -> None:
                 continue
         if not errors:
             plan.lines.append(RosterLine(row, unit, name, values["phones"], area,
-                                         values.get("kind"), values.get("note")))
+                                         values.get("kind"), values.get("note"),
+                                         values.get("district")))
     plan.areas = {code: area for code, (area, _row) in areas.items()}
 
 
@@ -157,11 +167,10 @@ def _building_key(code: str) -> str:
 
 
 def _against_the_office(office: Office, roster: RosterFile, plan: _Plan) -> None:
-    """Where the office's records decide: buildings, units, owners, phones (one query each
-    for the whole office)."""
-    buildings = {_building_key(code): bid for bid, code in
-                 Building.select(Building.id, Building.code).where(Building.office == office)
-                 .tuples()}
+    """Where the office's records decide: districts, buildings, units, owners, phones (one
+    query each for the whole office)."""
+    estate = plan.estate = Estate.of(office, [line.district for line in plan.lines
+                                              if line.district], _building_key)
     units = {u.code: u for u in Unit.select().where(Unit.office == office)}
     owners = {(o.unit_id, o.name): o for o in Owner.select().where(Owner.office == office)}
     phones: dict[int, set[str]] = {}
@@ -173,19 +182,17 @@ def _against_the_office(office: Office, roster: RosterFile, plan: _Plan) -> None
     for line in plan.lines:
         code = line.unit.code
         unit = units.get(code)
+        problem = estate.place(line.row, line.unit.building, line.unit.room, line.district)
+        if problem is not None:
+            plan.problems.append(_problem(roster, line.row, "district", problem))
+            continue
         if unit is None:
-            building = buildings.get(line.unit.building)
-            if building is None:
-                plan.problems.append(_problem(roster, line.row, "building", _(
-                    "There is no building {building} at this office.").format(
-                        building=line.unit.building)))
-                continue
             if code not in plan.new_units:
                 if code not in areas:
                     plan.problems.append(_problem(roster, line.row, "area", _(
                         "{unit} is a new unit: give its floor area.").format(unit=code)))
                     continue
-                plan.new_units[code] = (line.unit, building, areas[code])
+                plan.new_units[code] = (line.unit, areas[code])
             plan.new_owners.append(line)
             continue
         if code in areas and areas[code] != unit.area_centi_m2 and code not in updated_units:
@@ -233,10 +240,11 @@ def _write(office: Office, person: Staff, plan: _Plan) -> None:
     """The plan, in bulk (``roster_write``): units, owners and phones with a change-log row
     each; the few updates one by one."""
     now = now_utc()
+    buildings = write_estate(office, person, plan.estate) if plan.estate else {}
     units = {code: unit_id for (code,), unit_id in create_rows(Unit, office, person, [
-        dict(office=office.id, building=building, entrance=unit.entrance, room=unit.room,
-             code=code, area_centi_m2=area)
-        for code, (unit, building, area) in plan.new_units.items()], ("code",)).items()}
+        dict(office=office.id, building=buildings[unit.building], entrance=unit.entrance,
+             room=unit.room, code=code, area_centi_m2=area)
+        for code, (unit, area) in plan.new_units.items()], ("code",)).items()}
     for unit, area in plan.area_updates:
         update_row(unit, office, person, "import", area_centi_m2=area)
     wanted = list({line.unit.code for line in plan.new_owners} - set(units))
@@ -280,10 +288,30 @@ def result_text(result: RosterResult, source: str = "") -> str:
     counts = _("{rows} rows: {units_added} units added, {units_updated} units' areas "
                "changed, {owners_added} owners added, {owners_updated} owners updated, "
                "{phones_added} phones added.").format(**result.__dict__)
+    estate = estate_text(result)
+    if estate:
+        counts = f"{counts} {estate}"
     if result.dry_run:
         return _("{file} can be imported. {counts} Nothing was stored: a dry run.").format(
             file=source or _("The roster"), counts=counts)
     return _("{file} imported. {counts}").format(file=source or _("The roster"), counts=counts)
+
+
+def _names(names: tuple[str, ...], most: int = 12) -> str:
+    shown = "、".join(names[:most])
+    if len(names) > most:
+        shown += _(" … and {n} more").format(n=len(names) - most)
+    return shown
+
+
+def estate_text(result: RosterResult) -> str:
+    """The districts and buildings the import made (or would make), or ""."""
+    parts = []
+    if result.districts_added:
+        parts.append(_("Districts new: {names}.").format(names=_names(result.districts_added)))
+    if result.buildings_added:
+        parts.append(_("Buildings new: {names}.").format(names=_names(result.buildings_added)))
+    return " ".join(parts)
 
 
 def import_roster(office: Office, clerk: Staff | int, path: str | Path, *,

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from deskterm.cli import main
 from deskterm.db import changes
-from deskterm.db.models import Building, ChangeLog, District, Owner, OwnerPhone, Unit
+from deskterm.db.models import Building, ChangeLog, Owner, OwnerPhone, Unit
 from deskterm.duties.residents.roster_cells import parse_area
 from deskterm.duties.residents.roster_file import Column, RosterFile, decode_csv, read_roster
 from deskterm.duties.residents.roster_import import (

@@ -6,6 +6,7 @@
     deskterm roster import FILE [--db PATH|URL] [--office N] [--as NAME] [--dry-run]
     deskterm report --list
     deskterm report NAME [--period WORDS] [--format csv|xlsx] [--out FILE|FOLDER] [--db ...]
+    deskterm backup FILE / deskterm restore FILE (``cli_admin``)
 
 Problems a person must fix (a bad config line, a database newer than the code, an
 unwritable folder...) print one clear message and exit with status 2, never a traceback.
@@ -105,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=_("csv or xlsx (default: from --out's name, else xlsx)"))
     report.add_argument("--out", metavar="FILE",
                         help=_("the file (or folder) to write; default: the export folder"))
+    from deskterm import cli_admin
+
+    cli_admin.add_parsers(sub, common)
     return parser
 
 
@@ -168,7 +172,10 @@ def _run(args: argparse.Namespace) -> int:
         return _roster(settings, args)
     if args.command == "report":
         return _report(settings, args)
-    return _open(settings)
+    from deskterm import cli_admin
+
+    code = cli_admin.run(settings, args)
+    return _open(settings) if code is None else code
 
 
 def _setup(settings, args) -> int:

@@ -6,7 +6,8 @@
     deskterm roster import FILE [--db PATH|URL] [--office N] [--as NAME] [--dry-run]
     deskterm report --list
     deskterm report NAME [--period WORDS] [--format csv|xlsx] [--out FILE|FOLDER] [--db ...]
-    deskterm backup FILE / deskterm restore FILE (``cli_admin``)
+    deskterm office add|show|set …, deskterm staff add|list|role|pin|unlock|leave …,
+    deskterm backup FILE, deskterm restore FILE (``cli_admin``: the manager's commands)
 
 Problems a person must fix (a bad config line, a database newer than the code, an
 unwritable folder...) print one clear message and exit with status 2, never a traceback.
@@ -67,20 +68,6 @@ def _parser() -> argparse.ArgumentParser:
                       help=_("build it anew even if present"))
     sub.add_parser("migrate", parents=[common],
                    help=_("create or upgrade the database's tables"))
-    office = sub.add_parser("office", parents=[common], help=_("set up an office"))
-    office_sub = office.add_subparsers(dest="office_command", required=True)
-    office_add = office_sub.add_parser("add", parents=[common], help=_("add an office"))
-    office_add.add_argument("name", help=_("the office's name, as the phone greeting says it"))
-    office_add.add_argument("--timezone", default="Asia/Shanghai",
-                            help=_("the office's time zone (default Asia/Shanghai)"))
-    staff = sub.add_parser("staff", parents=[common], help=_("the people of an office"))
-    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
-    staff_add = staff_sub.add_parser("add", parents=[common], help=_("add a person"))
-    staff_add.add_argument("name")
-    staff_add.add_argument("--role", required=True,
-                           help="clerk, supervisor, manager, night, technician, cs_supervisor")
-    staff_add.add_argument("--pin-stdin", action="store_true",
-                           help=_("read the PIN from standard input instead of asking"))
     roster = sub.add_parser("roster", parents=[common], help=_("the owner roster (业主名册)"))
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
     roster_import = roster_sub.add_parser(
@@ -166,8 +153,6 @@ def _run(args: argparse.Namespace) -> int:
         return _migrate(settings.db)
     if args.command == "demo":
         return _demo(settings, args)
-    if args.command in ("office", "staff"):
-        return _setup(settings, args)
     if args.command == "roster":
         return _roster(settings, args)
     if args.command == "report":
@@ -176,36 +161,6 @@ def _run(args: argparse.Namespace) -> int:
 
     code = cli_admin.run(settings, args)
     return _open(settings) if code is None else code
-
-
-def _setup(settings, args) -> int:
-    """``deskterm office add`` / ``deskterm staff add`` on an existing, current database."""
-    from deskterm.db import schema
-    from deskterm.db.connection import close_database, describe, open_database
-    from deskterm.duties import setup
-    from deskterm.duties.desk import desk_office
-    from deskterm.errors import DutyError, SetupError
-    from deskterm.i18n import _
-
-    db = open_database(settings.db)
-    try:
-        schema.check(db, describe(settings.db))
-        try:
-            if args.command == "office":
-                office = setup.add_office(args.name, timezone=args.timezone)
-                print(_("Office {id}: {name}").format(id=office.id, name=office.name))
-                return 0
-            office = desk_office(settings.office)
-            pin = _read_pin(args.pin_stdin) if args.role in ("clerk", "supervisor",
-                                                             "manager", "night") else None
-            person = setup.add_staff(office, args.name, args.role, pin)
-            print(_("{name} ({role}) added to {office}").format(
-                name=person.name, role=person.role, office=office.name))
-            return 0
-        except DutyError as exc:
-            raise SetupError(exc.message) from exc
-    finally:
-        close_database()
 
 
 @contextmanager
@@ -306,20 +261,6 @@ def _report(settings, args) -> int:
             return 2
         print(path)
         return 0
-
-
-def _read_pin(from_stdin: bool) -> str:
-    from getpass import getpass
-
-    from deskterm.errors import SetupError
-    from deskterm.i18n import _
-
-    if from_stdin:
-        return sys.stdin.readline().strip()
-    first = getpass(_("PIN (4 to 8 digits): "))
-    if getpass(_("The same PIN again: ")) != first:
-        raise SetupError(_("The two PINs differ; nothing was saved."))
-    return first
 
 
 def _demo_path():

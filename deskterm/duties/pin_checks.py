@@ -52,8 +52,11 @@ LOCKOUT_MINUTES = 5
 MEMORY = dt.timedelta(hours=12)
 REFUSED = "pin_refused"
 GOOD = "pin_ok"
-#: Change-log actions (topic "staff") that mean a good PIN: each ends the count.
-RESETS = (GOOD, "sign_in", "unlock")
+#: A new PIN set by the manager, a lockout lifted by the manager (``staff_admin``).
+PIN_SET = "pin_set"
+LOCKOUT_LIFTED = "lockout_lifted"
+#: Change-log actions (topic "staff") that end the count: a good PIN, or the manager's.
+RESETS = (GOOD, "sign_in", "unlock", PIN_SET, LOCKOUT_LIFTED)
 #: What a PIN is typed for, as the manager's report says it (translate with _()).
 PURPOSES: dict[str, str] = {
     "sign_in": N_("signing in"),

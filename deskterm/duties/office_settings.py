@@ -1,0 +1,141 @@
+"""The office's settings, changed by its manager without SQL: the name the phone greeting
+says, the time zone, the day's schedule and the summer/winter dates, the idle-lock minutes,
+the callback window and the cash-difference limit.
+
+``SETTINGS`` names each (its key is the Office field), how the manager reads it and how a
+typed value is checked. ``set_office(office, by, **typed)`` checks every value first (a
+refused one is a ``DutyError`` naming its field; nothing is written), then writes those
+that changed in one transaction, their before and after in the change log with who made
+the change (None: the command line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from deskterm.db import changes
+from deskterm.db.models import Office, Staff
+from deskterm.duties.records import locked, update_row
+from deskterm.duties.schedule import parse_hhmm
+from deskterm.errors import DutyError, SetupError
+from deskterm.i18n import N_, _
+from deskterm.money import format_fen, parse_amount
+
+_MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
+
+
+def _name(text: str, field: str) -> str:
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    if not cleaned:
+        raise DutyError(_("Enter the office's name."), field)
+    if len(cleaned) > 60 or any(not ch.isprintable() for ch in cleaned):
+        raise DutyError(_("At most 60 printable characters."), field)
+    return cleaned
+
+
+def _zone(text: str, field: str) -> str:
+    cleaned = (text or "").strip()
+    try:
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DutyError(_("Unknown time zone '{zone}': use a name like Asia/Shanghai.")
+                        .format(zone=cleaned), field) from exc
+    return cleaned
+
+
+def _time(text: str, field: str) -> str:
+    try:
+        return parse_hhmm(text, field).strftime("%H:%M")
+    except SetupError as exc:
+        raise DutyError(_("Write a time like 08:30."), field) from exc
+
+
+def _month_day(text: str, field: str) -> str:
+    match = _MONTH_DAY.match(unicodedata.normalize("NFKC", text or "").strip())
+    if match:
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date(2024, month, day)  # a leap year: 02-29 is a date
+            return f"{month:02d}-{day:02d}"
+        except ValueError:
+            pass
+    raise DutyError(_("Write a date like 05-01 (month-day)."), field)
+
+
+def _whole(low: int, high: int) -> Callable[[str, str], int]:
+    def parse(text: str, field: str) -> int:
+        cleaned = unicodedata.normalize("NFKC", str(text or "")).strip()
+        if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+            raise DutyError(_("A whole number from {low} to {high}.").format(
+                low=low, high=high), field)
+        return int(cleaned)
+    return parse
+
+
+def _money(text: str, field: str) -> int:
+    return parse_amount(str(text or ""), field=field)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the Office field
+    label: str  # translate with _()
+    parse: Callable[[str, str], object]
+    show: Callable[[object], str] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("name", N_("Name (the phone greeting)"), _name),
+    Setting("timezone", N_("Time zone"), _zone),
+    Setting("sign_in_at", N_("Morning sign-in"), _time),
+    Setting("meeting_end_at", N_("Meeting ends"), _time),
+    Setting("handover_end_at", N_("Handover ends"), _time),
+    Setting("phones_open_at", N_("Phones open"), _time),
+    Setting("lunch_out_at", N_("Lunch sign-out"), _time),
+    Setting("afternoon_in_at", N_("Afternoon sign-in"), _time),
+    Setting("deposit_by_at", N_("Cash to the bank by"), _time),
+    Setting("sign_out_winter_at", N_("Evening sign-out, winter"), _time),
+    Setting("sign_out_summer_at", N_("Evening sign-out, summer"), _time),
+    Setting("summer_start", N_("Summer hours from"), _month_day),
+    Setting("winter_start", N_("Winter hours from"), _month_day),
+    Setting("idle_lock_minutes", N_("Idle lock after (minutes)"), _whole(1, 240)),
+    Setting("callback_window_hours", N_("Callback within (hours)"), _whole(1, 168)),
+    Setting("cash_difference_limit", N_("Cash difference limit (¥)"), _money,
+            lambda fen: format_fen(fen)),
+)
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def shown(office: Office) -> list[tuple[str, str, str]]:
+    """``(key, label, value)`` for each setting, as the manager reads them."""
+    return [(s.key, _(s.label), s.show(getattr(office, s.key))) for s in SETTINGS]
+
+
+def check_settings(typed: dict[str, str]) -> dict[str, object]:
+    """Every typed value checked (the first refused raises, naming its key)."""
+    values = {}
+    for key, text in typed.items():
+        setting = BY_KEY.get(key)
+        if setting is None:
+            raise DutyError(_("There is no setting '{key}': one of {keys}.").format(
+                key=key, keys=", ".join(BY_KEY)), "key")
+        values[key] = setting.parse(text, key)
+    return values
+
+
+def set_office(office: Office, by: Staff | None, **typed: str) -> dict[str, object]:
+    """Write the settings that changed; returns them (empty: nothing changed)."""
+    values = check_settings(typed)
+    with changes.write():
+        row = locked(Office.select().where(Office.id == office.id)).get()
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if changed:
+            update_row(row, row, by, "settings", **changed)
+    for key, value in changed.items():
+        setattr(office, key, value)  # the caller's copy too: the desk goes on with it
+    return changed

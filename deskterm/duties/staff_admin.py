@@ -1,0 +1,150 @@
+"""The manager's work on the staff list, without SQL: who is on it, a role changed, a new
+PIN for someone who forgot theirs, a PIN lockout lifted, a leaver marked inactive.
+
+Each change is one transaction with its change-log row naming who made it (``by``: the
+manager at the desk; None from the command line, which a set-up script runs). A new PIN
+is never written to the log (only that it was set). A leaver stays on the list, inactive:
+orders, receipts and the log keep their name, and they can no longer sign in or be
+chosen. The office always keeps one active manager: the last one cannot leave or be given
+another role. A PIN set or a lockout lifted ends the wrong-PIN count (``pin_checks``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deskterm.clock import now_utc
+from deskterm.db import changes
+from deskterm.db.models import Office, Staff
+from deskterm.duties.pin_checks import (
+    LOCKOUT_LIFTED,
+    PIN_SET,
+    minutes_locked,
+    recent_failures,
+)
+from deskterm.duties.pins import hash_pin, normalise_pin
+from deskterm.duties.records import locked, update_row
+from deskterm.errors import DutyError
+from deskterm.i18n import N_, _
+
+#: The roles as the manager reads them (translate with _()).
+ROLE_WORDS: dict[str, str] = {
+    "clerk": N_("clerk"), "supervisor": N_("supervisor"), "manager": N_("manager"),
+    "night": N_("night staff"), "technician": N_("technician"),
+    "cs_supervisor": N_("customer-service supervisor"),
+}
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    """One person on the staff list, as the manager's book shows them."""
+
+    id: int
+    name: str
+    role: str
+    phone: str
+    active: bool
+    has_pin: bool
+    locked_minutes: int  # minutes left of a PIN lockout (0: none)
+
+
+def staff_lines(office: Office) -> list[StaffLine]:
+    """Everyone of the office, the active first, by role then name."""
+    now = now_utc()
+    lines = []
+    for person in Staff.select().where(Staff.office == office):
+        minutes = 0
+        if person.pin_hash:
+            failures, latest = recent_failures(person.id, now)
+            minutes = minutes_locked(failures, latest, now)
+        lines.append(StaffLine(person.id, person.name, person.role, person.phone,
+                               person.active, bool(person.pin_hash), minutes))
+    order = {role: i for i, role in enumerate(Staff.ROLES)}
+    return sorted(lines, key=lambda s: (not s.active, order.get(s.role, 99), s.name))
+
+
+def find_person(office: Office, name: str) -> Staff:
+    """The person of this office called ``name`` (as typed, trimmed), else DutyError."""
+    person = Staff.get_or_none((Staff.office == office) & (Staff.name == (name or "").strip()))
+    if person is None:
+        raise DutyError(_("Nobody called {name} is on this office's staff list.").format(
+            name=(name or "").strip()), "name")
+    return person
+
+
+def _person(office: Office, staff_id: int) -> Staff:
+    person = locked(Staff.select().where((Staff.id == staff_id)
+                                         & (Staff.office == office))).first()
+    if person is None:
+        raise DutyError(_("That person is not on this office's staff list."), "staff")
+    return person
+
+
+def _other_managers(office: Office, person: Staff) -> int:
+    return Staff.select().where((Staff.office == office) & (Staff.role == "manager")
+                                & Staff.active & (Staff.id != person.id)).count()
+
+
+def change_role(office: Office, by: Staff | None, staff_id: int, role: str) -> Staff:
+    if role not in Staff.ROLES:
+        raise DutyError(_("Unknown role '{role}': one of {roles}.").format(
+            role=role, roles=", ".join(Staff.ROLES)), "role")
+    with changes.write():
+        person = _person(office, staff_id)
+        if not person.active:
+            raise DutyError(_("{name} has left: a leaver's role is not changed.").format(
+                name=person.name), "role")
+        if person.role == role:
+            raise DutyError(_("{name} is a {role} already.").format(
+                name=person.name, role=_(ROLE_WORDS[role])), "role")
+        if person.role == "manager" and not _other_managers(office, person):
+            raise DutyError(_("{name} is the office's only manager: make someone else "
+                              "manager first.").format(name=person.name), "role")
+        if role in Staff.DESK_ROLES and not person.pin_hash:
+            raise DutyError(_("{name} has no PIN to sign in with: set a PIN first.").format(
+                name=person.name), "role")
+        update_row(person, office, by, "role", role=role)
+    return person
+
+
+def set_pin(office: Office, by: Staff | None, staff_id: int, pin: str) -> Staff:
+    """A new PIN for someone (who forgot theirs): the wrong-PIN count starts again."""
+    pin = normalise_pin(pin, "new_pin")
+    pin_hash = hash_pin(pin)  # scrypt: outside the write lock
+    with changes.write():
+        person = _person(office, staff_id)
+        if not person.active:
+            raise DutyError(_("{name} has left: a leaver gets no PIN.").format(
+                name=person.name), "new_pin")
+        Staff.update(pin_hash=pin_hash).where(Staff.id == person.id).execute()
+        person.pin_hash = pin_hash
+        changes.record("staff", person.id, PIN_SET, office=office, staff=by,
+                       after={"name": person.name})  # never the PIN, nor its hash
+    return person
+
+
+def lift_lockout(office: Office, by: Staff | None, staff_id: int) -> Staff:
+    with changes.write():
+        person = _person(office, staff_id)
+        failures, latest = recent_failures(person.id, now_utc())
+        if not minutes_locked(failures, latest, now_utc()):
+            raise DutyError(_("{name}'s PIN is not locked.").format(name=person.name),
+                            "staff")
+        changes.record("staff", person.id, LOCKOUT_LIFTED, office=office, staff=by,
+                       after={"name": person.name, "failures": failures})
+    return person
+
+
+def mark_leaver(office: Office, by: Staff | None, staff_id: int) -> Staff:
+    """Inactive from now on: no sign-in, not offered for work; the history keeps the name."""
+    with changes.write():
+        person = _person(office, staff_id)
+        if not person.active:
+            raise DutyError(_("{name} has left already.").format(name=person.name), "staff")
+        if by is not None and person.id == by.id:
+            raise DutyError(_("You cannot mark yourself as a leaver."), "staff")
+        if person.role == "manager" and not _other_managers(office, person):
+            raise DutyError(_("{name} is the office's only manager: make someone else "
+                              "manager first.").format(name=person.name), "staff")
+        update_row(person, office, by, "leave", active=False)
+    return person

@@ -108,6 +108,8 @@ BOOKS: tuple[Book, ...] = (
          "Shift and back office"),
     Book("p", "listings", N_("Listings"), N_("Units for rent or sale, viewings, agency fees"),
          "Shift and back office"),
+    Book("x", "staff_book", N_("Staff and office"),
+         N_("Manager: PINs, roles, leavers; the office's hours"), "Shift and back office"),
 )
 
 #: What opens each screen the desk's keys and books name: "module:function(app)". The app
@@ -137,6 +139,7 @@ OPENERS: dict[str, str] = {
     "canteen": "deskterm.screens.backoffice.canteen:open_canteen",
     "listings": "deskterm.screens.backoffice.listings:open_listings",
     "reports": "deskterm.screens.reporting.reports:open_reports",
+    "staff_book": "deskterm.screens.admin.staff_book:open_staff_book",
 }
 
 

@@ -69,6 +69,7 @@ PURPOSES: dict[str, str] = {
     "attendance": N_("an attendance sign"),
     "leave": N_("recording leave or absence"),
     "correction": N_("an attendance correction"),
+    "staff_admin": N_("the staff list or the office's settings"),
 }
 
 

@@ -46,16 +46,22 @@ def add_office(name: str, *, timezone: str = "Asia/Shanghai") -> Office:
 
 
 def add_staff(office: Office, name: str, role: str, pin: str | None = None, *,
-              phone: str = "", by: Staff | None = None) -> Staff:
-    """Add a person; desk roles (clerk, supervisor, manager, night) need a PIN."""
+              phone: str = "", by: Staff | None = None, pin_hash: str = "") -> Staff:
+    """Add a person; desk roles (clerk, supervisor, manager, night) need a PIN (or its
+    ``pin_hash``, hashed by the caller before its write transaction)."""
     name = _clean_name(name, "name")
     if role not in Staff.ROLES:
         raise DutyError(
             _("Unknown role '{role}': one of {roles}.").format(
                 role=role, roles=", ".join(Staff.ROLES)), "role")
-    if role in Staff.DESK_ROLES and not pin:
+    if role in Staff.DESK_ROLES and not (pin or pin_hash):
         raise DutyError(_("Someone who signs in at the desk needs a PIN."), "pin")
-    pin_hash = hash_pin(pin) if pin else ""
+    pin_hash = hash_pin(pin) if pin else pin_hash
+    phone = phone.strip()
+    if phone:
+        from deskterm.duties.parsing import parse_phone
+
+        phone = parse_phone(phone, "phone")
     with changes.write():
         if Staff.select().where((Staff.office == office) & (Staff.name == name)).exists():
             raise DutyError(_("{name} is already on the staff list.").format(name=name), "name")

@@ -11,7 +11,9 @@ another role. A PIN set or a lockout lifted ends the wrong-PIN count (``pin_chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
@@ -19,7 +21,9 @@ from deskterm.db.models import Office, Staff
 from deskterm.duties.pin_checks import (
     LOCKOUT_LIFTED,
     PIN_SET,
+    check_pin,
     minutes_locked,
+    pin_ok,
     recent_failures,
 )
 from deskterm.duties.pins import hash_pin, normalise_pin
@@ -27,12 +31,18 @@ from deskterm.duties.records import locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 
+T = TypeVar("T")
+
 #: The roles as the manager reads them (translate with _()).
 ROLE_WORDS: dict[str, str] = {
     "clerk": N_("clerk"), "supervisor": N_("supervisor"), "manager": N_("manager"),
     "night": N_("night staff"), "technician": N_("technician"),
     "cs_supervisor": N_("customer-service supervisor"),
 }
+
+
+#: Who signs in at the desk (and so needs a PIN).
+DESK_ROLES = Staff.DESK_ROLES
 
 
 @dataclass(frozen=True)
@@ -107,10 +117,30 @@ def change_role(office: Office, by: Staff | None, staff_id: int, role: str) -> S
     return person
 
 
-def set_pin(office: Office, by: Staff | None, staff_id: int, pin: str) -> Staff:
-    """A new PIN for someone (who forgot theirs): the wrong-PIN count starts again."""
-    pin = normalise_pin(pin, "new_pin")
-    pin_hash = hash_pin(pin)  # scrypt: outside the write lock
+def as_manager(office: Office, manager: Staff | None, pin: str, work: Callable[[], T]) -> T:
+    """``work()`` (one of the changes here) authorised at the desk by the manager's own PIN,
+    checked and counted like every PIN (``pin_checks``: purpose ``staff_admin``, field
+    ``manager_pin``); the good PIN and the change are one transaction."""
+    if manager is None or manager.role != "manager":
+        raise DutyError(_("Only a manager may change the staff list or the office's "
+                          "settings."), "manager_pin")
+    check_pin(office, manager, pin, "staff_admin", "manager_pin", at_desk=manager)
+    with changes.write():
+        pin_ok(office, manager, "staff_admin", at_desk=manager)
+        return work()
+
+
+def new_pin_hash(pin: str, field: str = "new_pin") -> str:
+    """The stored form of a new PIN (scrypt, ~40 ms: before any write transaction)."""
+    return hash_pin(normalise_pin(pin, field))
+
+
+def set_pin(office: Office, by: Staff | None, staff_id: int, pin: str | None = None, *,
+            pin_hash: str | None = None) -> Staff:
+    """A new PIN for someone (who forgot theirs): the wrong-PIN count starts again.
+    ``pin_hash`` (from ``new_pin_hash``) instead of ``pin`` inside a caller's write."""
+    if pin_hash is None:
+        pin_hash = new_pin_hash(pin or "")
     with changes.write():
         person = _person(office, staff_id)
         if not person.active:

@@ -64,6 +64,9 @@ class DashboardScreen(Screen):
         status.set_office(self.session.office.name)
         self.show_staff()
         self.tick()
+        health = getattr(self.app, "db_health", None)
+        if health is not None and health.troubled:  # heard before this was composed
+            self.show_health(health)
         self._load_first()
 
     # --- refreshing ----------------------------------------------------------------------
@@ -130,7 +133,9 @@ class DashboardScreen(Screen):
 
     def tick(self) -> None:
         """Once a minute: the clock, and the timeline's now/missed marks."""
-        self.query_one(StatusLine).set_clock(local(now_utc(), self.session.tz).format("HH:mm"))
+        status = self._status_line()
+        if status is not None:
+            status.set_clock(local(now_utc(), self.session.tz).format("HH:mm"))
 
     def minute(self) -> None:
         self.tick()
@@ -142,7 +147,15 @@ class DashboardScreen(Screen):
         text = _("at the desk: {name}").format(name=staff.name) if staff else _("nobody signed in")
         if self.session.demo:
             text += " · " + _("demo")
-        self.query_one(StatusLine).set_staff(text)
+        status = self._status_line()
+        if status is not None:  # else on_mount shows it
+            status.set_staff(text)
+
+    def _status_line(self) -> StatusLine | None:
+        """The status line, or None before the dashboard is composed: a sign-in (the
+        demo's, in a worker) can be heard before that, and on_mount shows it then."""
+        found = self.query(StatusLine)
+        return found.first() if found else None
 
     def _load(self, pane: Pane) -> None:
         ticket = pane.ask()
@@ -193,7 +206,9 @@ class DashboardScreen(Screen):
         is in trouble (each is fresh again once it reloads)."""
         from deskterm.db.trouble import STATUS_WORDS
 
-        status = self.query_one(StatusLine)
+        status = self._status_line()
+        if status is None:
+            return
         if health.troubled:
             since = self._since_text()
             status.set_trouble(_(STATUS_WORDS[health.kind]).format(since=since))

@@ -375,14 +375,17 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         self._drop_draft()
         self.saved(result)
 
+    def emptied_on_refusal(self, name: str) -> list[Input]:
+        """The PIN boxes a refusal of field ``name`` empties: by default every one."""
+        return [box for box in self.query(Input) if box.password]
+
     def refused(self, field: str, message: str) -> None:
         """A save refused (``field``: the duty's name for it, "" for none) or failed: the
         message under the field, the cursor there; PIN fields emptied, nothing else."""
         self._set_saving(False)
-        for box in self.query(Input):
-            if box.password:
-                box.value = ""  # a refused PIN is typed again
         name = self.field_of(field) if field else "form"
+        for box in self.emptied_on_refusal(name):
+            box.value = ""  # a refused PIN is typed again
         self.show_error(name, message)
         if name != "form":
             self.focus_field(name)

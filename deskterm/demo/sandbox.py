@@ -3,6 +3,11 @@
 It is built into its own SQLite file (never the real desk database), rebuilt when it was
 built on an earlier day (its history ends "today"), and opened signed in as the demo
 clerk. A file that is not a demo database is never deleted or rebuilt.
+
+On PostgreSQL (``--db postgresql://…``, so a company can try the desk on the server it
+means to use) it is built into an empty database: migrated first if it has no tables. A
+demo built on an earlier day there is emptied (``TRUNCATE``) and built again; a database
+that holds anything but the demo is refused and left as it is.
 """
 
 from __future__ import annotations
@@ -72,7 +77,8 @@ def ensure_demo(db_value: str, *, orders: int | None = None, seed: int = 2026,
                 rebuild: bool = False, say: Callable[[str], None] = print) -> DemoDesk:
     """Make sure a current demo office exists at ``db_value``; build it if not."""
     if is_postgres_url(db_value):
-        raise SetupError(_("The demo office is built into a SQLite file: give --db a path."))
+        return _ensure_postgres_demo(db_value, orders=orders, seed=seed, rebuild=rebuild,
+                                     say=say)
     db_path = Path(db_value).expanduser()
     built = False
     exists = db_path.exists() and db_path.stat().st_size > 0
@@ -104,3 +110,41 @@ def ensure_demo(db_value: str, *, orders: int | None = None, seed: int = 2026,
     finally:
         close_database()
     return DemoDesk(path=str(db_path), clerk_id=clerk_id, clerk_pin=pin, built=built)
+
+
+def _ensure_postgres_demo(url: str, *, orders: int | None, seed: int, rebuild: bool,
+                          say: Callable[[str], None]) -> DemoDesk:
+    from deskterm.db.connection import describe
+
+    where = describe(url)
+    name, pin = _demo_clerk()
+    db = open_database(url)
+    try:
+        state = schema.status(db)
+        if state.unknown:
+            schema.check(db, where)  # says: upgrade deskterm
+        office = None if state.empty else Office.select().order_by(Office.id).first()
+        if office is not None and not _is_demo():
+            raise SetupError(_("{db} holds a real office, not the demo: give the demo an "
+                               "empty database.").format(db=where))
+        fresh = office is not None and state.current and local(
+            office.created_at, office.timezone).date() == today_local(office.timezone)
+        built = False
+        if rebuild or not fresh:
+            from deskterm.demo.build import build_demo
+
+            say(_("Building the demo office at {path}").format(path=where))
+            schema.migrate(db)
+            if office is not None:  # yesterday's demo: emptied, never a real office
+                tables = [t for t in db.get_tables() if t != "schema_migration"]
+                db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                               + " RESTART IDENTITY CASCADE")
+            build_demo(orders=orders, seed=seed, progress=say)
+            built = True
+        clerk = Staff.get_or_none((Staff.name == name) & (Staff.role == "clerk"))
+        if clerk is None:
+            raise SetupError(_("The demo office at {path} has no demo clerk: rebuild it with "
+                               "`deskterm demo --rebuild`.").format(path=where))
+        return DemoDesk(path=url, clerk_id=clerk.id, clerk_pin=pin, built=built)
+    finally:
+        close_database()

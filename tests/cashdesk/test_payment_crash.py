@@ -38,6 +38,7 @@ from tests.payment_factories import book, charge, drawer
 
 KILLS = 100
 KILL_WITHIN = 0.12  # seconds after the child says it is ready
+VOID_EVERY = 10  # every tenth kill comes after a void the child finished
 
 SCRIPT = r"""
 import os, random, sys
@@ -59,6 +60,7 @@ while True:
     if rng.random() < 0.15:
         void_receipt(office, int(clerk_id), result.receipt_id, reason="金额录入错误",
                      approver_id=int(supervisor_id), approver_pin=pin)
+        print("void", flush=True)
 """
 
 
@@ -82,24 +84,29 @@ def test_killed_at_random_moments_leaves_whole_payments(sqlite_db, frozen_clock,
                 str(so.supervisor.id), PIN, str(so.unit.id), str(due.id), str(ready),
                 str(attempt)]
         child = subprocess.Popen([sys.executable, "-c", SCRIPT, *args], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
         while not ready.exists():
             assert child.poll() is None, child.stderr.read().decode()
             assert time.monotonic() < deadline
             time.sleep(0.002)
+        if attempt % VOID_EVERY == 0:
+            # Now and then the kill waits for a whole void first: on a loaded machine a
+            # void (a PIN's scrypt, two writes) may not fit in KILL_WITHIN at all.
+            assert child.stdout.readline() == b"void\n", child.stderr.read().decode()
         time.sleep(rng.uniform(0, KILL_WITHIN))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
         stderr = child.stderr.read().decode()
         child.stderr.close()
+        child.stdout.close()
         assert child.returncode == -signal.SIGKILL, stderr  # it never stopped on its own
 
     assert database.execute_sql("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
 
     payments = list(Payment.select())
-    assert len(payments) > KILLS  # the children did get work done
+    assert len(payments) >= 2 * (KILLS // VOID_EVERY)  # the children did get work done
     lines = defaultdict(list)
     for line in PaymentLine.select():
         lines[line.payment_id].append(line)

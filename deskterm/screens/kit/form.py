@@ -44,13 +44,20 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from deskterm.display import plain
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.duty import run_duty
-from deskterm.screens.kit.fields import Field, check_text, error_line, field_box, widget_for
+from deskterm.screens.kit.fields import (
+    Field,
+    check_text,
+    error_line,
+    field_above,
+    field_box,
+    widget_for,
+)
 from deskterm.screens.kit.form_drafts import DraftsPart
 from deskterm.screens.kit.inputs import TextInput
 
@@ -159,8 +166,11 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         field = self.fields[name]
         if changes:
             field = replace(field, **changes)
-        return field_box(self.PREFIX, name, _(field.label) if label is None else label,
-                         widget_for(self.PREFIX, field), wide=field.wide)
+        shown = _(field.label) if label is None else label
+        if field.kind == "area":
+            return field_above(self.PREFIX, name, shown, widget_for(self.PREFIX, field))
+        return field_box(self.PREFIX, name, shown, widget_for(self.PREFIX, field),
+                         wide=field.wide)
 
     # --- reading and writing fields --------------------------------------------------------
     def widget(self, name: str) -> Widget | None:
@@ -302,6 +312,7 @@ class DeskForm(DraftsPart, ModalScreen[T]):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(TextArea.Changed)
     def _changed(self, event) -> None:
         control = getattr(event, "control", None)
         name = (getattr(control, "id", "") or "").removeprefix(f"{self.PREFIX}-")

@@ -11,11 +11,6 @@ list and summary, the Monday approval and the month end), whose tables are the k
   the field it names and staying said while the book is read again;
 - ``pane_row_key(dashboard, kind)``: the key of the highlighted row of the focused pane
   (of the pane class ``kind``), which Enter and F4 on the dashboard act on.
-
-For its forms, beside ``DeskForm``'s one-line fields: ``field_above(prefix, name, label,
-widget)``, a field whose widget is too wide or too tall to share a line with its label
-(the callback's outcomes, a ``TextBox``), and ``TextBox``, a multi-line field read and
-written through ``value`` like the kit's other fields.
 """
 
 from __future__ import annotations
@@ -24,42 +19,15 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on
-from textual.containers import Vertical
-from textual.widget import Widget
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Static
 
 from deskterm.display import plain
 from deskterm.i18n import _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.detail import CountedReads
 from deskterm.screens.kit.duty import run_duty
-from deskterm.screens.kit.fields import error_line
 from deskterm.screens.kit.inputs import TextInput
 from deskterm.screens.kit.tables import cursor_key
-
-
-def field_above(prefix: str, name: str, label: str, widget: Widget) -> Vertical:
-    """A field with its label on the line above it and its error line under it."""
-    return Vertical(Label(plain(label), classes="kit-label"), widget,
-                    error_line(prefix, name), classes="kit-field -wide")
-
-
-class TextBox(TextArea):
-    """A multi-line field: ``value`` is its text, as the kit's forms read a field. A paste
-    is inserted by ``TextArea`` and ends here: one that reached the field without the app
-    forwarding it would otherwise come back from the app and be inserted twice."""
-
-    def _on_paste(self, event) -> None:
-        # Never super()._on_paste(): Textual calls TextArea._on_paste after this one.
-        event.stop()
-
-    @property
-    def value(self) -> str:
-        return self.text
-
-    @value.setter
-    def value(self, text: str) -> None:
-        self.load_text(text or "")
 
 
 def pane_row_key(dashboard, kind: type) -> str | None:

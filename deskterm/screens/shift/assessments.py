@@ -38,7 +38,7 @@ from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.tables import add_columns, refill
-from deskterm.screens.shift.parts import TextAreaPart, open_for
+from deskterm.screens.shift.parts import open_for
 
 LATEST = 4  # assessments shown under the list
 WIDTH = 74  # text width inside the form
@@ -127,13 +127,13 @@ class AssessmentsScreen(BookScreen):
             self.action_reread()
 
 
-class AssessmentFormScreen(TextAreaPart, DeskForm):
+class AssessmentFormScreen(DeskForm):
     """Write one assessment of one clerk; dismisses with the row written, or None."""
 
     CSS_PATH = CSS
     PREFIX = "af"
     FIELDS = (
-        Field("text", N_("Assessment"), required=N_("Write the assessment."),
+        Field("text", N_("Assessment"), kind="area", required=N_("Write the assessment."),
               max_length=TEXT_LIMIT),
         Field("score", N_("Score (1-5, may be empty)"), max_length=2, placeholder="1-5",
               parse=parse_score),
@@ -149,7 +149,7 @@ class AssessmentFormScreen(TextAreaPart, DeskForm):
         self.form_title = fit(_("Assessment of {name}").format(name=clerk_name), WIDTH)
 
     def compose_body(self):
-        yield self.text_box("text")
+        yield self.field("text")
         yield self.field("score")
 
     def draft_subject(self) -> str:

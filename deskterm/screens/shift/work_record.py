@@ -64,7 +64,7 @@ class WorkRecordScreen(RecordForm):
 
     CSS_PATH = str(files("deskterm.styles") / "records.tcss")
     PREFIX = "wr"
-    FIELDS = (Field("notes", N_("Notes"), max_length=NOTES_LIMIT),)
+    FIELDS = (Field("notes", N_("Notes"), kind="area", max_length=NOTES_LIMIT),)
     DRAFT = "work_record"
     PANEL_HINT = N_("Tab notes · ctrl+s save draft · u submit · w week · m month · Esc close")
     ASK = N_("Press u again to submit: a submitted record can no longer change.")
@@ -84,7 +84,7 @@ class WorkRecordScreen(RecordForm):
                      markup=False)
         yield Static(plain("…"), id="wr-state", markup=False)
         yield FocusPanel(plain(""), id="wr-figures", markup=False)
-        yield self.text_box("notes")
+        yield self.field("notes")
         yield self.ask_line()
 
     def draft_subject(self) -> str:

@@ -85,7 +85,6 @@ class CanteenScreen(BackofficeBook):
         self.set_line("title", _("Canteen purchases of {day}").format(day=long_day(day)))
         self.show_rows([purchase_cells(row) for row in rows], [f"p{row.id}" for row in rows])
         self.set_line("total", lines_text(day_text(rows, meals or {}), 74))
-        self.loads += 1
 
     def action_add(self) -> None:
         self.app.push_screen(PurchaseForm(self.session), callback=self._added)
@@ -164,7 +163,6 @@ class MealFeesScreen(MonthSteps, BackofficeBook):
         else:
             lines.append(_("Not handed to finance yet (due by the 15th)."))
         self.set_line("total", lines_text(lines, 76))
-        self.loads += 1
 
     def action_step(self, by: int) -> None:
         """The month before (-1) or after (1) the one shown (no month field here)."""

@@ -116,7 +116,6 @@ class StockScreen(BackofficeBook):
         if wanted in ids:  # the item just saved
             table.move_cursor(row=ids.index(wanted))
         self.set_line("count", _("{n} items").format(n=len(rows)))
-        self.loads += 1
 
     @property
     def current(self) -> StockRow | None:

@@ -137,7 +137,6 @@ class FeeSummaryScreen(BookScreen[None]):
                                      else "month")
         self.summary: FeeSummary | None = None
         self.handed: tuple | None = None  # (done_at, name) once handed over
-        self.loads = 0  # reads shown, for tests
 
     def compose(self):
         with Vertical(id="fs-form", classes="form"):
@@ -187,7 +186,6 @@ class FeeSummaryScreen(BookScreen[None]):
         self._fill("fs-arrears", [
             (heading(a.label, ARREARS["label"]), count_cell(a.units, ARREARS["units"]),
              money_cell(a.amount, ARREARS["amount"])) for a in summary.arrears])
-        self.loads += 1
 
     def _fill(self, table_id: str, rows: list[tuple]) -> None:
         refill(self.query_one(f"#{table_id}", DataTable),

@@ -118,8 +118,7 @@ class ReceiptBooksScreen(BookScreen[None]):
 
     def _issued(self, numbers: str | None) -> None:
         if numbers is not None:
-            self.query_one("#rb-result", Static).update(plain(
-                _("✓ Book {range} issued.").format(range=numbers)))
+            self.tell(_("✓ Book {range} issued.").format(range=numbers), done=False)
             self.read()
 
 

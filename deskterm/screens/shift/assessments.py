@@ -75,7 +75,6 @@ class AssessmentsScreen(BookScreen):
     def __init__(self, session) -> None:
         super().__init__(session, id="assessments")
         self.latest: dict[int, list[AssessmentRow]] = {}
-        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="as-form", classes="form"):
@@ -107,7 +106,6 @@ class AssessmentsScreen(BookScreen):
         if not self.rows:
             self.say(_("This office has no active clerks."))
         self.on_data_table_row_highlighted(None)
-        self.loads += 1
 
     def row_detail(self, clerk: ClerkWeek | None) -> str:
         if clerk is None:

@@ -79,7 +79,6 @@ class AttendanceScreen(BookScreen):
         self.people: list[tuple[int, str]] = []
         self.recorders: list[tuple[int, str]] = []
         self.today: dt.date | None = None
-        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="att-view"):
@@ -113,7 +112,6 @@ class AttendanceScreen(BookScreen):
             _("Attendance today {day}").format(day=day_label(self.today))))
         self.query_one("#att-summary", Static).update(plain(summary_text(rows)))
         self.on_data_table_row_highlighted(None)
-        self.loads += 1
 
     def row_detail(self, row: TodayRow | None) -> str:
         if row is None:

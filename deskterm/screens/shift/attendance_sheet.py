@@ -103,7 +103,6 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
         super().__init__(session, id="attendance-sheet", classes="att-modal")
         self.month = month or parse_month(today_local(session.tz))
         self.sheet: Sheet | None = None
-        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ats-view"):
@@ -160,7 +159,6 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
             for row in sheet.rows))
         self.query_one("#ats-ranking", Static).update(plain(ranking_text(sheet)))
         self.on_data_table_row_highlighted(None)
-        self.loads += 1
 
     def row_detail(self, row: SheetRow | None) -> str:
         return figures_text(row)

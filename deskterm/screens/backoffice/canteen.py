@@ -22,7 +22,7 @@ from deskterm.i18n import N_, _
 from deskterm.screens.backoffice.backoffice_book import BackofficeBook
 from deskterm.screens.backoffice.backoffice_form import MealsForm, PurchaseForm
 from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.periods import MonthSteps
+from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthSteps
 from deskterm.screens.kit.tables import lines_text
 
 
@@ -127,10 +127,7 @@ class MealFeesScreen(MonthSteps, BackofficeBook):
     COLUMNS = ((N_("Name"), 16), (N_("Meals"), 7), (N_("Price"), 20), (N_("Amount"), 14))
     HAND_DUTY = staticmethod(canteen.hand_meal_fees)
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
         Binding("h", "hand", show=False),
     ]
 

@@ -37,6 +37,7 @@ from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.inputs import TextInput
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import STEP_BINDINGS
 
 ITEM_W, BOOK_W, COUNT_W, VAR_W = 30, 6, 7, 6
 REASON_W = 76 - ITEM_W - BOOK_W - COUNT_W - VAR_W - 4
@@ -133,8 +134,7 @@ class StocktakeScreen(BookScreen):
         # (Textual leaves a key a focused Input consumes out of the binding chain)
         Binding("c", "close_take", show=False, priority=True),
         Binding("s", "start", show=False, priority=True),
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
+        *STEP_BINDINGS,
         Binding("up", "line(-1)", show=False),
         Binding("down", "line(1)", show=False),
     ]

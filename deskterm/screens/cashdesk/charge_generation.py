@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -38,6 +37,7 @@ from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import STEP_BINDINGS
 from deskterm.screens.kit.tables import lines_text
 
 DEBOUNCE = 0.2
@@ -102,8 +102,7 @@ class ChargeGenerationScreen(DeskForm[GenerationResult | None]):
     TITLE_TEXT = N_("Monthly charges")
     HINT = N_("ctrl+s generate · [ ] month · Esc close")
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
+        *STEP_BINDINGS,
     ]
 
     def __init__(self, session, month: str | None = None) -> None:

@@ -38,6 +38,7 @@ from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import MONTH_BINDINGS
 from deskterm.screens.kit.tables import (
     add_columns,
     count_cell,
@@ -125,10 +126,7 @@ class FeeSummaryScreen(BookScreen[None]):
         Binding("m", "kind('month')", show=False),
         Binding("t", "toggle", show=False),
         Binding("h", "hand", show=False),
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
     ]
 
     def __init__(self, session, kind: str = "month") -> None:

@@ -43,7 +43,7 @@ from deskterm.duties.repairs.order_words import word
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.periods import MonthSteps
+from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthSteps
 from deskterm.screens.kit.tables import book_table, cells_of, lines_text, refill
 from deskterm.screens.repairs.parts import TableBook
 
@@ -154,10 +154,7 @@ class ComplaintSummaryScreen(MonthSteps, TableBook):
     FIELD_LINES = ("month",)
     HAND_DUTY = staticmethod(hand_complaint_summary)
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
         Binding("h", "hand", show=False),
     ]
 

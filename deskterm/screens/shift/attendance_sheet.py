@@ -36,7 +36,7 @@ from deskterm.duties.shift.attendance_sheet import (
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import error_line
-from deskterm.screens.kit.periods import MonthInput, MonthSteps
+from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthInput, MonthSteps
 from deskterm.screens.kit.tables import add_columns, refill, row_table
 from deskterm.screens.shift.parts import open_for
 
@@ -92,10 +92,7 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
     HAND_DUTY = staticmethod(hand_sheet)
     CSS_PATH = str(files("deskterm.styles") / "attendance.tcss")
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
         Binding("h", "hand", show=False, priority=True),  # the month field lets it by
     ]
 

@@ -28,7 +28,7 @@ from deskterm.screens.kit.tables import lines_text
 
 def open_canteen(app) -> CanteenScreen | None:
     """Today's canteen purchases (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: CanteenScreen(app.session))
+    return open_screen(app, CanteenScreen)
 
 
 def purchase_cells(row: canteen.Purchase) -> tuple[str, ...]:

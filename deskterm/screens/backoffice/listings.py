@@ -33,7 +33,7 @@ STATUS_KEYS = dict(zip("1234", listings.STATUSES, strict=True))
 
 def open_listings(app) -> ListingsScreen | None:
     """The office's listings (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: ListingsScreen(app.session))
+    return open_screen(app, ListingsScreen)
 
 
 def fees_text(row: listings.ListingRow) -> str:

@@ -43,7 +43,7 @@ def row_cells(row: StockRow) -> tuple[str, ...]:
 
 def open_stock(app) -> StockScreen | None:
     """Open the stock list (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: StockScreen(app.session))
+    return open_screen(app, StockScreen)
 
 
 class StockScreen(BackofficeBook):

@@ -96,7 +96,7 @@ class ConfirmClose(ModalScreen[bool]):
 
 def open_stocktake(app) -> StocktakeScreen | None:
     """Open this month's stocktake (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: StocktakeScreen(app.session))
+    return open_screen(app, StocktakeScreen)
 
 
 def line_widgets(line: TakeLine, closed: bool) -> Horizontal:

@@ -43,7 +43,7 @@ LABEL_WIDTH = 16
 
 def open_cash(app) -> CashScreen | None:
     """Open the cash screen for whoever is signed in at the desk (None before sign-in)."""
-    return open_screen(app, lambda: CashScreen(app.session), roles=CashScreen.ROLES)
+    return open_screen(app, CashScreen)
 
 
 def _line(label: str, value: str) -> str:

@@ -90,8 +90,7 @@ def done_text(result: GenerationResult) -> str:
 
 def open_charge_generation(app) -> ChargeGenerationScreen | None:
     """Open the monthly charge generation (a signed-in desk only)."""
-    return open_screen(app, lambda: ChargeGenerationScreen(app.session),
-                       roles=ChargeGenerationScreen.ROLES)
+    return open_screen(app, ChargeGenerationScreen)
 
 
 class ChargeGenerationScreen(DeskForm[GenerationResult | None]):

@@ -55,7 +55,7 @@ def item_cells(item: FeeItemView) -> tuple:
 
 def open_fee_items(app) -> FeeItemsScreen | None:
     """Open the office's fee items (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: FeeItemsScreen(app.session), roles=FeeItemsScreen.ROLES)
+    return open_screen(app, FeeItemsScreen)
 
 
 class FeeItemsScreen(BookScreen[None]):

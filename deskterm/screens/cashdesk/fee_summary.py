@@ -112,8 +112,7 @@ def figures_lines(summary: FeeSummary) -> list[str]:
 
 def open_fee_summary(app, kind: str = "month") -> FeeSummaryScreen | None:
     """Open the fee summary at this month (or this week); a signed-in desk only."""
-    return open_screen(app, lambda: FeeSummaryScreen(app.session, kind),
-                       roles=FeeSummaryScreen.ROLES)
+    return open_screen(app, FeeSummaryScreen, kind)
 
 
 class FeeSummaryScreen(BookScreen[None]):

@@ -46,8 +46,7 @@ def minutes_seconds(seconds: float) -> str:
 def open_receipt(app, receipt_id: int, *, elapsed: float | None = None,
                  folder=None) -> ReceiptScreen | None:
     """Show the receipt ``receipt_id`` (``elapsed``: seconds from F3 to it, shown)."""
-    return open_screen(app, lambda: ReceiptScreen(app.session, receipt_id, elapsed=elapsed,
-                                                  folder=folder), roles=ReceiptScreen.ROLES)
+    return open_screen(app, ReceiptScreen, receipt_id, elapsed=elapsed, folder=folder)
 
 
 class ReceiptScreen(BookScreen[None]):

@@ -59,8 +59,7 @@ COLUMNS = ((N_("Numbers"), 17), (N_("Clerk"), 10), (N_("Next"), 9), (N_("Left"),
 
 def open_receipt_books(app) -> ReceiptBooksScreen | None:
     """The receipt books of the office at the desk (someone must be signed in)."""
-    return open_screen(app, lambda: ReceiptBooksScreen(app.session),
-                       roles=ReceiptBooksScreen.ROLES)
+    return open_screen(app, ReceiptBooksScreen)
 
 
 def book_cells(row: BookRow, tz: str) -> list:

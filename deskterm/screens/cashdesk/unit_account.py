@@ -130,8 +130,7 @@ class AccountLookup(OwnerLookup):
 
 def open_unit_account(app, unit_id: int | None = None) -> UnitAccountScreen | None:
     """Open a unit's account (a signed-in desk only): at ``unit_id``, or at the lookup."""
-    return open_screen(app, lambda: UnitAccountScreen(app.session, unit_id),
-                       roles=UnitAccountScreen.ROLES)
+    return open_screen(app, UnitAccountScreen, unit_id)
 
 
 class UnitAccountScreen(UnitPart, BookScreen[None]):

@@ -140,8 +140,7 @@ def open_callback_form(app, dashboard=None) -> CallbackFormScreen | None:
         app.notify(_("Choose a row in Overdue callbacks first, then press F4."),
                    title=_("Callback"), markup=False, timeout=4)
         return None
-    return open_screen(app, lambda: CallbackFormScreen(app.session, *target),
-                       roles=CallbackFormScreen.ROLES)
+    return open_screen(app, CallbackFormScreen, *target)
 
 
 # --- the form ----------------------------------------------------------------------------------

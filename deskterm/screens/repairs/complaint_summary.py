@@ -141,8 +141,7 @@ def totals_lines(summary: ComplaintSummary) -> list[str]:
 def open_complaint_summary(app) -> ComplaintSummaryScreen | None:
     """Open the monthly summary at this month (a signed-in desk only); the pushed screen,
     or None."""
-    return open_screen(app, lambda: ComplaintSummaryScreen(app.session),
-                       roles=ComplaintSummaryScreen.ROLES)
+    return open_screen(app, ComplaintSummaryScreen)
 
 
 class ComplaintSummaryScreen(MonthSteps, TableBook):

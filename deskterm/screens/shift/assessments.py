@@ -37,8 +37,8 @@ from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import add_columns, refill
-from deskterm.screens.shift.parts import open_for
 
 LATEST = 4  # assessments shown under the list
 WIDTH = 74  # text width inside the form
@@ -47,7 +47,7 @@ CSS = str(files("deskterm.styles") / "records.tcss")
 
 def open_assessments(app) -> AssessmentsScreen | None:
     """Open this week's assessments (a supervisor or manager signed in), else say why."""
-    return open_for(app, AssessmentsScreen)
+    return open_screen(app, AssessmentsScreen)
 
 
 def count_cells(row: ClerkWeek, tz: str) -> tuple[Text, Text, Text, Text]:

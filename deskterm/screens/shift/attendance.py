@@ -27,9 +27,9 @@ from deskterm.duties.shift import attendance
 from deskterm.duties.shift.attendance_sheet import STATUS_LABELS, TodayRow, today_rows
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import add_columns, cells_of, refill, row_table
 from deskterm.screens.shift.attendance_forms import correct_form, leave_form, mark_text, sign_form
-from deskterm.screens.shift.parts import open_for
 
 #: Columns: key, label, width in cells (75 in all with one cell of gap each, less the
 #: scrollbar).
@@ -58,7 +58,7 @@ def summary_text(rows: list[TodayRow]) -> str:
 
 def open_attendance(app) -> AttendanceScreen | None:
     """Open today's attendance (a signed-in desk only); the pushed screen, or None."""
-    return open_for(app, AttendanceScreen)
+    return open_screen(app, AttendanceScreen)
 
 
 class AttendanceScreen(BookScreen):

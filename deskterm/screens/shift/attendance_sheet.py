@@ -36,9 +36,9 @@ from deskterm.duties.shift.attendance_sheet import (
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import error_line
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthInput, MonthSteps
 from deskterm.screens.kit.tables import add_columns, refill, row_table
-from deskterm.screens.shift.parts import open_for
 
 NAME_WIDTH = 6
 TEXT_WIDTH = 78
@@ -81,7 +81,7 @@ class SheetMonthInput(MonthInput):
 
 def open_attendance_sheet(app) -> AttendanceSheetScreen | None:
     """Open this month's sheet (a signed-in desk only); the pushed screen, or None."""
-    return open_for(app, AttendanceSheetScreen)
+    return open_screen(app, AttendanceSheetScreen)
 
 
 class AttendanceSheetScreen(MonthSteps, BookScreen):

@@ -34,7 +34,7 @@ from deskterm.duties.cashdesk.receipts import (
     staff_choices,
 )
 from deskterm.i18n import N_, _
-from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
+from deskterm.screens.cashdesk.form_parts import offer, person_field, pin_field
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
@@ -121,7 +121,7 @@ class ReceiptBooksScreen(BookScreen[None]):
             self.read()
 
 
-class IssueBookForm(ReadsAgain, DeskForm[str | None]):
+class IssueBookForm(DeskForm[str | None]):
     """Issue one receipt book; dismisses with its numbers (``A0000501–A0001000``), or
     None."""
 

@@ -9,7 +9,8 @@ database trouble on the form's line, what was typed kept). Each dismisses with T
 saved; Esc closes an untouched form at once and asks first when something was typed
 (the return's and the reopening's text is kept as a draft of the order). The detail view
 then reads the order again. A form whose list (the technicians) could not be read reads
-it again at the next ctrl+s.
+it again at the next ctrl+s (the kit's ``load_failed``), or by itself once the database
+answers.
 
 The return form starts in "Work done", the first field shown and the first the clerk
 has to fill; the result (done unless changed), the materials and the charge follow in
@@ -33,7 +34,6 @@ from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_or
 from deskterm.duties.residents.roster import active_technicians
 from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
-from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 
@@ -59,16 +59,6 @@ class ActionForm(DeskForm[bool | None]):
 
     def draft_subject(self) -> str:
         return str(self.view.id)
-
-    def action_save(self) -> None:
-        """ctrl+s; when what the form needs could not be read (a database outage), it is
-        read again first, as the form's line says ("press the key again")."""
-        if not self.is_loaded and not self.saving and type(self).load is not DeskForm.load:
-            self.show_error("form", "")
-            run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
-                     group=f"{self.PREFIX}-load", load=True)
-            return
-        super().action_save()
 
     def saved(self, result) -> None:
         self.dismiss(True)

@@ -73,7 +73,8 @@ class DeskForm(DraftsPart, ModalScreen[T]):
     HINT: ClassVar[str] = N_("ctrl+s save · Tab next · Esc cancel")
     #: Enter in the last field saves (small forms); else it only moves on.
     ENTER_SAVES: ClassVar[bool] = False
-    #: The form scrolls (a long form at 80×24) instead of growing past the screen.
+    #: The form scrolls (a long form at 80×24) instead of growing past the screen; the
+    #: scrolling box takes no Tab stop (the field with the cursor is scrolled into view).
     SCROLLS: ClassVar[bool] = False
     #: Roles that may open the form (None: anyone signed in); see kit.opening.
     ROLES: ClassVar[frozenset[str] | None] = None
@@ -144,8 +145,10 @@ class DeskForm(DraftsPart, ModalScreen[T]):
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        box = VerticalScroll if self.SCROLLS else Vertical
-        with box(id=f"{self.PREFIX}-form", classes="form kit-form"):
+        options = {"id": f"{self.PREFIX}-form", "classes": "form kit-form"}
+        # A form that scrolls still has no Tab stop of its own: Tab goes field to field.
+        box = VerticalScroll(can_focus=False, **options) if self.SCROLLS else Vertical(**options)
+        with box:
             title = self.form_title or (_(self.TITLE_TEXT) if self.TITLE_TEXT else "")
             if title:
                 yield Static(plain(title), classes="form-title", markup=False)

@@ -352,7 +352,7 @@ class DeskApp(App[None]):
 
     def _open_form(self, form) -> None:
         if self.screen is self.dashboard:
-            open_screen(self, lambda: form(self.session), roles=form.ROLES)
+            open_screen(self, form)
 
     # --- the books (F10) ---------------------------------------------------------------------
     def _at_dashboard(self) -> bool:

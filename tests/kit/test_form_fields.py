@@ -54,3 +54,21 @@ async def test_a_field_refused_while_empty_clears_once_filled(name, value):
         form.set_value(name, value)
         await wait_until(pilot, lambda: said(form, name) == "")
         assert form.value(name) == value
+
+
+class LongForm(Form):
+    SCROLLS = True  # the form scrolls at 80×24; its box takes no Tab stop
+
+
+async def test_a_scrolling_form_tabs_from_field_to_field():
+    form = LongForm(SESSION)
+    async with Host(form).run_test(size=(80, 24)) as pilot:
+        await opened(pilot, form)
+        seen = [form.focused.id]
+        for _step in range(3):
+            before = form.focused
+            await pilot.press("tab")
+            await wait_until(pilot, lambda: form.focused is not before)  # noqa: B023
+            seen.append(form.focused.id)
+        assert seen == ["t-name", "t-kind", "t-notes", "t-name"]
+        assert not form.query_one("#t-form").can_focus

@@ -19,14 +19,13 @@ from textual.widgets import Input, TextArea
 from deskterm.db import changes
 from deskterm.db.models import RepairOrder, Staff
 from deskterm.duties.pins import hash_pin
-from deskterm.screens.kit.inputs import MonthInput, PinInput, TextInput
+from deskterm.screens.kit.inputs import MonthInput, PinInput, TextBox, TextInput
 from deskterm.screens.repairs.approval import open_approval
 from deskterm.screens.repairs.callback_form import CallbackFormScreen, OutcomeSet, Question
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.repairs.complaint_summary import open_complaint_summary
 from deskterm.screens.repairs.order_actions import ReturnScreen
 from deskterm.screens.repairs.order_detail import open_order_detail
-from deskterm.screens.repairs.parts import TextBox
 from deskterm.screens.repairs.register_search import open_register_search
 from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, busy_morning, order

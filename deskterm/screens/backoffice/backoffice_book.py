@@ -1,12 +1,10 @@
 """What the back-office books share (stock, its ledger, the canteen, the meal fees, the
 listings and a listing): a ``BookScreen`` laid out as a title, what stands above the
-table, the table (``COLUMNS``: label, width, right-aligned), what stands under it, the result
-line (``tell``: what a key did), the kit's message line (``say``: what was refused or
+table, the table (``COLUMNS``: label, width, right-aligned), what stands under it, the kit's
+result line (``tell``: what a key did), its message line (``say``: what was refused or
 went wrong) and the hint.
 
-The table has the focus when the book opens and ``read()`` asks for the first answer;
-``loads`` counts the answers shown (for tests). ``tell`` and ``say`` each clear the
-other's line, so the clerk never reads an old success beside a new refusal.
+The table has the focus when the book opens and ``read()`` asks for the first answer.
 """
 
 from __future__ import annotations
@@ -48,7 +46,6 @@ class BackofficeBook(BookScreen):
     def __init__(self, session, **kwargs) -> None:
         kwargs.setdefault("classes", "bo-modal")
         super().__init__(session, **kwargs)
-        self.loads = 0  # answers shown, for tests
 
     @property
     def table(self) -> DataTable:
@@ -61,9 +58,7 @@ class BackofficeBook(BookScreen):
             yield from self.compose_above()
             yield row_table(self.TABLE_ID or f"{self.PREFIX}-table")
             yield from self.compose_below()
-            result = Static(plain(""), id=f"{self.PREFIX}-result", markup=False)
-            result.display = False
-            yield result
+            yield self.result_line()
             yield self.message_line()
             yield Static(plain(_(self.HINT)), id=f"{self.PREFIX}-hint", classes="form-hint",
                          markup=False)
@@ -94,19 +89,6 @@ class BackofficeBook(BookScreen):
         """Line ``#{PREFIX}-{name}`` shows ``text`` (plain, never markup)."""
         self.query_one(f"#{self.PREFIX}-{name}", Static).update(
             text if isinstance(text, Text) else plain(text))
-
-    def tell(self, text: str, *, done: bool = True) -> None:
-        """What a key did (``✓ …``; ``done`` False: a plain word), on the result line,
-        which takes no room while empty; the message line is cleared."""
-        super().say("")
-        line = self.query_one(f"#{self.PREFIX}-result", Static)
-        line.update(plain(("✓ " + text) if text and done else text))
-        line.display = bool(text)
-
-    def say(self, message: str, field: str = "") -> None:
-        if message:
-            self.tell("")
-        super().say(message, field)
 
     def show_rows(self, rows: Sequence[Sequence[object]], keys: Sequence[str]) -> None:
         """The table holds ``rows`` (cells cut to the columns), keyed by ``keys``; the

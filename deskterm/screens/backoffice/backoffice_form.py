@@ -20,7 +20,6 @@ from deskterm.display import money, plain
 from deskterm.duties.backoffice import canteen, listings
 from deskterm.i18n import N_, _
 from deskterm.screens.backoffice.backoffice_book import CSS
-from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 
@@ -93,22 +92,6 @@ class MealsForm(BackofficeForm):
             self.set_initial("person", people[0][0])
         if price and "price" not in self.visited and not self.value("price"):
             self.set_initial("price", money(price).lstrip("¥"))
-
-    def action_save(self) -> None:
-        if self.is_loaded:
-            super().action_save()
-            return
-        # Who may eat could not be read when the form opened: read it now; the clerk
-        # chooses, then saves (a person the form chose alone is never saved unseen).
-        run_duty(self, self.load, done=self._read_again,
-                 refused=lambda _field, message: self.show_error("form", message),
-                 group="bo-load", load=True)
-
-    def _read_again(self, data) -> None:
-        self.show_error("form", "")
-        self.loaded(data)
-        self.is_loaded = True
-        self.focus_field("person")
 
     def field_of(self, duty_field: str | None) -> str:
         if (duty_field or "").startswith("meals"):

@@ -22,13 +22,13 @@ from deskterm.i18n import N_, _
 from deskterm.screens.backoffice.backoffice_book import BackofficeBook
 from deskterm.screens.backoffice.backoffice_form import MealsForm, PurchaseForm
 from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.periods import MonthSteps
+from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthSteps
 from deskterm.screens.kit.tables import lines_text
 
 
 def open_canteen(app) -> CanteenScreen | None:
     """Today's canteen purchases (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: CanteenScreen(app.session))
+    return open_screen(app, CanteenScreen)
 
 
 def purchase_cells(row: canteen.Purchase) -> tuple[str, ...]:
@@ -85,7 +85,6 @@ class CanteenScreen(BackofficeBook):
         self.set_line("title", _("Canteen purchases of {day}").format(day=long_day(day)))
         self.show_rows([purchase_cells(row) for row in rows], [f"p{row.id}" for row in rows])
         self.set_line("total", lines_text(day_text(rows, meals or {}), 74))
-        self.loads += 1
 
     def action_add(self) -> None:
         self.app.push_screen(PurchaseForm(self.session), callback=self._added)
@@ -128,10 +127,7 @@ class MealFeesScreen(MonthSteps, BackofficeBook):
     COLUMNS = ((N_("Name"), 16), (N_("Meals"), 7), (N_("Price"), 20), (N_("Amount"), 14))
     HAND_DUTY = staticmethod(canteen.hand_meal_fees)
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
         Binding("h", "hand", show=False),
     ]
 
@@ -164,7 +160,6 @@ class MealFeesScreen(MonthSteps, BackofficeBook):
         else:
             lines.append(_("Not handed to finance yet (due by the 15th)."))
         self.set_line("total", lines_text(lines, 76))
-        self.loads += 1
 
     def action_step(self, by: int) -> None:
         """The month before (-1) or after (1) the one shown (no month field here)."""

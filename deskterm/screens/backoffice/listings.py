@@ -33,7 +33,7 @@ STATUS_KEYS = dict(zip("1234", listings.STATUSES, strict=True))
 
 def open_listings(app) -> ListingsScreen | None:
     """The office's listings (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: ListingsScreen(app.session))
+    return open_screen(app, ListingsScreen)
 
 
 def fees_text(row: listings.ListingRow) -> str:
@@ -78,7 +78,6 @@ class ListingsScreen(BackofficeBook):
         self.show_rows([listing_cells(row) for row in rows], list(self.rows))
         if not rows:
             self.tell(_("No listings here: n records one."), done=False)
-        self.loads += 1
 
     def action_filter(self) -> None:
         self.status = FILTERS[(FILTERS.index(self.status) + 1) % len(FILTERS)]
@@ -155,7 +154,6 @@ class ListingDetailScreen(BackofficeBook):
                           + (f" · {d.note}" if d.note else ""), 76)
                       for d in detail.fees[-3:]]
         self.set_line("fees", lines_text(fee_lines, 76))
-        self.loads += 1
 
     def action_status(self, status: str) -> None:
         office, clerk, lid = self.office, self.session.staff, self.listing_id

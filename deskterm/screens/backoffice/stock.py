@@ -43,7 +43,7 @@ def row_cells(row: StockRow) -> tuple[str, ...]:
 
 def open_stock(app) -> StockScreen | None:
     """Open the stock list (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: StockScreen(app.session))
+    return open_screen(app, StockScreen)
 
 
 class StockScreen(BackofficeBook):
@@ -116,7 +116,6 @@ class StockScreen(BackofficeBook):
         if wanted in ids:  # the item just saved
             table.move_cursor(row=ids.index(wanted))
         self.set_line("count", _("{n} items").format(n=len(rows)))
-        self.loads += 1
 
     @property
     def current(self) -> StockRow | None:

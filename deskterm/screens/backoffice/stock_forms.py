@@ -133,4 +133,3 @@ class StockLedgerScreen(BackofficeBook):
         self.show_rows([ledger_cells(line, tz) for line in lines],
                        [str(index) for index in range(len(lines))])
         self.lines = lines
-        self.loads += 1

@@ -37,6 +37,7 @@ from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.inputs import TextInput
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import STEP_BINDINGS
 
 ITEM_W, BOOK_W, COUNT_W, VAR_W = 30, 6, 7, 6
 REASON_W = 76 - ITEM_W - BOOK_W - COUNT_W - VAR_W - 4
@@ -95,7 +96,7 @@ class ConfirmClose(ModalScreen[bool]):
 
 def open_stocktake(app) -> StocktakeScreen | None:
     """Open this month's stocktake (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: StocktakeScreen(app.session))
+    return open_screen(app, StocktakeScreen)
 
 
 def line_widgets(line: TakeLine, closed: bool) -> Horizontal:
@@ -124,6 +125,7 @@ def line_widgets(line: TakeLine, closed: bool) -> Horizontal:
 class StocktakeScreen(BookScreen):
     """The month's stocktake lines, counted in place."""
 
+    SHOWS_LATER = True  # _fill counts loads once the lines are mounted
     CSS_PATH = STOCK_CSS
     PREFIX = "tk"
     BINDINGS = [
@@ -132,8 +134,7 @@ class StocktakeScreen(BookScreen):
         # (Textual leaves a key a focused Input consumes out of the binding chain)
         Binding("c", "close_take", show=False, priority=True),
         Binding("s", "start", show=False, priority=True),
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
+        *STEP_BINDINGS,
         Binding("up", "line(-1)", show=False),
         Binding("down", "line(1)", show=False),
     ]
@@ -143,7 +144,6 @@ class StocktakeScreen(BookScreen):
         self.period = period
         self.view: TakeView | None = None
         self.busy = False
-        self.loads = 0  # answers shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tk-form", classes="form"):

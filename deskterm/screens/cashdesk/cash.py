@@ -43,7 +43,7 @@ LABEL_WIDTH = 16
 
 def open_cash(app) -> CashScreen | None:
     """Open the cash screen for whoever is signed in at the desk (None before sign-in)."""
-    return open_screen(app, lambda: CashScreen(app.session), roles=CashScreen.ROLES)
+    return open_screen(app, CashScreen)
 
 
 def _line(label: str, value: str) -> str:
@@ -120,7 +120,6 @@ class CashScreen(BookScreen[None]):
     def __init__(self, session) -> None:
         super().__init__(session, id="cash")
         self.view: CashView | None = None
-        self.loads = 0  # how many reads have been shown, for tests
         self.offered = False  # the float form opened by itself once
 
     def compose(self):
@@ -143,7 +142,6 @@ class CashScreen(BookScreen[None]):
 
     def show(self, view: CashView) -> None:
         self.view = view
-        self.loads += 1
         now = now_utc()
         tz = self.session.tz
         self.query_one("#cash-drawer", Static).update(

@@ -34,7 +34,6 @@ from deskterm.duties.records import clean_text
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.cashdesk.form_parts import ReadsAgain
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 
@@ -48,7 +47,7 @@ def rate_text(item: FeeItemView | None) -> str:
     return f"{format_fen(item.rate)} {_(BASES[item.basis]) if item.basis in BASES else ''}"
 
 
-class AdHocChargeScreen(ReadsAgain, DeskForm[int | None]):
+class AdHocChargeScreen(DeskForm[int | None]):
     """Put one charge on unit ``unit_id`` (``unit_code`` in the title)."""
 
     CSS_PATH = str(files("deskterm.styles") / "fee_items.tcss")

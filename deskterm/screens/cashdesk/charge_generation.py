@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -38,6 +37,7 @@ from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import STEP_BINDINGS
 from deskterm.screens.kit.tables import lines_text
 
 DEBOUNCE = 0.2
@@ -90,8 +90,7 @@ def done_text(result: GenerationResult) -> str:
 
 def open_charge_generation(app) -> ChargeGenerationScreen | None:
     """Open the monthly charge generation (a signed-in desk only)."""
-    return open_screen(app, lambda: ChargeGenerationScreen(app.session),
-                       roles=ChargeGenerationScreen.ROLES)
+    return open_screen(app, ChargeGenerationScreen)
 
 
 class ChargeGenerationScreen(DeskForm[GenerationResult | None]):
@@ -102,8 +101,7 @@ class ChargeGenerationScreen(DeskForm[GenerationResult | None]):
     TITLE_TEXT = N_("Monthly charges")
     HINT = N_("ctrl+s generate · [ ] month · Esc close")
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
+        *STEP_BINDINGS,
     ]
 
     def __init__(self, session, month: str | None = None) -> None:

@@ -55,7 +55,7 @@ def item_cells(item: FeeItemView) -> tuple:
 
 def open_fee_items(app) -> FeeItemsScreen | None:
     """Open the office's fee items (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: FeeItemsScreen(app.session), roles=FeeItemsScreen.ROLES)
+    return open_screen(app, FeeItemsScreen)
 
 
 class FeeItemsScreen(BookScreen[None]):
@@ -67,7 +67,6 @@ class FeeItemsScreen(BookScreen[None]):
 
     def __init__(self, session) -> None:
         super().__init__(session, id="fee-items")
-        self.loads = 0  # reads shown, for tests
 
     def compose(self):
         with Vertical(id="fi-box", classes="form"):
@@ -107,7 +106,6 @@ class FeeItemsScreen(BookScreen[None]):
             self._status(_("{n} fee items, {active} in use.").format(n=len(items),
                                                                      active=active))
         self.query_one("#fi-detail", Static).update(plain(self.row_detail(self.current_item())))
-        self.loads += 1
 
     def _status(self, text: str) -> None:
         self.query_one("#fi-status", Static).update(plain(text))

@@ -38,6 +38,7 @@ from deskterm.i18n import N_, _
 from deskterm.money import format_fen
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import MONTH_BINDINGS
 from deskterm.screens.kit.tables import (
     add_columns,
     count_cell,
@@ -111,8 +112,7 @@ def figures_lines(summary: FeeSummary) -> list[str]:
 
 def open_fee_summary(app, kind: str = "month") -> FeeSummaryScreen | None:
     """Open the fee summary at this month (or this week); a signed-in desk only."""
-    return open_screen(app, lambda: FeeSummaryScreen(app.session, kind),
-                       roles=FeeSummaryScreen.ROLES)
+    return open_screen(app, FeeSummaryScreen, kind)
 
 
 class FeeSummaryScreen(BookScreen[None]):
@@ -125,10 +125,7 @@ class FeeSummaryScreen(BookScreen[None]):
         Binding("m", "kind('month')", show=False),
         Binding("t", "toggle", show=False),
         Binding("h", "hand", show=False),
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
     ]
 
     def __init__(self, session, kind: str = "month") -> None:
@@ -137,7 +134,6 @@ class FeeSummaryScreen(BookScreen[None]):
                                      else "month")
         self.summary: FeeSummary | None = None
         self.handed: tuple | None = None  # (done_at, name) once handed over
-        self.loads = 0  # reads shown, for tests
 
     def compose(self):
         with Vertical(id="fs-form", classes="form"):
@@ -187,7 +183,6 @@ class FeeSummaryScreen(BookScreen[None]):
         self._fill("fs-arrears", [
             (heading(a.label, ARREARS["label"]), count_cell(a.units, ARREARS["units"]),
              money_cell(a.amount, ARREARS["amount"])) for a in summary.arrears])
-        self.loads += 1
 
     def _fill(self, table_id: str, rows: list[tuple]) -> None:
         refill(self.query_one(f"#{table_id}", DataTable),

@@ -3,9 +3,10 @@
 - The forms that need a supervisor's own PIN (voiding a receipt, issuing a receipt book, a
   cash difference beyond the limit): the choice of the person and their PIN, declared
   once, and the people offered with the likely one chosen.
-- ``ReadsAgain``: a form that cannot be saved without what its ``load`` reads (the
-  approvers, the fee items) reads it again at ctrl+s when the first read failed (the
-  database was away when the form opened), then checks and saves as ctrl+s does.
+
+A form that cannot be saved without what its ``load`` reads (the approvers, the fee
+items) needs nothing here: the kit's ``DeskForm`` reads it again at ctrl+s when the
+first read failed and stops there, so the clerk sees it and saves with the next ctrl+s.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Sequence
 
 from deskterm.display import plain
 from deskterm.i18n import N_
-from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 
 
@@ -48,22 +48,3 @@ def offer(form, name: str, people: Sequence[tuple[int, str]], me: int | None = N
     left = name in form.visited and form.focused is not box
     if chosen is not None and form.value(name) is None and not left:
         form.set_initial(name, chosen)
-
-
-class ReadsAgain:
-    """Mixed into a ``DeskForm`` before it (see the module's docstring)."""
-
-    def action_save(self) -> None:
-        if self.is_loaded or self.saving:
-            super().action_save()
-            return
-        run_duty(self, self.load, done=self._read_again,
-                 refused=lambda _field, message: self.show_error("form", message),
-                 group=f"{self.PREFIX}-load", load=True)
-
-    def _read_again(self, data) -> None:
-        self.show_error("form", "")
-        if data is not None:
-            self.loaded(data)
-        self.is_loaded = True
-        super().action_save()

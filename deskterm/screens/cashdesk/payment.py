@@ -71,8 +71,7 @@ def open_payment(app, *, folder=None) -> PaymentScreen | None:
 
             open_receipt(app, result.receipt_id, elapsed=screen.elapsed, folder=folder)
 
-    screen = open_screen(app, lambda: PaymentScreen(app.session), roles=PaymentScreen.ROLES,
-                         callback=paid)
+    screen = open_screen(app, PaymentScreen, callback=paid)
     return screen
 
 

@@ -27,7 +27,7 @@ from deskterm.duties.cashdesk.receipt_text import (
 from deskterm.duties.cashdesk.receipts import APPROVERS, REASON_LIMIT, staff_choices, void_receipt
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
+from deskterm.screens.cashdesk.form_parts import offer, person_field, pin_field
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
@@ -46,8 +46,7 @@ def minutes_seconds(seconds: float) -> str:
 def open_receipt(app, receipt_id: int, *, elapsed: float | None = None,
                  folder=None) -> ReceiptScreen | None:
     """Show the receipt ``receipt_id`` (``elapsed``: seconds from F3 to it, shown)."""
-    return open_screen(app, lambda: ReceiptScreen(app.session, receipt_id, elapsed=elapsed,
-                                                  folder=folder), roles=ReceiptScreen.ROLES)
+    return open_screen(app, ReceiptScreen, receipt_id, elapsed=elapsed, folder=folder)
 
 
 class ReceiptScreen(BookScreen[None]):
@@ -122,7 +121,7 @@ class ReceiptScreen(BookScreen[None]):
             self.read()
 
 
-class VoidForm(ReadsAgain, DeskForm[bool | None]):
+class VoidForm(DeskForm[bool | None]):
     """Void one receipt: reason, supervisor or manager, their PIN. True when voided."""
 
     CSS_PATH = CSS

@@ -34,7 +34,7 @@ from deskterm.duties.cashdesk.receipts import (
     staff_choices,
 )
 from deskterm.i18n import N_, _
-from deskterm.screens.cashdesk.form_parts import ReadsAgain, offer, person_field, pin_field
+from deskterm.screens.cashdesk.form_parts import offer, person_field, pin_field
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
@@ -59,8 +59,7 @@ COLUMNS = ((N_("Numbers"), 17), (N_("Clerk"), 10), (N_("Next"), 9), (N_("Left"),
 
 def open_receipt_books(app) -> ReceiptBooksScreen | None:
     """The receipt books of the office at the desk (someone must be signed in)."""
-    return open_screen(app, lambda: ReceiptBooksScreen(app.session),
-                       roles=ReceiptBooksScreen.ROLES)
+    return open_screen(app, ReceiptBooksScreen)
 
 
 def book_cells(row: BookRow, tz: str) -> list:
@@ -118,12 +117,11 @@ class ReceiptBooksScreen(BookScreen[None]):
 
     def _issued(self, numbers: str | None) -> None:
         if numbers is not None:
-            self.query_one("#rb-result", Static).update(plain(
-                _("✓ Book {range} issued.").format(range=numbers)))
+            self.tell(_("✓ Book {range} issued.").format(range=numbers), done=False)
             self.read()
 
 
-class IssueBookForm(ReadsAgain, DeskForm[str | None]):
+class IssueBookForm(DeskForm[str | None]):
     """Issue one receipt book; dismisses with its numbers (``A0000501–A0001000``), or
     None."""
 

@@ -130,8 +130,7 @@ class AccountLookup(OwnerLookup):
 
 def open_unit_account(app, unit_id: int | None = None) -> UnitAccountScreen | None:
     """Open a unit's account (a signed-in desk only): at ``unit_id``, or at the lookup."""
-    return open_screen(app, lambda: UnitAccountScreen(app.session, unit_id),
-                       roles=UnitAccountScreen.ROLES)
+    return open_screen(app, UnitAccountScreen, unit_id)
 
 
 class UnitAccountScreen(UnitPart, BookScreen[None]):
@@ -149,7 +148,6 @@ class UnitAccountScreen(UnitPart, BookScreen[None]):
         self._away = False
         self._wanted: str | None = None  # the history row to highlight once read
         self._charging = False  # the charge form is open: its answer decides the read
-        self.loads = 0  # reads shown, for tests
 
     def compose(self):
         with Vertical(id="ua-form", classes="form"):
@@ -212,7 +210,6 @@ class UnitAccountScreen(UnitPart, BookScreen[None]):
         self.query_one("#ua-detail", Static).update(plain(
             self.row_detail(self.current_row()) if account.history
             else _("Nothing has been charged to this unit yet.")))
-        self.loads += 1
 
     def current_row(self) -> AccountLine | None:
         """The history's highlighted line (the dues table above it has no detail)."""

@@ -30,7 +30,6 @@ from deskterm.db.trouble import SAVE_WORDS
 from deskterm.display import plain
 from deskterm.duties.desk import DeskPerson, desk_people, sign_in, unlock
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field, error_line
 from deskterm.screens.kit.form import DeskForm
 
@@ -155,21 +154,6 @@ class SignInScreen(DeskForm):
             hint.first(Static).update(plain(_(self.HINT)))
 
     # --- signing in --------------------------------------------------------------------
-    def action_save(self) -> None:
-        if not self.people and not self.saving:  # the names could not be read: again
-            run_duty(self, self.load, done=self._read_again,
-                     refused=lambda _field, message: self.show_error("form", message),
-                     group=f"{self.PREFIX}-load", load=True)
-            return
-        super().action_save()
-
-    def _read_again(self, people: list[DeskPerson]) -> None:
-        self.show_error("form", "")
-        self.show_people(people)
-        self.is_loaded = True
-        if not people:
-            self.show_error("staff", _("Choose who you are from the list."))
-
     def check(self, values):
         values, errors = super().check(values)
         person = self.highlighted_person()

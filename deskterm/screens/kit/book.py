@@ -5,12 +5,21 @@ A book reads its data in the kit's worker and shows it; the base owns the rest:
 - ``read(*key)`` asks ``fetch(*key)`` (in a worker, inside a connection) and hands the
   answer to ``show(data, *key)``; an answer to an older ``read`` than the newest is
   dropped (reads may finish out of order); ctrl+r reads the last key again;
+  ctrl+r before any read does nothing; ``loaded`` (the first read answered, shown or
+  refused) and ``loads`` (reads shown) are what tests and screens wait for (a book whose
+  ``show`` finishes on a later turn sets ``SHOWS_LATER`` and counts ``loads`` itself);
 - a refusal (a period that is not one) or database trouble goes to ``say``: the book's
   message line (``#{PREFIX}-message``), in the clerk's words; the rows shown stay;
+- ``tell`` says what a key did on the result line (``result_line()``, ``✓ …``) beside
+  the message line: each clears the other, so an old success never stands beside a new
+  refusal;
 - ``act(call, done)`` runs a write of the book (hand the month over, approve, print)
-  the same way: refused or in trouble, ``say`` tells; done, ``done(result)``;
+  the same way while ``busy``: refused or in trouble, ``say`` tells, the cursor goes to
+  the field it names, and the message stays said while the book is read again; done,
+  ``done(result)``;
+- a paste too long for a field of the book is said on its line;
 - the highlighted row of the book's table (``rows``) and its detail line under the
-  table (``row_detail``), kept in step as the cursor moves;
+  table (``detail_line()``, ``row_detail``), kept in step as the cursor moves;
 - Esc closes (``action_close``), and ``ROLES`` says who may open it (``kit.opening``).
 """
 
@@ -19,12 +28,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
+from textual import on
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from deskterm.display import plain
+from deskterm.i18n import _
 from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.inputs import TextInput
 
 T = TypeVar("T")
 
@@ -32,6 +44,8 @@ T = TypeVar("T")
 class BookScreen(ModalScreen[T]):
     PREFIX: ClassVar[str] = "book"
     ROLES: ClassVar[frozenset[str] | None] = None
+    #: ``show`` finishes on a later turn and counts ``loads`` itself when it has.
+    SHOWS_LATER: ClassVar[bool] = False
     BINDINGS = [
         Binding("escape", "close", show=False),
         Binding("ctrl+r", "reread", show=False),
@@ -75,17 +89,29 @@ class BookScreen(ModalScreen[T]):
             return  # an older read: a newer one is on its way
         self.reading = False
         self.read_failed = False
+        kept = self._act_said
         self.say("")
         self.show(data, *key)
+        self.loaded = True
+        if not self.SHOWS_LATER:
+            self.loads += 1
+        if kept is not None:  # a refused write stays said while the book is read
+            self.say(*kept)
+            self._act_said = kept
 
     def _refused(self, asked: int, field: str, message: str) -> None:
         if asked != self._asked:
             return
         self.reading = False
         self.read_failed = bool(not field)  # trouble (a refused key is the clerk's to fix)
+        self.loaded = True
         self.say(message, field)
 
     read_failed = False
+    loaded = False  # the first read answered (shown or refused)
+    loads = 0  # reads shown
+    busy = False  # a write is on its way: the keys that write wait for it
+    _act_said: tuple[str, str] | None = None  # a refused write's message and field
 
     def after_trouble(self) -> None:
         """The database answers again (``DeskApp``): read again what could not be read."""
@@ -94,14 +120,35 @@ class BookScreen(ModalScreen[T]):
             self.read(*self._last_key)
 
     def action_reread(self) -> None:
-        self.read(*self._last_key)
+        if self._asked:  # before the first read there is nothing to read again
+            self.read(*self._last_key)
 
     # --- writing -----------------------------------------------------------------------------
     def act(self, call: Callable[[], Any], done: Callable[[Any], object], *,
             group: str = "act") -> None:
-        """A write from the book, in the kit's worker; refusals and trouble to ``say``."""
-        run_duty(self, call, done=done, refused=lambda field, message: self.say(message, field),
+        """A write from the book, in the kit's worker, while ``busy``; refused or in
+        trouble, ``act_refused``."""
+        self.busy = True
+        self._act_said = None  # a new write: the last one's refusal is said no longer
+
+        def finished(result: Any) -> None:
+            self.busy = False
+            done(result)
+
+        run_duty(self, call, done=finished, refused=self.act_refused,
                  group=f"{self.PREFIX}-{group}")
+
+    def act_refused(self, field: str, message: str) -> None:
+        """``say`` tells (and keeps it said over the next read); the cursor to the field."""
+        self.busy = False
+        self.say(message, field)
+        self._act_said = (message, field)
+        self.focus_field(field)
+
+    def focus_field(self, name: str) -> None:
+        found = self.query(f"#{self.PREFIX}-{name}") if name else None
+        if found and found.first().focusable:
+            self.set_focus(found.first())
 
     # --- the message line ------------------------------------------------------------------
     def message_line(self) -> Static:
@@ -109,9 +156,20 @@ class BookScreen(ModalScreen[T]):
                       markup=False)
         return line
 
+    def result_line(self) -> Static:
+        """The line ``tell`` writes on, taking no room while empty."""
+        line = Static(plain(""), id=f"{self.PREFIX}-result", classes="kit-result",
+                      markup=False)
+        line.display = False
+        return line
+
     def say(self, message: str, field: str = "") -> None:
         """``message`` on the book's line ("" clears it); ``field`` names what it is
-        about, for a book with a line of its own for it (``#{PREFIX}-error-{field}``)."""
+        about, for a book with a line of its own for it (``#{PREFIX}-error-{field}``).
+        A message clears the result line."""
+        self._act_said = None  # what is said now replaces a refused write's message
+        if message:
+            self._tell("")
         found = self.query(f"#{self.PREFIX}-error-{field}") if field else None
         if not found:
             found = self.query(f"#{self.PREFIX}-message")
@@ -123,6 +181,27 @@ class BookScreen(ModalScreen[T]):
         line.update(plain(("✗ " + message) if message else ""))
         line.set_class(bool(message), "-shown")
 
+    def tell(self, text: str, *, done: bool = True) -> None:
+        """What a key did (``✓ …``; ``done`` False: a plain word) on the result line; the
+        message line is cleared."""
+        BookScreen.say(self, "")
+        self._tell(("✓ " + text) if text and done else text)
+
+    def _tell(self, text: str) -> None:
+        found = self.query(f"#{self.PREFIX}-result")
+        if found:
+            line = found.first(Static)
+            line.update(plain(text))
+            if line.has_class("kit-result"):  # a book's own line keeps its room
+                line.display = bool(text)
+
+    @on(TextInput.PasteRefused)
+    def _paste_refused(self, event: TextInput.PasteRefused) -> None:
+        event.stop()
+        name = (event.field.id or "").removeprefix(f"{self.PREFIX}-")
+        self.say(_("Too long to paste: {count} characters; at most {limit}.").format(
+            count=f"{event.length:,}", limit=f"{event.field.max_length:,}"), name)
+
     # --- the highlighted row ---------------------------------------------------------------
     def current_row(self) -> Any | None:
         tables = self.query(DataTable)
@@ -131,10 +210,17 @@ class BookScreen(ModalScreen[T]):
         index = tables.first().cursor_row
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def detail_line(self) -> Static:
+        """The highlighted row in full, under the table (``row_detail``)."""
+        return Static(plain(""), id=f"{self.PREFIX}-detail", markup=False)
+
+    def show_detail(self) -> None:
         found = self.query(f"#{self.PREFIX}-detail")
         if found:
             found.first(Static).update(plain(self.row_detail(self.current_row())))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -16,8 +16,8 @@ The base owns the rest: the layout (the history scrolls in what the fields leave
 binding per action (declared once, in ``ACTIONS``), a key the state does not allow said
 on the message line and nothing opened, the sub-form pushed and the record read again
 when it closes with a true result (saved), the hint listing only what the state allows,
-Esc, database trouble on the message line (the record shown stays), and ``loaded`` /
-``loads`` (reads answered) for tests.
+Esc, database trouble on the message line (the record shown stays); ``loaded`` /
+``loads`` are the book's.
 """
 
 from __future__ import annotations
@@ -56,30 +56,7 @@ class DetailAction:
         return _(self.label(view) if callable(self.label) else self.label)
 
 
-class CountedReads:
-    """``loaded`` (the first read answered, shown or refused) and ``loads`` (reads
-    answered) on a ``BookScreen``, for tests and for screens that wait for a read."""
-
-    loaded = False
-    loads = 0
-
-    def _answered(self, asked: int, data: Any, key: tuple) -> None:
-        newest = asked == self._asked
-        super()._answered(asked, data, key)
-        self._counted(newest)
-
-    def _refused(self, asked: int, field: str, message: str) -> None:
-        newest = asked == self._asked
-        super()._refused(asked, field, message)
-        self._counted(newest)
-
-    def _counted(self, newest: bool) -> None:
-        if newest:
-            self.loaded = True
-            self.loads += 1
-
-
-class DetailScreen(CountedReads, BookScreen):
+class DetailScreen(BookScreen):
     """One record, its history and its actions (see the module's docstring)."""
 
     DEFAULT_CSS = """

@@ -44,13 +44,20 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from deskterm.display import plain
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.duty import run_duty
-from deskterm.screens.kit.fields import Field, check_text, error_line, field_box, widget_for
+from deskterm.screens.kit.fields import (
+    Field,
+    check_text,
+    error_line,
+    field_above,
+    field_box,
+    widget_for,
+)
 from deskterm.screens.kit.form_drafts import DraftsPart
 from deskterm.screens.kit.inputs import TextInput
 
@@ -66,7 +73,8 @@ class DeskForm(DraftsPart, ModalScreen[T]):
     HINT: ClassVar[str] = N_("ctrl+s save · Tab next · Esc cancel")
     #: Enter in the last field saves (small forms); else it only moves on.
     ENTER_SAVES: ClassVar[bool] = False
-    #: The form scrolls (a long form at 80×24) instead of growing past the screen.
+    #: The form scrolls (a long form at 80×24) instead of growing past the screen; the
+    #: scrolling box takes no Tab stop (the field with the cursor is scrolled into view).
     SCROLLS: ClassVar[bool] = False
     #: Roles that may open the form (None: anyone signed in); see kit.opening.
     ROLES: ClassVar[frozenset[str] | None] = None
@@ -137,8 +145,10 @@ class DeskForm(DraftsPart, ModalScreen[T]):
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        box = VerticalScroll if self.SCROLLS else Vertical
-        with box(id=f"{self.PREFIX}-form", classes="form kit-form"):
+        options = {"id": f"{self.PREFIX}-form", "classes": "form kit-form"}
+        # A form that scrolls still has no Tab stop of its own: Tab goes field to field.
+        box = VerticalScroll(can_focus=False, **options) if self.SCROLLS else Vertical(**options)
+        with box:
             title = self.form_title or (_(self.TITLE_TEXT) if self.TITLE_TEXT else "")
             if title:
                 yield Static(plain(title), classes="form-title", markup=False)
@@ -159,8 +169,11 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         field = self.fields[name]
         if changes:
             field = replace(field, **changes)
-        return field_box(self.PREFIX, name, _(field.label) if label is None else label,
-                         widget_for(self.PREFIX, field), wide=field.wide)
+        shown = _(field.label) if label is None else label
+        if field.kind == "area":
+            return field_above(self.PREFIX, name, shown, widget_for(self.PREFIX, field))
+        return field_box(self.PREFIX, name, shown, widget_for(self.PREFIX, field),
+                         wide=field.wide)
 
     # --- reading and writing fields --------------------------------------------------------
     def widget(self, name: str) -> Widget | None:
@@ -302,6 +315,7 @@ class DeskForm(DraftsPart, ModalScreen[T]):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(TextArea.Changed)
     def _changed(self, event) -> None:
         control = getattr(event, "control", None)
         name = (getattr(control, "id", "") or "").removeprefix(f"{self.PREFIX}-")

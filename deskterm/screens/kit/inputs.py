@@ -10,12 +10,19 @@ that would pass ``max_length`` (Textual's own Input drops it silently) and posts
 
 ``MonthInput`` is a ``TextInput`` where ``[`` and ``]`` step the month instead of
 being typed; ``PinInput`` shows dots and takes digits only.
+
+``TextBox`` is the multi-line field (``Field(kind="area")``): its ``value`` is its text,
+as a form reads any field; Tab moves on; a paste is inserted once (``TextArea``'s own
+handler, which Textual calls after this one; the paste goes no further: a plain
+``TextArea`` lets it bubble to the app, which hands a paste it was not given itself to
+the focused widget again, and it was inserted twice); a paste that would pass
+``max_length`` is refused aloud (``TextInput.PasteRefused``), as ``TextInput`` does.
 """
 
 from __future__ import annotations
 
 from textual.message import Message
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 
 class TextInput(Input):
@@ -24,13 +31,13 @@ class TextInput(Input):
     class PasteRefused(Message):
         """A paste of ``length`` characters would pass the field's ``max_length``."""
 
-        def __init__(self, field: TextInput, length: int) -> None:
+        def __init__(self, field: TextInput | TextBox, length: int) -> None:
             super().__init__()
             self.field = field
             self.length = length
 
         @property
-        def control(self) -> TextInput:
+        def control(self) -> TextInput | TextBox:
             return self.field
 
     def _on_paste(self, event) -> None:
@@ -59,3 +66,32 @@ class PinInput(TextInput):
         kwargs.setdefault("max_length", 8)
         kwargs.setdefault("restrict", r"[0-9０-９]*")
         super().__init__(*args, **kwargs)
+
+
+class TextBox(TextArea):
+    """A multi-line field (see the module): ``value`` is its text."""
+
+    def __init__(self, text: str = "", *, max_length: int = 0, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("tab_behavior", "focus")
+        super().__init__(text, **kwargs)
+        self.max_length = max_length
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str | None) -> None:
+        text = "" if text is None else str(text)
+        if self.text != text:  # the same text again keeps the cursor where it is
+            self.load_text(text)
+
+    def _on_paste(self, event) -> None:
+        # Never super()._on_paste(): Textual calls TextArea._on_paste after this one.
+        event.stop()  # the paste is the box's (TextArea lets it bubble on to the app)
+        pasted = event.text or ""
+        if self.max_length and not self.read_only and \
+                len(self.text) + len(pasted) > self.max_length:
+            event.prevent_default()  # TextArea._on_paste is not called
+            self.post_message(TextInput.PasteRefused(self, len(pasted)))

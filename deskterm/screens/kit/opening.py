@@ -1,7 +1,8 @@
 """Opening a screen: who may, declared once on the screen (``ROLES``), enforced here.
 
-Every key and book of the desk opens its screen through ``open_screen`` (the screens'
-``open_*`` functions named in ``keys.OPENERS`` call it): nobody signed in, nothing opens;
+Every key and book of the desk opens its screen through ``open_screen(app, Screen,
+*args)`` (the screens' ``open_*`` functions named in ``keys.OPENERS`` call it), which
+reads who may from ``Screen.ROLES``: nobody signed in, nothing opens;
 a person whose role the screen does not name is told who may open it, and nothing opens.
 """
 
@@ -27,16 +28,18 @@ def refusal(roles) -> str:
     return _("Only {who} may open this: sign in as them.").format(who=who)
 
 
-def open_screen(app, make: Callable[[], object], *, roles=None, callback=None):
-    """Push ``make()`` for the person at the desk when their role may open it (the
-    screen class's ``ROLES`` when ``roles`` is not given); the screen, or None."""
+def open_screen(app, cls: type, *args, make: Callable[[], object] | None = None,
+                callback=None, **kwargs):
+    """Push ``cls(app.session, *args, **kwargs)`` for the person at the desk when
+    ``cls.ROLES`` lets them; the screen, or None. ``make`` builds the screen instead, for
+    one whose arguments are computed only when it opens (after the role was checked)."""
     staff = app.session.staff
     if staff is None:
         return None
-    wanted = roles if roles is not None else getattr(make, "ROLES", None)
+    wanted = getattr(cls, "ROLES", None)
     if not may_open(staff, wanted):
         app.notify(refusal(wanted), severity="warning", markup=False)
         return None
-    screen = make()
+    screen = make() if make is not None else cls(app.session, *args, **kwargs)
     app.push_screen(screen, callback=callback)
     return screen

@@ -7,17 +7,33 @@ A ``BookScreen`` mixing in ``MonthSteps`` has ``month`` (the month shown), reads
 with ``read(month)``, has a ``MonthInput`` whose id is ``MONTH_FIELD``, and says in
 ``handable_month()`` which month ``h`` hands over (None: nothing shown yet) and in
 ``HAND_DUTY(office, staff_id, month)`` how.
+
+``MONTH_BINDINGS`` are the month keys of every book that steps a period: ``[`` ``]``
+and PgUp / PgDn call ``action_step(-1 / 1)``, with priority (a focused field or the
+table would take PgUp / PgDn, and a ``MonthInput`` lets ``[`` ``]`` by);
+``STEP_BINDINGS`` the brackets alone (where PgUp / PgDn keep their own use).
 """
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import Input
 
 from deskterm.duties.months import shift_month
 from deskterm.errors import DutyError
 from deskterm.screens.kit.inputs import MonthInput
 
-__all__ = ["MonthInput", "MonthSteps"]
+__all__ = ["MONTH_BINDINGS", "STEP_BINDINGS", "MonthInput", "MonthSteps"]
+
+STEP_BINDINGS = [
+    Binding("left_square_bracket", "step(-1)", show=False, priority=True),
+    Binding("right_square_bracket", "step(1)", show=False, priority=True),
+]
+MONTH_BINDINGS = [
+    *STEP_BINDINGS,
+    Binding("pageup", "step(-1)", show=False, priority=True),
+    Binding("pagedown", "step(1)", show=False, priority=True),
+]
 
 
 class MonthSteps:

@@ -117,8 +117,7 @@ def detail_text(row: ListedOrder | None, tz: str) -> str:
 def open_approval(app, folder=None) -> ApprovalScreen | None:
     """Open the Monday approval for the office at the desk (someone must be signed in).
     ``folder``: where ``p`` writes the printout (default: the export folder)."""
-    return open_screen(app, lambda: ApprovalScreen(app.session, folder=folder),
-                       roles=ApprovalScreen.ROLES)
+    return open_screen(app, ApprovalScreen, folder=folder)
 
 
 class ApprovalScreen(PrintsLists, TableBook):

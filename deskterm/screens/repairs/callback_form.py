@@ -45,11 +45,11 @@ from deskterm.duties.repairs.callbacks import (
     record_callback,
 )
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.fields import Field, field_above
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import lines_text
-from deskterm.screens.repairs.parts import field_above, pane_row_key
+from deskterm.screens.repairs.parts import pane_row_key
 
 #: The outcomes in key order: "1" is the first.
 OUTCOMES = ("satisfied", "not_satisfied", "unreachable", "refused")
@@ -140,8 +140,7 @@ def open_callback_form(app, dashboard=None) -> CallbackFormScreen | None:
         app.notify(_("Choose a row in Overdue callbacks first, then press F4."),
                    title=_("Callback"), markup=False, timeout=4)
         return None
-    return open_screen(app, lambda: CallbackFormScreen(app.session, *target),
-                       roles=CallbackFormScreen.ROLES)
+    return open_screen(app, CallbackFormScreen, *target)
 
 
 # --- the form ----------------------------------------------------------------------------------

@@ -92,12 +92,9 @@ class HandlingScreen(ComplaintAction):
 
     def form_fields(self):
         return (Field("handling", _("Handling: what was done, by {name}").format(
-                    name=self.view.handler or "—"), max_length=TEXT_LIMIT),
-                Field("result", N_("Result"), max_length=TEXT_LIMIT))
-
-    def compose_body(self):
-        for field in self.form_fields():
-            yield self.text_box(field.name)
+                    name=self.view.handler or "—"), kind="area", max_length=TEXT_LIMIT,
+                    wrap=False),
+                Field("result", N_("Result"), kind="area", max_length=TEXT_LIMIT, wrap=False))
 
     def check(self, values):
         """Both texts checked before anything is sent: each message under its field."""

@@ -125,8 +125,7 @@ def open_complaint_detail(app, complaint_id: int | None, *, callback=None
         app.notify(_("Choose a complaint's row first, then press Enter."),
                    title=_("Complaint"), markup=False, timeout=4)
         return None
-    return open_screen(app, lambda: ComplaintDetailScreen(app.session, complaint_id),
-                       roles=ComplaintDetailScreen.ROLES, callback=callback)
+    return open_screen(app, ComplaintDetailScreen, complaint_id, callback=callback)
 
 
 # --- the view -----------------------------------------------------------------------------------------

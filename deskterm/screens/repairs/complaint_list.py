@@ -122,8 +122,7 @@ def hint_text(data: ComplaintList | None) -> str:
 
 def open_complaint_list(app) -> ComplaintListScreen | None:
     """Open the complaint list (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: ComplaintListScreen(app.session),
-                       roles=ComplaintListScreen.ROLES)
+    return open_screen(app, ComplaintListScreen)
 
 
 class ComplaintListScreen(TableBook):

@@ -43,7 +43,7 @@ from deskterm.duties.repairs.order_words import word
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.periods import MonthSteps
+from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthSteps
 from deskterm.screens.kit.tables import book_table, cells_of, lines_text, refill
 from deskterm.screens.repairs.parts import TableBook
 
@@ -141,8 +141,7 @@ def totals_lines(summary: ComplaintSummary) -> list[str]:
 def open_complaint_summary(app) -> ComplaintSummaryScreen | None:
     """Open the monthly summary at this month (a signed-in desk only); the pushed screen,
     or None."""
-    return open_screen(app, lambda: ComplaintSummaryScreen(app.session),
-                       roles=ComplaintSummaryScreen.ROLES)
+    return open_screen(app, ComplaintSummaryScreen)
 
 
 class ComplaintSummaryScreen(MonthSteps, TableBook):
@@ -154,10 +153,7 @@ class ComplaintSummaryScreen(MonthSteps, TableBook):
     FIELD_LINES = ("month",)
     HAND_DUTY = staticmethod(hand_complaint_summary)
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
         Binding("h", "hand", show=False),
     ]
 

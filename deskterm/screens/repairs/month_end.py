@@ -77,8 +77,7 @@ def amount(fen: int, width: int) -> Text:
 def open_month_end(app, folder=None) -> MonthEndScreen | None:
     """Open the month-end handover / filing for the office at the desk (someone must be
     signed in). ``folder``: where ``p`` writes the printout (default: the export folder)."""
-    return open_screen(app, lambda: MonthEndScreen(app.session, folder=folder),
-                       roles=MonthEndScreen.ROLES)
+    return open_screen(app, MonthEndScreen, folder=folder)
 
 
 class MonthEndScreen(PrintsLists, TableBook):

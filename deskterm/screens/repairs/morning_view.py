@@ -178,8 +178,7 @@ def open_morning_view(app) -> None:
 
     def opened(items: UnfinishedItems) -> None:
         if should_show_morning_view(items) and app.screen is app.dashboard:
-            open_screen(app, lambda: MorningViewScreen(session, items),
-                        roles=MorningViewScreen.ROLES)
+            open_screen(app, MorningViewScreen, items)
 
     run_duty(app, lambda: unfinished_register_items(session.office), done=opened,
              group="morning-view", name="morning view", load=True)

@@ -9,21 +9,20 @@ database trouble on the form's line, what was typed kept). Each dismisses with T
 saved; Esc closes an untouched form at once and asks first when something was typed
 (the return's and the reopening's text is kept as a draft of the order). The detail view
 then reads the order again. A form whose list (the technicians) could not be read reads
-it again at the next ctrl+s.
+it again at the next ctrl+s (the kit's ``load_failed``), or by itself once the database
+answers.
 
 The return form starts in "Work done", the first field shown and the first the clerk
 has to fill; the result (done unless changed), the materials and the charge follow in
-reading order. The materials (and the complaint's handling) are a ``TextBox``
-(``parts.py``), read and written like the kit's other fields.
+reading order. The materials (and the complaint's handling) are the kit's multi-line
+field (``Field(kind="area")``), read and written like its other fields.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from textual import on
-from textual.widget import Widget
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from deskterm.clock import now_utc
 from deskterm.display import fit, plain, when
@@ -35,10 +34,8 @@ from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_or
 from deskterm.duties.residents.roster import active_technicians
 from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
-from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
-from deskterm.screens.repairs.parts import TextBox, field_above
 
 TEXT_WIDTH = 72
 ACTIONS_CSS = str(files("deskterm.styles") / "order_detail.tcss")
@@ -46,7 +43,7 @@ ACTIONS_CSS = str(files("deskterm.styles") / "order_detail.tcss")
 
 class ActionForm(DeskForm[bool | None]):
     """What the sub-forms of the order's and the complaint's detail share: the record's
-    line under the title, ``TextBox`` fields, True when saved (see the module)."""
+    line under the title, True when saved (see the module)."""
 
     CSS_PATH = ACTIONS_CSS
     ENTER_SAVES = True
@@ -62,28 +59,6 @@ class ActionForm(DeskForm[bool | None]):
 
     def draft_subject(self) -> str:
         return str(self.view.id)
-
-    def text_box(self, name: str) -> Widget:
-        """Field ``name`` as a labelled ``TextBox`` of a few lines, its error line under it."""
-        field = self.fields[name]
-        box = TextBox(id=f"{self.PREFIX}-{name}", compact=True, soft_wrap=False,
-                      tab_behavior="focus", placeholder=_(field.placeholder)
-                      if field.placeholder else "")
-        return field_above(self.PREFIX, name, _(field.label), box)
-
-    @on(TextArea.Changed)
-    def _text_changed(self, event: TextArea.Changed) -> None:
-        self._changed(event)  # as the kit's own fields: error cleared, draft written
-
-    def action_save(self) -> None:
-        """ctrl+s; when what the form needs could not be read (a database outage), it is
-        read again first, as the form's line says ("press the key again")."""
-        if not self.is_loaded and not self.saving and type(self).load is not DeskForm.load:
-            self.show_error("form", "")
-            run_duty(self, self.load, done=self._loaded, refused=self._load_refused,
-                     group=f"{self.PREFIX}-load", load=True)
-            return
-        super().action_save()
 
     def saved(self, result) -> None:
         self.dismiss(True)
@@ -145,15 +120,10 @@ class ReturnScreen(ActionForm):
         Field("result", N_("Result"), kind="select", initial="done",
               options=tuple((word, key) for key, word in RESULT_WORDS.items())),
         Field("materials", N_("Materials: one \"code qty\" a line, or leave empty"),
-              placeholder="FM-01 2"),
+              kind="area", placeholder="FM-01 2", wrap=False),
         Field("charge", N_("Charge to the owner (¥, empty: none)"), max_length=20,
               placeholder="0.00", parse=lambda text: parse_amount(text, field="charge")),
     )
-
-    def compose_body(self):
-        for field in self.FIELDS:
-            yield self.text_box(field.name) if field.name == "materials" else self.field(
-                field.name)
 
     def save(self, values) -> None:
         materials = parse_materials(self.office, values["materials"])

@@ -159,8 +159,7 @@ def open_order_detail(app, order_id: int | None) -> OrderDetailScreen | None:
         app.notify(_("Choose an order's row first, then press Enter."), title=_("Order"),
                    markup=False, timeout=4)
         return None
-    return open_screen(app, lambda: OrderDetailScreen(app.session, order_id),
-                       roles=OrderDetailScreen.ROLES)
+    return open_screen(app, OrderDetailScreen, order_id)
 
 
 # --- the view ------------------------------------------------------------------------------------

@@ -114,8 +114,7 @@ def count_text(result: RegisterResult | None) -> str:
 
 def open_register_search(app) -> RegisterSearchScreen | None:
     """Open the register search (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: RegisterSearchScreen(app.session),
-                       roles=RegisterSearchScreen.ROLES)
+    return open_screen(app, RegisterSearchScreen)
 
 
 class RegisterSearchScreen(TableBook):

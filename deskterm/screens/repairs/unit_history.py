@@ -118,8 +118,7 @@ def open_unit_history(app, unit_id: int | None) -> UnitHistoryScreen | None:
         app.notify(_("Choose a row with a unit first."), title=_("Unit"), markup=False,
                    timeout=4)
         return None
-    return open_screen(app, lambda: UnitHistoryScreen(app.session, unit_id),
-                       roles=UnitHistoryScreen.ROLES)
+    return open_screen(app, UnitHistoryScreen, unit_id)
 
 
 class UnitHistoryScreen(TableBook):

@@ -117,7 +117,6 @@ class ReportView(BookScreen[str | None]):
         self.table: ReportTable | None = None
         self.chart: Chart | None = None
         self.chart_hidden = False
-        self.loads = 0  # reads finished (shown or refused), for tests
         self.exported: str | None = None  # the last path written, for tests
 
     def compose(self) -> ComposeResult:
@@ -159,7 +158,7 @@ class ReportView(BookScreen[str | None]):
         return table, chart_of(table)
 
     def _refused(self, asked: int, field: str, message: str) -> None:
-        # BookScreen's: a read refused or in trouble (counted for tests, then said).
+        # BookScreen's: a read refused or in trouble counts here too (for tests).
         if asked == self._asked:
             self.loads += 1
         super()._refused(asked, field, message)
@@ -192,7 +191,6 @@ class ReportView(BookScreen[str | None]):
         if table.totals is not None:
             grid.add_row(*row_cells(table.totals, table, bold=True), key="totals")
         self._result("" if table.rows else _("Nothing in this period."))
-        self.loads += 1
 
     @on(DataTable.RowHighlighted, "#rv-table")
     def _row(self, event: DataTable.RowHighlighted) -> None:

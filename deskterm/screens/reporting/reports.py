@@ -87,7 +87,7 @@ def option_text(name: str) -> str:
 
 def open_reports(app) -> ReportsScreen | None:
     """Open the reports list; a signed-in desk only."""
-    return open_screen(app, lambda: ReportsScreen(app.session))
+    return open_screen(app, ReportsScreen)
 
 
 class ReportsScreen(BookScreen[None]):

@@ -37,7 +37,6 @@ from deskterm.duties.residents.owners import (
     parse_phones,
 )
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 
@@ -102,21 +101,6 @@ class OwnerFormScreen(DeskForm[OwnerCard | None]):
                 self.set_initial(name, value)
 
     # --- saving ----------------------------------------------------------------------------
-    def action_save(self) -> None:
-        if self.owner_id is not None and self.card is None:
-            # Not read yet (the database was away): read it now; what was typed stays,
-            # the rest is filled in, and the clerk saves once they have seen it.
-            run_duty(self, self.load, done=self._read_again,
-                     refused=lambda _field, message: self.show_error("form", message),
-                     group=f"{self.PREFIX}-load", load=True)
-            return
-        super().action_save()
-
-    def _read_again(self, card: OwnerCard) -> None:
-        self.loaded(card)
-        self.is_loaded = True
-        self.show_error("form", "")
-
     def save(self, values) -> OwnerCard:
         clerk = self.session.staff
         phones = values["phones"] or []

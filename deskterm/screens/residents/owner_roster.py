@@ -256,4 +256,4 @@ class OwnerRosterScreen(BookScreen[None]):
 
 def open_owner_roster(app) -> OwnerRosterScreen | None:
     """Open the roster (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, lambda: OwnerRosterScreen(app.session))
+    return open_screen(app, OwnerRosterScreen)

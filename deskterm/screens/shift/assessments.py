@@ -37,8 +37,8 @@ from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import add_columns, refill
-from deskterm.screens.shift.parts import TextAreaPart, open_for
 
 LATEST = 4  # assessments shown under the list
 WIDTH = 74  # text width inside the form
@@ -47,7 +47,7 @@ CSS = str(files("deskterm.styles") / "records.tcss")
 
 def open_assessments(app) -> AssessmentsScreen | None:
     """Open this week's assessments (a supervisor or manager signed in), else say why."""
-    return open_for(app, AssessmentsScreen)
+    return open_screen(app, AssessmentsScreen)
 
 
 def count_cells(row: ClerkWeek, tz: str) -> tuple[Text, Text, Text, Text]:
@@ -75,7 +75,6 @@ class AssessmentsScreen(BookScreen):
     def __init__(self, session) -> None:
         super().__init__(session, id="assessments")
         self.latest: dict[int, list[AssessmentRow]] = {}
-        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="as-form", classes="form"):
@@ -107,7 +106,6 @@ class AssessmentsScreen(BookScreen):
         if not self.rows:
             self.say(_("This office has no active clerks."))
         self.on_data_table_row_highlighted(None)
-        self.loads += 1
 
     def row_detail(self, clerk: ClerkWeek | None) -> str:
         if clerk is None:
@@ -127,13 +125,13 @@ class AssessmentsScreen(BookScreen):
             self.action_reread()
 
 
-class AssessmentFormScreen(TextAreaPart, DeskForm):
+class AssessmentFormScreen(DeskForm):
     """Write one assessment of one clerk; dismisses with the row written, or None."""
 
     CSS_PATH = CSS
     PREFIX = "af"
     FIELDS = (
-        Field("text", N_("Assessment"), required=N_("Write the assessment."),
+        Field("text", N_("Assessment"), kind="area", required=N_("Write the assessment."),
               max_length=TEXT_LIMIT),
         Field("score", N_("Score (1-5, may be empty)"), max_length=2, placeholder="1-5",
               parse=parse_score),
@@ -149,7 +147,7 @@ class AssessmentFormScreen(TextAreaPart, DeskForm):
         self.form_title = fit(_("Assessment of {name}").format(name=clerk_name), WIDTH)
 
     def compose_body(self):
-        yield self.text_box("text")
+        yield self.field("text")
         yield self.field("score")
 
     def draft_subject(self) -> str:

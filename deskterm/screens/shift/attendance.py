@@ -27,9 +27,9 @@ from deskterm.duties.shift import attendance
 from deskterm.duties.shift.attendance_sheet import STATUS_LABELS, TodayRow, today_rows
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import add_columns, cells_of, refill, row_table
 from deskterm.screens.shift.attendance_forms import correct_form, leave_form, mark_text, sign_form
-from deskterm.screens.shift.parts import open_for
 
 #: Columns: key, label, width in cells (75 in all with one cell of gap each, less the
 #: scrollbar).
@@ -58,7 +58,7 @@ def summary_text(rows: list[TodayRow]) -> str:
 
 def open_attendance(app) -> AttendanceScreen | None:
     """Open today's attendance (a signed-in desk only); the pushed screen, or None."""
-    return open_for(app, AttendanceScreen)
+    return open_screen(app, AttendanceScreen)
 
 
 class AttendanceScreen(BookScreen):
@@ -79,7 +79,6 @@ class AttendanceScreen(BookScreen):
         self.people: list[tuple[int, str]] = []
         self.recorders: list[tuple[int, str]] = []
         self.today: dt.date | None = None
-        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="att-view"):
@@ -113,7 +112,6 @@ class AttendanceScreen(BookScreen):
             _("Attendance today {day}").format(day=day_label(self.today))))
         self.query_one("#att-summary", Static).update(plain(summary_text(rows)))
         self.on_data_table_row_highlighted(None)
-        self.loads += 1
 
     def row_detail(self, row: TodayRow | None) -> str:
         if row is None:

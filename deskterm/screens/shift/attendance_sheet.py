@@ -36,9 +36,9 @@ from deskterm.duties.shift.attendance_sheet import (
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import error_line
-from deskterm.screens.kit.periods import MonthInput, MonthSteps
+from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.periods import MONTH_BINDINGS, MonthInput, MonthSteps
 from deskterm.screens.kit.tables import add_columns, refill, row_table
-from deskterm.screens.shift.parts import open_for
 
 NAME_WIDTH = 6
 TEXT_WIDTH = 78
@@ -81,7 +81,7 @@ class SheetMonthInput(MonthInput):
 
 def open_attendance_sheet(app) -> AttendanceSheetScreen | None:
     """Open this month's sheet (a signed-in desk only); the pushed screen, or None."""
-    return open_for(app, AttendanceSheetScreen)
+    return open_screen(app, AttendanceSheetScreen)
 
 
 class AttendanceSheetScreen(MonthSteps, BookScreen):
@@ -92,10 +92,7 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
     HAND_DUTY = staticmethod(hand_sheet)
     CSS_PATH = str(files("deskterm.styles") / "attendance.tcss")
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", show=False, priority=True),
-        Binding("right_square_bracket", "step(1)", show=False, priority=True),
-        Binding("pageup", "step(-1)", show=False, priority=True),
-        Binding("pagedown", "step(1)", show=False, priority=True),
+        *MONTH_BINDINGS,
         Binding("h", "hand", show=False, priority=True),  # the month field lets it by
     ]
 
@@ -103,7 +100,6 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
         super().__init__(session, id="attendance-sheet", classes="att-modal")
         self.month = month or parse_month(today_local(session.tz))
         self.sheet: Sheet | None = None
-        self.loads = 0  # reads shown, for tests
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ats-view"):
@@ -160,7 +156,6 @@ class AttendanceSheetScreen(MonthSteps, BookScreen):
             for row in sheet.rows))
         self.query_one("#ats-ranking", Static).update(plain(ranking_text(sheet)))
         self.on_data_table_row_highlighted(None)
-        self.loads += 1
 
     def row_detail(self, row: SheetRow | None) -> str:
         return figures_text(row)

@@ -39,12 +39,12 @@ from deskterm.duties.shift.night_log import LogItem
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import add_columns, refill, row_table
 from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.shift.handover_sign import SignHandoverForm
 from deskterm.screens.shift.night_log_form import log_cells
-from deskterm.screens.shift.parts import open_for
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
@@ -56,7 +56,7 @@ TAKEN_WORDS = {"taken_over": N_("taken over")}
 
 def open_handover(app) -> HandoverScreen | None:
     """F5: the handover for the day clerk at the desk; None (and a word) otherwise."""
-    return open_for(app, HandoverScreen)
+    return open_screen(app, HandoverScreen)
 
 
 def _unit_code(where: str) -> str:

@@ -33,8 +33,8 @@ from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import add_columns, row_table
-from deskterm.screens.shift.parts import open_for
 
 FIELDS = (
     Field("what", N_("What"), required=N_("Enter what happened."), max_length=TEXT_LIMIT,
@@ -48,7 +48,7 @@ FIELDS = (
 
 def open_night_log(app) -> NightLogForm | None:
     """The night log form for the night person at the desk; None (and a word) otherwise."""
-    return open_for(app, NightLogForm)
+    return open_screen(app, NightLogForm)
 
 
 def log_cells(item: LogItem, tz: str, where_width: int = 12, what_width: int = 44) -> list:

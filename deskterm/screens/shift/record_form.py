@@ -1,7 +1,7 @@
 """``RecordForm``: what the daily work record and the week's or month's summary share
 [7.4.23]. A kit ``DeskForm`` of the person at the desk's own record: a read-only panel
 (figures, the period) that has the focus when the form opens, so the letter keys work at
-once, and multi-line texts (``TextAreaPart``) Tab moves into and out of.
+once, and multi-line texts (the kit's ``Field(kind="area")``) Tab moves into and out of.
 
 - ``load()`` reads the record (the kit's worker); ``show(record)`` shows it. A text the
   clerk has typed in is never replaced by what arrives later; a submitted record's texts
@@ -27,10 +27,10 @@ from deskterm.display import plain
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.form import DeskForm
-from deskterm.screens.shift.parts import FocusPanel, TextAreaPart
+from deskterm.screens.shift.parts import FocusPanel
 
 
-class RecordForm(TextAreaPart, DeskForm[None]):
+class RecordForm(DeskForm[None]):
     """See the module's docstring."""
 
     #: The hint while the cursor is in the panel (its letter keys work) ...
@@ -142,7 +142,8 @@ class RecordForm(TextAreaPart, DeskForm[None]):
 
     def check(self, values):
         values, errors = super().check(values)
-        self._sent = {name: values.get(name) or "" for name in self.text_areas()}
+        self._sent = {f.name: values.get(f.name) or "" for f in self.form_fields()
+                      if f.kind == "area"}
         values["submit"] = self.submitting
         return values, errors
 

@@ -33,8 +33,9 @@ from deskterm.duties.shift.work_records import (
 )
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import lines_text
-from deskterm.screens.shift.parts import FocusPanel, open_for
+from deskterm.screens.shift.parts import FocusPanel
 from deskterm.screens.shift.record_form import RecordForm
 
 #: Two columns of figures, each this many cells wide.
@@ -56,7 +57,7 @@ def figure_lines(figures: dict[str, int], column: int = COLUMN) -> list[str]:
 
 def open_work_record(app) -> WorkRecordScreen | None:
     """Open today's work record of the person signed in; None when nobody is."""
-    return open_for(app, WorkRecordScreen)
+    return open_screen(app, WorkRecordScreen)
 
 
 class WorkRecordScreen(RecordForm):
@@ -64,7 +65,7 @@ class WorkRecordScreen(RecordForm):
 
     CSS_PATH = str(files("deskterm.styles") / "records.tcss")
     PREFIX = "wr"
-    FIELDS = (Field("notes", N_("Notes"), max_length=NOTES_LIMIT),)
+    FIELDS = (Field("notes", N_("Notes"), kind="area", max_length=NOTES_LIMIT),)
     DRAFT = "work_record"
     PANEL_HINT = N_("Tab notes · ctrl+s save draft · u submit · w week · m month · Esc close")
     ASK = N_("Press u again to submit: a submitted record can no longer change.")
@@ -84,7 +85,7 @@ class WorkRecordScreen(RecordForm):
                      markup=False)
         yield Static(plain("…"), id="wr-state", markup=False)
         yield FocusPanel(plain(""), id="wr-figures", markup=False)
-        yield self.text_box("notes")
+        yield self.field("notes")
         yield self.ask_line()
 
     def draft_subject(self) -> str:

@@ -56,14 +56,14 @@ class WorkSummaryScreen(RecordForm):
 
     def form_fields(self):
         plan = N_("Next week's plan") if self.kind == "week" else N_("Next month's plan")
-        return (Field("summary", N_("Summary"), max_length=TEXT_LIMIT),
-                Field("plan", plan, max_length=TEXT_LIMIT))
+        return (Field("summary", N_("Summary"), kind="area", max_length=TEXT_LIMIT),
+                Field("plan", plan, kind="area", max_length=TEXT_LIMIT))
 
     def compose_body(self):
         yield Static(plain(self._title()), id="ws-title", classes="form-title", markup=False)
         yield FocusPanel(plain("…"), id="ws-info", markup=False)
-        yield self.text_box("summary")
-        yield self.text_box("plan")
+        yield self.field("summary")
+        yield self.field("plan")
         yield self.ask_line()
 
     def _title(self) -> str:

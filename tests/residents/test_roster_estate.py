@@ -12,12 +12,14 @@ import pytest
 from deskterm.cli import main
 from deskterm.db import changes
 from deskterm.db.models import Building, ChangeLog, District, Owner, Unit
+from deskterm.duties.residents.roster_estate import add_unit, estate_lines
 from deskterm.duties.residents.roster_import import (
     RosterRefused,
     import_roster,
     result_text,
 )
 from deskterm.duties.setup import add_office, add_staff
+from deskterm.errors import DutyError
 from tests.factories import small_office
 
 HEADER = ["楼栋", "单元", "房号", "业主姓名", "联系电话", "面积"]
@@ -147,3 +149,39 @@ def test_the_command_lists_what_it_created(new_office, desk_db, tmp_path, capsys
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "imported" in out and "Districts new: Whole estate." in out
+
+
+def test_a_unit_the_roster_lacks_is_added_with_its_building(new_office, tmp_path):
+    office, manager = new_office
+    path = write_csv(tmp_path / "roster.csv", [HEADER, ["1", "1", "101", "张三", "", "80"]])
+    import_roster(office, manager, path)
+    unit = add_unit(office, manager, "1-1-102", "65.5")
+    assert (unit.building.code, unit.area_centi_m2) == ("1", 6550)
+    shop = add_unit(office, manager, "20-1-101", "120")  # a new building: the one district
+    assert shop.building.name == "20栋" and shop.building.district.name == "Whole estate"
+    assert [(line.district, line.buildings) for line in estate_lines(office)] == [
+        ("Whole estate", (("1栋", 2), ("20栋", 1)))]
+    before = estate(office)
+    for text, area, words in [("1-1-102", "60", "already a unit"),
+                              ("1-1-1", "60", "like 3-2-501"),
+                              ("1-1-103", "", "floor area"),
+                              ("1-1-103", "-3", "Not an area")]:
+        with pytest.raises(DutyError, match=words):
+            add_unit(office, manager, text, area)
+    with pytest.raises(DutyError, match="is in Whole estate, not in 西区"):
+        add_unit(office, manager, "1-1-104", "60", district="西区")
+    assert estate(office) == before
+    assert not District.select().where(District.name == "西区").exists()
+
+
+def test_the_estate_commands(new_office, desk_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DESKTERM_CONFIG", str(tmp_path / "no-config.toml"))
+    office, _manager = new_office
+    args = ["--db", desk_db.deskterm_url, "--office", str(office.id)]
+    assert main(["estate", "add-unit", "3-1-101", "--area", "80", "--district", "东区",
+                 *args]) == 0
+    assert capsys.readouterr().out == "3-1-101 added: 3栋, 东区.\n"
+    assert main(["estate", "list", *args]) == 0
+    assert capsys.readouterr().out == "东区 (1)\t3栋 1\n"
+    assert main(["estate", "add-unit", "3-1-101", "--area", "80", *args]) == 2
+    assert "already a unit" in capsys.readouterr().err

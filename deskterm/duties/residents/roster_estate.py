@@ -23,7 +23,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from deskterm.db.models import Building, District, Office
+from peewee import JOIN, fn
+
+from deskterm.db import changes
+from deskterm.db.models import Building, District, Office, Unit
+from deskterm.duties.parsing import parse_unit_code
+from deskterm.duties.records import create_row
+from deskterm.duties.residents.roster_cells import parse_area
+from deskterm.duties.residents.roster_write import write_estate
+from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 
 #: The district a new office's estate is put in when its roster names none.
@@ -33,6 +41,14 @@ DEFAULT_DISTRICT = N_("Whole estate")
 def district_key(text: str) -> str:
     """How a district is matched: NFKC, no spaces, case folded (``东区`` = `` 东区 ``)."""
     return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def building_key(code: str) -> str:
+    """A stored building code as the unit parser writes it (``03`` → ``3``)."""
+    try:
+        return parse_unit_code(f"{code}-1-101").building
+    except DutyError:
+        return code
 
 
 def floor_of(room: str) -> int:
@@ -144,3 +160,49 @@ class Estate:
 def building_name(code: str) -> str:
     """``3`` → ``3栋``, as the office writes it (and the demo)."""
     return f"{code}栋"
+
+
+# --- one place at a time ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EstateLine:
+    """A district with its buildings and how many units each has (``estate_lines``)."""
+
+    district: str
+    code: str
+    buildings: tuple[tuple[str, int], ...]  # (name, units)
+
+
+def estate_lines(office: Office) -> list[EstateLine]:
+    counts = dict(Building.select(Building.id, fn.COUNT(Unit.id))
+                  .join(Unit, JOIN.LEFT_OUTER).where(Building.office == office)
+                  .group_by(Building.id).tuples())
+    lines = []
+    for district in District.select().where(District.office == office).order_by(District.code):
+        buildings = sorted(
+            ((b.name, counts.get(b.id, 0)) for b in district.buildings),
+            key=lambda item: (len(item[0]), item[0]))  # 2栋 before 10栋
+        lines.append(EstateLine(district.name, district.code, tuple(buildings)))
+    return lines
+
+
+def add_unit(office: Office, by, text: str, area: str, district: str | None = None):
+    """A unit the roster does not have (a shop, the clubhouse, a public room): its building
+    (and district) created as an import would, all in one transaction with the change log.
+    Returns the new ``Unit``."""
+    code = parse_unit_code(text, "unit")
+    centi = parse_area(area, "area")
+    if centi is None:
+        raise DutyError(_("Give the unit's floor area, like 89.56."), "area")
+    with changes.write():
+        if Unit.select().where((Unit.office == office) & (Unit.code == code.code)).exists():
+            raise DutyError(_("{unit} is already a unit of this office.").format(
+                unit=code.code), "unit")
+        estate = Estate.of(office, [district] if district else [], building_key)
+        problem = estate.place(0, code.building, code.room, district)
+        if problem is not None:
+            raise DutyError(problem, "district")
+        buildings = write_estate(office, by, estate)
+        return create_row(Unit, office, by, office=office, building=buildings[code.building],
+                          entrance=code.entrance, room=code.room, code=code.code,
+                          area_centi_m2=centi)

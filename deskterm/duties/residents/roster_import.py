@@ -42,11 +42,11 @@ from pathlib import Path
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, Owner, OwnerPhone, Staff, Unit
-from deskterm.duties.parsing import UnitCode, parse_unit_code
+from deskterm.duties.parsing import UnitCode
 from deskterm.duties.pinyin import initials
 from deskterm.duties.records import desk_person, update_row
 from deskterm.duties.residents.roster_cells import check_cells
-from deskterm.duties.residents.roster_estate import Estate
+from deskterm.duties.residents.roster_estate import Estate, building_key
 from deskterm.duties.residents.roster_file import (
     Problem,
     RosterFile,
@@ -159,18 +159,11 @@ def _read_lines(roster: RosterFile, plan: _Plan) -> None:
     plan.areas = {code: area for code, (area, _row) in areas.items()}
 
 
-def _building_key(code: str) -> str:
-    try:
-        return parse_unit_code(f"{code}-1-101").building
-    except DutyError:
-        return code
-
-
 def _against_the_office(office: Office, roster: RosterFile, plan: _Plan) -> None:
     """Where the office's records decide: districts, buildings, units, owners, phones (one
     query each for the whole office)."""
     estate = plan.estate = Estate.of(office, [line.district for line in plan.lines
-                                              if line.district], _building_key)
+                                              if line.district], building_key)
     units = {u.code: u for u in Unit.select().where(Unit.office == office)}
     owners = {(o.unit_id, o.name): o for o in Owner.select().where(Owner.office == office)}
     phones: dict[int, set[str]] = {}

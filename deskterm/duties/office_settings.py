@@ -1,6 +1,7 @@
 """The office's settings, changed by its manager without SQL: the name the phone greeting
 says, the time zone, the day's schedule and the summer/winter dates, the idle-lock minutes,
-the callback window and the cash-difference limit.
+the callback window, the cash-difference limit, the usual float and the banks the cash
+goes to.
 
 ``SETTINGS`` names each (its key is the Office field), how the manager reads it and how a
 typed value is checked. ``set_office(office, by, **typed)`` checks every value first (a
@@ -81,6 +82,26 @@ def _money(text: str, field: str) -> int:
     return parse_amount(str(text or ""), field=field)
 
 
+#: At most this many banks, each at most 40 characters.
+MAX_BANKS = 10
+
+
+def _banks(text: str, field: str) -> str:
+    """``工商银行翠湖支行、建设银行`` (commas, 、 or new lines between) → one bank a line."""
+    names = [" ".join(part.split()) for part in re.split(r"[,，、;；\n]+",
+                                                        unicodedata.normalize("NFKC", text or ""))]
+    names = [name for name in names if name]
+    if len(names) > MAX_BANKS or any(len(n) > 40 or not n.isprintable() for n in names):
+        raise DutyError(_("At most {n} banks, each at most 40 characters, between commas.")
+                        .format(n=MAX_BANKS), field)
+    return "\n".join(dict.fromkeys(names))
+
+
+def bank_list(office: Office) -> list[str]:
+    """The office's banks, the first the one to propose."""
+    return [line for line in (office.banks or "").splitlines() if line.strip()]
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str  # the Office field
@@ -107,6 +128,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("callback_window_hours", N_("Callback within (hours)"), _whole(1, 168)),
     Setting("cash_difference_limit", N_("Cash difference limit (¥)"), _money,
             lambda fen: format_fen(fen)),
+    Setting("default_float", N_("Usual float (¥; 0: none)"), _money,
+            lambda fen: format_fen(fen)),
+    Setting("banks", N_("Banks for deposits (commas)"), _banks,
+            lambda text: "、".join((text or "").splitlines())),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -35,6 +35,9 @@ class Office(BaseModel):
     cash_difference_limit = MoneyField(default=1000)
     idle_lock_minutes = IntegerField(default=10)
     created_at = UtcField()
+    # The banks deposits go to, one per line (the first proposed), and the usual float.
+    banks = TextField(default="")
+    default_float = MoneyField(default=0)
 
 
 class Staff(BaseModel):

@@ -41,7 +41,12 @@ def cash_view(office: Office, clerk) -> CashView:
         drawer=drawer(office, session.id) if session is not None else None,
         stale=stale,
         waiting=undeposited(office),
-        last_bank=last.bank if last is not None else "",
+        last_bank=last.bank if last is not None and last.bank else _first_bank(office),
         limit=office.cash_difference_limit,
         approvers=tuple(approvers(office)),
     )
+
+
+def _first_bank(office: Office) -> str:
+    """The office's first bank (the manager's list), for its first deposit."""
+    return next((line.strip() for line in (office.banks or "").splitlines() if line.strip()), "")

@@ -24,9 +24,13 @@ from deskterm.screens.kit.form import DeskForm
 
 
 def typed_value(office, key: str) -> str:
-    """A setting as the manager types it (money without the ¥)."""
+    """A setting as the manager types it (money without the ¥, banks between commas)."""
     value = getattr(office, key)
-    return format_fen(value, symbol=False) if key == "cash_difference_limit" else str(value)
+    if key in ("cash_difference_limit", "default_float"):
+        return format_fen(value or 0, symbol=False)
+    if key == "banks":
+        return "、".join((value or "").splitlines())
+    return str(value)
 
 
 class OfficeSettingsForm(DeskForm[dict | None]):
@@ -42,8 +46,9 @@ class OfficeSettingsForm(DeskForm[dict | None]):
                          title=_("Settings of {office}").format(office=session.office.name))
 
     def form_fields(self):
-        return (*(Field(s.key, s.label, initial=typed_value(self.office, s.key), max_length=60,
-                        required=N_("Fill this in."))
+        return (*(Field(s.key, s.label, initial=typed_value(self.office, s.key),
+                        max_length=440 if s.key == "banks" else 60,
+                        required="" if s.key == "banks" else N_("Fill this in."))
                   for s in SETTINGS), MANAGER_PIN)
 
     def first_focus(self):

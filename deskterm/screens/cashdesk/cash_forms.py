@@ -21,6 +21,7 @@ a draft until the drawer is closed (a count of notes and coins takes a while).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib.resources import files
 
 from textual.binding import Binding
@@ -137,8 +138,25 @@ class OpenDrawerForm(CashForm):
     TITLE_TEXT = N_("Open your cash drawer: count the float")
     HINT = N_("Tab next · Enter or ctrl+s open · Esc cancel")
 
+    def form_fields(self):
+        """The office's usual float (the manager's setting) shown in the empty total:
+        Enter on it takes that float."""
+        usual = getattr(self.office, "default_float", 0) or 0
+        amount, *rest = self.FIELDS
+        if usual > 0:
+            amount = replace(amount, placeholder=_("{amount}: Enter takes the usual float")
+                             .format(amount=format_fen(usual, symbol=False)))
+        return (amount, *rest)
+
     def compose_body(self):
         yield from self.compose_count()
+
+    def check(self, values):
+        values, errors = super().check(values)
+        usual = getattr(self.office, "default_float", 0) or 0
+        if usual > 0 and not (values.get("amount") or "").strip() and not self.pieces(values):
+            values["amount"] = format_fen(usual, symbol=False)
+        return values, errors
 
     def save(self, values):
         return open_session(self.office, self.session.staff, values["amount"],

@@ -35,8 +35,9 @@ from deskterm.screens.kit.tables import (
     title_line,
 )
 
-#: Column widths in cells: 75 (the 76 inside the box, one for the scrollbar).
-COLUMNS = {"name": 14, "role": 20, "phone": 14, "state": 27}
+#: Column widths in cells: 65, and a cell of padding either side of each: 73 of the 76
+#: inside the box (no sideways scrollbar at 80 columns).
+COLUMNS = {"name": 12, "role": 18, "phone": 13, "state": 22}
 LABELS = {"name": N_("Name"), "role": N_("Role"), "phone": N_("Phone"), "state": N_("State")}
 
 

@@ -181,8 +181,10 @@ async def test_the_void_form_opens_while_the_server_is_down(counter, desk_db, pg
             assert typed(form, "reason") == "wrong amount"
         await wait_until(pilot, lambda: "Database" not in app.dashboard.query_one(
             "StatusLine").trouble, timeout=20)
-        # ctrl+s reads the approvers again; the clerk went past their empty choice, so it
-        # is left to them (nothing read later fills a field the clerk has moved past).
+        # The form reads the approvers again by itself (until then ctrl+s would only read
+        # again); the clerk went past their empty choice, so it is left to them (nothing
+        # read later fills a field the clerk has moved past).
+        await wait_until(pilot, lambda: form.is_loaded and not form.load_failed)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "Choose a supervisor" in error(form, "approver"))
         assert focus_id(app) == "vf-approver" and typed(form, "reason") == "wrong amount"

@@ -109,6 +109,7 @@ async def test_the_desk_locks_while_the_server_is_down(so, desk_db, pg_server):
             assert screen.highlighted_person().id == so.clerk.id
             assert app.focused is pin(screen)
         await wait_until(pilot, lambda: status(app) == "", timeout=20)
+        await wait_until(pilot, lambda: screen.is_loaded and not screen.load_failed)
         await pilot.press(*PIN, "enter")
         await wait_until(pilot, lambda: app.screen is app.dashboard)
         assert app.session.staff.id == so.clerk.id

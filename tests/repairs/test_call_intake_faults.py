@@ -148,6 +148,8 @@ async def test_the_form_opens_while_the_server_is_down(office, desk_db, pg_serve
             screen.set_value("request", "noisy pipes")
             assert app.screen is screen
         await wait_until(pilot, lambda: status(app) == "", timeout=20)
+        # The form reads again by itself; until it has, ctrl+s would only read again.
+        await wait_until(pilot, lambda: screen.is_loaded and not screen.load_failed)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: results)
         assert results[0][0].caller_name == "Smith"

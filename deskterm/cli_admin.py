@@ -4,6 +4,7 @@
     deskterm office show | deskterm office set KEY VALUE [KEY VALUE …]
     deskterm staff add NAME --role ROLE [--pin-stdin]
     deskterm staff list | role NAME ROLE | pin NAME [--pin-stdin] | unlock NAME | leave NAME
+    deskterm staff contact NAME [PHONE]
     deskterm estate list | deskterm estate add-unit CODE --area M2 [--district NAME]
     deskterm backup FILE | deskterm restore FILE
 
@@ -51,6 +52,10 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     unlock = staff_sub.add_parser("unlock", parents=[common],
                                   help=_("lift a lockout after wrong PINs"))
     unlock.add_argument("name")
+    contact = staff_sub.add_parser("contact", parents=[common],
+                                   help=_("the phone someone is reached on (for dispatch)"))
+    contact.add_argument("name")
+    contact.add_argument("phone", nargs="?", default="", help=_("empty clears it"))
     leave = staff_sub.add_parser("leave", parents=[common],
                                  help=_("mark a leaver: no sign-in; their name stays in history"))
     leave.add_argument("name")
@@ -213,6 +218,9 @@ def _staff(settings, args) -> int:
             elif command == "pin":
                 staff_admin.set_pin(office, None, person.id, _read_pin(args.pin_stdin))
                 said = _("{name} has a new PIN.").format(name=person.name)
+            elif command == "contact":
+                staff_admin.set_contact(office, None, person.id, args.phone)
+                said = _("{name}'s phone is saved.").format(name=person.name)
             elif command == "unlock":
                 staff_admin.lift_lockout(office, None, person.id)
                 said = _("{name}'s PIN is unlocked.").format(name=person.name)

@@ -5,7 +5,8 @@ Each change is one transaction with its change-log row naming who made it (``by`
 manager at the desk; None from the command line, which a set-up script runs). A new PIN
 is never written to the log (only that it was set). A leaver stays on the list, inactive:
 orders, receipts and the log keep their name, and they can no longer sign in or be
-chosen. The office always keeps one active manager: the last one cannot leave or be given
+chosen. A person's phone (``set_contact``) is how dispatch reaches a technician. The
+office always keeps one active manager: the last one cannot leave or be given
 another role. A PIN set or a lockout lifted ends the wrong-PIN count (``pin_checks``).
 """
 
@@ -18,6 +19,7 @@ from typing import TypeVar
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, Staff
+from deskterm.duties.parsing import parse_phone
 from deskterm.duties.pin_checks import (
     LOCKOUT_LIFTED,
     PIN_SET,
@@ -162,6 +164,18 @@ def lift_lockout(office: Office, by: Staff | None, staff_id: int) -> Staff:
                             "staff")
         changes.record("staff", person.id, LOCKOUT_LIFTED, office=office, staff=by,
                        after={"name": person.name, "failures": failures})
+    return person
+
+
+def set_contact(office: Office, by: Staff | None, staff_id: int, phone: str) -> Staff:
+    """The phone a person is reached on (a technician's, for dispatch); empty clears it."""
+    phone = parse_phone(phone, "phone") if (phone or "").strip() else ""
+    with changes.write():
+        person = _person(office, staff_id)
+        if not person.active:
+            raise DutyError(_("{name} has left: nothing to change.").format(name=person.name),
+                            "phone")
+        update_row(person, office, by, "contact", phone=phone)
     return person
 
 

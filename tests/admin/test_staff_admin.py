@@ -18,6 +18,7 @@ from deskterm.duties.staff_admin import (
     change_role,
     lift_lockout,
     mark_leaver,
+    set_contact,
     set_pin,
     staff_lines,
 )
@@ -100,6 +101,18 @@ def test_a_leaver_keeps_their_name_and_cannot_sign_in(so):
         mark_leaver(so.office, so.manager, so.manager.id)
 
 
+def test_a_technician_s_phone_for_dispatch(so):
+    set_contact(so.office, so.manager, so.technician.id, "+86 139-1234-5678")
+    assert Staff.get_by_id(so.technician.id).phone == "13912345678"
+    assert logged(so.technician, "contact").staff_id == so.manager.id
+    with pytest.raises(DutyError) as refused:
+        set_contact(so.office, so.manager, so.technician.id, "12345")
+    assert refused.value.field == "phone"
+    assert Staff.get_by_id(so.technician.id).phone == "13912345678"
+    set_contact(so.office, so.manager, so.technician.id, "")
+    assert Staff.get_by_id(so.technician.id).phone == ""
+
+
 def test_a_new_opening_time_and_refused_settings(so):
     office = so.office
     changed = set_office(office, so.manager, phones_open_at="8:15", summer_start="5/1",
@@ -150,6 +163,8 @@ def test_the_staff_commands(so, cli):
     assert cli("staff", "pin", "李静", "--pin-stdin", stdin="13579\n")[0] == 0
     assert pin_matches("13579", Staff.get_by_id(so.clerk.id).pin_hash)
     assert cli("staff", "role", "李静", "supervisor")[1] == "李静 is now supervisor.\n"
+    assert cli("staff", "contact", "张强", "13912345678") == (0, "张强's phone is saved.\n", "")
+    assert Staff.get_by_id(so.technician.id).phone == "13912345678"
     assert cli("staff", "leave", "张强")[0] == 0
     code, _out, err = cli("staff", "leave", "王五")
     assert code == 2 and err == "deskterm: Nobody called 王五 is on this office's staff list.\n"

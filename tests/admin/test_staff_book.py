@@ -97,10 +97,18 @@ async def test_a_role_change_and_a_leaver(so):
         assert Staff.get_by_id(so.clerk.id).role == "supervisor"
         assert book.current_row().name == "李静"  # the changed person stays highlighted
         await to_row(pilot, book, "张强")
+        await pilot.press("c")
+        await form_on_top(pilot, StaffChangeForm)
+        assert app.focused.id == "sc-phone"
+        await pilot.press("ctrl+a", "backspace", *"13912345678", "tab", *PIN, "enter")
+        await wait_until(pilot, lambda: app.screen is book
+                         and Staff.get_by_id(so.technician.id).phone == "13912345678")
+        await wait_until(pilot, lambda: book.current_row().phone == "13912345678")
+        reads = book.loads
         await pilot.press("l")
         await form_on_top(pilot, StaffChangeForm)
         await pilot.press(*PIN, "enter")
-        await wait_until(pilot, lambda: app.screen is book and book.loads > 2)
+        await wait_until(pilot, lambda: app.screen is book and book.loads > reads)
         assert not Staff.get_by_id(so.technician.id).active
         assert logged(so.technician.id, "leave").staff_id == so.manager.id
         assert book.rows[-1].name == "张强"  # leavers last

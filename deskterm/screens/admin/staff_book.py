@@ -5,7 +5,8 @@ the office (``staff_admin.staff_lines``): the active first by role, then the lea
 each with their role, phone and state (a PIN locked by wrong tries says for how long,
 someone with no PIN cannot sign in). The line under it shows the highlighted person in
 full. Keys: ``n`` someone new, ``r`` their role, ``p`` a new PIN, ``u`` lift a PIN lockout,
-``l`` a leaver (``staff_forms``; each asks the manager's own PIN), ``o`` the office's
+``c`` their phone for dispatch, ``l`` a leaver (``staff_forms``; each asks the manager's
+own PIN), ``o`` the office's
 settings (``office_form``). After a change the book reads itself again with that person
 highlighted. Esc closes. ``open_staff_book(app)`` opens it.
 """
@@ -65,6 +66,7 @@ class StaffBookScreen(BookScreen[None]):
         Binding("p", "change('pin')", show=False),
         Binding("u", "change('unlock')", show=False),
         Binding("l", "change('leave')", show=False),
+        Binding("c", "change('contact')", show=False),
         Binding("o", "office", show=False),
     ]
 
@@ -78,8 +80,8 @@ class StaffBookScreen(BookScreen[None]):
             yield text_line(id="sb-detail")
             yield text_line("…", id="sb-status")
             yield self.message_line()
-            yield hint_line(_("n new · r role · p PIN · u unlock · l leaves · o office · "
-                              "Esc close"))
+            yield hint_line(_("n new · r role · p PIN · u unlock · c phone · l leaves · "
+                              "o office · Esc"))
 
     def on_mount(self) -> None:
         add_columns(self.table, [(_(LABELS[key]), width, False)

@@ -1,7 +1,7 @@
 """The manager's changes to the staff list, each authorised by the manager's own PIN:
 a role changed (``r``), a new PIN for someone who forgot theirs (``p``: the person types
 it twice, then the manager's PIN), a PIN lockout lifted (``u``), a leaver marked (``l``),
-and a new person (``n``).
+their phone for dispatch (``c``), and a new person (``n``).
 
 ``StaffChangeForm`` is one ``DeskForm`` for the four changes to one person (the fields
 depend on the change); ``NewPersonForm`` adds someone. ``check`` is pure (a role chosen,
@@ -27,6 +27,7 @@ from deskterm.duties.staff_admin import (
     lift_lockout,
     mark_leaver,
     new_pin_hash,
+    set_contact,
     set_pin,
 )
 from deskterm.errors import DutyError
@@ -50,12 +51,14 @@ TITLES = {
     "pin": N_("A new PIN for {name}"),
     "unlock": N_("Unlock {name}'s PIN"),
     "leave": N_("{name} leaves"),
+    "contact": N_("Phone of {name}"),
 }
 NOTES = {
     "role": N_("What they may open at the desk follows the role."),
     "pin": N_("{name} types the new PIN twice; then you type yours."),
     "unlock": N_("{name} may try again at once; the wrong PINs stay in the log."),
     "leave": N_("No sign-in from now on; orders, receipts and the log keep the name."),
+    "contact": N_("Where {name} is reached (a technician's, for dispatch); empty clears it."),
 }
 
 
@@ -108,7 +111,15 @@ class StaffChangeForm(DeskForm[int | None]):
                           required=N_("Type the new PIN.")),
                     Field("again", N_("Again"), kind="pin", placeholder=N_("the same again")),
                     MANAGER_PIN)
+        if self.change == "contact":
+            return (Field("phone", N_("Phone"), max_length=20, initial=self.line.phone),
+                    MANAGER_PIN)
         return (MANAGER_PIN,)
+
+    def first_focus(self):
+        if self.change == "contact":
+            return self.widget("phone")  # filled in: what is to change
+        return super().first_focus()
 
     def check(self, values):
         values, errors = super().check(values)
@@ -129,6 +140,9 @@ class StaffChangeForm(DeskForm[int | None]):
         if self.change == "unlock":
             return as_manager(office, manager, pin,
                               lambda: lift_lockout(office, manager, person))
+        if self.change == "contact":
+            return as_manager(office, manager, pin, lambda: set_contact(
+                office, manager, person, values.get("phone") or ""))
         return as_manager(office, manager, pin, lambda: mark_leaver(office, manager, person))
 
     def saved(self, person) -> None:
@@ -137,6 +151,7 @@ class StaffChangeForm(DeskForm[int | None]):
             "pin": _("{name} has a new PIN."),
             "unlock": _("{name}'s PIN is unlocked."),
             "leave": _("{name} has left: no sign-in from now on; the history keeps the name."),
+            "contact": _("{name}'s phone is saved."),
         }[self.change]
         self.app.notify(words.format(name=person.name, role=_(ROLE_WORDS[person.role])),
                         markup=False)

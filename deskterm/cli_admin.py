@@ -198,11 +198,7 @@ def _staff(settings, args) -> int:
         try:
             if command == "list":
                 for line in staff_admin.staff_lines(office):
-                    state = _("active") if line.active else _("left")
-                    if line.locked_minutes:
-                        state += " · " + _("PIN locked {minutes} min").format(
-                            minutes=line.locked_minutes)
-                    print(f"{line.name}\t{line.role}\t{state}")
+                    print(f"{line.name}\t{line.role}\t{staff_admin.state_words(line)}")
                 return 0
             if command == "add":
                 pin = (_read_pin(args.pin_stdin) if args.role in Staff.DESK_ROLES else None)

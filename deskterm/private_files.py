@@ -95,7 +95,8 @@ def create_private(path: str | Path, *, exclusive: bool = True) -> int:
     return handle
 
 
-def _temp_beside(path: Path) -> tuple[int, Path]:
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """A new private file under a free temporary name beside ``path``: (descriptor, path)."""
     while True:
         temp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
         try:
@@ -110,7 +111,7 @@ def replacing_private(path: str | Path) -> Iterator[BinaryIO]:
     file beside ``path``, renamed over ``path`` when the block ends without an error and
     removed when it ends with one (``path`` is then as it was)."""
     path = Path(path)
-    handle, temp = _temp_beside(path)
+    handle, temp = temp_beside(path)
     try:
         with os.fdopen(handle, "wb") as out:
             yield out
@@ -127,7 +128,7 @@ def write_private(path: str | Path, data: bytes) -> None:
         out.write(data)
 
 
-def _link_new(temp: Path, path: Path) -> bool:
+def link_new(temp: Path, path: Path) -> bool:
     """Give the whole file ``temp`` the name ``path``; False when the name is taken."""
     try:
         os.link(temp, path)
@@ -154,14 +155,14 @@ def write_private_new(folder: str | Path, stem: str, suffix: str, data: bytes) -
     a name already there gets ``-2``, ``-3``... Returns the path written. The file is
     written whole under a temporary name first, so no one sees half of it."""
     folder = Path(folder)
-    handle, temp = _temp_beside(folder / f"{stem}{suffix}")
+    handle, temp = temp_beside(folder / f"{stem}{suffix}")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         number = 1
         while True:
             path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
-            if _link_new(temp, path):
+            if link_new(temp, path):
                 return path
             number += 1
     finally:

@@ -39,7 +39,7 @@ from deskterm.clock import now_utc
 from deskterm.db.schema import MIGRATIONS_DIR
 from deskterm.errors import SetupError
 from deskterm.i18n import _
-from deskterm.private_files import create_private
+from deskterm.private_files import link_new, temp_beside
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -69,11 +69,16 @@ def _free_destination(dest: Path) -> None:
 
 
 def _temp_beside(dest: Path) -> Path:
-    temp = dest.parent / f".{dest.name}.{os.getpid()}.partial"
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
-    os.close(create_private(temp))
+    handle, temp = temp_beside(dest)
+    os.close(handle)
     return temp
+
+
+def _give_name(temp: Path, dest: Path) -> None:
+    """``temp`` whole as ``dest``, never over a file that appeared meanwhile."""
+    if not link_new(temp, dest):
+        raise SetupError(_("{path} exists already: a backup never replaces a file; give "
+                           "another name.").format(path=dest))
 
 
 def _schema_of(connection: sqlite3.Connection) -> tuple[str, ...]:
@@ -117,11 +122,7 @@ def backup_sqlite(database: str | Path, dest: str | Path) -> BackupResult:
                                "kept.").format(detail=found))
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        try:
-            os.link(temp, dest)  # never over a file that appeared meanwhile
-        except FileExistsError as exc:
-            raise SetupError(_("{path} exists already: a backup never replaces a file; give "
-                               "another name.").format(path=dest)) from exc
+        _give_name(temp, dest)
     except sqlite3.Error as exc:
         raise SetupError(_("The backup failed: {error}").format(error=exc)) from exc
     except OSError as exc:
@@ -251,7 +252,7 @@ def backup_postgres(url: str, dest: str | Path) -> BackupResult:
     temp = _temp_beside(dest)
     try:
         _run([tool, "--format=custom", "--no-owner", f"--file={temp}", url], "pg_dump")
-        os.link(temp, dest)
+        _give_name(temp, dest)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()

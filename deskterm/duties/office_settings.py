@@ -99,7 +99,7 @@ def _banks(text: str, field: str) -> str:
 
 def bank_list(office: Office) -> list[str]:
     """The office's banks, the first the one to propose."""
-    return [line for line in (office.banks or "").splitlines() if line.strip()]
+    return [line.strip() for line in (office.banks or "").splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)

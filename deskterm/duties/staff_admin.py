@@ -60,6 +60,17 @@ class StaffLine:
     locked_minutes: int  # minutes left of a PIN lockout (0: none)
 
 
+def state_words(line: StaffLine) -> str:
+    """A person's state as the manager reads it (the book's and ``staff list``'s column)."""
+    if not line.active:
+        return _("left")
+    if line.locked_minutes:
+        return _("PIN locked {minutes} min").format(minutes=line.locked_minutes)
+    if not line.has_pin:
+        return _("no PIN (no sign-in)")
+    return _("active")
+
+
 def staff_lines(office: Office) -> list[StaffLine]:
     """Everyone of the office, the active first, by role then name."""
     now = now_utc()

@@ -8,7 +8,6 @@ import io
 import pytest
 
 from deskterm.cli import main
-from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Office, Staff
 from deskterm.duties.desk import sign_in
 from deskterm.duties.office_settings import set_office, shown
@@ -23,17 +22,7 @@ from deskterm.duties.staff_admin import (
     staff_lines,
 )
 from deskterm.errors import DutyError
-from tests.factories import PIN, _pin_hash, small_office
-
-
-@pytest.fixture
-def so(desk_db):
-    office = small_office()
-    with changes.write():
-        office.manager = Staff.create(office=office.office, name="周敏", role="manager",
-                                      pinyin_initials="zm", pin_hash=_pin_hash(),
-                                      created_at=office.office.created_at)
-    return office
+from tests.factories import PIN
 
 
 def logged(person, action) -> ChangeLog:

@@ -7,26 +7,15 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Select
 
-from deskterm.db import changes
 from deskterm.db.models import ChangeLog, Office, Staff
 from deskterm.duties.pins import pin_matches
 from deskterm.screens.admin.office_form import OfficeSettingsForm
 from deskterm.screens.admin.staff_book import StaffBookScreen, open_staff_book
 from deskterm.screens.admin.staff_forms import NewPersonForm, StaffChangeForm
 from tests.desk_app import desk_app, desk_ready, wait_until
-from tests.factories import PIN, _pin_hash, small_office
+from tests.factories import PIN
 
 pytestmark = pytest.mark.both_databases
-
-
-@pytest.fixture
-def so(desk_db):
-    office = small_office()
-    with changes.write():
-        office.manager = Staff.create(office=office.office, name="周敏", role="manager",
-                                      pinyin_initials="zm", pin_hash=_pin_hash(),
-                                      created_at=office.office.created_at)
-    return office
 
 
 def manager_app(so):

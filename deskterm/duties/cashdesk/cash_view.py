@@ -16,6 +16,7 @@ from deskterm.duties.cashdesk.cash import (
     unclosed_session,
     undeposited,
 )
+from deskterm.duties.office_settings import bank_list
 from deskterm.duties.records import desk_person
 
 
@@ -41,12 +42,8 @@ def cash_view(office: Office, clerk) -> CashView:
         drawer=drawer(office, session.id) if session is not None else None,
         stale=stale,
         waiting=undeposited(office),
-        last_bank=last.bank if last is not None and last.bank else _first_bank(office),
+        last_bank=last.bank if last is not None and last.bank else next(
+            iter(bank_list(office)), ""),
         limit=office.cash_difference_limit,
         approvers=tuple(approvers(office)),
     )
-
-
-def _first_bank(office: Office) -> str:
-    """The office's first bank (the manager's list), for its first deposit."""
-    return next((line.strip() for line in (office.banks or "").splitlines() if line.strip()), "")

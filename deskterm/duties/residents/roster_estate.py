@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from deskterm.db import changes
-from deskterm.db.models import Building, District, Office, Unit
+from deskterm.db.models import Building, District, Office, Staff, Unit
 from deskterm.duties.parsing import parse_unit_code
 from deskterm.duties.records import create_row
 from deskterm.duties.residents.roster_cells import parse_area
-from deskterm.duties.residents.roster_write import write_estate
+from deskterm.duties.residents.roster_write import create_rows
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 
@@ -160,6 +160,23 @@ class Estate:
 def building_name(code: str) -> str:
     """``3`` → ``3栋``, as the office writes it (and the demo)."""
     return f"{code}栋"
+
+
+def write_estate(office: Office, by: Staff | None, estate: Estate) -> dict[str, int]:
+    """The districts and buildings ``estate`` adds, with their change-log rows; returns
+    every building's id by its code, the office's and the new."""
+    codes = estate.new_district_codes()
+    districts = dict(estate.districts)
+    for key, name in estate.new_districts.items():
+        districts[key] = create_rows(District, office, by, [
+            dict(office=office.id, code=codes[key], name=name)], ("code",))[(codes[key],)]
+    made = create_rows(Building, office, by, [
+        dict(office=office.id, district=districts[new.district], code=new.code,
+             name=building_name(new.code), floors=new.floors)
+        for new in estate.new_buildings.values()], ("code",))
+    ids = {code: bid for code, (bid, _district) in estate.buildings.items()}
+    ids.update({code: bid for (code,), bid in made.items()})
+    return ids
 
 
 # --- one place at a time ----------------------------------------------------------------------

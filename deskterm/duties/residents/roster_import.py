@@ -46,14 +46,14 @@ from deskterm.duties.parsing import UnitCode
 from deskterm.duties.pinyin import initials
 from deskterm.duties.records import desk_person, update_row
 from deskterm.duties.residents.roster_cells import check_cells
-from deskterm.duties.residents.roster_estate import Estate, building_key
+from deskterm.duties.residents.roster_estate import Estate, building_key, write_estate
 from deskterm.duties.residents.roster_file import (
     Problem,
     RosterFile,
     RosterRefused,
     read_roster,
 )
-from deskterm.duties.residents.roster_write import create_rows, write_estate
+from deskterm.duties.residents.roster_write import create_rows
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 

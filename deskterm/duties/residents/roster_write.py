@@ -26,7 +26,7 @@ from typing import Any
 from peewee import Model, PostgresqlDatabase, fn
 
 from deskterm.clock import now_utc
-from deskterm.db.models import Building, ChangeLog, District, Office, Staff, database
+from deskterm.db.models import ChangeLog, Office, Staff, database
 
 #: Rows per INSERT: well under SQLite's 32,766 bound parameters at ten columns a row.
 BATCH = 500
@@ -129,21 +129,3 @@ def create_rows(model: type[Model], office: Office, by: Staff | None,
         for values in rows])
     return ids
 
-
-def write_estate(office: Office, by: Staff | None, estate) -> dict[str, int]:
-    """The districts and buildings ``estate`` (a ``roster_estate.Estate``) adds, with their
-    change-log rows; returns every building's id by its code, the office's and the new."""
-    codes = estate.new_district_codes()
-    districts = dict(estate.districts)
-    for key, name in estate.new_districts.items():
-        districts[key] = create_rows(District, office, by, [
-            dict(office=office.id, code=codes[key], name=name)], ("code",))[(codes[key],)]
-    from deskterm.duties.residents.roster_estate import building_name
-
-    made = create_rows(Building, office, by, [
-        dict(office=office.id, district=districts[new.district], code=new.code,
-             name=building_name(new.code), floors=new.floors)
-        for new in estate.new_buildings.values()], ("code",))
-    ids = {code: bid for code, (bid, _district) in estate.buildings.items()}
-    ids.update({code: bid for (code,), bid in made.items()})
-    return ids

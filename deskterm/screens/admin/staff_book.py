@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from deskterm.display import fit, plain
-from deskterm.duties.staff_admin import ROLE_WORDS, StaffLine, staff_lines
+from deskterm.duties.staff_admin import ROLE_WORDS, StaffLine, staff_lines, state_words
 from deskterm.i18n import N_, _
 from deskterm.screens.admin.office_form import OfficeSettingsForm
 from deskterm.screens.admin.staff_forms import NewPersonForm, StaffChangeForm
@@ -40,16 +40,6 @@ from deskterm.screens.kit.tables import (
 #: inside the box (no sideways scrollbar at 80 columns).
 COLUMNS = {"name": 12, "role": 18, "phone": 13, "state": 22}
 LABELS = {"name": N_("Name"), "role": N_("Role"), "phone": N_("Phone"), "state": N_("State")}
-
-
-def state_words(line: StaffLine) -> str:
-    if not line.active:
-        return _("left")
-    if line.locked_minutes:
-        return _("PIN locked {minutes} min").format(minutes=line.locked_minutes)
-    if not line.has_pin:
-        return _("no PIN (no sign-in)")
-    return _("active")
 
 
 def open_staff_book(app) -> StaffBookScreen | None:

@@ -34,6 +34,7 @@ from deskterm.db.models.org import (
     Office,
     Owner,
     OwnerPhone,
+    Place,
     Staff,
     Unit,
 )
@@ -50,7 +51,7 @@ from deskterm.db.models.shift import (
 )
 
 MODELS = [
-    Office, Staff, District, Building, Unit, Owner, OwnerPhone, Counter,
+    Office, Staff, District, Building, Unit, Place, Owner, OwnerPhone, Counter,
     ServiceEntry, RepairOrder, Complaint, Callback, Visit, Task,
     FeeItem, Charge, ReceiptBook, CashSession, Payment, PaymentLine, Receipt, ReceiptVoid,
     BankDeposit, CashEntry,

@@ -38,6 +38,8 @@ class Office(BaseModel):
     # The banks deposits go to, one per line (the first proposed), and the usual float.
     banks = TextField(default="")
     default_float = MoneyField(default=0)
+    # The daily backup's time on the deadline calendar (HH:MM office-local); "": not on it.
+    backup_at = CharField(default="")
 
 
 class Staff(BaseModel):
@@ -53,6 +55,8 @@ class Staff(BaseModel):
     phone = CharField(default="")
     pin_hash = CharField(default="")  # "scrypt$n$r$p$salt_hex$hash_hex"; empty: cannot sign in
     active = BooleanField(default=True)
+    # A technician's skills: the repair categories he takes, comma-separated ("" = any).
+    skills = CharField(default="")
     created_at = UtcField()
 
     class Meta:
@@ -94,6 +98,19 @@ class Unit(BaseModel):
 
     class Meta:
         indexes = ((("office", "code"), True), (("building", "entrance", "room"), True))
+
+
+class Place(BaseModel):
+    """A public place of the estate (the east gate, a road, the clubhouse): where an order
+    that belongs to no home is done. Inactive places stay for the orders that name them."""
+
+    office = ForeignKeyField(Office, on_delete="RESTRICT")
+    district = ForeignKeyField(District, backref="places", on_delete="RESTRICT")
+    name = CharField()
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("office", "name"), True),)
 
 
 class Owner(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from deskterm.db.models.base import BaseModel, MoneyField, UtcField
-from deskterm.db.models.org import Building, District, Office, Owner, Staff, Unit
+from deskterm.db.models.org import Building, District, Office, Owner, Place, Staff, Unit
 
 
 class ServiceEntry(BaseModel):
@@ -54,6 +54,7 @@ class RepairOrder(BaseModel):
     district = ForeignKeyField(District, on_delete="RESTRICT")
     building = ForeignKeyField(Building, null=True, on_delete="RESTRICT")
     unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    place = ForeignKeyField(Place, null=True, on_delete="RESTRICT")  # a public place
     is_public = BooleanField(default=False)  # 公共维修
     channel = CharField(default="phone")
     category = CharField(default="other")

@@ -5,7 +5,7 @@
     deskterm staff add NAME --role ROLE [--pin-stdin]
     deskterm staff list | role NAME ROLE | pin NAME [--pin-stdin] | unlock NAME | leave NAME
     deskterm staff contact NAME [PHONE]
-    deskterm estate list | deskterm estate add-unit CODE --area M2 [--district NAME]
+    deskterm estate … (``cli_estate``: districts, buildings, units, public places)
     deskterm backup FILE | deskterm restore FILE
 
 All take ``--db`` and ``--office``. Each prints what it did (exit 0), or one clear line on
@@ -60,17 +60,9 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
                                  help=_("mark a leaver: no sign-in; their name stays in history"))
     leave.add_argument("name")
 
-    estate = sub.add_parser("estate", parents=[common],
-                            help=_("the office's districts, buildings and units"))
-    estate_sub = estate.add_subparsers(dest="estate_command", required=True)
-    estate_sub.add_parser("list", parents=[common],
-                          help=_("districts, their buildings and how many units each has"))
-    add_unit = estate_sub.add_parser(
-        "add-unit", parents=[common],
-        help=_("a unit the roster lacks (a shop, the clubhouse); its building made if new"))
-    add_unit.add_argument("code", help=_("the unit, like 3-2-501"))
-    add_unit.add_argument("--area", required=True, help=_("floor area in m², like 89.56"))
-    add_unit.add_argument("--district", help=_("the district of a new building"))
+    from deskterm import cli_estate
+
+    cli_estate.add_parsers(sub, common)
     backup = sub.add_parser(
         "backup", parents=[common],
         help=_("copy the database to a new file while desks are open (for a cron job)"))
@@ -88,7 +80,9 @@ def run(settings, args) -> int | None:
     if args.command == "staff":
         return _staff(settings, args)
     if args.command == "estate":
-        return _estate(settings, args)
+        from deskterm import cli_estate
+
+        return cli_estate.run(settings, args)
     if args.command == "backup":
         return _backup(settings, args.file)
     if args.command == "restore":
@@ -228,27 +222,3 @@ def _staff(settings, args) -> int:
             raise SetupError(exc.message) from exc
     print(said)
     return 0
-
-
-def _estate(settings, args) -> int:
-    from deskterm.cli import _current_database
-    from deskterm.duties.desk import desk_office
-    from deskterm.duties.residents.roster_estate import add_unit, estate_lines
-    from deskterm.errors import DutyError, SetupError
-    from deskterm.i18n import _
-
-    with _current_database(settings):
-        office = desk_office(settings.office)
-        try:
-            if args.estate_command == "add-unit":
-                unit = add_unit(office, None, args.code, args.area, args.district)
-                print(_("{unit} added: {building}, {district}.").format(
-                    unit=unit.code, building=unit.building.name,
-                    district=unit.building.district.name))
-                return 0
-        except DutyError as exc:
-            raise SetupError(exc.message) from exc
-        for line in estate_lines(office):
-            buildings = "  ".join(f"{name} {count}" for name, count in line.buildings)
-            print(f"{line.district} ({line.code})\t{buildings}")
-        return 0

@@ -1,7 +1,7 @@
 """The office's settings, changed by its manager without SQL: the name the phone greeting
 says, the time zone, the day's schedule and the summer/winter dates, the idle-lock minutes,
-the callback window, the cash-difference limit, the usual float and the banks the cash
-goes to.
+the callback window, the cash-difference limit, the usual float, the banks the cash
+goes to and the daily backup's time on the deadline calendar.
 
 ``SETTINGS`` names each (its key is the Office field), how the manager reads it and how a
 typed value is checked. ``set_office(office, by, **typed)`` checks every value first (a
@@ -54,6 +54,22 @@ def _time(text: str, field: str) -> str:
         return parse_hhmm(text, field).strftime("%H:%M")
     except SetupError as exc:
         raise DutyError(_("Write a time like 08:30."), field) from exc
+
+
+#: What the manager types for "no daily backup on the calendar" (besides nothing at all).
+_OFF = ("-", "off", "none", "关", "无")
+
+
+def _backup_time(text: str, field: str) -> str:
+    """``02:30``; empty (or ``-``, ``off``): the daily backup is not on the calendar."""
+    cleaned = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if not cleaned or cleaned.lower() in _OFF:
+        return ""
+    try:
+        return parse_hhmm(cleaned, field).strftime("%H:%M")
+    except SetupError as exc:
+        raise DutyError(_("Write a time like 02:30, or leave it empty for no daily backup "
+                          "on the calendar."), field) from exc
 
 
 def _month_day(text: str, field: str) -> str:
@@ -132,6 +148,8 @@ SETTINGS: tuple[Setting, ...] = (
             lambda fen: format_fen(fen)),
     Setting("banks", N_("Banks for deposits (commas)"), _banks,
             lambda text: "、".join((text or "").splitlines())),
+    Setting("backup_at", N_("Daily backup (empty: off)"), _backup_time,
+            lambda hhmm: hhmm or "-"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 

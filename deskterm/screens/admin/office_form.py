@@ -1,6 +1,7 @@
 """The office's settings, changed by its manager (``o`` in the staff book): the name the
 phone greeting says, the time zone, the day's schedule, the summer and winter dates, the
-idle lock, the callback window and the cash-difference limit (``office_settings.SETTINGS``).
+idle lock, the callback window, the cash desk's limit, float and banks, and the daily
+backup's time (``office_settings.SETTINGS``).
 
 A ``DeskForm`` of one line per setting, filled with today's values, and the manager's PIN
 last; it scrolls at 80×24. ``check`` runs every setting's own parser (pure) and says every
@@ -33,6 +34,12 @@ def typed_value(office, key: str) -> str:
     return str(value)
 
 
+#: The settings that may be left empty: no banks; no daily backup on the calendar.
+OPTIONAL = ("banks", "backup_at")
+#: What an empty field says it means.
+PLACEHOLDERS = {"backup_at": N_("e.g. 02:30; empty: not on the calendar")}
+
+
 class OfficeSettingsForm(DeskForm[dict | None]):
     """Dismisses with the settings that changed ({} when none), or None on Esc."""
 
@@ -48,7 +55,8 @@ class OfficeSettingsForm(DeskForm[dict | None]):
     def form_fields(self):
         return (*(Field(s.key, s.label, initial=typed_value(self.office, s.key),
                         max_length=440 if s.key == "banks" else 60,
-                        required="" if s.key == "banks" else N_("Fill this in."))
+                        required="" if s.key in OPTIONAL else N_("Fill this in."),
+                        placeholder=PLACEHOLDERS.get(s.key, ""))
                   for s in SETTINGS), MANAGER_PIN)
 
     def first_focus(self):

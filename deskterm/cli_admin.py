@@ -95,8 +95,16 @@ def _size(size: int) -> str:
 
 
 def _backup(settings, file: str) -> int:
-    from deskterm.db.backup import backup_postgres, backup_sqlite
+    """The copy (refused: exit 2, nothing written), then its record in the database's
+    change log, which proves the daily backup on the deadline calendar. A copy made whose
+    record the database did not take (migrations pending, the database busy...) is still
+    a good backup: exit 0, and one line on stderr saying it is not on the calendar."""
+    import sys
+
+    from deskterm.cli import _current_database
+    from deskterm.db.backup import backup_postgres, backup_sqlite, record_backup
     from deskterm.db.connection import describe, is_postgres_url
+    from deskterm.errors import SetupError
     from deskterm.i18n import _
 
     if is_postgres_url(settings.db):
@@ -106,6 +114,12 @@ def _backup(settings, file: str) -> int:
     print(_("{db} backed up to {path} ({size}, {seconds:.1f} s).").format(
         db=describe(settings.db), path=result.path, size=_size(result.size),
         seconds=result.seconds))
+    try:
+        with _current_database(settings):
+            record_backup(result)
+    except SetupError as exc:
+        print("deskterm: " + _("The backup is made but not on the deadline calendar: "
+                               "{reason}").format(reason=exc.message), file=sys.stderr)
     return 0
 
 

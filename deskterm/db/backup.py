@@ -22,6 +22,11 @@ PATH and otherwise say how. A restore there is refused while other sessions are 
 
 Everything refused raises ``SetupError`` with one line for the command line (exit 2), and
 changes nothing.
+
+A backup made is recorded (``record_backup``): one change-log row of topic "backup" (office
+None: the copy holds every office; the file and its size), written to the database backed
+up once the copy has its name. It proves the daily backup on the deadline calendar
+(``duties/agenda/deadline_proofs.py``); a backup refused records nothing.
 """
 
 from __future__ import annotations
@@ -35,10 +40,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import PeeweeException
+
 from deskterm.clock import now_utc
+from deskterm.db import changes
 from deskterm.db.schema import MIGRATIONS_DIR
+from deskterm.db.trouble import trouble_of
 from deskterm.errors import SetupError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.private_files import link_new, temp_beside
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -132,6 +141,32 @@ def backup_sqlite(database: str | Path, dest: str | Path) -> BackupResult:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     return BackupResult(dest, dest.stat().st_size, time.monotonic() - began, schema)
+
+
+#: Why the database did not take a backup's record, by its trouble (``db/trouble.py``).
+_NOT_RECORDED = {
+    "unreachable": N_("The database cannot be reached."),
+    "locked": N_("The database is busy: another program holds it."),
+    "full": N_("The database is full: free some disk space."),
+    "readonly": N_("The database refuses writes."),
+    "forked": N_("The database file was removed or replaced meanwhile."),
+}
+
+
+def record_backup(result: BackupResult) -> None:
+    """The backup ``result`` in the change log of the open database (topic "backup", no
+    office, no person: a command line); SetupError, nothing written, when the database
+    does not take it."""
+    try:
+        with changes.write():
+            changes.record("backup", None, "backup", after={
+                "file": str(result.path.absolute()), "size": result.size})
+    except Exception as exc:
+        trouble = trouble_of(exc)
+        if trouble is None and not isinstance(exc, (PeeweeException, sqlite3.Error)):
+            raise  # not the database: a bug, with its traceback
+        words = _NOT_RECORDED[trouble.kind] if trouble else N_("The database refused it.")
+        raise SetupError(_(words)) from exc
 
 
 def check_sqlite_backup(path: str | Path) -> tuple[str, ...]:

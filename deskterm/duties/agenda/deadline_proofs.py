@@ -17,6 +17,7 @@ from deskterm.db.models import (
     CanteenPurchase,
     CashEntry,
     CashSession,
+    ChangeLog,
     DailyWorkRecord,
     RepairOrder,
     Stocktake,
@@ -181,6 +182,27 @@ def _proof_month_end_orders(office, deadlines: list[Deadline], now: dt.datetime)
     return done
 
 
+def _proof_backup(office, deadlines: list[Deadline], now: dt.datetime) -> set[str]:
+    """A backup recorded during the office-local day: ``deskterm backup`` writes a change-log
+    row of topic "backup" once its copy is whole (office None: the copy holds every office;
+    a row of any office counts). One query over the days asked, on the (topic, row_id)
+    index: a backup or a few a day."""
+    tz = office_zone(office)
+    days = {d.period: day_bounds_utc(d.day, tz) for d in deadlines}
+    if not days:
+        return set()
+    rows = (
+        ChangeLog.select(ChangeLog.at)
+        .where((ChangeLog.topic == "backup")
+               & (ChangeLog.at >= min(start for start, _end in days.values()))
+               & (ChangeLog.at < max(end for _start, end in days.values())))
+        .tuples()
+    )
+    made = [row[0] for row in rows]
+    return {period for period, (start, end) in days.items()
+            if any(start <= at < end for at in made)}
+
+
 PROOFS = {
     "deposit": _proof_deposit,
     "work_record": _proof_work_record,
@@ -190,6 +212,7 @@ PROOFS = {
     "assessments": _proof_assessments,
     "work_summary": _proof_work_summary,
     "month_end_orders": _proof_month_end_orders,
+    "backup": _proof_backup,
 }
 
 

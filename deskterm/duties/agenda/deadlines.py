@@ -10,7 +10,10 @@ has been done.
 - ``month_end``: the month's last day.
 
 Each deadline is due at the end of its office day (the evening sign-out, 17:30 or 18:00)
-except the cash deposit, due at ``deposit_by_at`` (17:00) [5.3]. Its ``period`` names
+except those with an ``at``, due at that Office time: the cash deposit at ``deposit_by_at``
+(17:00) [5.3], the daily backup at ``backup_at``. A rule that is ``optional`` is shown only
+for an office whose ``at`` is set (the backup: ``backup_at`` "" is not on the calendar).
+Its ``period`` names
 what the work covers, and is the key under which it is marked done: a day
 (``2026-11-26``), an ISO week (``2026-W48``) or a month (``2026-11``). The Monday approval
 covers last week, and the attendance sheet (5th) and canteen meal fees (15th) cover last
@@ -38,11 +41,14 @@ Done-ness comes from the records that prove it:
   (approved, neither handed over nor filed, as of the deadline or now), and either some
   order was handed over or filed during the month or the deadline has passed (a month with
   nothing to hand over). A ``DeadlineDone`` row counts too.
+- ``backup``: a backup recorded during the office-local day (``deskterm backup`` writes a
+  change-log row of topic "backup" once its copy is whole; office None, the copy holding
+  every office, and a row of any office counts).
 - the rest (sheets handed over on paper): a ``DeadlineDone`` row (office, key, period).
 
 ``Deadline.markable`` says whether a ``DeadlineDone`` row counts for it (the deposit, the
-work record, the canteen check, the stocktake and the Monday approval are proved by their
-own records only).
+work record, the canteen check, the stocktake, the Monday approval and the backup are
+proved by their own records only).
 """
 
 from __future__ import annotations
@@ -71,11 +77,15 @@ class Rule:
     clause: str
     proof: str  # how done-ness is proved (see the module docstring)
     markable: bool  # a DeadlineDone row counts
+    at: str = ""  # an Office HH:MM field it falls due at ("": the end of the office day)
+    optional: bool = False  # shown only for an office whose ``at`` is set
 
 
 RULES: tuple[Rule, ...] = (
     Rule("deposit", "daily", "day", N_("Deposit the day's cash at the bank"),
-         "[5.3]", "deposit", False),
+         "[5.3]", "deposit", False, at="deposit_by_at"),
+    Rule("backup", "daily", "day", N_("Database backed up"), "", "backup", False,
+         at="backup_at", optional=True),
     Rule("work_record", "daily", "day", N_("Daily work record completed"),
          "[7.4.23]", "work_record", False),
     Rule("canteen_check", "daily", "day", N_("Canteen purchases verified"),
@@ -110,6 +120,7 @@ RULES: tuple[Rule, ...] = (
 #: A word or two for each deadline, where a line holds more than one (the status line).
 SHORT_LABELS = {
     "deposit": N_("Deposit"),
+    "backup": N_("Backup"),
     "work_record": N_("Work record"),
     "canteen_check": N_("Canteen check"),
     "callback_approval": N_("Approval"),
@@ -209,16 +220,21 @@ def _period(rule: Rule, due: dt.date) -> str:
 
 
 def _due_at(office, rule: Rule, due: dt.date) -> dt.datetime:
-    if rule.key == "deposit":
-        return at_local(office, due, office_time(office, "deposit_by_at"))
+    if rule.at:
+        return at_local(office, due, office_time(office, rule.at))
     return end_of_day_utc(office, due)
+
+
+def _on_calendar(office, rule: Rule) -> bool:
+    """Whether the office has ``rule`` on its calendar (an optional one: its time set)."""
+    return not rule.optional or bool((getattr(office, rule.at) or "").strip())
 
 
 def _bare(office, day: dt.date) -> list[Deadline]:
     """The deadlines shown on ``day``, without states."""
     found = []
     for rule in RULES:
-        due = _due_date(rule, day)
+        due = _due_date(rule, day) if _on_calendar(office, rule) else None
         if due is None:
             continue
         found.append(Deadline(

@@ -4,7 +4,7 @@
     deskterm office show | deskterm office set KEY VALUE [KEY VALUE …]
     deskterm staff add NAME --role ROLE [--pin-stdin]
     deskterm staff list | role NAME ROLE | pin NAME [--pin-stdin] | unlock NAME | leave NAME
-    deskterm staff contact NAME [PHONE]
+    deskterm staff contact NAME [PHONE] | skills NAME [CATEGORY …]
     deskterm estate … (``cli_estate``: districts, buildings, units, public places)
     deskterm backup FILE | deskterm restore FILE
 
@@ -56,6 +56,13 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
                                    help=_("the phone someone is reached on (for dispatch)"))
     contact.add_argument("name")
     contact.add_argument("phone", nargs="?", default="", help=_("empty clears it"))
+    skills = staff_sub.add_parser(
+        "skills", parents=[common],
+        help=_("the repair categories a technician takes (none: any repair)"))
+    skills.add_argument("name")
+    skills.add_argument("categories", nargs="*", metavar="CATEGORY",
+                        help=_("water electricity doors_locks lift public_area gas "
+                               "walls_roof other, or their labels in English or Chinese"))
     leave = staff_sub.add_parser("leave", parents=[common],
                                  help=_("mark a leaver: no sign-in; their name stays in history"))
     leave.add_argument("name")
@@ -206,7 +213,9 @@ def _staff(settings, args) -> int:
         try:
             if command == "list":
                 for line in staff_admin.staff_lines(office):
-                    print(f"{line.name}\t{line.role}\t{staff_admin.state_words(line)}")
+                    repairs = (f"\t{staff_admin.skills_words(line.skills)}"
+                               if line.role == "technician" else "")
+                    print(f"{line.name}\t{line.role}\t{staff_admin.state_words(line)}{repairs}")
                 return 0
             if command == "add":
                 pin = (_read_pin(args.pin_stdin) if args.role in Staff.DESK_ROLES else None)
@@ -225,6 +234,9 @@ def _staff(settings, args) -> int:
             elif command == "contact":
                 staff_admin.set_contact(office, None, person.id, args.phone)
                 said = _("{name}'s phone is saved.").format(name=person.name)
+            elif command == "skills":
+                person = staff_admin.set_skills(office, None, person, " ".join(args.categories))
+                said = staff_admin.skills_said(person)
             elif command == "unlock":
                 staff_admin.lift_lockout(office, None, person.id)
                 said = _("{name}'s PIN is unlocked.").format(name=person.name)

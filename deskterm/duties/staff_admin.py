@@ -12,13 +12,16 @@ another role. A PIN set or a lockout lifted ends the wrong-PIN count (``pin_chec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gettext
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
-from deskterm.db.models import Office, Staff
+from deskterm.db.models import Office, RepairOrder, Staff
 from deskterm.duties.parsing import parse_phone
 from deskterm.duties.pin_checks import (
     LOCKOUT_LIFTED,
@@ -30,8 +33,9 @@ from deskterm.duties.pin_checks import (
 )
 from deskterm.duties.pins import hash_pin, normalise_pin
 from deskterm.duties.records import locked, update_row
+from deskterm.duties.repairs.order_words import CATEGORY_LABELS
 from deskterm.errors import DutyError
-from deskterm.i18n import N_, _
+from deskterm.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, N_, _
 
 T = TypeVar("T")
 
@@ -58,6 +62,7 @@ class StaffLine:
     active: bool
     has_pin: bool
     locked_minutes: int  # minutes left of a PIN lockout (0: none)
+    skills: tuple[str, ...] = ()  # a technician's repair categories (none: any)
 
 
 def state_words(line: StaffLine) -> str:
@@ -71,6 +76,100 @@ def state_words(line: StaffLine) -> str:
     return _("active")
 
 
+# --- a technician's skills: the repair categories he takes ------------------------------------
+
+#: Short words a clerk types for a category, beside its key and its label in every language
+#: (水电 is read as 水 and 电).
+SKILL_SHORT_WORDS = {"水": "water", "电": "electricity"}
+_SEPARATORS = re.compile(r"[,，、;；/]+")
+
+
+def stored_skills(text: str | None) -> tuple[str, ...]:
+    """The categories of ``staff.skills`` as stored (comma-separated keys), in
+    ``RepairOrder.CATEGORIES`` order; a key no longer known is dropped."""
+    keys = {key.strip() for key in (text or "").split(",")}
+    return tuple(key for key in RepairOrder.CATEGORIES if key in keys)
+
+
+def skills_words(skills: Iterable[str]) -> str:
+    """Categories as the clerk reads them ("water, electricity"); none: any repair."""
+    keys = tuple(skills)
+    if not keys:
+        return _("any repair")
+    return _(", ").join(_(CATEGORY_LABELS[key]) if key in CATEGORY_LABELS else key
+                        for key in keys)
+
+
+def skills_said(person: Staff) -> str:
+    """What a change of skills did, in a sentence (the command's and the desk's)."""
+    keys = stored_skills(person.skills)
+    if not keys:
+        return _("{name} takes any repair.").format(name=person.name)
+    return _("{name} takes: {repairs}.").format(name=person.name, repairs=skills_words(keys))
+
+
+def _simple(word: str) -> str:
+    return " ".join(word.lower().replace("_", " ").replace("-", " ").split())
+
+
+@cache
+def _category_names() -> dict[str, str]:
+    """Every name a category is typed as (simplified) → its key."""
+    names = {_simple(key): key for key in RepairOrder.CATEGORIES}
+    for language in LANGUAGES:
+        words = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[language],
+                                    fallback=True)
+        for key in RepairOrder.CATEGORIES:
+            label = CATEGORY_LABELS[key]
+            names.setdefault(_simple(label), key)
+            names.setdefault(_simple(words.gettext(label)), key)
+    for word, key in SKILL_SHORT_WORDS.items():
+        names.setdefault(word, key)
+    return names
+
+
+def _one_name(word: str) -> list[str] | None:
+    """The keys ``word`` names: a name, a run of names written together (水电, 水路电路), or
+    the start of one name only (门 for 门锁, "door" for doors and locks)."""
+    names = _category_names()
+    if word in names:
+        return [names[word]]
+    if any("\u4e00" <= ch <= "\u9fff" for ch in word):  # Chinese: names written together
+        for length in range(len(word) - 1, 0, -1):
+            head = word[:length]
+            rest = _one_name(word[length:]) if head in names else None
+            if rest:
+                return [names[head], *rest]
+    if len(word) >= 3 or not word.isascii():
+        starts = {key for name, key in names.items() if name.startswith(word)}
+        if len(starts) == 1:
+            return [starts.pop()]
+    return None
+
+
+def parse_skills(categories: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Category keys from what the manager typed or chose: keys or labels, in English or
+    Chinese, apart by commas, 、 or spaces ("water, electricity", "水路、电路", "水电");
+    in ``RepairOrder.CATEGORIES`` order. Nothing: () (any repair). An unknown word:
+    DutyError naming it and the categories there are (field ``skills``)."""
+    text = categories if isinstance(categories, str) else ",".join(categories or ())
+    found: set[str] = set()
+    for piece in _SEPARATORS.split(text or ""):
+        words = piece.split()
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):  # the longest run of words that names one
+                keys = _one_name(_simple(" ".join(words[i:j])))
+                if keys:
+                    found.update(keys)
+                    i = j
+                    break
+            else:
+                raise DutyError(_("Unknown repair category '{word}': one of {labels}.").format(
+                    word=words[i], labels=skills_words(RepairOrder.CATEGORIES)), "skills")
+    return tuple(key for key in RepairOrder.CATEGORIES if key in found)
+
+
 def staff_lines(office: Office) -> list[StaffLine]:
     """Everyone of the office, the active first, by role then name."""
     now = now_utc()
@@ -81,7 +180,8 @@ def staff_lines(office: Office) -> list[StaffLine]:
             failures, latest = recent_failures(person.id, now)
             minutes = minutes_locked(failures, latest, now)
         lines.append(StaffLine(person.id, person.name, person.role, person.phone,
-                               person.active, bool(person.pin_hash), minutes))
+                               person.active, bool(person.pin_hash), minutes,
+                               stored_skills(person.skills)))
     order = {role: i for i, role in enumerate(Staff.ROLES)}
     return sorted(lines, key=lambda s: (not s.active, order.get(s.role, 99), s.name))
 
@@ -202,4 +302,26 @@ def mark_leaver(office: Office, by: Staff | None, staff_id: int) -> Staff:
             raise DutyError(_("{name} is the office's only manager: make someone else "
                               "manager first.").format(name=person.name), "staff")
         update_row(person, office, by, "leave", active=False)
+    return person
+
+
+def set_skills(office: Office, by: Staff | None, name_or_person: str | int | Staff,
+               categories: str | Iterable[str] | None) -> Staff:
+    """The repair categories a technician takes (``parse_skills``: keys or labels; none:
+    any repair). Only an active technician has them. Dispatch may use them to propose a
+    technician for an order of a category (not yet: F2 proposes as before)."""
+    keys = parse_skills(categories)
+    if isinstance(name_or_person, str):
+        name_or_person = find_person(office, name_or_person)
+    staff_id = name_or_person.id if isinstance(name_or_person, Staff) else name_or_person
+    with changes.write():
+        person = _person(office, staff_id)
+        if not person.active:
+            raise DutyError(_("{name} has left: nothing to change.").format(name=person.name),
+                            "skills")
+        if person.role != "technician":
+            raise DutyError(_("{name} is a {role}: only technicians take repair "
+                              "categories.").format(name=person.name,
+                                                    role=_(ROLE_WORDS[person.role])), "skills")
+        update_row(person, office, by, "skills", skills=",".join(keys))
     return person

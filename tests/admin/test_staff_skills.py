@@ -1,7 +1,7 @@
 """A technician's skills (issue #12): the repair categories he takes, set by the manager
-as a duty and from the command line; keys or labels in English or Chinese; each change
-logged with who made it; a refusal (an unknown category, someone not a technician, a
-leaver) clear and changing nothing."""
+as a duty, from the command line and in the desk's staff book (F10 x, ``k``); keys or
+labels in English or Chinese; each change logged with who made it; a refusal (an unknown
+category, someone not a technician, a leaver) clear and changing nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from textual.widgets import Checkbox, Input
 
 from deskterm.cli import main
 from deskterm.db.models import ChangeLog, Staff
@@ -21,6 +22,10 @@ from deskterm.duties.staff_admin import (
 )
 from deskterm.errors import DutyError
 from deskterm.i18n import set_language
+from deskterm.screens.admin.staff_forms import SkillsForm
+from tests.admin.test_staff_book import form_on_top, manager_app, open_book, to_row
+from tests.desk_app import wait_until
+from tests.factories import PIN
 
 
 def skills_of(person) -> str:
@@ -152,3 +157,60 @@ def test_the_skills_command_refuses_in_one_line_and_changes_nothing(so, cli):
     assert code == 2 and err == "deskterm: 张强 has left: nothing to change.\n"
     assert skills_of(so.technician) == "lift" and skills_of(so.clerk) == ""
     assert ChangeLog.select().count() == entries
+
+
+# --- the desk: the manager's staff book, k ------------------------------------------------------
+
+@pytest.mark.both_databases
+async def test_the_manager_ticks_a_technician_s_repairs(so):
+    set_skills(so.office, None, so.technician, "gas")
+    app = manager_app(so)
+    async with app.run_test(size=(80, 24)) as pilot:
+        book = await open_book(pilot)
+        await to_row(pilot, book, "张强")
+        assert "gas" in str(book.table.get_row_at(book.table.cursor_row)[-1])
+        await pilot.press("k")
+        form = await form_on_top(pilot, SkillsForm)
+        boxes = {box.id.removeprefix("sc-skill_"): box for box in form.query(Checkbox)}
+        assert [key for key, box in boxes.items() if box.value] == ["gas"]
+        assert app.focused is boxes["water"]
+        assert str(boxes["water"].label) == "✗ water"  # each box names its category
+        await pilot.press("space", "tab", "space", "tab", "tab", "tab", "tab", "space")
+        await wait_until(pilot, lambda: not boxes["gas"].value)
+        assert [key for key, box in boxes.items() if box.value] == ["water", "electricity"]
+        assert str(boxes["water"].label) == "✓ water"
+        form.query_one("#sc-manager_pin", Input).focus()
+        await pilot.press(*"9999", "enter")  # a wrong PIN: nothing changes, ticks stay
+        await wait_until(pilot, lambda: "Wrong PIN" in str(
+            form.query_one("#sc-error-manager_pin").content))
+        assert skills_of(so.technician) == "gas" and boxes["water"].value
+        await pilot.press(*PIN, "enter")
+        await wait_until(pilot, lambda: app.screen is book and book.loads > 1
+                         and book.current_row().skills == ("water", "electricity"))
+        assert skills_of(so.technician) == "water,electricity"
+        assert skill_entries(so.technician)[-1].staff_id == so.manager.id
+        assert book.current_row().name == "张强"
+        assert "water, electricity" in str(book.table.get_row_at(book.table.cursor_row)[-1])
+        assert "repairs: water, electricity" in str(book.query_one("#sb-detail").content)
+
+
+async def test_none_ticked_is_any_repair_and_others_take_none(so):
+    set_skills(so.office, None, so.technician, "lift")
+    app = manager_app(so)
+    async with app.run_test(size=(80, 24)) as pilot:
+        book = await open_book(pilot)
+        await to_row(pilot, book, "李静")
+        await pilot.press("k")
+        await wait_until(pilot, lambda: "李静 is a clerk: only technicians take repair "
+                         "categories." in str(book.query_one("#sb-message").content))
+        assert app.screen is book
+        await to_row(pilot, book, "张强")
+        await pilot.press("k")
+        form = await form_on_top(pilot, SkillsForm)
+        form.query_one("#sc-skill_lift", Checkbox).value = False
+        form.query_one("#sc-manager_pin", Input).focus()
+        await pilot.press(*PIN, "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is book
+                         and book.current_row().skills == ())
+        assert skills_of(so.technician) == ""
+        assert "any repair" in str(book.table.get_row_at(book.table.cursor_row)[-1])

@@ -3,9 +3,11 @@
 A ``BookScreen`` that only a manager may open (``ROLES``). The table lists everyone of
 the office (``staff_admin.staff_lines``): the active first by role, then the leavers;
 each with their role, phone and state (a PIN locked by wrong tries says for how long,
-someone with no PIN cannot sign in). The line under it shows the highlighted person in
-full. Keys: ``n`` someone new, ``r`` their role, ``p`` a new PIN, ``u`` lift a PIN lockout,
-``c`` their phone for dispatch, ``l`` a leaver (``staff_forms``; each asks the manager's
+someone with no PIN cannot sign in); an active technician's state is the repairs he
+takes (he never signs in). The line under it shows the highlighted person in full, a
+technician's repairs too. Keys: ``n`` someone new, ``r`` their role, ``p`` a new PIN,
+``u`` lift a PIN lockout, ``c`` their phone for dispatch, ``k`` a technician's repair
+categories, ``l`` a leaver (``staff_forms``; each asks the manager's
 own PIN), ``o`` the office's
 settings (``office_form``). After a change the book reads itself again with that person
 highlighted. Esc closes. ``open_staff_book(app)`` opens it.
@@ -20,10 +22,16 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from deskterm.display import fit, plain
-from deskterm.duties.staff_admin import ROLE_WORDS, StaffLine, staff_lines, state_words
+from deskterm.duties.staff_admin import (
+    ROLE_WORDS,
+    StaffLine,
+    skills_words,
+    staff_lines,
+    state_words,
+)
 from deskterm.i18n import N_, _
 from deskterm.screens.admin.office_form import OfficeSettingsForm
-from deskterm.screens.admin.staff_forms import NewPersonForm, StaffChangeForm
+from deskterm.screens.admin.staff_forms import NewPersonForm, SkillsForm, StaffChangeForm
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import (
@@ -39,7 +47,16 @@ from deskterm.screens.kit.tables import (
 #: Column widths in cells: 65, and a cell of padding either side of each: 73 of the 76
 #: inside the box (no sideways scrollbar at 80 columns).
 COLUMNS = {"name": 12, "role": 18, "phone": 13, "state": 22}
-LABELS = {"name": N_("Name"), "role": N_("Role"), "phone": N_("Phone"), "state": N_("State")}
+LABELS = {"name": N_("Name"), "role": N_("Role"), "phone": N_("Phone"),
+          "state": N_("State · repairs")}
+
+
+def state_or_repairs(line: StaffLine) -> str:
+    """The table's last column: an active technician's repairs (unless his PIN is locked),
+    else the person's state."""
+    if line.role == "technician" and line.active and not line.locked_minutes:
+        return skills_words(line.skills)
+    return state_words(line)
 
 
 def open_staff_book(app) -> StaffBookScreen | None:
@@ -57,6 +74,7 @@ class StaffBookScreen(BookScreen[None]):
         Binding("u", "change('unlock')", show=False),
         Binding("l", "change('leave')", show=False),
         Binding("c", "change('contact')", show=False),
+        Binding("k", "change('skills')", show=False),
         Binding("o", "office", show=False),
     ]
 
@@ -70,8 +88,10 @@ class StaffBookScreen(BookScreen[None]):
             yield text_line(id="sb-detail")
             yield text_line("…", id="sb-status")
             yield self.message_line()
-            yield hint_line(_("n new · r role · p PIN · u unlock · c phone · l leaves · "
-                              "o office · Esc"))
+            # Two lines: the highlighted person's keys, then the book's own.
+            yield hint_line(_("n new · r role · p PIN · u unlock · c phone · k repairs · "
+                              "l leaves"))
+            yield hint_line(_("o office · Esc"))
 
     def on_mount(self) -> None:
         add_columns(self.table, [(_(LABELS[key]), width, False)
@@ -93,7 +113,7 @@ class StaffBookScreen(BookScreen[None]):
         w = COLUMNS
         refill(table, ((str(line.id), (
             heading(line.name, w["name"]), heading(_(ROLE_WORDS[line.role]), w["role"]),
-            heading(line.phone, w["phone"]), heading(state_words(line), w["state"])))
+            heading(line.phone, w["phone"]), heading(state_or_repairs(line), w["state"])))
             for line in lines))
         ids = [line.id for line in lines]
         if select in ids:
@@ -110,6 +130,8 @@ class StaffBookScreen(BookScreen[None]):
         if line is None:
             return ""
         parts = [line.name, _(ROLE_WORDS[line.role]), line.phone, state_words(line)]
+        if line.role == "technician":
+            parts.append(_("repairs: {repairs}").format(repairs=skills_words(line.skills)))
         return fit(" · ".join(p for p in parts if p), 2 * 76)
 
     # --- changes ------------------------------------------------------------------------------
@@ -123,9 +145,14 @@ class StaffBookScreen(BookScreen[None]):
         if change == "unlock" and not line.locked_minutes:
             self.say(_("{name}'s PIN is not locked.").format(name=line.name))
             return
+        if change == "skills" and line.role != "technician":
+            self.say(_("{name} is a {role}: only technicians take repair categories.").format(
+                name=line.name, role=_(ROLE_WORDS[line.role])))
+            return
         self.say("")
-        self.app.push_screen(StaffChangeForm(self.session, line, change),
-                             callback=self._after)
+        form = (SkillsForm(self.session, line) if change == "skills"
+                else StaffChangeForm(self.session, line, change))
+        self.app.push_screen(form, callback=self._after)
 
     def action_new_person(self) -> None:
         self.app.push_screen(NewPersonForm(self.session), callback=self._after)

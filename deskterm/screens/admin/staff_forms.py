@@ -1,11 +1,14 @@
 """The manager's changes to the staff list, each authorised by the manager's own PIN:
 a role changed (``r``), a new PIN for someone who forgot theirs (``p``: the person types
 it twice, then the manager's PIN), a PIN lockout lifted (``u``), a leaver marked (``l``),
-their phone for dispatch (``c``), and a new person (``n``).
+their phone for dispatch (``c``), a technician's repair categories (``k``), and a new
+person (``n``).
 
-``StaffChangeForm`` is one ``DeskForm`` for the four changes to one person (the fields
-depend on the change); ``NewPersonForm`` adds someone. ``check`` is pure (a role chosen,
-the two PINs the same, 4 to 8 digits); ``save`` runs the duty through
+``StaffChangeForm`` is one ``DeskForm`` for the changes to one person (the fields
+depend on the change); ``SkillsForm`` is its change ``skills``: one check box per repair
+category, the technician's ticked, none ticked for "any repair", each box naming its
+category whether ticked or not; ``NewPersonForm`` adds someone. ``check`` is pure (a role
+chosen, the two PINs the same, 4 to 8 digits); ``save`` runs the duty through
 ``staff_admin.as_manager`` (the manager's PIN checked and counted like every PIN, the
 change and the good PIN one transaction). A refusal is said under its field and changes
 nothing; the PIN fields are emptied. Success dismisses with the person's id and the
@@ -16,7 +19,11 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from textual.widgets import Checkbox
+
+from deskterm.display import plain
 from deskterm.duties.pins import normalise_pin
+from deskterm.duties.repairs.order_words import CATEGORY_LABELS
 from deskterm.duties.setup import add_staff
 from deskterm.duties.staff_admin import (
     DESK_ROLES,
@@ -29,10 +36,12 @@ from deskterm.duties.staff_admin import (
     new_pin_hash,
     set_contact,
     set_pin,
+    set_skills,
+    skills_said,
 )
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.fields import Field
+from deskterm.screens.kit.fields import Field, field_box
 from deskterm.screens.kit.form import DeskForm
 
 ROLE_OPTIONS = tuple((words, role) for role, words in ROLE_WORDS.items())
@@ -52,6 +61,7 @@ TITLES = {
     "unlock": N_("Unlock {name}'s PIN"),
     "leave": N_("{name} leaves"),
     "contact": N_("Phone of {name}"),
+    "skills": N_("Repair categories of {name}"),
 }
 NOTES = {
     "role": N_("What they may open at the desk follows the role."),
@@ -59,6 +69,7 @@ NOTES = {
     "unlock": N_("{name} may try again at once; the wrong PINs stay in the log."),
     "leave": N_("No sign-in from now on; orders, receipts and the log keep the name."),
     "contact": N_("Where {name} is reached (a technician's, for dispatch); empty clears it."),
+    "skills": N_("Space ticks a category; none ticked: {name} takes any repair."),
 }
 
 
@@ -155,6 +166,51 @@ class StaffChangeForm(DeskForm[int | None]):
         }[self.change]
         self.app.notify(words.format(name=person.name, role=_(ROLE_WORDS[person.role])),
                         markup=False)
+        self.dismiss(person.id)
+
+
+class SkillsForm(StaffChangeForm):
+    """The repair categories of the technician ``line`` (``k``): a check box each."""
+
+    def __init__(self, session, line: StaffLine) -> None:
+        super().__init__(session, line, "skills")
+
+    def form_fields(self):
+        return (*(Field(f"skill_{key}", label, kind="check", initial=key in self.line.skills,
+                        also=("skills",) if i == 0 else ())
+                  for i, (key, label) in enumerate(CATEGORY_LABELS.items())),
+                MANAGER_PIN)
+
+    def compose_body(self):
+        for i, field in enumerate(self.form_fields()):
+            if field.kind != "check":
+                yield self.field(field.name)
+                continue
+            box = Checkbox(plain(""), bool(field.initial), compact=True,
+                           id=f"{self.PREFIX}-{field.name}")
+            self._name_box(box, field)
+            yield field_box(self.PREFIX, field.name, _("Repairs") if i == 0 else "", box)
+
+    def _name_box(self, box: Checkbox, field: Field) -> None:
+        """The box says its category, ticked or not (the kit's says only "no" unticked)."""
+        box.label = plain(("✓ " if box.value else "✗ ") + _(field.label))
+
+    def field_changed(self, name: str) -> None:
+        box, field = self.widget(name), self.fields.get(name)
+        if isinstance(box, Checkbox) and field is not None:
+            self._name_box(box, field)
+
+    def first_focus(self):
+        return self.widget(self.form_fields()[0].name)
+
+    def save(self, values):
+        office, manager, person = self.office, self.session.staff, self.line.id
+        keys = [key for key in CATEGORY_LABELS if values.get(f"skill_{key}")]
+        return as_manager(office, manager, values["manager_pin"],
+                          lambda: set_skills(office, manager, person, keys))
+
+    def saved(self, person) -> None:
+        self.app.notify(skills_said(person), markup=False)
         self.dismiss(person.id)
 
 

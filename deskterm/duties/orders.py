@@ -27,6 +27,7 @@ from deskterm.db.models import (
     District,
     Office,
     Owner,
+    Place,
     RepairOrder,
     ServiceEntry,
     Staff,
@@ -148,6 +149,7 @@ def register_call(
     is_public: bool = False, building: Building | int | None = None,
     district: District | int | None = None, category: str = "other", urgency: str = "normal",
     appointment_at: dt.datetime | None = None, technician: Staff | int | None = None,
+    place: Place | int | None = None,
 ) -> ServiceEntry | tuple[ServiceEntry, RepairOrder]:
     """Write a call (or visit, patrol report, technician's report, night-log item) to the
     service register (服务登记本) and, when ``kind == "repair"``, open a repair order.
@@ -160,8 +162,10 @@ def register_call(
       must be able to reach the household), optional otherwise.
     - A private repair needs the unit (or an owner, whose unit it then is); its district is
       the unit's building's. An owner must live in the unit given.
-    - A public-area repair (公共维修) needs a building or a district; a unit given with it
-      stays on the register line (who reported it) but not on the order.
+    - A public-area repair (公共维修) needs a public place, a building or a district; a
+      place is that of an active ``Place`` (the gate, a road), whose district it is in. A
+      unit given with it stays on the register line (who reported it) but not on the order.
+      A place makes the repair a public one.
     - A technician must be an active technician of this office. A busy technician is not
       refused: the form proposes the next free slot (``slots.next_free_slot``), the owner
       decides.
@@ -173,6 +177,7 @@ def register_call(
                              message=_("Enter the caller's name."))
     request = clean_text(request, "request", message=_("Enter what the caller asks for."))
     is_repair = kind == "repair"
+    is_public = bool(is_public or place is not None)
     phone = parse_phone(phone) if (phone or "").strip() else ""
     if not phone and (channel == "phone" or (is_repair and not is_public)):
         raise DutyError(_("Enter a phone number to call back on."), "phone")
@@ -196,6 +201,9 @@ def register_call(
                             _("Choose a building of this office."))
         district = _own_row(District, office, district, "district",
                             _("Choose a district of this office."))
+        place = _own_row(Place, office, place, "place", _("Choose a place of this office."))
+        if place is not None and not place.active:
+            raise DutyError(_("{place} is no longer in use.").format(place=place.name), "place")
         tech = technician_of(office, technician) if technician is not None else None
         entry = create_row(
             ServiceEntry, office, clerk, office=office, at=now, channel=channel, kind=kind,
@@ -204,7 +212,9 @@ def register_call(
         if not is_repair:
             return entry
         if is_public:
-            if building is not None:
+            if place is not None:
+                district, building = place.district, None
+            elif building is not None:
                 district = building.district
             if district is None:
                 raise DutyError(_("A public-area repair needs its building or district."),
@@ -221,7 +231,8 @@ def register_call(
         order = create_row(
             RepairOrder, office, clerk, office=office,
             number=next_order_number(office, now), service_entry=entry, district=district,
-            building=building, unit=order_unit, is_public=bool(is_public), channel=channel,
+            building=building, unit=order_unit, place=place, is_public=bool(is_public),
+            channel=channel,
             category=category, urgency=urgency, description=request,
             reporter_name=caller_name, reporter_phone=phone, technician=tech,
             appointment_at=appointment_at,

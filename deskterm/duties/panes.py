@@ -19,6 +19,7 @@ from deskterm.db.models import (
     Complaint,
     Office,
     Payment,
+    Place,
     Receipt,
     ReceiptVoid,
     RepairOrder,
@@ -43,7 +44,7 @@ RATE_DAYS = 7  # the running callback rate covers the last seven days
 class OpenOrder:
     id: int
     number: str
-    unit: str  # unit code, or the building for a public-area order
+    unit: str  # unit code, or the place of a public-area order ("" when it names none)
     description: str
     technician: str
     appointment_at: dt.datetime | None
@@ -67,11 +68,13 @@ def _open_rows(where, limit: int) -> list[tuple]:
     Tech = Staff.alias()
     return list(
         RepairOrder.select(
-            RepairOrder.id, RepairOrder.number, Unit.code, RepairOrder.description,
-            Tech.name, RepairOrder.appointment_at, RepairOrder.registered_at,
-            RepairOrder.state,
+            RepairOrder.id, RepairOrder.number, fn.COALESCE(Unit.code, Place.name),
+            RepairOrder.description, Tech.name, RepairOrder.appointment_at,
+            RepairOrder.registered_at, RepairOrder.state,
         )
         .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Place, JOIN.LEFT_OUTER, on=(RepairOrder.place == Place.id))
         .switch(RepairOrder)
         .join(Tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Tech.id))
         .where(where)
@@ -207,10 +210,12 @@ def due_callbacks(office: Office, *, shift_end: dt.datetime, now: dt.datetime | 
     )
     orders = (
         RepairOrder.select(
-            RepairOrder.id, RepairOrder.number, Unit.code, Tech.name,
+            RepairOrder.id, RepairOrder.number, fn.COALESCE(Unit.code, Place.name), Tech.name,
             RepairOrder.reporter_phone, RepairOrder.callback_due_at,
         )
         .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Place, JOIN.LEFT_OUTER, on=(RepairOrder.place == Place.id))
         .switch(RepairOrder)
         .join(Tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == Tech.id))
         .where(order_where)

@@ -39,13 +39,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import (
     Building,
     Complaint,
     Handover,
+    Place,
     RepairOrder,
     Staff,
     Task,
@@ -138,9 +139,12 @@ def _appointment_select(office):
         RepairOrder.select(
             RepairOrder.id, RepairOrder.number, RepairOrder.appointment_at,
             RepairOrder.returned_at, RepairOrder.category, RepairOrder.description,
-            RepairOrder.is_public, Unit.code, Building.name, Staff.name,
+            RepairOrder.is_public, Unit.code, fn.COALESCE(Place.name, Building.name),
+            Staff.name,
         )
         .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Place, JOIN.LEFT_OUTER, on=(RepairOrder.place == Place.id))
         .switch(RepairOrder)
         .join(Building, JOIN.LEFT_OUTER, on=(RepairOrder.building == Building.id))
         .switch(RepairOrder)
@@ -154,9 +158,11 @@ def _order_callback_select(office):
         RepairOrder.select(
             RepairOrder.id, RepairOrder.number, RepairOrder.callback_due_at,
             RepairOrder.returned_at, RepairOrder.called_back_at, RepairOrder.reporter_name,
-            RepairOrder.reporter_phone, Unit.code, Building.name,
+            RepairOrder.reporter_phone, Unit.code, fn.COALESCE(Place.name, Building.name),
         )
         .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
+        .switch(RepairOrder)
+        .join(Place, JOIN.LEFT_OUTER, on=(RepairOrder.place == Place.id))
         .switch(RepairOrder)
         .join(Building, JOIN.LEFT_OUTER, on=(RepairOrder.building == Building.id))
         .where((RepairOrder.office == office) & RepairOrder.state.in_(_CALLBACK_STATES))

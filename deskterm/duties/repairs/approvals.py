@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN, Model
+from peewee import JOIN, Model, fn
 
 from deskterm.clock import day_bounds_utc, now_utc
 from deskterm.db import changes
-from deskterm.db.models import Building, District, Office, RepairOrder, Staff, Unit
+from deskterm.db.models import Building, District, Office, Place, RepairOrder, Staff, Unit
 from deskterm.duties.months import month_bounds
 from deskterm.duties.pin_checks import check_pin, pin_ok
 from deskterm.duties.records import desk_person, locked, staff_of, update_row
@@ -26,7 +26,7 @@ class ListedOrder:
 
     id: int
     number: str
-    place: str  # unit code, or the building (or district) of a public-area order
+    place: str  # unit code, or the place, building or district of a public-area order
     description: str
     technician: str
     result: str
@@ -40,10 +40,12 @@ def listed_orders(where) -> list[ListedOrder]:
     tech = Staff.alias()
     rows = (
         RepairOrder.select(
-            RepairOrder.id, RepairOrder.number, Unit.code, Building.name, District.name,
+            RepairOrder.id, RepairOrder.number, fn.COALESCE(Unit.code, Place.name),
+            Building.name, District.name,
             RepairOrder.description, tech.name, RepairOrder.result, RepairOrder.charge,
             RepairOrder.returned_at, RepairOrder.called_back_at, RepairOrder.callback_on_time)
         .join_from(RepairOrder, Unit, JOIN.LEFT_OUTER)
+        .join_from(RepairOrder, Place, JOIN.LEFT_OUTER)
         .join_from(RepairOrder, Building, JOIN.LEFT_OUTER)
         .join_from(RepairOrder, District)
         .join_from(RepairOrder, tech, JOIN.LEFT_OUTER, on=(RepairOrder.technician == tech.id))

@@ -22,6 +22,7 @@ from deskterm.db.models import (
     Callback,
     District,
     Office,
+    Place,
     RepairOrder,
     Staff,
     StockItem,
@@ -77,6 +78,7 @@ class OrderView:
     number: str
     state: str
     unit: str  # unit code, "" for a public-area order
+    place: str  # the public place's name ("东门道闸"), "" when none
     building: str
     district: str
     is_public: bool
@@ -223,6 +225,7 @@ def order_view(office: Office, order_id: int, tz: str | None = None) -> OrderVie
 
     unit = Unit.get_by_id(order.unit_id).code if order.unit_id else ""
     building = Building.get_by_id(order.building_id).name if order.building_id else ""
+    place = Place.get_by_id(order.place_id).name if order.place_id else ""
     district = District.get_by_id(order.district_id).name if order.district_id else ""
     callbacks = tuple(
         CallbackLine(at, by, outcome, note) for at, by, outcome, note in
@@ -241,7 +244,8 @@ def order_view(office: Office, order_id: int, tz: str | None = None) -> OrderVie
         line[2] -= quantity  # a draw is a negative move
     materials = tuple(MaterialLine(c, n, q, u) for c, n, q, u in drawn.values() if q)
     return OrderView(
-        id=order.id, number=order.number, state=order.state, unit=unit, building=building,
+        id=order.id, number=order.number, state=order.state, unit=unit, place=place,
+        building=building,
         district=district, is_public=order.is_public, channel=order.channel,
         category=order.category, urgency=order.urgency, description=order.description,
         reporter_name=order.reporter_name, reporter_phone=order.reporter_phone,

@@ -63,7 +63,7 @@ def detail_lines(view: OrderView, tz: str, now: dt.datetime) -> list[str]:
                 channel=word(CHANNEL_WORDS, view.channel))]
     if view.reopened_count:
         head.append(_("reopened {n}×").format(n=view.reopened_count))
-    place = [view.unit or _("public area"), view.building, view.district]
+    place = [view.unit or view.place or _("public area"), view.building, view.district]
     reporter = " ".join(p for p in (view.reporter_name,
                                     format_phone(view.reporter_phone)) if p) or "—"
     lines = [

@@ -135,3 +135,46 @@ def test_a_place_of_another_office_is_refused(so):
                       caller_name="保安王", phone="", request="灯不亮", place=theirs.id)
     assert caught.value.field == "place"
     assert Place.select().count() == 1
+
+
+def test_the_estate_commands_say_what_they_did_and_refuse_in_one_line(
+        so, desk_db, tmp_path, capsys, monkeypatch):
+    from deskterm.cli import main
+
+    monkeypatch.setenv("DESKTERM_CONFIG", str(tmp_path / "no-config.toml"))
+    args = ["--db", desk_db.deskterm_url, "--office", str(so.office.id)]
+
+    def run(*words: str) -> tuple[int, str, str]:
+        code = main([*words, *args])
+        out = capsys.readouterr()
+        return code, out.out.strip(), out.err.strip()
+
+    with changes.write():
+        Staff.create(office=so.office, name="陈晓", role="cs_supervisor",
+                     created_at=so.office.created_at)
+    assert run("estate", "add-district", "西区", "--code", "W") == (
+        0, "District 西区 added (code W).", "")
+    assert run("estate", "add-building", "12", "--district", "W", "--floors", "18") == (
+        0, "12栋 added to 西区.", "")
+    assert run("estate", "add-place", "东门道闸", "--district", "东区") == (
+        0, "东门道闸 added to 东区.", "")
+    assert run("estate", "add-place", "会所", "--district", "W")[0] == 0
+    assert run("estate", "retire-place", "会所")[1].startswith("会所 is retired")
+    assert run("estate", "supervisor", "东区", "陈晓") == (
+        0, "陈晓 is the customer-service supervisor of 东区.", "")
+    assert run("estate", "rename-district", "W", "西苑") == (
+        0, "The district is now called 西苑.", "")
+    assert run("estate", "list") == (0, "东区 (A) · 陈晓\t3栋 1\n\tPlaces: 东门道闸\n"
+                                        "西苑 (W)\t12栋 0\n\tPlaces: 会所 (retired)", "")
+    log = ChangeLog.select().count()
+    for words, said in [
+        (("estate", "add-place", "东门道闸"), "already used"),
+        (("estate", "add-place", "北门"), "Name one of the districts"),
+        (("estate", "add-building", "3", "--district", "A"), "already on the estate"),
+        (("estate", "supervisor", "东区", "李静"), "not an active customer-service"),
+        (("estate", "rename-place", "西门", "北门"), "no place '西门'"),
+    ]:
+        code, out, err = run(*words)
+        assert (code, out) == (2, ""), words
+        assert said in err and len(err.splitlines()) == 1, err
+    assert ChangeLog.select().count() == log

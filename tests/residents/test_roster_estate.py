@@ -12,7 +12,8 @@ import pytest
 from deskterm.cli import main
 from deskterm.db import changes
 from deskterm.db.models import Building, ChangeLog, District, Owner, Unit
-from deskterm.duties.residents.roster_estate import add_unit, estate_lines
+from deskterm.duties.residents.estate_admin import estate_rows
+from deskterm.duties.residents.roster_estate import add_unit
 from deskterm.duties.residents.roster_import import (
     RosterRefused,
     import_roster,
@@ -159,8 +160,8 @@ def test_a_unit_the_roster_lacks_is_added_with_its_building(new_office, tmp_path
     assert (unit.building.code, unit.area_centi_m2) == ("1", 6550)
     shop = add_unit(office, manager, "20-1-101", "120")  # a new building: the one district
     assert shop.building.name == "20栋" and shop.building.district.name == "Whole estate"
-    assert [(line.district, line.buildings) for line in estate_lines(office)] == [
-        ("Whole estate", (("1栋", 2), ("20栋", 1)))]
+    assert [(r.kind, r.name, r.units) for r in estate_rows(office)] == [
+        ("district", "Whole estate", 2), ("building", "1栋", 2), ("building", "20栋", 1)]
     before = estate(office)
     for text, area, words in [("1-1-102", "60", "already a unit"),
                               ("1-1-1", "60", "like 3-2-501"),

@@ -39,6 +39,7 @@ class EstateRow:
     kind: str  # "district" / "building" / "place"
     id: int
     name: str
+    code: str  # a district's or a building's code ("" for a place)
     district_id: int
     district: str
     supervisor: str = ""  # a district's CS supervisor
@@ -75,12 +76,12 @@ def estate_rows(office: Office) -> list[EstateRow]:
                  .where(District.office == office).objects())
     for district in sorted(districts, key=lambda d: natural_key(d.code)):
         own = sorted(buildings.get(district.id, []), key=lambda b: natural_key(b.code))
-        rows.append(EstateRow("district", district.id, district.name, district.id,
+        rows.append(EstateRow("district", district.id, district.name, district.code, district.id,
                               district.name, supervisor=district.supervisor_name or "",
                               units=len(own)))
-        rows.extend(EstateRow("building", b.id, b.name, district.id, district.name,
+        rows.extend(EstateRow("building", b.id, b.name, b.code, district.id, district.name,
                               floors=b.floors, units=units.get(b.id, 0)) for b in own)
-        rows.extend(EstateRow("place", p.id, p.name, district.id, district.name,
+        rows.extend(EstateRow("place", p.id, p.name, "", district.id, district.name,
                               orders=orders.get(p.id, 0), active=p.active)
                     for p in places.get(district.id, []))
     return rows
@@ -242,8 +243,8 @@ def add_place(office: Office, by: Staff | None, name: str,
     """A public place in a district (the office's only one when none is named)."""
     name = _name(name, "name", _("Enter the place's name, like 东门道闸."))
     with changes.write():
-        row = find_district(office, district)
         _name_free(_place_names(office), name, "name")
+        row = find_district(office, district)
         return create_row(Place, office, by, office=office.id, district=row.id, name=name)
 
 

@@ -23,8 +23,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
-
 from deskterm.db import changes
 from deskterm.db.models import Building, District, Office, Staff, Unit
 from deskterm.duties.parsing import parse_unit_code
@@ -180,28 +178,6 @@ def write_estate(office: Office, by: Staff | None, estate: Estate) -> dict[str, 
 
 
 # --- one place at a time ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EstateLine:
-    """A district with its buildings and how many units each has (``estate_lines``)."""
-
-    district: str
-    code: str
-    buildings: tuple[tuple[str, int], ...]  # (name, units)
-
-
-def estate_lines(office: Office) -> list[EstateLine]:
-    counts = dict(Building.select(Building.id, fn.COUNT(Unit.id))
-                  .join(Unit, JOIN.LEFT_OUTER).where(Building.office == office)
-                  .group_by(Building.id).tuples())
-    lines = []
-    for district in District.select().where(District.office == office).order_by(District.code):
-        buildings = sorted(
-            ((b.name, counts.get(b.id, 0)) for b in district.buildings),
-            key=lambda item: (len(item[0]), item[0]))  # 2栋 before 10栋
-        lines.append(EstateLine(district.name, district.code, tuple(buildings)))
-    return lines
-
 
 def add_unit(office: Office, by, text: str, area: str, district: str | None = None):
     """A unit the roster does not have (a shop, the clubhouse, a public room): its building

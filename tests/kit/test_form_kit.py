@@ -12,7 +12,7 @@ import pytest
 
 from deskterm.db.models import FeeItem
 from deskterm.errors import DeskError, DutyError
-from deskterm.screens.kit.duty import outcome_of
+from deskterm.screens.kit.duty import outcome, outcome_of
 from tests.cashdesk.test_fee_items_screen import new_form, open_items
 from tests.cashdesk.test_fee_screens import shown
 from tests.desk_app import desk_app, wait_until
@@ -45,6 +45,19 @@ def test_a_duty_hands_over_its_result(sqlite_db):
 ])
 def test_each_refusal_is_said_in_the_clerks_words(sqlite_db, exc, said):
     assert outcome_of(_raise(exc)) == (False, None, *said)
+
+
+@pytest.mark.parametrize(("exc", "kind"), [
+    (DutyError("Wrong PIN (1 of 5 tries).", "pin"), "refused"),
+    (DutyError("No such unit."), "refused"),
+    (DeskError("The desk is closed."), "failed"),
+    (sqlite3.OperationalError("database is locked"), "failed"),
+    (RuntimeError("database gone"), "failed"),
+])
+def test_only_a_duty_error_is_a_refusal(sqlite_db, exc, kind):
+    """A form empties its PINs after a refusal, never after a failure (nothing typed was
+    refused): ``run_duty`` hands a failure to ``failed`` when given."""
+    assert outcome(_raise(exc)).kind == kind
 
 
 def test_a_read_says_could_not_load(sqlite_db):

@@ -13,6 +13,11 @@ to the UI thread, where nothing it raised can end the app:
 - anything else is a bug: its traceback goes to the desk's log file and the clerk reads
   "Not saved: an unexpected error ..." (the form keeps what was typed).
 
+Only a ``DutyError`` is a refusal (what the clerk typed was refused: a wrong PIN, a code
+taken). Trouble, another ``DeskError`` and a bug are failures: nothing typed was refused.
+A caller that treats them apart (a form keeps its PINs after a failure) passes
+``failed``, which then takes them as ``failed(message)`` instead of ``refused("", ...)``.
+
 A success reports the database healthy again. Nothing is delivered to a screen or widget
 that was closed meanwhile, nor from a worker a newer one of its exclusive group replaced.
 Pressing the key again runs the duty again: that is the retry.
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
@@ -53,30 +58,47 @@ def unexpected_words(exc: BaseException, *, load: bool) -> str:
              "typed is kept.").format(error=type(exc).__name__)
 
 
-def outcome_of(call: Callable[[], Any], *, load: bool = False,
-               health=None) -> tuple[bool, Any, str, str]:
-    """Run ``call()`` in a connection: ``(True, result, "", "")`` or ``(False, None,
-    field, message)``. Reports trouble (or health) to ``health`` when given. For workers
-    and for tests; never raises an ``Exception``."""
+class Outcome(NamedTuple):
+    """What a duty came to: ``kind`` "done" (``result``), "refused" (a ``DutyError``:
+    ``field``, ``message``) or "failed" (trouble, another ``DeskError``, a bug:
+    ``message``)."""
+
+    kind: str
+    result: Any = None
+    field: str = ""
+    message: str = ""
+
+
+def outcome(call: Callable[[], Any], *, load: bool = False, health=None) -> Outcome:
+    """Run ``call()`` in a connection (see the module). Reports trouble (or health) to
+    ``health`` when given. Never raises an ``Exception``."""
     try:
         with database.connection_context():
             result = call()
     except DutyError as exc:
         _report_ok(health)  # the database answered: a refusal is not trouble
-        return False, None, exc.field or "", exc.message
+        return Outcome("refused", field=exc.field or "", message=exc.message)
     except Exception as exc:  # noqa: BLE001 - nothing a duty raises may end the desk
         trouble = trouble_of(exc)
         if trouble is not None:
             log.warning("database trouble (%s): %s", trouble.kind, trouble.detail)
             if health is not None:
                 health.failed(trouble)
-            return False, None, "", trouble_words(trouble, load=load)
+            return Outcome("failed", message=trouble_words(trouble, load=load))
         if isinstance(exc, DeskError):
-            return False, None, "", exc.message
+            return Outcome("failed", message=exc.message)
         log.exception("unexpected error in a duty")
-        return False, None, "", unexpected_words(exc, load=load)
+        return Outcome("failed", message=unexpected_words(exc, load=load))
     _report_ok(health, wrote=not load)
-    return True, result, "", ""
+    return Outcome("done", result)
+
+
+def outcome_of(call: Callable[[], Any], *, load: bool = False,
+               health=None) -> tuple[bool, Any, str, str]:
+    """``outcome`` as ``(True, result, "", "")`` or ``(False, None, field, message)``
+    (a failure's field is ""). For tests."""
+    got = outcome(call, load=load, health=health)
+    return got.kind == "done", got.result, got.field, got.message
 
 
 def _report_ok(health, *, wrote: bool = False) -> None:
@@ -86,10 +108,13 @@ def _report_ok(health, *, wrote: bool = False) -> None:
 
 def run_duty(node: DOMNode, call: Callable[[], Any], *,
              done: Callable[[Any], object] = _nothing, refused: Refused = _nothing,
+             failed: Callable[[str], object] | None = None,
              group: str, exclusive: bool = True, load: bool = False,
              name: str = "") -> Worker:
     """Run ``call`` in a thread worker of ``node`` (see the module's docstring).
 
+    ``failed`` takes a failure (trouble, a bug) apart from a refusal; without it a
+    failure goes to ``refused("", message)``.
     ``load`` picks the words for a read ("Could not load") rather than a save.
     ``exclusive`` cancels the group's older worker: its outcome is dropped.
     """
@@ -98,10 +123,15 @@ def run_duty(node: DOMNode, call: Callable[[], Any], *,
 
     def work() -> None:
         worker = get_current_worker()
-        ok, result, field, message = outcome_of(call, load=load, health=health)
+        got = outcome(call, load=load, health=health)
         if worker.is_cancelled:
             return
-        target = (done, result) if ok else (refused, field, message)
+        if got.kind == "done":
+            target = (done, got.result)
+        elif got.kind == "failed" and failed is not None:
+            target = (failed, got.message)
+        else:
+            target = (refused, got.field, got.message)
         try:
             app.call_from_thread(_deliver, node, worker, *target)
         except RuntimeError:  # the app has closed meanwhile

@@ -13,7 +13,10 @@ The base owns the rest:
   names for it), the cursor goes to the first refused field; database trouble and other
   errors go to the form's line and leave the cursor and every field as they were;
 - the saving state: ctrl+s while a save runs does nothing, the hint says "Saving…";
-- a refused save empties the PIN fields (a PIN is typed again), never anything else;
+- a save the duty refused (a ``DutyError``) empties the PIN fields (a PIN is typed
+  again; ``emptied_on_refusal`` says which), never anything else; a save that failed
+  (database trouble, an unexpected error: nothing was refused) keeps every field, PINs
+  too, so ctrl+s saves once the database is back (a PIN is never in a draft);
 - the paste guard (``TextInput.PasteRefused`` → "Too long to paste" under the field);
 - Esc and drafts (``DRAFT``, ``draft_subject()``, ``set_initial``, ``touched``): the part
   ``form_drafts.DraftsPart``, which ``DeskForm`` is made of;
@@ -375,7 +378,7 @@ class DeskForm(DraftsPart, ModalScreen[T]):
             return
         self._set_saving(True)
         run_duty(self, lambda: self.save(values), done=self._saved, refused=self.refused,
-                 group=f"{self.PREFIX}-save")
+                 failed=self._save_failed, group=f"{self.PREFIX}-save")
 
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving
@@ -390,16 +393,30 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         self.saved(result)
 
     def emptied_on_refusal(self, name: str) -> list[Input]:
-        """The PIN boxes a refusal of field ``name`` empties: by default every one."""
+        """The PIN boxes a refusal of field ``name`` empties: by default every one (never
+        called for a save that failed: ``save_failed``)."""
         return [box for box in self.query(Input) if box.password]
 
+    #: True while ``refused`` is told of a save that failed (database trouble, an
+    #: unexpected error) rather than one the duty refused: nothing is emptied.
+    save_failed = False
+
+    def _save_failed(self, message: str) -> None:
+        self.save_failed = True
+        try:
+            self.refused("", message)
+        finally:
+            self.save_failed = False
+
     def refused(self, field: str, message: str) -> None:
-        """A save refused (``field``: the duty's name for it, "" for none) or failed: the
-        message under the field, the cursor there; PIN fields emptied, nothing else."""
+        """A save refused (``field``: the duty's name for it, "" for none) or failed
+        (``save_failed``): the message under the field, the cursor there; a refusal
+        empties the PIN fields, nothing else; a failure empties nothing."""
         self._set_saving(False)
         name = self.field_of(field) if field else "form"
-        for box in self.emptied_on_refusal(name):
-            box.value = ""  # a refused PIN is typed again
+        if not self.save_failed:
+            for box in self.emptied_on_refusal(name):
+                box.value = ""  # a refused PIN is typed again
         self.show_error(name, message)
         if name != "form":
             self.focus_field(name)

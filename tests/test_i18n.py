@@ -88,7 +88,7 @@ def test_switching_language():
     assert _("Open orders") == "未完成工单"
     assert _("{count} open").format(count=3) == "未完成 3"
     assert _("a string no catalog has") == "a string no catalog has"
-    assert ngettext("{n} order", "{n} orders", 2) == "{n} orders"  # falls back untranslated
+    assert ngettext("{n} gadget", "{n} gadgets", 2) == "{n} gadgets"  # falls back untranslated
     assert set_language("en") == "en"
     assert _("Open orders") == "Open orders"
 

@@ -9,7 +9,7 @@ technician's repairs too. Keys: ``n`` someone new, ``r`` their role, ``p`` a new
 ``u`` lift a PIN lockout, ``c`` their phone for dispatch, ``k`` a technician's repair
 categories, ``l`` a leaver (``staff_forms``; each asks the manager's
 own PIN), ``o`` the office's
-settings (``office_form``). After a change the book reads itself again with that person
+settings (``office_form``), ``e`` the estate (``estate_book``). After a change the book reads itself again with that person
 highlighted. Esc closes. ``open_staff_book(app)`` opens it.
 """
 
@@ -30,6 +30,7 @@ from deskterm.duties.staff_admin import (
     state_words,
 )
 from deskterm.i18n import N_, _
+from deskterm.screens.admin.estate_book import EstateBookScreen
 from deskterm.screens.admin.office_form import OfficeSettingsForm
 from deskterm.screens.admin.staff_forms import NewPersonForm, SkillsForm, StaffChangeForm
 from deskterm.screens.kit.book import BookScreen
@@ -76,6 +77,7 @@ class StaffBookScreen(BookScreen[None]):
         Binding("c", "change('contact')", show=False),
         Binding("k", "change('skills')", show=False),
         Binding("o", "office", show=False),
+        Binding("e", "estate", show=False),
     ]
 
     def __init__(self, session) -> None:
@@ -91,7 +93,7 @@ class StaffBookScreen(BookScreen[None]):
             # Two lines: the highlighted person's keys, then the book's own.
             yield hint_line(_("n new · r role · p PIN · u unlock · c phone · k repairs · "
                               "l leaves"))
-            yield hint_line(_("o office · Esc"))
+            yield hint_line(_("o office · e estate · Esc"))
 
     def on_mount(self) -> None:
         add_columns(self.table, [(_(LABELS[key]), width, False)
@@ -160,6 +162,9 @@ class StaffBookScreen(BookScreen[None]):
     def action_office(self) -> None:
         self.app.push_screen(OfficeSettingsForm(self.session),
                              callback=lambda _changed: self.read())
+
+    def action_estate(self) -> None:
+        self.app.push_screen(EstateBookScreen(self.session))
 
     def _after(self, person_id: int | None) -> None:
         if person_id is not None:

@@ -18,7 +18,10 @@ copies the backup in through the same backup API, checks the result, and lets go
 
 PostgreSQL: ``pg_dump``/``pg_restore`` are the tools made for it (a consistent snapshot,
 the server's own format); ``backup_postgres``/``restore_postgres`` run them when they are on
-PATH and otherwise say how. A restore there is refused while other sessions are connected.
+PATH and otherwise say how. A restore there first reads the archive's own schema_migration
+rows (one made by a newer deskterm is refused), is refused while other sessions are
+connected, and runs in one transaction (``--single-transaction``): an archive that breaks
+half-way leaves the database as it was.
 
 Everything refused raises ``SetupError`` with one line for the command line (exit 2), and
 changes nothing.
@@ -306,6 +309,12 @@ def restore_postgres(db, url: str, backup: str | Path) -> RestoreResult:
     if "schema_migration" not in listed.stdout:
         raise SetupError(_("{path} holds no deskterm office: nothing was restored.").format(
             path=backup))
+    schema = _archive_schema(tool, backup)
+    newer = sorted(set(schema) - _known_migrations())
+    if newer:
+        raise SetupError(_("{path} was made by a newer deskterm (it has {names}): upgrade "
+                           "deskterm first; nothing was restored.").format(
+                               path=backup, names=", ".join(newer)))
     others = db.execute_sql(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
         "AND pid <> pg_backend_pid() AND backend_type = 'client backend'").fetchone()[0]
@@ -314,4 +323,26 @@ def restore_postgres(db, url: str, backup: str | Path) -> RestoreResult:
                            "nothing was restored.").format(count=others))
     _run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction",
           f"--dbname={url}", str(backup)], "pg_restore")
-    return RestoreResult(Path(backup), None, False)
+    return RestoreResult(Path(backup), None, bool(_known_migrations() - set(schema)))
+
+
+def _archive_schema(tool: str, backup: Path) -> tuple[str, ...]:
+    """The migrations a pg_dump archive holds: its schema_migration rows, read from the
+    archive itself (``pg_restore --data-only --file=-`` writes them as a COPY block)
+    before anything is restored. An archive whose table is empty or unreadable is refused."""
+    done = subprocess.run([tool, "--data-only", "--table=schema_migration", "--file=-",
+                           str(backup)], capture_output=True, text=True, timeout=600)
+    names: list[str] = []
+    column = None
+    for line in done.stdout.splitlines():
+        if line.startswith("COPY ") and "schema_migration" in line:
+            columns = line[line.index("(") + 1:line.index(")")].split(", ")
+            column = columns.index("name") if "name" in columns else None
+        elif column is not None:
+            if line == "\\.":
+                break
+            names.append(line.split("\t")[column])
+    if done.returncode != 0 or not names:
+        raise SetupError(_("{path} holds no deskterm office: nothing was restored.").format(
+            path=backup))
+    return tuple(sorted(names))

@@ -170,3 +170,25 @@ def test_postgresql_backup_and_restore_with_its_own_tools(pg_db, tmp_path, cli_e
     assert main(["restore", str(dump), "--db", url]) == 0
     open_database(url)
     assert [o.name for o in Office.select()] == [so.office.name]
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not on PATH")
+def test_a_postgresql_archive_from_a_newer_deskterm_is_refused_before_anything(
+        pg_db, tmp_path, cli_env, capsys):
+    small_office()
+    url = pg_db.deskterm_url
+    pg_db.execute_sql("INSERT INTO schema_migration (name, applied) "
+                      "VALUES ('9999_from_the_future', now())")
+    dump = tmp_path / "newer.dump"
+    assert main(["backup", str(dump), "--db", url]) == 0
+    pg_db.execute_sql("DELETE FROM schema_migration WHERE name = '9999_from_the_future'")
+    assert main(["office", "add", "second", "--db", url]) == 0
+    close_database()
+    pg_db.close_all() if hasattr(pg_db, "close_all") else pg_db.close()
+    capsys.readouterr()
+    assert main(["restore", str(dump), "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "newer deskterm" in err and "9999_from_the_future" in err
+    assert len(err.strip().splitlines()) == 1
+    open_database(url)
+    assert Office.select().count() == 2  # nothing was restored

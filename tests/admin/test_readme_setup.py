@@ -20,7 +20,17 @@ from textual.widgets import Input, Select
 from deskterm.app import DeskApp
 from deskterm.cli import main
 from deskterm.db.connection import close_database, open_database
-from deskterm.db.models import Charge, Office, Owner, Payment, Receipt, RepairOrder, Staff, Unit
+from deskterm.db.models import (
+    Charge,
+    Office,
+    Owner,
+    Payment,
+    Place,
+    Receipt,
+    RepairOrder,
+    Staff,
+    Unit,
+)
 from deskterm.screens.cashdesk.cash_forms import OpenDrawerForm
 from deskterm.screens.cashdesk.charge_generation import ChargeGenerationScreen
 from deskterm.screens.cashdesk.fee_item_form import FeeItemFormScreen
@@ -110,6 +120,7 @@ async def test_the_readme_brings_up_an_office_from_an_empty_database(
     open_database(database)
     office = Office.get()
     assert Unit.select().count() == 3 and Owner.select().count() == 3
+    assert [(p.name, p.district.name) for p in Place.select()] == [("东门道闸", "Whole estate")]
     assert {s.name: s.role for s in Staff.select()} == {
         "周敏": "manager", "刘芳": "supervisor", "王丽": "clerk", "张强": "technician"}
     manager = Staff.get(Staff.name == "周敏")

@@ -131,8 +131,10 @@ class EstateBookScreen(BookScreen[None]):
     def row_detail(self, row: EstateRow | None) -> str:
         if row is None:
             return _("No district yet: d adds one, or import the roster.")
-        return fit(" · ".join((_(KIND_WORDS[row.kind]), row.name, row.district,
-                               details(row))), 2 * 76)
+        parts = [_(KIND_WORDS[row.kind]), row.name, details(row)]
+        if row.kind != "district":
+            parts.insert(2, row.district)
+        return fit(" · ".join(parts), 2 * 76)
 
     # --- changes ------------------------------------------------------------------------------
     def action_change(self, change: str) -> None:

@@ -68,7 +68,8 @@ class EstateForm(DeskForm[tuple[str, int] | None]):
     def form_fields(self):
         change = self.change
         if change in ("district", "place", "rename"):
-            name = Field("name", N_("Name"), required=N_("Enter a name."), max_length=40,
+            label = N_("New name") if change == "rename" else N_("Its name")
+            name = Field("name", label, required=N_("Enter its name."), max_length=40,
                          initial=self.row.name if change == "rename" and self.row else "",
                          placeholder=NAME_HINTS[change])
             if change == "district":

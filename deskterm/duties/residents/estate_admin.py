@@ -55,13 +55,10 @@ def natural_key(code: str) -> tuple:
 
 
 def estate_rows(office: Office) -> list[EstateRow]:
-    """Every district with its buildings and places (four queries)."""
+    """Every district with its buildings and places (five queries at most)."""
     units = dict(Building.select(Building.id, fn.COUNT(Unit.id))
                  .join(Unit, JOIN.LEFT_OUTER).where(Building.office == office)
                  .group_by(Building.id).tuples())
-    orders = dict(RepairOrder.select(RepairOrder.place, fn.COUNT(RepairOrder.id))
-                  .where((RepairOrder.office == office) & RepairOrder.place.is_null(False))
-                  .group_by(RepairOrder.place).tuples())
     buildings: dict[int, list[Building]] = {}
     for building in Building.select().where(Building.office == office):
         buildings.setdefault(building.district_id, []).append(building)
@@ -69,6 +66,12 @@ def estate_rows(office: Office) -> list[EstateRow]:
     for place in Place.select().where(Place.office == office).order_by(
             Place.active.desc(), Place.name):
         places.setdefault(place.district_id, []).append(place)
+    place_ids = [p.id for group in places.values() for p in group]
+    # by the place's own index: "office = ? AND place IS NOT NULL" scanned the office's
+    # million orders (450 ms measured) where the places' ids read a handful
+    orders = dict(RepairOrder.select(RepairOrder.place, fn.COUNT(RepairOrder.id))
+                  .where(RepairOrder.place.in_(place_ids))
+                  .group_by(RepairOrder.place).tuples()) if place_ids else {}
     supervisor = Staff.alias()
     rows: list[EstateRow] = []
     districts = (District.select(District, supervisor.name.alias("supervisor_name"))

@@ -18,6 +18,7 @@ from deskterm.db.models import (
     Office,
     Owner,
     OwnerPhone,
+    Place,
     Staff,
     Unit,
 )
@@ -29,6 +30,12 @@ from deskterm.duties.pinyin import initials
 
 # (code, name, cs supervisor)
 DISTRICTS = (("A", "东区", "黄敏"), ("B", "西区", "林涛"), ("C", "南区", "郑雪"))
+#: The estate's public places, by district (orders that belong to no home are done there).
+PLACES = (("东门道闸", "A"), ("会所", "A"), ("西门岗亭", "B"), ("3号路", "B"),
+          ("南区地下车库", "C"))
+#: The repair categories each technician takes (吴刚 takes any).
+SKILLS = {"张强": "water,gas", "王建军": "electricity,lift", "周海": "doors_locks,walls_roof",
+          "吴刚": ""}
 
 # Per district: (entrances, floors, homes a landing, area range per position in m²)
 LAYOUTS = (
@@ -113,9 +120,9 @@ def build_org(bulk: Bulk, cal: Calendar, rng: random.Random, *, buildings: int) 
     for name, role, pin in DEMO_STAFF:
         staff[name] = bulk.next_id(Staff)
         rows.append((staff[name], office_id, name, initials(name), role, phones.mobile(),
-                     hash_pin(pin, salt=rng.randbytes(16)), True, created))
+                     hash_pin(pin, salt=rng.randbytes(16)), True, created, SKILLS.get(name, "")))
     bulk.insert(Staff, ("id", "office", "name", "pinyin_initials", "role", "phone", "pin_hash",
-                        "active", "created_at"), rows)
+                        "active", "created_at", "skills"), rows)
     world = World(office_id=office_id, staff=staff)
 
     rows = []
@@ -124,6 +131,10 @@ def build_org(bulk: Bulk, cal: Calendar, rng: random.Random, *, buildings: int) 
         world.districts.append((district_id, code, staff[supervisor]))
         rows.append((district_id, office_id, code, name, staff[supervisor]))
     bulk.insert(District, ("id", "office", "code", "name", "cs_supervisor"), rows)
+    district_of = {code: district_id for district_id, code, _s in world.districts}
+    bulk.insert(Place, ("id", "office", "district", "name", "active"),
+                [(bulk.next_id(Place), office_id, district_of[code], name, True)
+                 for name, code in PLACES])
 
     building_rows, unit_rows = [], []
     for index in range(buildings):

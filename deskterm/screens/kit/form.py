@@ -12,11 +12,8 @@ The base owns the rest:
 - error lines: a refusal is shown under its field (``Field.also`` lists the duty's other
   names for it), the cursor goes to the first refused field; database trouble and other
   errors go to the form's line and leave the cursor and every field as they were;
-- the saving state: ctrl+s while a save runs does nothing, the hint says "Saving…";
-- a save the duty refused (a ``DutyError``) empties the PIN fields (a PIN is typed
-  again; ``emptied_on_refusal`` says which), never anything else; a save that failed
-  (database trouble, an unexpected error: nothing was refused) keeps every field, PINs
-  too, so ctrl+s saves once the database is back (a PIN is never in a draft);
+- saving (ctrl+s: the check, the save in a worker, "Saving…"; a refused save empties
+  the PIN fields, a failed one keeps every field): the part ``form_saving.SavingPart``;
 - the paste guard (``TextInput.PasteRefused`` → "Too long to paste" under the field);
 - Esc and drafts (``DRAFT``, ``draft_subject()``, ``set_initial``, ``touched``): the part
   ``form_drafts.DraftsPart``, which ``DeskForm`` is made of;
@@ -62,12 +59,13 @@ from deskterm.screens.kit.fields import (
     widget_for,
 )
 from deskterm.screens.kit.form_drafts import DraftsPart
+from deskterm.screens.kit.form_saving import SavingPart
 from deskterm.screens.kit.inputs import TextInput
 
 T = TypeVar("T")
 
 
-class DeskForm(DraftsPart, ModalScreen[T]):
+class DeskForm(SavingPart, DraftsPart, ModalScreen[T]):
     """A form of declared fields; ctrl+s checks, then saves in a worker (see module)."""
 
     PREFIX: ClassVar[str] = "form"
@@ -96,9 +94,8 @@ class DeskForm(DraftsPart, ModalScreen[T]):
         self.form_title = title
         self.note = note
         self._fields = tuple(fields) if fields is not None else None
-        self.saving = False
-        self.saved_count = 0  # saves done (for tests)
         self._error_for: dict[str, object] = {}  # the fields refused: what each held
+        self._init_saving()
         self._init_drafts()
 
     # --- what a form declares --------------------------------------------------------------
@@ -364,59 +361,3 @@ class DeskForm(DraftsPart, ModalScreen[T]):
     def entered(self, field: Input) -> bool:
         """Whether Enter in ``field`` did something of the form's own (the cursor stays)."""
         return False
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        if self.load_failed:  # what the form needs (a list to choose from) first: the
-            self._start_load()  # clerk sees it and saves with the next ctrl+s, never unseen
-            return
-        self.clear_errors()
-        values, errors = self.check(self.values())
-        if errors:
-            self.show_errors(errors)
-            return
-        self._set_saving(True)
-        run_duty(self, lambda: self.save(values), done=self._saved, refused=self.refused,
-                 failed=self._save_failed, group=f"{self.PREFIX}-save")
-
-    def _set_saving(self, saving: bool) -> None:
-        self.saving = saving
-        hint = self.query(f"#{self.PREFIX}-hint")
-        if hint:
-            hint.first(Static).update(plain(_("Saving…") if saving else _(self.HINT)))
-
-    def _saved(self, result: Any) -> None:
-        self._set_saving(False)
-        self.saved_count += 1
-        self._drop_draft()
-        self.saved(result)
-
-    def emptied_on_refusal(self, name: str) -> list[Input]:
-        """The PIN boxes a refusal of field ``name`` empties: by default every one (never
-        called for a save that failed: ``save_failed``)."""
-        return [box for box in self.query(Input) if box.password]
-
-    #: True while ``refused`` is told of a save that failed (database trouble, an
-    #: unexpected error) rather than one the duty refused: nothing is emptied.
-    save_failed = False
-
-    def _save_failed(self, message: str) -> None:
-        self.save_failed = True
-        try:
-            self.refused("", message)
-        finally:
-            self.save_failed = False
-
-    def refused(self, field: str, message: str) -> None:
-        """A save refused (``field``: the duty's name for it, "" for none) or failed
-        (``save_failed``): the message under the field, the cursor there; a refusal
-        empties the PIN fields, nothing else; a failure empties nothing."""
-        self._set_saving(False)
-        name = self.field_of(field) if field else "form"
-        if not self.save_failed:
-            for box in self.emptied_on_refusal(name):
-                box.value = ""  # a refused PIN is typed again
-        self.show_error(name, message)
-        if name != "form":
-            self.focus_field(name)

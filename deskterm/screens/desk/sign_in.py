@@ -186,7 +186,7 @@ class SignInScreen(DeskForm):
     def refused(self, field: str, message: str) -> None:
         super().refused(field, trouble_words(message) if not field else message)
         if not field:
-            self.focus_field("pin")  # the person stays chosen; the PIN is typed again
+            self.focus_field("pin")  # the person stays chosen, the PIN kept: Enter again
 
 
 class LockScreen(SignInScreen):

@@ -22,6 +22,7 @@ from rich.cells import cell_len
 from deskterm.clock import local, now_utc
 from deskterm.db.models import District, Office, RepairOrder, Staff
 from deskterm.duties.months import month_bounds
+from deskterm.duties.natural import natural_key
 from deskterm.duties.repairs.approvals import (
     ListedOrder,
     filing_where,
@@ -77,9 +78,10 @@ def pending_handover(office: Office, month) -> list[HandoverGroup]:
                  .join(supervisor, on=(District.cs_supervisor == supervisor.id),
                        join_type=JOIN.LEFT_OUTER)
                  .where((District.office == office) & District.id.in_(list(by_district)))
-                 .order_by(District.code).tuples())
+                 .tuples())
     groups = []
-    for district_id, code, name, cs_id, cs_name, role, active in districts:
+    for district_id, code, name, cs_id, cs_name, role, active in sorted(
+            districts, key=lambda row: natural_key(row[1])):
         usable = cs_id is not None and role == "cs_supervisor" and active
         groups.append(HandoverGroup(district_id, code, name, cs_id if usable else None,
                                     cs_name if usable else "", tuple(by_district[district_id])))

@@ -22,6 +22,7 @@ from peewee import JOIN, fn
 
 from deskterm.db import changes
 from deskterm.db.models import Building, District, Office, Place, RepairOrder, Staff, Unit
+from deskterm.duties.natural import natural_key
 from deskterm.duties.records import NAME_LIMIT, clean_text, create_row, locked, update_row
 from deskterm.duties.residents.roster_estate import building_key, building_name, district_key
 from deskterm.errors import DutyError
@@ -49,11 +50,6 @@ class EstateRow:
     active: bool = True
 
 
-def natural_key(code: str) -> tuple:
-    """``2`` before ``10``, and a code with letters after the numbers (``A`` after ``12``)."""
-    return (0, int(code), "") if code.isdigit() else (1, 0, code)
-
-
 def estate_rows(office: Office) -> list[EstateRow]:
     """Every district with its buildings and places (five queries at most)."""
     units = dict(Building.select(Building.id, fn.COUNT(Unit.id))
@@ -63,8 +59,8 @@ def estate_rows(office: Office) -> list[EstateRow]:
     for building in Building.select().where(Building.office == office):
         buildings.setdefault(building.district_id, []).append(building)
     places: dict[int, list[Place]] = {}
-    for place in Place.select().where(Place.office == office).order_by(
-            Place.active.desc(), Place.name):
+    for place in sorted(Place.select().where(Place.office == office),
+                        key=lambda p: (not p.active, natural_key(p.name))):
         places.setdefault(place.district_id, []).append(place)
     place_ids = [p.id for group in places.values() for p in group]
     # by the place's own index: "office = ? AND place IS NOT NULL" scanned the office's
@@ -271,7 +267,8 @@ def set_place_active(office: Office, by: Staff | None, place: str | int,
 
 
 def active_places(office: Office) -> list[tuple[int, str, int]]:
-    """``(id, name, district id)`` of the places an order may name, by name."""
-    return list(Place.select(Place.id, Place.name, Place.district)
-                .where((Place.office == office) & Place.active)
-                .order_by(Place.name).tuples())
+    """``(id, name, district id)`` of the places an order may name, by name (3号路 before
+    10号路)."""
+    return sorted(Place.select(Place.id, Place.name, Place.district)
+                  .where((Place.office == office) & Place.active).tuples(),
+                  key=lambda row: natural_key(row[1]))

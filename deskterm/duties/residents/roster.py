@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from peewee import SQL, Case, NodeList, PostgresqlDatabase, Value, fn
 
 from deskterm.db.models import Building, Office, Owner, OwnerPhone, Staff, Unit, database
+from deskterm.duties.natural import natural_key
 
 #: A query longer than this cannot be part of any name, code or phone in the roster.
 MAX_QUERY = 255
@@ -287,8 +288,10 @@ def active_technicians(office) -> list[tuple[int, str]]:
 
 
 def office_buildings(office) -> list[tuple[int, str]]:
-    return list(Building.select(Building.id, Building.name).where(Building.office == office)
-                .order_by(Building.code).tuples())
+    """``(id, name)`` of the office's buildings in number order (2栋 before 10栋)."""
+    rows = Building.select(Building.id, Building.name, Building.code).where(
+        Building.office == office).tuples()
+    return [(bid, name) for bid, name, _code in sorted(rows, key=lambda r: natural_key(r[2]))]
 
 
 def unit_id_by_code(office, code: str) -> int | None:

@@ -96,14 +96,46 @@ def next_free_slot(office: Office, technician, after: dt.datetime, *,
     sign-out; after the day's last slot, the next day's first). Naive UTC."""
     tech = technician_of(office, technician)
     duration = _check_duration(duration)
-    busy = _appointments(office, tech, after - duration)
+    busy = [at for at, _id in _appointments(office, tech, after - duration)]
+    slot = first_free(office, busy, after, duration)
+    if slot is None:
+        raise DutyError(_("{name} has no free time in the next {days} days.").format(
+            name=tech.name, days=HORIZON_DAYS), "appointment_at")
+    return slot
+
+
+def appointments_of(office: Office, technicians: list[int], start: dt.datetime
+                    ) -> dict[int, list[dt.datetime]]:
+    """The open appointments from ``start`` on of each of ``technicians`` (ids), earliest
+    first: one query for all of them (the open orders' index: office, state, time)."""
+    found: dict[int, list[dt.datetime]] = {tech: [] for tech in technicians}
+    if not technicians:
+        return found
+    rows = (RepairOrder.select(RepairOrder.technician, RepairOrder.appointment_at)
+            .where((RepairOrder.office == office)
+                   & RepairOrder.state.in_(RepairOrder.OPEN_STATES)
+                   & (RepairOrder.appointment_at >= start)
+                   & RepairOrder.technician.in_(technicians))
+            .order_by(RepairOrder.appointment_at, RepairOrder.id).tuples())
+    for tech, at in rows:
+        found[tech].append(at)
+    return found
+
+
+def first_free(office: Office, busy: list[dt.datetime], after: dt.datetime,
+               duration: dt.timedelta = HOUR) -> dt.datetime | None:
+    """The first working half hour at or after ``after`` free of every appointment in
+    ``busy`` (each taking ``duration``), or None within ``HORIZON_DAYS``. No query."""
     tz = office_zone(office)
     candidate = round_up_half_hour(office, after)
     horizon = after + dt.timedelta(days=HORIZON_DAYS)
+    windows: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = {}
     while candidate < horizon:
         day = local(candidate, tz).date()
+        if day not in windows:
+            windows[day] = working_windows(office, day)
         placed = None
-        for start, end in working_windows(office, day):
+        for start, end in windows[day]:
             slot = max(candidate, start)
             if slot + duration <= end:
                 placed = slot
@@ -111,9 +143,8 @@ def next_free_slot(office: Office, technician, after: dt.datetime, *,
         if placed is None:  # past the day's last slot: the next day's morning
             candidate = day_bounds_utc(day + dt.timedelta(days=1), tz)[0]
             continue
-        clashes = [at for at, _id in busy if at < placed + duration and placed < at + duration]
+        clashes = [at for at in busy if at < placed + duration and placed < at + duration]
         if not clashes:
             return placed
         candidate = round_up_half_hour(office, max(clashes) + duration)
-    raise DutyError(_("{name} has no free time in the next {days} days.").format(
-        name=tech.name, days=HORIZON_DAYS), "appointment_at")
+    return None

@@ -166,9 +166,10 @@ class Visit(BaseModel):
 
 
 class Task(BaseModel):
-    """A follow-up from the morning meeting, the handover or a patrol: who, what, by when."""
+    """A follow-up from the morning meeting, the handover, a patrol, the manager or a call:
+    who, what, by when (``duties/shift/tasks.py``). ``done_by`` is who did it."""
 
-    SOURCES = ("meeting", "handover", "patrol", "other")
+    SOURCES = ("meeting", "handover", "patrol", "manager", "call", "other")
 
     office = ForeignKeyField(Office, on_delete="RESTRICT")
     title = TextField()
@@ -181,4 +182,4 @@ class Task(BaseModel):
     done_by = ForeignKeyField(Staff, null=True, on_delete="RESTRICT")
 
     class Meta:
-        indexes = ((("office", "due_at"), False),)
+        indexes = ((("office", "due_at"), False), (("office", "done_at", "due_at"), False))

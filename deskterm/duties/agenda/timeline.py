@@ -9,7 +9,9 @@ with the day's dated work, each item done, missed, now or upcoming.
   missed when the appointment time has passed without a return);
 - callbacks falling due today, of repair orders and of complaints (done when called back;
   missed when past due);
-- tasks due today (done when done);
+- tasks due today (done when done); on today's, before everything, the open tasks of
+  earlier days (missed, shown by their day: at most ``CARRIED_LIMIT``, then one line
+  saying how many more), carried until they are done;
 - the day's calendar deadlines (``deadlines.deadlines_on``; the deposit is the fixed
   item's, shown once).
 
@@ -69,6 +71,9 @@ _CALLBACK_STATES = ("dispatched", "returned", "called_back", "approved", "handed
 
 #: How many rows of one kind a day's timeline fetches at most.
 MAX_PER_KIND = 1000
+#: Open tasks of earlier days shown on today's timeline at most (then a line of how many
+#: more): the index ``task (office, done_at, due_at)`` finds them.
+CARRIED_LIMIT = 5
 
 CATEGORY_LABELS = {
     "water": N_("water"),
@@ -355,6 +360,23 @@ def _task_item(row, now, tz) -> TimelineItem:
     )
 
 
+def _carried_items(office, now, start, tz) -> list[TimelineItem]:
+    """Today's first lines: the open tasks due before today, by their day."""
+    open_before = Task.done_at.is_null() & (Task.due_at < start)
+    rows = list(_task_select(office).where(open_before).order_by(Task.due_at, Task.id)
+                .limit(CARRIED_LIMIT + 1).tuples())
+    items = [replace(_task_item(row, now, tz), local_time=local(row[2], tz).strftime("%m-%d"))
+             for row in rows[:CARRIED_LIMIT]]
+    if len(rows) > CARRIED_LIMIT:
+        more = (Task.select(fn.COUNT(Task.id))
+                .where((Task.office == office) & open_before).scalar()) - CARRIED_LIMIT
+        last = items[-1]
+        items.append(replace(
+            last, label=_("{count} more open tasks of earlier days: F10 j").format(count=more),
+            ref=None, note="", key="task:more", rank=_RANK_TASK + 1))
+    return items
+
+
 def _dated_items(office, now, start, end, tz) -> list[TimelineItem]:
     return (
         [_appointment_item(row, now, tz) for row in _appointments(office, start, end)]
@@ -420,7 +442,8 @@ def _fixed_day(office, day, now, start, end, staff, tz) -> list[TimelineItem]:
     of the database."""
     deadlines = deadline_duties.deadlines_on(office, day, now)
     deposit = next((d for d in deadlines if d.key == "deposit"), None)
-    return (_schedule_items(office, day, now, start, end, _staff_id(staff), deposit)
+    carried = _carried_items(office, now, start, tz) if day == local(now, tz).date() else []
+    return (carried + _schedule_items(office, day, now, start, end, _staff_id(staff), deposit)
             + _deadline_items(office, day, deadlines, tz))
 
 

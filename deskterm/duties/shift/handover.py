@@ -4,14 +4,15 @@ At 08:30 the day clerk opens the handover: ``handover_view()`` gives the night l
 the last handover and, at that moment, the open repair orders, the overdue callbacks and
 the cash still waiting for the bank (the dashboard panes' own figures, ``panes.py``).
 
-Each log item is disposed of: taken over, or turned into a repair order or a complaint in
-place (the screen opens call intake or the complaint form, which write the order or the
-complaint at once; the disposition then names it). ``sign_handover()`` checks both sides'
-own PINs (the night person's and the day clerk's: nobody signs for anybody else) and writes
-the Handover and one HandoverItem per entry in one transaction. Handovers and their items
-are append-only (database triggers): once signed, a handover never changes. A handover
-signed today is what turns the timeline's handover item done (``timeline._handover_id``:
-``signed_at`` within today's bounds).
+Each log item is disposed of: taken over, or turned into a repair order, a complaint or a
+task in place (the screen opens call intake, the complaint form or the task form, which
+write the order, the complaint or the task at once; the disposition then names it). The
+open tasks (``tasks.open_tasks``) are carried into every handover until they are done.
+``sign_handover()`` checks both sides' own PINs (the night person's and the day clerk's:
+nobody signs for anybody else) and writes the Handover and one HandoverItem per entry in
+one transaction. Handovers and their items are append-only (database triggers): once
+signed, a handover never changes. A handover signed today is what turns the timeline's
+handover item done (``timeline._handover_id``: ``signed_at`` within today's bounds).
 
 A wrong PIN is counted like the desk's sign-in (``pin_checks.check_pin``: a
 ``pin_refused`` change-log row, and the same lockout after too many), so the handover is
@@ -27,7 +28,15 @@ from peewee import IntegrityError, Model
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
-from deskterm.db.models import Complaint, Handover, HandoverItem, Office, RepairOrder, Staff
+from deskterm.db.models import (
+    Complaint,
+    Handover,
+    HandoverItem,
+    Office,
+    RepairOrder,
+    Staff,
+    Task,
+)
 from deskterm.duties.panes import cash_state, due_callbacks, open_orders
 from deskterm.duties.pin_checks import check_pin, pin_ok
 from deskterm.duties.records import clean_text, create_row, staff_of
@@ -37,14 +46,14 @@ from deskterm.duties.shift.night_log import (
     last_covered,
     night_person,
 )
+from deskterm.duties.shift.tasks import TaskList, open_tasks
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 
 #: Who takes over from the night: the day's desk people (not night staff).
 DAY_ROLES = ("clerk", "supervisor", "manager")
-#: What the day shift may do with a night-log item here (the demo's older handovers also
-#: have "task"; they are read, not written).
-DISPOSITIONS = ("taken_over", "order", "complaint")
+#: What the day shift may do with a night-log item here.
+DISPOSITIONS = ("taken_over", "order", "complaint", "task")
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class HandoverView:
     figures: Figures
     night_staff: tuple[tuple[int, str], ...]  # who may sign for the night: (id, name)
     last: LastHandover | None = None  # the latest signed one
+    tasks: TaskList | None = None  # the open tasks, carried until done
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class Disposition:
     order_id: int | None = None
     complaint_id: int | None = None
     note: str = ""
+    task_id: int | None = None
 
 
 def figures_at(office: Office, now: dt.datetime) -> Figures:
@@ -121,7 +132,7 @@ def handover_view(office: Office, *, now: dt.datetime | None = None) -> Handover
     now = now or now_utc()
     return HandoverView(covers_until=now, entries=tuple(entries_since_handover(office, until=now)),
                         figures=figures_at(office, now), night_staff=night_people(office),
-                        last=last_handover(office))
+                        last=last_handover(office), tasks=open_tasks(office, now=now))
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -142,7 +153,8 @@ def _own(model: type[Model], office: Office, row_id: int | None, message: str):
 
 def _item_values(office: Office, entry: LogItem, disposition: Disposition) -> dict:
     if disposition.kind not in DISPOSITIONS:
-        raise DutyError(_("Mark each item taken over, an order or a complaint."), "items")
+        raise DutyError(_("Mark each item taken over, an order, a complaint or a task."),
+                        "items")
     values = dict(entry=entry.id, disposition=disposition.kind,
                   note=clean_text(disposition.note, "items", required=False))
     if disposition.kind == "order":
@@ -151,6 +163,9 @@ def _item_values(office: Office, entry: LogItem, disposition: Disposition) -> di
     elif disposition.kind == "complaint":
         values["complaint"] = _own(Complaint, office, disposition.complaint_id,
                                    _("That complaint is not this office's."))
+    elif disposition.kind == "task":
+        values["task"] = _own(Task, office, disposition.task_id,
+                              _("That task is not this office's."))
     return values
 
 

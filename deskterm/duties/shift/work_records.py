@@ -6,8 +6,9 @@ dispatched and returned (dispatch and return have no "by" column: the change log
 ``dispatch``/``return`` rows say who did them; an order registered with its technician
 counts as dispatched too), callbacks made, payments taken (not
 reversals) and their total, bank deposits and their total, handovers signed (either side)
-and complaints received. They are stored as ``DailyWorkRecord.figures`` JSON (integers,
-money in fen) with the clerk's own notes.
+and complaints received, tasks done and tasks (theirs or nobody's) still open at the
+day's end (``tasks.day_task_figures``). They are stored as ``DailyWorkRecord.figures``
+JSON (integers, money in fen) with the clerk's own notes.
 
 A record is saved as a draft (figures recounted at each save) and submitted at the end of
 the day (``submitted_at``); a submitted record no longer changes. The deadline calendar's
@@ -45,6 +46,7 @@ from deskterm.db.models import (
 from deskterm.duties.parsing import clean_free_text
 from deskterm.duties.records import create_row, desk_person, locked, update_row
 from deskterm.duties.schedule import office_zone
+from deskterm.duties.shift.tasks import day_task_figures
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 
@@ -61,6 +63,8 @@ FIGURES: dict[str, str] = {
     "deposits_total": N_("Deposits total"),
     "handovers": N_("Handovers signed"),
     "complaints": N_("Complaints received"),
+    "tasks_done": N_("Tasks done"),
+    "tasks_open": N_("Tasks still open"),
 }
 #: The figures that are money (fen).
 MONEY_FIGURES = frozenset({"payments_total", "deposits_total"})
@@ -164,6 +168,7 @@ def day_figures(office: Office, staff: Staff | int, day: dt.date) -> dict[str, i
         "complaints": _count(Complaint.select().where(
             (Complaint.office == office) & (Complaint.received_by == staff_id)
             & (Complaint.received_at >= start) & (Complaint.received_at < end))),
+        **day_task_figures(office, staff_id, day),
     }
 
 

@@ -126,3 +126,29 @@ def money(fen: int | None) -> str:
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def cut_at_word(value: object, width: int) -> str:
+    """``value`` in at most ``width`` cells, whole words only (a run without spaces is one
+    word, CJK too), with an ellipsis when words were left off; only a first word longer
+    than the room is cut (``fit``)."""
+    text = "" if value is None else str(value)
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for word in text.split(" "):
+        candidate = f"{kept} {word}" if kept else word
+        if cell_len(candidate) + 1 > width:
+            break
+        kept = candidate
+    return kept.rstrip(" ·") + "…" if kept.rstrip(" ·") else fit(text, width)
+
+
+def fullest(forms, width: int) -> str:
+    """The first of ``forms`` (fullest first) that fits ``width`` cells; else the last,
+    cut at a word (``cut_at_word``). A plain string is its one form."""
+    forms = [forms] if isinstance(forms, str) else [form for form in forms if form]
+    for form in forms:
+        if cell_len(form) <= width:
+            return form
+    return cut_at_word(forms[-1], width) if forms else ""

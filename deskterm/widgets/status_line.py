@@ -17,29 +17,56 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from deskterm.display import fit, plain
+from deskterm.display import cut_at_word, fit, plain
+
+Forms = str | tuple[str, ...]
+
+
+def _forms(value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(form for form in value if form)
+
+
+def choose(firsts: tuple[str, ...], seconds: tuple[str, ...], width: int) -> str:
+    """The fullest of the forms that fits ``width``: the first part (the next deadline) as
+    full as it can be, then the second (the one due soon) as full as it can be beside it,
+    or left off; only when even the shortest first form has no room, it loses whole
+    words."""
+    firsts = firsts or ("",)
+    for first in firsts:
+        for second in (*seconds, ""):
+            text = " · ".join(part for part in (first, second) if part)
+            if cell_len(text) <= width:
+                return text
+    return cut_at_word(firsts[-1], width)
 
 
 class DeadlineText(Static):
-    """The next deadline and, after `` · ``, the one due soon: fitted to the room it has
-    (the first part at most half of it) whenever that room changes."""
+    """The next deadline and, after `` · ``, the one due soon, each given as its forms
+    from the fullest to the shortest (full label, short label, time only): the fullest
+    pair that fits the room is shown whenever the room changes, never a word cut."""
 
-    parts: tuple[str, str] = ("", "")
+    forms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     _shown: str | None = None
 
-    def show(self, first: str, second: str = "") -> None:
-        self.parts = (first, second)
+    def show(self, first: Forms, second: Forms = ()) -> None:
+        self.forms = (_forms(first), _forms(second))
         self._refit()
 
     def on_resize(self, event: events.Resize) -> None:
         self._refit()
 
+    @property
+    def parts(self) -> tuple[str, str]:
+        """The fullest form of each part, as given."""
+        first, second = self.forms
+        return (first[0] if first else "", second[0] if second else "")
+
     def _refit(self) -> None:
-        first, second = self.parts
         width = self.content_size.width
-        if first and second and width > 0:
-            first_width = min(cell_len(first), max((width - 3) // 2, 8))
-            text = fit(first, first_width) + " · " + fit(second, max(width - 3 - first_width, 8))
+        if width > 0:
+            text = choose(*self.forms, width)
         else:
             text = " · ".join(part for part in self.parts if part)
         if text != self._shown:
@@ -52,7 +79,7 @@ class StatusLine(Horizontal):
     StatusLine { height: 1; }
     StatusLine > #status-office { width: auto; max-width: 40%; padding: 0 1; text-style: bold; }
     StatusLine > #status-staff { width: auto; padding: 0 1; }
-    StatusLine > #status-deadline { width: 1fr; padding: 0 1; }
+    StatusLine > #status-deadline { width: 1fr; padding: 0 1 0 0; }
     StatusLine > #status-clock { width: 7; padding: 0 1; text-style: bold; }
     StatusLine > #status-trouble { width: 1fr; padding: 0 1; text-style: bold;
         background: $error; color: $text; display: none; }
@@ -75,9 +102,10 @@ class StatusLine(Horizontal):
     def set_staff(self, text: str) -> None:
         self.query_one("#status-staff", Static).update(plain(text))
 
-    def set_deadline(self, text: str, soon: str = "") -> None:
-        """The next deadline's words, and (when one is due soon) that one's, each
-        shortened as needed to share the line."""
+    def set_deadline(self, text: Forms, soon: Forms = ()) -> None:
+        """The next deadline's words, and (when one is due soon) that one's: each a
+        string or its forms from the fullest to the shortest, the fullest pair that fits
+        shown."""
         self.query_one("#status-deadline", DeadlineText).show(text, soon)
 
     def set_clock(self, text: str) -> None:

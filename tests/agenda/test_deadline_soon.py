@@ -114,8 +114,9 @@ async def test_status_line_says_next_and_due_soon_at_80x24(so, frozen_clock):
         line = app.dashboard.query_one("#status-deadline", Static)
         await wait_until(pilot, lambda: "11-24" in str(line.content))
         text = str(line.content)
-        assert text.startswith("17:00 Deposit · soon: 11-24 St")
-        assert line.content_size.width >= cell_len(text)  # shortened to fit, not cut off
+        # "soon: " gives way first, and no word is cut
+        assert text == "17:00 Deposit · 11-24 Stocktake"
+        assert line.content_size.width >= cell_len(text)  # a form that fits, not cut off
         frozen_clock(at(dt.date(2026, 11, 24), "10:00"))
         take = stocktake  # the stocktake closed: no longer due soon
         new_item(so, code="FM-15", name="角阀", quantity=1)
@@ -125,7 +126,8 @@ async def test_status_line_says_next_and_due_soon_at_80x24(so, frozen_clock):
         take.close_stocktake(so.office, so.clerk, started.id)
         app.dashboard.minute()
         await wait_until(pilot, lambda: "11-24" not in str(line.content))
-        assert "soon: 11-26 F" in str(line.content)  # the month's fee summary, Thursday
+        # the month's fee summary, Thursday, whole
+        assert str(line.content) == "17:00 Deposit · 11-26 Fee summary"
 
 
 def test_the_days_deadlines_on_the_timeline_turn_done_with_their_records(so, frozen_clock):

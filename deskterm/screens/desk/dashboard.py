@@ -232,22 +232,27 @@ class DashboardScreen(Screen):
 
     def _show_deadline(self, deadline, soon=()) -> None:
         """``next: 17:00 Deposit the day's cash at the bank``; in the days before a weekly
-        or monthly deadline (the first of them) ``17:00 Deposit · soon: 11-24 Stocktake``,
-        in short names (the status line shortens them to its room)."""
+        or monthly deadline (the first of them) ``17:00 Deposit · soon: 11-24 Stocktake``.
+        Each part goes with its shorter forms (short name, time only): the status line
+        shows the fullest that fits its room."""
         from deskterm.duties.agenda.deadlines import short_label
 
         first = next((d for d in soon if deadline is None
                       or (d.key, d.period) != (deadline.key, deadline.period)), None)
-        parts = []
-        if deadline is not None and first is not None:
-            parts.append(f"{self._stamp(deadline)} {short_label(deadline.key)}")
-        elif deadline is not None:
-            parts.append(_("next: {when} {what}").format(when=self._stamp(deadline),
-                                                         what=deadline.label))
+        forms: list[str] = []
+        if deadline is not None:
+            stamp, short = self._stamp(deadline), short_label(deadline.key)
+            if first is None:
+                forms += [_("next: {when} {what}").format(when=stamp, what=words)
+                          for words in (deadline.label, short)]
+            forms += [f"{stamp} {short}", stamp]
+        later: list[str] = []
         if first is not None:
-            parts.append(_("soon: {when} {what}").format(
-                when=self._stamp(first), what=short_label(first.key)))
-        self.query_one(StatusLine).set_deadline(*(parts or [""]))
+            stamp, short = self._stamp(first), short_label(first.key)
+            later = [_("soon: {when} {what}").format(when=stamp, what=short),
+                     f"{stamp} {short}", _("soon: {when} {what}").format(when=stamp, what="")
+                     .strip()]
+        self.query_one(StatusLine).set_deadline(tuple(forms), tuple(later))
 
     def on_data_table_row_selected(self, event) -> None:
         """Enter on an order's row, in any pane: the order's detail view."""

@@ -62,6 +62,23 @@ def test_sign_in_form_in_chinese(snap_compare, office):
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
 
 
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_sign_in_form_in_16_colours(snap_compare, office, language):
+    """TERM=linux: the fields are blocks of ANSI blue, the focused one cyan, and a
+    placeholder is cyan italic, never only dim."""
+    from deskterm.screens.desk.sign_in import SignInScreen
+
+    set_language(language)
+    app = desk_app(office, signed_in=False, watch=False, theme="ansi-dark")
+
+    async def shown(pilot):
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen)
+                         and app.screen.is_loaded)
+        await panes_loaded(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
+
+
 @pytest.fixture
 def owing(sqlite_db, frozen_clock):
     from tests.cashdesk.test_payment_screens import owing_office

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from deskterm.display import plain
+from deskterm.display import fullest, plain
 from deskterm.i18n import _
 from deskterm.widgets.keyed_table import KeyedTable, Row
 
@@ -45,7 +45,9 @@ class Pane(Vertical):
         """Runs in a worker thread inside a database connection context."""
         raise NotImplementedError
 
-    def summary(self, data: Any, wide: bool) -> str:
+    def summary(self, data: Any, wide: bool) -> str | Sequence[str]:
+        """The summary line, or its forms from the fullest to the shortest: the fullest
+        that fits the pane's width is shown (the last losing whole words)."""
         raise NotImplementedError
 
     def rows(self, data: Any, wide: bool, width: int) -> list[Row]:
@@ -60,6 +62,11 @@ class Pane(Vertical):
         every column also takes two cells of padding, and the scrollbar one."""
         columns = len(fixed) + 1
         return max(6, width - sum(fixed) - 2 * columns - 1)
+
+    def summary_width(self) -> int:
+        """Cells a line under the title holds: the pane's width inside its border, less
+        the line's padding (1 each side)."""
+        return max(self.content_region.width - 2, 10)
 
     # --- machinery --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -110,7 +117,8 @@ class Pane(Vertical):
         if self.data is None:
             return
         summary = self.query_one(".pane-summary", Static)
-        summary.update(plain(self.summary(self.data, self.wide)), layout=False)
+        summary.update(plain(fullest(self.summary(self.data, self.wide),
+                                     self.summary_width())), layout=False)
         summary.set_class(self.summary_is_alert(self.data), "-alert")
         width = max(self.content_region.width, 20)
         self.table.show_rows(self.rows(self.data, self.wide, width))

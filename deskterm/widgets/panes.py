@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from deskterm.clock import now_utc
-from deskterm.display import SYMBOLS, age, fit, late_by, money, percent, plain, when
+from deskterm.display import SYMBOLS, age, fit, fullest, late_by, money, percent, plain, when
 from deskterm.i18n import _
 from deskterm.widgets import pane_data
 from deskterm.widgets.keyed_table import KeyedTable
@@ -161,9 +162,13 @@ class CashPane(Pane):
     def fetch(self):
         return pane_data.cash(self.context)
 
-    @staticmethod
-    def two_lines(data) -> bool:
-        return bool(data.undeposited or data.rows)
+    def two_lines(self, data) -> bool:
+        """A second line for the receipts and voids: when cash waits or drawers are
+        listed, and when the one line would not hold them whole in the pane's width."""
+        if data.undeposited or data.rows:
+            return True
+        one = self.headline(data, False) + " · " + self.paper_trail(data, False)
+        return cell_len(one) > self.summary_width()
 
     def headline(self, data, wide) -> str:
         """The cash line: late (red, "!"), waiting, or all banked."""
@@ -200,23 +205,25 @@ class CashPane(Pane):
             text += " · " + _("{n} voided").format(n=data.voided_today)
         return text
 
-    def summary(self, data, wide) -> str:
+    def summary(self, data, wide) -> tuple[str, ...]:
         if self.two_lines(data):
-            return self.headline(data, wide)
-        return self.headline(data, wide) + " · " + self.paper_trail(data, wide)
+            return (self.headline(data, wide), self.headline(data, False))
+        return tuple(self.headline(data, w) + " · " + self.paper_trail(data, w)
+                     for w in (wide, False))
 
     def detail(self, data, wide) -> str:
-        parts = []
+        parts = [self.paper_trail(data, wide)]
         if data.late and data.undeposited != data.late and not wide:
             parts.append(_("{amount} in all").format(amount=money(data.undeposited)))
-        parts.append(self.paper_trail(data, wide))
         if data.open_drawers:
             parts.append(_("{n} open").format(n=data.open_drawers) if not wide else
                          _("drawers open: {n}").format(n=data.open_drawers))
         if data.stale_drawers:
             parts.append(SYMBOLS["overdue"] + " " + _("{n} not closed").format(
                 n=data.stale_drawers))
-        return " · ".join(parts)
+        # the receipts and voids first: what does not fit is left off whole, last first
+        return fullest([" · ".join(parts[:n]) for n in range(len(parts), 0, -1)],
+                       self.summary_width())
 
     def summary_is_alert(self, data) -> bool:
         if self.two_lines(data):

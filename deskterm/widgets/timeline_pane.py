@@ -4,8 +4,10 @@ the items near now (``timeline_window``) and counts the whole day."""
 
 from __future__ import annotations
 
+import re
+
 from deskterm.clock import now_utc
-from deskterm.display import SYMBOLS, fit, hhmm
+from deskterm.display import SYMBOLS, fit, fullest, hhmm
 from deskterm.i18n import N_, _
 from deskterm.widgets import pane_data
 from deskterm.widgets.pane import Pane
@@ -16,6 +18,16 @@ STATE_WORDS = {
     "now": N_("now"),
     "upcoming": "",
 }
+
+
+#: An order's or complaint's number in a label: WX-202611-0042 → WX-0042, as the narrow
+#: callbacks pane writes it.
+_NUMBER = re.compile(r"\b([A-Z]{2})-[0-9A-Z]+-(\d+)\b")
+
+
+def short_numbers(label: str) -> str:
+    """``label`` with its numbers in their short form: the rest of the words have room."""
+    return _NUMBER.sub(r"\1-\2", label)
 
 
 class TimelinePane(Pane):
@@ -79,7 +91,8 @@ class TimelinePane(Pane):
             if not marker_done and item.at is not None and item.at > now:
                 out.append(self._now_row(hhmm(now, tz), wide, what_width))
                 marker_done = True
-            cells = [item.local_time, SYMBOLS.get(item.state, " "), fit(item.label, what_width)]
+            cells = [item.local_time, SYMBOLS.get(item.state, " "),
+                     fullest((item.label, short_numbers(item.label)), what_width)]
             if wide:
                 cells.append(_(STATE_WORDS[item.state]) if STATE_WORDS.get(item.state) else "")
             out.append((item.key, cells))

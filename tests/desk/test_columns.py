@@ -66,3 +66,71 @@ async def test_the_status_line_shows_a_form_that_fits(office, language, size, sh
         await wait_until(pilot, lambda: str(line.content) == shown)
         assert "…" not in str(line.content)
         assert cell_len(str(line.content)) <= line.content_size.width
+
+
+def _a_void_today(frozen_clock):
+    from deskterm.db import changes
+    from deskterm.db.models import Payment, Receipt, ReceiptBook, ReceiptVoid
+    from tests.factories import small_office
+
+    now = frozen_clock("2026-11-26T02:05:00")  # 10:05 in Shanghai
+    so = small_office()
+    with changes.write():
+        book = ReceiptBook.create(office=so.office, clerk=so.clerk, first_number=1,
+                                  last_number=100, next_number=2, issued_at=now,
+                                  issued_by=so.supervisor)
+        paid = Payment.create(office=so.office, unit=so.unit, method="wechat", amount=12345,
+                              taken_at=now, clerk=so.clerk)
+        receipt = Receipt.create(office=so.office, book=book, number=1, payment=paid,
+                                 issued_at=now, clerk=so.clerk, total=12345)
+        reversal = Payment.create(office=so.office, unit=so.unit, method="wechat",
+                                  amount=-12345, taken_at=now, clerk=so.clerk, reverses=paid)
+        ReceiptVoid.create(office=so.office, receipt=receipt, reversal=reversal, reason="开错",
+                           voided_at=now, voided_by=so.clerk, approved_by=so.supervisor)
+    return so
+
+
+@pytest.mark.parametrize(("language", "voided"), [("en", "1 voided"), ("zh_CN", "作废 1")])
+async def test_the_cash_pane_keeps_its_voids_at_80_columns(sqlite_db, frozen_clock,
+                                                           language, voided):
+    from textual.widgets import Static
+
+    from deskterm.widgets.panes import CashPane
+
+    so = _a_void_today(frozen_clock)
+    set_language(language)
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        pane = app.dashboard.query_one(CashPane)
+        lines = [pane.query_one(".pane-summary", Static), pane.query_one("#cash-detail")]
+
+        def shown() -> str:
+            return " ".join(str(line.content) for line in lines if line.display)
+
+        await wait_until(pilot, lambda: voided in shown())
+        for line in lines:
+            assert cell_len(str(line.content)) <= line.content_size.width
+
+
+def test_timeline_numbers_give_way_before_the_words():
+    from deskterm.widgets.timeline_pane import short_numbers
+
+    assert short_numbers("Callback WX-202611-0042 3-2-501") == "Callback WX-0042 3-2-501"
+    assert short_numbers("预约 TS-TEST-0003 3-2-501 水") == "预约 TS-0003 3-2-501 水"
+
+
+async def test_timeline_labels_use_the_pane_width(office):
+    from deskterm.widgets.timeline_pane import TimelinePane
+
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        table = app.dashboard.query_one(TimelinePane).table
+
+        def labels() -> list[str]:
+            return [str(table.get_row(key)[2]) for key in table.rows]
+
+        # the callback's number short, so its unit is whole; nothing cut mid-word
+        await wait_until(pilot, lambda: "Callback WX-0003 3-2-501" in labels())
+        assert not any(label.endswith("-…") for label in labels())

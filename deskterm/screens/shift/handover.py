@@ -48,8 +48,10 @@ from deskterm.screens.shift.night_log_form import log_cells
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
-COLUMNS = ((N_("Time"), 5), ("", 1), (N_("Taken as"), 12), (N_("Where"), 10),
-           (N_("What"), 42))
+#: "Taken as" holds an order's number whole (WX-202611-0042).
+TAKEN_WIDTH = 14
+COLUMNS = ((N_("Time"), 5), ("", 1), (N_("Taken as"), TAKEN_WIDTH), (N_("Where"), 10),
+           (N_("What"), 40))
 TAKEN_COLUMN = 2
 TAKEN_WORDS = {"taken_over": N_("taken over")}
 
@@ -198,8 +200,8 @@ class HandoverScreen(BookScreen):
                                                               disposition.kind))
 
     def _cells(self, item: LogItem) -> list:
-        time, action, where, what = log_cells(item, self.session.tz, 10, 42)
-        return [time, action, plain(fit(self._taken(item.id), 12)), where, what]
+        time, action, where, what = log_cells(item, self.session.tz, 10, 40)
+        return [time, action, plain(fit(self._taken(item.id), TAKEN_WIDTH)), where, what]
 
     def row_detail(self, item: LogItem | None) -> str:
         if item is None:
@@ -241,7 +243,7 @@ class HandoverScreen(BookScreen):
             self.labels[item.id] = label
         table = self.query_one("#ho-table", DataTable)
         table.update_cell_at((table.get_row_index(str(item.id)), TAKEN_COLUMN),
-                             plain(fit(self._taken(item.id), 12)))
+                             plain(fit(self._taken(item.id), TAKEN_WIDTH)))
         self.say("")
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)

@@ -545,3 +545,38 @@ def test_builds_on_both_backends(desk_db, frozen_clock):
     task = Task.create(office=office, title="t", due_at=clock.now_utc(),
                        created_at=clock.now_utc(), created_by=extra)
     assert task.id == summary.tasks + 1
+
+
+# -- the build's messages in the chosen language ---------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_the_build_speaks_the_chosen_language_from_start_to_end(tmp_path, monkeypatch, capsys,
+                                                                how):
+    """Every line ``deskterm demo`` prints while it builds is in the language chosen by
+    --lang or the config file, from the first to the last (they were English after the
+    first line: the builders' progress was never translated)."""
+    from deskterm.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text('lang = "zh_CN"\n' if how == "config" else "")
+    monkeypatch.setenv("DESKTERM_CONFIG", str(config))
+    for name in ("DESKTERM_DB", "DESKTERM_LANG", "LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    db = tmp_path / "demo.db"
+    argv = ["demo", "--no-open", "--orders", "300", "--db", str(db)]
+    if how == "flag":
+        argv += ["--lang", "zh_CN"]
+    try:
+        assert main(argv) == 0
+    finally:
+        close_database()
+    out, err = capsys.readouterr()
+    assert out.strip() == str(db)
+    lines = [line.replace(str(db), "") for line in err.splitlines()]
+    assert len(lines) >= 10  # the first, the office, orders, money, the records, done
+    for line in lines:
+        assert CJK.search(line) and not re.search(r"[A-Za-z]", line), line
+    assert lines[-1] == "演示管理处已建好"

@@ -103,7 +103,7 @@ def build_demo(*, orders: int | None = None, seed: int = 2026,
                 _("This database already has an office: the demo is built only into an "
                   "empty database. Choose a new database file and run the demo again."))
         summary = _build(total, seed, buildings, say)
-    say("done")
+    say(_("The demo office is ready"))
     return summary
 
 
@@ -130,17 +130,18 @@ def _build(total: int, seed: int, buildings: int, say: Callable[[str], None]) ->
     def rng(part: str) -> random.Random:
         return random.Random(f"deskterm-demo/{seed}/{part}")
 
-    say("office, staff and PINs")
+    say(_("Office, staff and PINs"))
     with changes.write():
         world = build_org(bulk, cal, rng("org"), buildings=buildings)
-    say(f"units: {len(world.units):,}, owners: {bulk.counts['owner']:,}")
+    say(_("Units: {units:,}, owners: {owners:,}").format(units=len(world.units),
+                                                          owners=bulk.counts["owner"]))
     roster = Roster(cal, world.clerks, world.staff["刘芳"], rng("roster"))
 
     maker = OrderMaker(bulk, cal, world, roster, rng("orders"), total, say)
     tail = maker.run()
     complaints = build_complaints(bulk, cal, world, roster, rng("complaints"))
     build_visits_and_enquiries(bulk, cal, world, roster, rng("desk"))
-    say("complaints, visitors and enquiries")
+    say(_("Complaints, visitors and enquiries"))
 
     cashier = MoneyMaker(bulk, cal, world, roster, rng("money"), say)
     money = cashier.run()
@@ -148,13 +149,13 @@ def _build(total: int, seed: int, buildings: int, say: Callable[[str], None]) ->
     night = build_night_and_handovers(bulk, cal, world, roster, rng("night"))
     attendance = build_attendance(bulk, cal, world, roster, rng("attendance"))
     build_tasks(bulk, cal, world, roster, rng("tasks"))
-    say("night log, handovers, attendance and tasks")
+    say(_("Night log, handovers, attendance and tasks"))
     stock = build_stock(bulk, cal, world, rng("stock"), tail)
     build_canteen_and_listings(bulk, cal, world, roster, rng("canteen"))
-    say("stock, canteen and listings")
+    say(_("Stock, canteen and listings"))
     build_records(bulk, cal, world, roster, rng("records"), maker.registered_per_day,
                   cashier.payments_per_day)
-    say("work records, summaries, assessments and deadlines done")
+    say(_("Work records, summaries, assessments and deadlines met"))
 
     with changes.write():
         seeded = sorted((t, n) for t, n in bulk.counts.items() if n)
@@ -163,7 +164,7 @@ def _build(total: int, seed: int, buildings: int, say: Callable[[str], None]) ->
                       json.dumps({"rows": count})) for table, count in seeded])
     bulk.fix_sequences()
     counts = bulk.counts
-    say("committing")
+    say(_("Saving the office"))
     return DemoSummary(
         office_id=world.office_id,
         demo_clerk_id=world.demo_clerk,

@@ -31,6 +31,7 @@ from deskterm.db.models import (
 )
 from deskterm.demo.common import Bulk, Calendar, Progress, Roster, minutes
 from deskterm.demo.org import PARKING_RATE, PROPERTY_RATE, World
+from deskterm.i18n import _
 
 MONTHS = 24
 OPENING_FLOAT = 30000  # ¥300 of change in the drawer
@@ -126,7 +127,7 @@ class MoneyMaker:
             self.bulk.insert(Charge, ("id", "office", "unit", "fee_item", "period", "amount",
                                       "key", "created_at"), charge_rows)
         self.stats.charges = len(charge_rows)
-        self.progress(f"charges: {len(charge_rows):,}")
+        self.progress(_("Charges: {n:,}").format(n=len(charge_rows)))
 
         # Who pays when.
         groups: list[Group] = []
@@ -377,4 +378,5 @@ class MoneyMaker:
         self.stats.receipts = len(receipts)
         self.stats.cash_sessions = len(session_rows)
         self.stats.bank_deposits = len(deposits)
-        self.progress(f"payments: {len(payments):,}, receipts: {len(receipts):,}")
+        self.progress(_("Payments: {payments:,}, receipts: {receipts:,}").format(
+            payments=len(payments), receipts=len(receipts)))

@@ -23,6 +23,7 @@ from deskterm.demo import texts
 from deskterm.demo.common import Bulk, Calendar, Progress, Roster, minutes
 from deskterm.demo.lifecycle import Lives, Order
 from deskterm.demo.org import World
+from deskterm.i18n import _
 
 DEFAULT_PER_DAY = 12
 DAY = dt.timedelta(days=1)
@@ -164,7 +165,7 @@ class OrderMaker(Lives):
         cal, rng = self.cal, self.rng
         start = cal.start(day)
         moments = []
-        for _ in range(count):
+        for _call in range(count):
             if rng.random() < 0.07:  # a night call, taken by the night shift
                 minute = rng.uniform(18 * 60, 32 * 60) % (24 * 60)
             else:
@@ -289,4 +290,5 @@ class OrderMaker(Lives):
             self.bulk.insert(RepairOrder, ORDER_FIELDS, rows)
             self.bulk.insert(Callback, CALLBACK_FIELDS, callbacks)
         self.callbacks += len(callbacks)
-        self.progress(f"repair orders: {self.bulk.counts['repair_order']:,} / {self.total:,}")
+        self.progress(_("Repair orders: {done:,} / {total:,}").format(
+            done=self.bulk.counts["repair_order"], total=self.total))

@@ -148,8 +148,9 @@ class DeskApp(App[None]):
             self.dashboard.show_staff()
             self.dashboard.reload({"attendance_event"})
         self._note_ready()
-        # [7.4.1] first thing after sign-in: yesterday's unfinished register lines, once a
-        # day per person (signing out and in again over lunch does not bring it back).
+        # [7.4.1] first thing after sign-in: yesterday's unfinished work, once a day per
+        # person: remembered in the database (the change log), so neither signing in again
+        # over lunch nor a restart brings it back; this set spares asking again here.
         day = (staff.id, today_local(self.session.tz)) if staff is not None else None
         if day is not None and day not in self._morning_shown:
             self._morning_shown.add(day)

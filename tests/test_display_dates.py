@@ -135,19 +135,20 @@ def test_order_and_complaint_titles_say_how_long_ago():
 
 
 def test_day_headers_of_the_morning_view_and_the_handover(frozen_clock):
+    from deskterm.duties.repairs.morning import MorningView, UnfinishedItems
     from deskterm.screens.repairs import morning_view
     from deskterm.screens.shift import handover as handover_screen
 
     frozen_clock("2026-11-26T02:05:00")  # Thursday 10:05 in Shanghai
     tz = "Asia/Shanghai"
-    assert morning_view.title_text(3, tz) == (
-        "Thu 11-26 · Yesterday's unfinished register items (3)")
+    view = MorningView(dt.date(2026, 11, 25), UnfinishedItems(3, ()))
+    assert morning_view.title_text(view, "yesterday", 3) == "Yesterday, Wed 11-25: 3 unfinished"
     assert handover_screen.title_text("翠湖管理处", tz) == "Handover — 翠湖管理处 · Thu 11-26"
     # A long office name is cut, never the day.
     long = handover_screen.title_text("非凡物业" * 20, tz)
     assert cell_len(long) <= handover_screen.TITLE_WIDTH and long.endswith("… · Thu 11-26")
     set_language("zh_CN")
-    assert morning_view.title_text(3, tz).startswith("11-26 周四 · ")
+    assert morning_view.title_text(view, "yesterday", 3).startswith("昨天（11-25 周三）")
     long = handover_screen.title_text("非凡物业" * 20, tz)
     assert cell_len(long) <= handover_screen.TITLE_WIDTH and long.endswith(" · 11-26 周四")
 

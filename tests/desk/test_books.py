@@ -22,6 +22,7 @@ from deskterm.screens.repairs.approval import ApprovalScreen
 from deskterm.screens.repairs.complaint_list import ComplaintListScreen
 from deskterm.screens.repairs.complaint_summary import ComplaintSummaryScreen
 from deskterm.screens.repairs.month_end import MonthEndScreen
+from deskterm.screens.repairs.morning_view import MorningViewScreen
 from deskterm.screens.repairs.register_search import RegisterSearchScreen
 from deskterm.screens.residents.owner_roster import OwnerRosterScreen
 from deskterm.screens.shift.attendance import AttendanceScreen
@@ -37,6 +38,7 @@ OPENS = {
     "s": ComplaintSummaryScreen,
     "a": ApprovalScreen,
     "m": MonthEndScreen,
+    "y": MorningViewScreen,  # the morning view by hand, seen today or not
     "u": UnitAccountScreen,
     "f": FeeSummaryScreen,
     "g": ChargeGenerationScreen,

@@ -397,12 +397,13 @@ def test_an_unmigrated_database_says_what_to_run(bare_db):
 
 
 def test_pending_migrations_are_refused_until_migrated(bare_db):
-    Runner(bare_db, directory=str(schema.MIGRATIONS_DIR)).up(target="0002_append_only")
-    with pytest.raises(SetupError,
-                       match=r"needs 1 migration \(0003_office_banks_float\)") as caught:
+    names = sorted(path.stem for path in schema.MIGRATIONS_DIR.glob("0*.py"))
+    last = names[-1]
+    Runner(bare_db, directory=str(schema.MIGRATIONS_DIR)).up(target=names[-2])
+    with pytest.raises(SetupError, match=rf"needs 1 migration \({last}\)") as caught:
         schema.check(bare_db, "desk")
     assert "deskterm migrate --db desk" in caught.value.message
-    assert schema.migrate(bare_db) == ["0003_office_banks_float"]
+    assert schema.migrate(bare_db) == [last]
     schema.check(bare_db, "desk")
     assert schema.migrate(bare_db) == []
 

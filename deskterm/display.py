@@ -27,6 +27,7 @@ SYMBOLS = {
     "upcoming": "·",
     "overdue": "!",
     "due": "…",
+    "chased": "⚑",  # the owner chased the order (催单)
 }
 
 

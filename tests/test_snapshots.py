@@ -96,8 +96,11 @@ def test_payment_form_with_the_dues_of_a_unit(snap_compare, owing, language):
     app = desk_app(owing, watch=False)
 
     async def shown(pilot):
+        from deskterm.screens.kit.unit_card import UnitCard
+
         screen = await open_form(pilot)
         await find(pilot, screen)
+        await wait_until(pilot, lambda: screen.query_one(UnitCard).state == "shown")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)

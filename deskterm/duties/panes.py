@@ -51,6 +51,7 @@ class OpenOrder:
     registered_at: dt.datetime
     state: str
     overdue: bool  # the appointment time has passed and the technician has not returned
+    chases: int = 0  # times the owner chased it (催单): it is raised to the top
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class OpenOrders:
     count: int
     overdue: int
     rows: tuple[OpenOrder, ...]
+    chased: int = 0  # open orders the owner has chased
 
 
 def _open_where(office: Office):
@@ -70,7 +72,7 @@ def _open_rows(where, limit: int) -> list[tuple]:
         RepairOrder.select(
             RepairOrder.id, RepairOrder.number, fn.COALESCE(Unit.code, Place.name),
             RepairOrder.description, Tech.name, RepairOrder.appointment_at,
-            RepairOrder.registered_at, RepairOrder.state,
+            RepairOrder.registered_at, RepairOrder.state, RepairOrder.chases,
         )
         .join(Unit, JOIN.LEFT_OUTER, on=(RepairOrder.unit == Unit.id))
         .switch(RepairOrder)
@@ -85,13 +87,15 @@ def _open_rows(where, limit: int) -> list[tuple]:
 
 
 def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 50) -> OpenOrders:
-    """Every repair order not yet returned: overdue appointments first, then by time."""
+    """Every repair order not yet returned: the ones the owner chased first (催单,
+    ``repairs/chases.py``), then overdue appointments, then by time."""
     now = now or now_utc()
     where = _open_where(office)
-    count, overdue = (
+    count, overdue, chased = (
         RepairOrder.select(
             fn.COUNT(RepairOrder.id),
             fn.SUM(Case(None, ((RepairOrder.appointment_at < now, 1),), 0)),
+            fn.SUM(Case(None, ((RepairOrder.chases > 0, 1),), 0)),
         )
         .where(where)
         .tuples()
@@ -110,16 +114,21 @@ def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 
             else:
                 where &= RepairOrder.appointment_at.is_null()
             found.extend(_open_rows(where, limit))
-    found.sort(key=lambda r: (r[5] is None, r[5] or dt.datetime.min, r[0]))
+        if chased:  # the chased ones, wherever their time puts them: the same index
+            found.extend(_open_rows((RepairOrder.office == office) & (RepairOrder.state == state)
+                                    & (RepairOrder.chases > 0), limit))
+    found = list({row[0]: row for row in found}.values())
+    found.sort(key=lambda r: (not r[8], r[5] is None, r[5] or dt.datetime.min, r[0]))
     rows = tuple(
         OpenOrder(
             id=oid, number=number, unit=unit or "", description=text, technician=tech or "",
             appointment_at=appt, registered_at=registered, state=state,
-            overdue=appt is not None and appt < now,
+            overdue=appt is not None and appt < now, chases=int(chases or 0),
         )
-        for oid, number, unit, text, tech, appt, registered, state in found[:limit]
+        for oid, number, unit, text, tech, appt, registered, state, chases in found[:limit]
     )
-    return OpenOrders(count=count or 0, overdue=int(overdue or 0), rows=rows)
+    return OpenOrders(count=count or 0, overdue=int(overdue or 0), rows=rows,
+                      chased=int(chased or 0))
 
 
 # --- Overdue callbacks --------------------------------------------------------------------

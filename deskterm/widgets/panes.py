@@ -33,6 +33,8 @@ class OpenOrdersPane(Pane):
 
     def summary(self, data, wide) -> str:
         text = _("{count} open").format(count=data.count)
+        if data.chased:
+            text += " · " + SYMBOLS["chased"] + " " + _("{n} chased").format(n=data.chased)
         if data.overdue:
             text += " · " + SYMBOLS["overdue"] + " " + _("{n} past appointment").format(
                 n=data.overdue)
@@ -41,7 +43,7 @@ class OpenOrdersPane(Pane):
         return text
 
     def summary_is_alert(self, data) -> bool:
-        return data.overdue > 0
+        return data.overdue > 0 or data.chased > 0
 
     def rows(self, data, wide, width):
         now = now_utc()
@@ -58,7 +60,10 @@ class OpenOrdersPane(Pane):
             cells = [appt]
             if wide:
                 cells.append(order.number)
-            cells += [fit(order.unit, 9), fit(order.description, what_width),
+            what = order.description
+            if order.chases:  # raised to the top: say why
+                what = f"{SYMBOLS['chased']}{order.chases} {what}"
+            cells += [fit(order.unit, 9), fit(what, what_width),
                       fit(order.technician, 10 if wide else 6)]
             if wide:
                 cells.append(age(order.registered_at, now))

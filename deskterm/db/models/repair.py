@@ -3,7 +3,14 @@ visits and tasks ([5.2], [5.8], [7.4.1]-[7.4.12], [7.4.16])."""
 
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DeferredForeignKey,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from deskterm.db.models.base import BaseModel, MoneyField, UtcField
 from deskterm.db.models.org import Building, District, Office, Owner, Place, Staff, Unit
@@ -27,6 +34,9 @@ class ServiceEntry(BaseModel):
     appointment_at = UtcField(null=True)
     recorded_by = ForeignKeyField(Staff, on_delete="RESTRICT")
     completed_at = UtcField(null=True)
+    #: The order this line is about when it opened none of its own: a chase (催单) points
+    #: at the order chased (``duties/repairs/chases.py``).
+    order = DeferredForeignKey("RepairOrder", null=True, on_delete="RESTRICT")
 
     class Meta:
         indexes = ((("office", "at"), False), (("office", "completed_at", "at"), False))
@@ -66,6 +76,8 @@ class RepairOrder(BaseModel):
     appointment_at = UtcField(null=True)
     state = CharField(default="registered")
     reopened_count = IntegerField(default=0)
+    chases = IntegerField(default=0)  # the owner rang again about it (催单)
+    chased_at = UtcField(null=True)  # the last time; raises it on Open orders
     registered_at = UtcField()
     registered_by = ForeignKeyField(Staff, on_delete="RESTRICT")
     dispatched_at = UtcField(null=True)

@@ -41,6 +41,8 @@ FIELD_WORDS = {
     "appointment_at": N_("appointment"),
     "state": N_("state"),
     "reopened_count": N_("times reopened"),
+    "chases": N_("times chased"),
+    "chased_at": N_("chased at"),
     "registered_at": N_("registered at"),
     "registered_by": N_("registered by"),
     "dispatched_at": N_("dispatched at"),

@@ -2,8 +2,9 @@
 
 The cursor starts in the roster lookup (``unit_part.UnitPart``): a unit code, phone digits,
 a name or pinyin initials, and Enter picks the best match (a unit code not on the roster is
-taken as it is). The unit's dues (``dues.unit_dues``) are listed, all selected, the cursor
-on them: space toggles a due, ``a`` all or none, ``e`` (or Enter) changes the amount paid of
+taken as it is). Under it the unit's card (``kit.unit_card``: open orders, what it owes,
+the last callback, open complaints). The unit's dues (``dues.unit_dues``) are listed, all
+selected, the cursor on them: space toggles a due, ``a`` all or none, ``e`` (or Enter) changes the amount paid of
 the highlighted due (a part payment, the rest stays owed). ``1``-``5`` choose the method
 (cash, card, transfer, WeChat, Alipay; cash first). For cash, Tab goes from the dues to the
 amount tendered (empty: exact money) and the change follows every key. ctrl+s, or Enter in
@@ -39,6 +40,7 @@ from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field, error_line
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.unit_card import UnitCard
 from deskterm.widgets.dues_table import METHOD_KEYS, DuesTable, change_text, method_text
 
 #: Where the duty's fields that are not the form's own are shown.
@@ -105,6 +107,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
         yield error_line(self.PREFIX, "lookup")
         yield Horizontal(Static(plain(_("Unit: —")), id="pay-unit", markup=False),
                          self.field("payer"), id="pay-who", classes="kit-row")
+        yield UnitCard(self.office, self.session.tz, id="pay-card")
         yield DuesTable(id="pay-dues")
         yield error_line(self.PREFIX, "lines")
         yield self.field("amount")
@@ -309,6 +312,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
 
     def _forget_unit(self) -> None:
         self.unit = None
+        self.query_one(UnitCard).clear()
         self.table.show([])
         self.query_one("#pay-unit", Static).update(plain(_("Unit: —")))
         self._show_money()

@@ -9,6 +9,9 @@ for a code typed) and ``unit_missing(text, code)`` (``code``: the unit code read
 text, "" when it is not one). The keys typed after Enter wait (the app's key fence) until
 the unit is found or not, so that they land where it leads, as they do when typed slowly.
 Named handlers, not ``@on``: Textual collects ``@on`` only in its own classes.
+
+A screen that composes the kit's unit card (``kit.unit_card.UnitCard``) has it read for
+the unit found before ``unit_found`` is told, and read again after database trouble.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from deskterm.duties.parsing import unit_code_query
 from deskterm.duties.residents.roster import OwnerHit, unit_id_by_code
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.owner_lookup import OwnerLookup
+from deskterm.screens.kit.unit_card import UnitCard
 
 
 class UnitPart:
@@ -48,6 +52,7 @@ class UnitPart:
     def on_owner_lookup_picked(self, event: OwnerLookup.Picked) -> None:
         event.stop()
         self.query_one("#lookup-hits", OptionList).display = False
+        self._card_of(event.hit.unit_id, event.hit.unit_code)
         self.unit_found(event.hit.unit_id, event.hit.unit_code, event.hit)
         self.lookup.release_keys(event)
 
@@ -73,8 +78,18 @@ class UnitPart:
         if unit_id is None:
             self.unit_missing(text, code)
         else:
+            self._card_of(unit_id, code)
             self.unit_found(unit_id, code, None)
         self._release_keys()
+
+    def _card_of(self, unit_id: int, code: str) -> None:
+        for card in self.query(UnitCard):
+            card.show_unit(unit_id=unit_id, code=code)
+
+    def after_trouble(self) -> None:
+        super().after_trouble()
+        for card in self.query(UnitCard):
+            card.retry()
 
     def _code_failed(self, message: str) -> None:
         """The database did not answer: said where the screen says its refusals."""

@@ -45,6 +45,11 @@ class _Question(ModalScreen[str]):
         self.dismiss(answer)
 
 
+#: The base of a question a form asks (a title, a few lines, a hint naming its keys;
+#: each key is a binding to ``answer('...')``): the call intake's about an open order.
+Question = _Question
+
+
 class DiscardQuestion(_Question):
     """Esc on a form with something typed in it: throw it away, keep it as a draft (when
     the form keeps drafts), or go back to the form."""

@@ -11,7 +11,12 @@ complaint F7, the walk-in visitor F8), putting ``CALLER_FIELDS`` in its fields a
 - ``check_caller`` checks the three (every message at once) and gives the owner's id
   while the form still holds the picked owner's name and unit;
 - ``unit_id`` (in the save worker) finds the unit's id, refused on "unit" when the office
-  has no such unit.
+  has no such unit;
+- the unit's card (``unit_card.UnitCard``) under the three fields shows what the desk knows
+  about the unit as soon as it is known: picked (at once), or typed into the unit field
+  (``CARD_DEBOUNCE`` after the last key); ``card_now()`` reads a unit typed without waiting,
+  ``after_trouble`` reads a card the database could not give. ``CHASE_KEY`` names the
+  form's key that chases an open order (F2), said on the card.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Input
 
 from deskterm.duties.parsing import (
     clean_free_text,
@@ -35,6 +42,7 @@ from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.owner_lookup import OwnerLookup
+from deskterm.screens.kit.unit_card import UnitCard
 
 NAME_NAMES = ("caller_name", "complainant_name", "visitor_name")
 
@@ -50,18 +58,27 @@ class CallerPart:
     """Mixed into a ``DeskForm`` (see the module's docstring)."""
 
     AFTER_PICK = "name"  # where the cursor goes once the lookup filled the caller
+    CHASE_KEY = ""  # the form's key that chases the unit's open order, said on the card
+    CARD_DEBOUNCE = 0.25  # seconds after the last key in the unit field
 
     _picked_owner: tuple[int, str, str] | None = None  # (owner id, name, unit code)
+    _card_timer: Timer | None = None
 
     def compose_caller(self, *, phone_placeholder: str = "") -> list[Widget]:
         phone = (self.field("phone", placeholder=phone_placeholder) if phone_placeholder
                  else self.field("phone"))
         row = Horizontal(self.field("name"), self.field("unit"), phone, classes="kit-row")
-        return [OwnerLookup(self.office, id=f"{self.PREFIX}-lookup"), row]
+        card = UnitCard(self.office, self.session.tz, chase_key=self.CHASE_KEY,
+                        id=f"{self.PREFIX}-card")
+        return [OwnerLookup(self.office, id=f"{self.PREFIX}-lookup"), row, card]
 
     @property
     def lookup(self) -> OwnerLookup:
         return self.query_one(OwnerLookup)
+
+    @property
+    def unit_card(self) -> UnitCard:
+        return self.query_one(UnitCard)
 
     def first_focus(self):
         if not any((self.value(name) or "").strip() for name in ("name", "unit", "phone")):
@@ -76,6 +93,7 @@ class CallerPart:
         self.set_value("unit", hit.unit_code)
         self.set_value("phone", format_phone(hit.phones[0]) if hit.phones else "")
         self._picked_owner = (hit.owner_id, hit.name, hit.unit_code)
+        self.unit_card.show_unit(unit_id=hit.unit_id, code=hit.unit_code)
         self.focus_field(self.AFTER_PICK)
         self.lookup.release_keys(event)
 
@@ -93,6 +111,35 @@ class CallerPart:
             target = "unit"
         self.focus_field(target)
         self.lookup.release_keys(event)  # the keys typed after Enter go on
+
+    # --- the unit's card ----------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The unit typed: its card once the clerk stops typing (a pick's unit is read at
+        once, and asking again for the unit shown reads nothing)."""
+        if event.input.id != f"{self.PREFIX}-unit":
+            return
+        if self._card_timer is not None:
+            self._card_timer.stop()
+        self._card_timer = self.set_timer(self.CARD_DEBOUNCE, self.card_now)
+
+    def card_now(self) -> None:
+        """The card of the unit in the unit field, without waiting for the debounce."""
+        if self._card_timer is not None:
+            self._card_timer.stop()
+            self._card_timer = None
+        text = (self.value("unit") or "").strip()
+        try:
+            code = parse_unit_code(text).code if text else ""
+        except DutyError:
+            code = ""
+        if code:
+            self.unit_card.show_unit(code=code)
+        else:
+            self.unit_card.clear()
+
+    def after_trouble(self) -> None:
+        super().after_trouble()
+        self.unit_card.retry()
 
     # --- checking ---------------------------------------------------------------------------
     def check_caller(self, values: dict[str, Any], errors: dict[str, str], *,

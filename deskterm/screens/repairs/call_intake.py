@@ -13,7 +13,9 @@ what is typed is kept as a draft until it is saved (``DeskForm``).
 The technicians and buildings are read in ``load`` (a database outage leaves the form
 usable: the call can be typed and saved once the database is back). Every text the clerk
 typed is shown with markup off. The lookup and the name / unit / phone row come from
-``kit.caller.CallerPart``, shared with the complaint and visit forms.
+``kit.caller.CallerPart``, shared with the complaint and visit forms, with the unit's card
+under them; ctrl+o records that the caller chased the unit's open order instead of a new
+one, and saving a second order of the same category asks first (``chase_part.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib.resources import files
 
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, Select
@@ -39,6 +42,7 @@ from deskterm.screens.kit.caller import CALLER_FIELDS, CallerPart
 from deskterm.screens.kit.duty import run_duty
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.repairs.chase_part import ChasePart
 from deskterm.widgets.phone_scripts import PhoneScripts, ScriptValues
 
 KIND_LABELS = {"repair": N_("repair"), "enquiry": N_("enquiry"),
@@ -69,7 +73,7 @@ FIELDS = (
 )
 
 
-class CallIntakeScreen(CallerPart, DeskForm[tuple | None]):
+class CallIntakeScreen(ChasePart, CallerPart, DeskForm[tuple | None]):
     CSS_PATH = str(files("deskterm.styles") / "call_intake.tcss")
     PREFIX = "ci"
     FIELDS = FIELDS
@@ -77,6 +81,7 @@ class CallIntakeScreen(CallerPart, DeskForm[tuple | None]):
     SCROLLS = True
     AFTER_PICK = "request"
     HINT = N_("Enter pick · Tab next · ctrl+s save · Esc cancel")
+    BINDINGS = [Binding(ChasePart.CHASE_KEY, "chase", show=False)]  # 催单: chase_part.py
 
     def __init__(self, session, *, channel: str = "phone") -> None:
         super().__init__(session, id="call-intake")

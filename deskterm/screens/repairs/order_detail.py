@@ -45,7 +45,7 @@ from deskterm.screens.repairs.parts import pane_row_key
 HISTORY_WORDS = {
     "create": N_("registered"), "dispatch": N_("dispatched"), "return": N_("returned"),
     "callback": N_("called back"), "reopen": N_("reopened"), "approve": N_("approved"),
-    "hand_over": N_("handed over"), "file": N_("filed"),
+    "hand_over": N_("handed over"), "file": N_("filed"), "chase": N_("chased by the owner"),
 }
 #: What the view is wide inside its border and padding, for cutting long text.
 TEXT_WIDTH = 74

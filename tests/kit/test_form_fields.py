@@ -1,17 +1,20 @@
 """The kit's fields in a bare ``DeskForm`` (no database: everything here is settled before
 any duty is asked): a field refused while empty clears its error once it is filled,
-whatever its kind."""
+whatever its kind; a select chosen in a burst of keys behind the key fence."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
+from textual import events
 from textual.app import App
 
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.kit.keys import KeyFence
 from tests.desk_app import wait_until
+from tests.pilot_keys import burst
 
 SESSION = SimpleNamespace(office=None, staff=None, tz="UTC")
 
@@ -72,3 +75,37 @@ async def test_a_scrolling_form_tabs_from_field_to_field():
             seen.append(form.focused.id)
         assert seen == ["t-name", "t-kind", "t-notes", "t-name"]
         assert not form.query_one("#t-form").can_focus
+
+
+class FencedHost(Host):
+    """A bare app behind the desk's key fence, as ``DeskApp`` is."""
+
+    def __init__(self, form: DeskForm) -> None:
+        super().__init__(form)
+        self.key_fence = KeyFence(self, lambda event: App.on_event(self, event))
+
+    async def on_event(self, event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_fence.take(event)
+            return
+        await super().on_event(event)
+
+
+async def test_a_choice_made_in_a_burst_lands_as_typed_slowly():
+    """A select opens and closes its list with ``Widget.focus()``, which moves the focus
+    only after the keys already queued: the fence runs what a key left for the app to do
+    before it takes the next key, so "Tab Enter Down Enter Tab x" typed ahead chooses the
+    first kind and types x in the notes, as typed slowly."""
+    keys = ["a", "tab", "enter", "down", "enter", "tab", "x"]
+    seen = []
+    for fast in (False, True):
+        form = Form(SESSION)
+        async with FencedHost(form).run_test(size=(80, 24)) as pilot:
+            await opened(pilot, form)
+            if fast:
+                await burst(pilot, *keys)
+            else:
+                await pilot.press(*keys)
+            await wait_until(pilot, lambda: form.value("notes") == "x")  # noqa: B023
+            seen.append((form.values(), form.focused.id))
+    assert seen[0] == seen[1] == ({"name": "a", "kind": 1, "notes": "x"}, "t-notes")

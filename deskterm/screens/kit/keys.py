@@ -15,6 +15,9 @@ the same keys were right.
   what it set off among the focused widget and its containers settles (``settle``: their
   queues drained, leaf first, at most ``SETTLE_SECONDS``); only then is the next key
   taken. A character costs one hand-off (docs/PERFORMANCE.md, "Keys in a burst").
+- what the key left for the app to do later (``Widget.focus()`` queues the move of the
+  focus on the app, behind the rest of the burst: a ``Select`` opens and closes its list
+  so) is done before the next key is taken (``_set_off``);
 - a screen that cannot know yet where the next key belongs (the roster lookup asked to
   pick before its answer came) calls ``hold(screen)``: keys are kept, in order, until it
   calls ``release(screen)``, then handed on one by one as above (at most
@@ -87,7 +90,28 @@ async def settle(node: DOMNode, screen) -> None:
             return
 
 
-def _take_back(app: App, event: events.Key) -> bool:
+def _callbacks(app: App) -> set[int]:
+    """The callbacks waiting in the app's queue (``call_later``)."""
+    return {id(m) for m in app._message_queue.values  # noqa: SLF001
+            if isinstance(m, events.Callback)}
+
+
+async def _set_off(app: App, before: set[int]) -> None:
+    """Run the callbacks a key queued on the app (not in ``before``), ahead of the keys of
+    the burst queued before them, and let what they set off settle."""
+    for _round in range(MAX_ROUNDS):
+        queue = app._message_queue  # noqa: SLF001
+        later = [m for m in queue.values
+                 if isinstance(m, events.Callback) and id(m) not in before]
+        if not later:
+            return
+        for message in later:
+            if _take_back(app, message):
+                await app._dispatch_message(message)  # noqa: SLF001 - as the app's loop does
+        await settle(app.focused or app.screen, app.screen)
+
+
+def _take_back(app: App, event: events.Message) -> bool:
     """Remove ``event`` from the app's queue (Textual's own ``_queue.Queue``: a deque and
     an event saying it is not empty); whether it was there."""
     queue = app._message_queue  # noqa: SLF001
@@ -186,6 +210,7 @@ class KeyFence:
     async def route(self, event: events.Key) -> None:
         target = self.app.focused or self.app.screen
         screen = self.app.screen
+        waiting = _callbacks(self.app)
         await self.route_now(event)
         await follow(event, target, screen)
         # A key no widget took comes back up to the app, where Textual looks up the
@@ -194,3 +219,4 @@ class KeyFence:
         if _take_back(self.app, event):
             await self.app._dispatch_message(event)  # noqa: SLF001 - as the app's loop does
             await settle(self.app.focused or self.app.screen, self.app.screen)
+        await _set_off(self.app, waiting)

@@ -1,4 +1,5 @@
-"""Pinyin initials of a Chinese name, for the roster lookup: 张三 → ``zs``.
+"""Pinyin initials of a Chinese name, for the roster lookup: 张三 → ``zs``; and of a
+thing's name, for the stock lookup (``surname=False``: 单联开关 → ``dlkg``, not ``slkg``).
 
 Uses pypinyin (a dictionary of readings made for this job); each word of Latin letters
 in a name gives its first letter, lower-cased (``Li Ming`` → ``lm``).
@@ -19,13 +20,14 @@ SURNAME_INITIALS = {
 }
 
 
-@lru_cache(maxsize=4096)
-def initials(name: str) -> str:
+@lru_cache(maxsize=16384)
+def initials(name: str, *, surname: bool = True) -> str:
+    """``surname``: the first character is read as a surname (a person's name)."""
     from pypinyin import Style, lazy_pinyin
 
     name = (name or "").strip()
     letters = []
-    if len(name) >= 2 and name[0] in SURNAME_INITIALS:
+    if surname and len(name) >= 2 and name[0] in SURNAME_INITIALS:
         letters.append(SURNAME_INITIALS[name[0]])
         name = name[1:]
     for part in lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default"):

@@ -146,6 +146,41 @@ def test_stock_rows_search_code_name_and_location(desk_db, frozen_clock):
     assert stock.stock_rows(small_office("另一个管理处").office) == []
 
 
+def test_find_stock_by_part_of_a_name_initials_or_code(desk_db, frozen_clock):
+    """The return form's lookup: what the clerk remembers of an item finds it, best
+    first, with what is on hand; never another office's stock."""
+    frozen_clock(NOW)
+    so = small_office()
+    tap = new_item(so, code="SLT-01", name="水龙头（单冷）", quantity=20)
+    valve = new_item(so, quantity=3)
+    tape = new_item(so, code="SLD-01", name="生料带", quantity=50)
+    switch = new_item(so, code="KG-01", name="单联开关")  # none on hand
+    lamp = new_item(so, code="DP-9W", name="LED灯泡 9W", quantity=6)
+    other = small_office("另一个管理处")
+    new_item(other, code="SLT-01", name="水龙头（单冷）", quantity=9)
+
+    def found(text: str) -> list[int]:
+        return [hit.id for hit in stock.find_stock(so.office, text)]
+
+    assert found("龙头") == [tap.id]  # part of a name
+    assert found("slt") == [tap.id]  # pinyin initials
+    assert found("SLT") == [tap.id]  # the same letters in capitals
+    assert found("dl") == [switch.id]  # 单 of an item reads dān, not the surname shàn
+    assert found("led") == [lamp.id] and found("ＬＥＤ") == [lamp.id]  # full width (IME)
+    assert found("fm-15") == [valve.id]  # the code, any case
+    assert found("角阀 15") == [valve.id]  # every word somewhere
+    assert found("sl") == [tape.id, tap.id]  # initials: sld before sltdl (pinyin order)
+    assert found("") == [] and found("   ") == [] and found("%") == [] and found("螺丝") == []
+    [hit] = stock.find_stock(so.office, "开关")
+    assert (hit.code, hit.name, hit.uom, hit.on_hand) == ("KG-01", "单联开关", "个", 0)
+    [hit] = stock.find_stock(so.office, "水龙头")
+    assert hit.on_hand == 20
+    # The code itself first, then a name that begins so; on hand before none on hand.
+    new_item(so, code="LED", name="灯带", quantity=1)
+    assert [h.code for h in stock.find_stock(so.office, "led")] == ["LED", "DP-9W"]
+    assert len(stock.find_stock(so.office, "l", limit=2)) == 2
+
+
 # --- the quantity parser -------------------------------------------------------------------------
 
 @given(st.integers(min_value=1, max_value=stock.MAX_QUANTITY))

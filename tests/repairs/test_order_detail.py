@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select
 
 from deskterm.db import changes
 from deskterm.db.models import Charge, RepairOrder, Staff, StockItem, StockMove
-from deskterm.duties.repairs.order_view import order_view, parse_materials
+from deskterm.duties.repairs.order_view import order_view
 from deskterm.duties.repairs.order_work import dispatch
-from deskterm.errors import DutyError
 from deskterm.screens.repairs.callback_form import CallbackFormScreen
 from deskterm.screens.repairs.order_actions import DispatchScreen, ReturnScreen
 from deskterm.screens.repairs.order_detail import (
@@ -93,17 +92,6 @@ def test_order_view_names_and_history(office, frozen_clock):
     assert "technician: 张强 → 王师傅" in last.what
     assert "dispatched at:" in last.what and "10:20" in last.what  # office time
     assert order_view(office.office, 10**9) is None
-
-
-def test_parse_materials(office):
-    item = stock(office)
-    assert parse_materials(office.office, "") == []
-    assert parse_materials(office.office, " FM-01 2\n\nfm-01\n") == [(item.id, 2), (item.id, 1)]
-    assert parse_materials(office.office, "ＦＭ-01 ３") == [(item.id, 3)]  # full width (IME)
-    for bad in ("FM-01 0", "FM-01 x", "FM-01 2 3", "NOPE 1", "FM-01 -1"):
-        with pytest.raises(DutyError) as caught:
-            parse_materials(office.office, bad)
-        assert caught.value.field == "materials"
 
 
 def test_row_keys_of_orders():
@@ -251,15 +239,21 @@ async def test_return_with_materials_and_a_charge(office, frozen_clock):
         form = app.screen
         region = form.query_one("#return-form").region
         assert region.bottom <= 24 and region.right <= 80
-        for widget in form.query("Input, Select, TextArea"):
+        for widget in form.focus_chain:  # the quantity waits hidden for an item chosen
             assert widget.region.height > 0 and region.contains_region(widget.region), widget
+        assert len(form.focus_chain) == 4
         # The cursor starts in "Work done", the first field shown; then the result
-        # (done), the materials and the charge.
+        # (chosen: never "done" by itself), the materials by name and the charge.
         assert form.focused is form.query_one("#return-work_done")
-        await pilot.press(*"换阀芯")
-        await pilot.press("tab", "tab", "F", "M", "-", "0", "1", "space", "2", "tab")
+        assert form.value("result") is None
+        await pilot.press(*"换阀芯", "tab", "enter", "down", "enter")
+        await wait_until(pilot, lambda: form.value("result") == "done")
+        await pilot.press("tab", *"龙头", "enter")
+        await wait_until(pilot, lambda: app.focused is form.quantity_box)
+        await pilot.press("2", "enter", "enter")  # the line; Enter in the empty box: on
+        await wait_until(pilot, lambda: app.focused is form.widget("charge"))
+        assert "1. 水龙头 × 2 个" in text(form, "#return-lines")
         await pilot.press(*"35.5")
-        assert form.query_one("#return-materials", TextArea).text == "FM-01 2"
         loads = screen.loads
         await pilot.press("enter")
         await reloaded(pilot, screen, loads)
@@ -291,6 +285,7 @@ async def test_return_not_done_without_materials(office):
         form = app.screen
         form.query_one("#return-result", Select).value = "not_done"
         form.query_one("#return-work_done", Input).value = "缺配件，明天再来"
+        assert form.lines == []
         loads = screen.loads
         await pilot.press("ctrl+s")
         await reloaded(pilot, screen, loads)
@@ -306,16 +301,16 @@ def snapshot(row_id: int) -> tuple:
             StockMove.select().count())
 
 
-@pytest.mark.parametrize(("work", "materials", "charge", "field"), [
-    ("换阀芯", "", "12.345", "charge"),
-    ("换阀芯", "", "abc", "charge"),
-    ("换阀芯", "", "-5", "charge"),
-    ("", "", "10", "work_done"),
-    ("换阀芯", "FM-01 9", "", "materials"),
-    ("换阀芯", "XX-99 1", "", "materials"),
+@pytest.mark.parametrize(("work", "result", "materials", "charge", "field"), [
+    ("换阀芯", "done", "", "12.345", "charge"),
+    ("换阀芯", "done", "", "abc", "charge"),
+    ("换阀芯", "done", "", "-5", "charge"),
+    ("", "done", "", "10", "work_done"),
+    ("换阀芯", None, "", "", "result"),  # never "done" unless the clerk says so
+    ("换阀芯", "done", "水龙头", "", "materials"),  # typed, never chosen from the list
 ])
-async def test_refused_return_shows_the_error_at_its_field(office, work, materials, charge,
-                                                           field):
+async def test_refused_return_shows_the_error_at_its_field(office, work, result, materials,
+                                                           charge, field):
     row = open_orders(office)[0]
     stock(office)
     before = snapshot(row.id)
@@ -328,7 +323,8 @@ async def test_refused_return_shows_the_error_at_its_field(office, work, materia
         await wait_until(pilot, lambda: isinstance(app.screen, ReturnScreen))
         form = app.screen
         form.query_one("#return-work_done", Input).value = work
-        form.query_one("#return-materials", TextArea).text = materials
+        form.set_value("result", result)
+        form.query_one("#return-materials", Input).value = materials
         form.query_one("#return-charge", Input).value = charge
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: error(form, field) != "")

@@ -168,6 +168,7 @@ async def test_a_return_meets_a_lock_or_a_full_database(office, desk_db, fault):
         await wait_until(pilot, lambda: isinstance(app.screen, ReturnScreen))
         form = app.screen
         form.set_value("work_done", LONG_TEXT)
+        form.set_value("result", "done")
         form.set_value("charge", "35.5")
         before = typed_return(form)
         with make(desk_db):
@@ -198,6 +199,7 @@ async def test_a_return_and_a_dispatch_while_the_server_is_down(office, desk_db,
                              and app.screen.is_mounted)
             form = app.screen
             await pilot.press(*"换阀芯")
+            form.set_value("result", "done")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: "cannot be reached" in shown(
                 form, "#return-error-form") and not form.saving)

@@ -5,7 +5,8 @@
   once (``burst``: a fast typist, a laggy SSH link) and one by one (``pilot.press``) give
   the same fields and the same focus.
 - Pastes: each text field the package uses (``TextInput``, ``PinInput``, ``MonthInput``,
-  the multi-line ``TextBox``) inserts a paste once.
+  the kit's lookup box) inserts a paste once (the multi-line ``TextBox``: the shift's
+  tests, the work record's notes).
 - The return form starts in its first field and Tab follows reading order.
 """
 
@@ -18,8 +19,9 @@ from textual.widgets import Input, TextArea
 
 from deskterm.db import changes
 from deskterm.db.models import RepairOrder, Staff
+from deskterm.duties.backoffice import stock
 from deskterm.duties.pins import hash_pin
-from deskterm.screens.kit.inputs import MonthInput, PinInput, TextBox, TextInput
+from deskterm.screens.kit.inputs import MonthInput, PinInput, TextInput
 from deskterm.screens.repairs.approval import open_approval
 from deskterm.screens.repairs.callback_form import CallbackFormScreen, OutcomeSet, Question
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
@@ -124,10 +126,21 @@ async def test_the_return_form_the_same_in_a_burst(office):
                              and app.focused is not None)
             return app.screen
 
-        keys = [*"换阀芯", "tab", "tab", *"FM-01 2", "enter", *"FM-02", "tab", *"35.5"]
-        await same_either_way(pilot, open_form, keys, lambda screen: screen.values())
-        assert app.screen.values() == {"work_done": "换阀芯", "result": "done",
-                                       "materials": "FM-01 2\nFM-02", "charge": "35.5"}
+        def seen(screen) -> tuple:
+            return (screen.values(), [(line.item.code, line.quantity) for line in screen.lines])
+
+        for code, name in (("SLT-01", "水龙头（单冷）"), ("SLD-01", "生料带")):
+            new = stock.add_item(office.office, office.clerk, code=code, name=name)
+            stock.receive(office.office, office.clerk, new.id, 10)
+
+        # Enter after "slt" comes before the stock list has answered: the keys behind it
+        # wait for the pick and land in its quantity, then in the lookup again.
+        keys = [*"换阀芯", "tab", "enter", "down", "enter", "tab", *"slt", "enter", "2",
+                "enter", *"生料", "enter", "1", "enter", "enter", *"35.5"]
+        await same_either_way(pilot, open_form, keys, seen)
+        assert seen(app.screen) == (
+            {"work_done": "换阀芯", "result": "done", "materials": "", "charge": "35.5"},
+            [("SLT-01", 2), ("SLD-01", 1)])
         assert focus_id(app) == "return-charge"
 
 
@@ -145,7 +158,9 @@ async def test_the_return_form_starts_in_its_first_field(office):
         await wait_until(pilot, lambda: isinstance(app.screen, ReturnScreen)
                          and app.focused is not None)
         form = app.screen
-        fields = [w for w in form.query("Input, Select, TextArea") if w.focusable]
+        # (the materials' quantity waits hidden until an item is chosen)
+        fields = [w for w in form.query("Input, Select") if w.focusable and w.region.height]
+        assert len(fields) == 4
         assert app.focused is fields[0]
         visited = [app.focused]
         for _field in fields[1:]:
@@ -209,14 +224,14 @@ async def test_each_text_field_takes_a_paste_once(office, tmp_path, frozen_clock
         await pasted_once(pilot, month, "2026-10")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.dashboard)
-        # TextBox: the return's materials.
+        # The kit's lookup: the return's materials box.
         detail = open_order_detail(app, row.id)
         await wait_until(pilot, lambda: app.screen is detail and detail.loaded)
         await pilot.press("r")
         await wait_until(pilot, lambda: isinstance(app.screen, ReturnScreen))
-        materials = app.screen.query_one("#return-materials", TextArea)
-        assert isinstance(materials, TextBox)
-        await pasted_once(pilot, materials, "FM-01 2")
-        assert app.screen.value("materials") == "FM-01 2"
+        materials = app.screen.query_one("#return-materials", Input)
+        assert isinstance(materials, TextInput)
+        await pasted_once(pilot, materials, "水龙头")
+        assert app.screen.value("materials") == "水龙头"
         assert isinstance(app.screen.query_one("#return-work_done"), TextInput)
         await pasted_once(pilot, app.screen.query_one("#return-work_done"), "换阀芯")

@@ -1,6 +1,6 @@
 """What the order detail view shows: one repair order with the names behind its ids, its
-callbacks, the materials drawn for it, and its audit trail from the change log; and the
-materials a returning technician reports, as the clerk types them ("code qty" lines).
+callbacks, the materials drawn for it, and its audit trail from the change log. (The
+materials a returning technician reports are chosen by name: ``stock.find_stock``.)
 
 Plain reads (no transaction) for ``deskterm/screens/repairs/order_detail.py``; the writes are
 ``order_work.dispatch``, ``order_work.return_order`` and ``order_work.reopen_order``.
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 from dataclasses import dataclass
-
-from peewee import fn
 
 from deskterm.clock import local
 from deskterm.db import changes
@@ -31,7 +28,6 @@ from deskterm.db.models import (
 )
 from deskterm.duties.repairs.order_words import VALUE_WORDS, field_word, word
 from deskterm.duties.repairs.order_work import REOPENABLE_STATES
-from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
 
@@ -259,39 +255,3 @@ def order_view(office: Office, order_id: int, tz: str | None = None) -> OrderVie
         handed_over_at=order.handed_over_at, handed_over_to=name(order.handed_over_to_id),
         filed_at=order.filed_at, callbacks=callbacks, materials=materials,
         history=order_history(office, order.id, tz))
-
-
-def parse_materials(office: Office, text: str | None) -> list[tuple[int, int]]:
-    """The materials used, typed one per line as ``code qty`` (``FM-01 2``; a bare code is
-    one), → ``[(stock item id, quantity)]`` for ``order_work.return_order``. Empty text: none.
-    A line that is not a code of this office's stock, or a quantity that is not a whole
-    number above zero, is refused naming its line (field "materials")."""
-    cleaned = unicodedata.normalize("NFKC", text or "")
-    lines = [line.split() for line in cleaned.splitlines() if line.strip()]
-    if len(lines) > MATERIAL_LINES:
-        raise DutyError(_("At most {n} material lines.").format(n=MATERIAL_LINES), "materials")
-    wanted: list[tuple[str, int, int]] = []
-    for number, parts in enumerate(lines, start=1):
-        if len(parts) > 2 or (len(parts) == 2 and not parts[1].isdigit()):
-            raise DutyError(_("Line {n}: write a stock code and a quantity, like FM-01 2."
-                              ).format(n=number), "materials")
-        quantity = int(parts[1]) if len(parts) == 2 and len(parts[1]) <= 6 else (
-            1 if len(parts) == 1 else 0)
-        if quantity <= 0:
-            raise DutyError(_("Line {n}: a quantity is a whole number above zero.").format(
-                n=number), "materials")
-        wanted.append((parts[0], quantity, number))
-    if not wanted:
-        return []
-    codes = {code.lower() for code, _q, _n in wanted}
-    found = {code.lower(): item_id for item_id, code in StockItem.select(
-        StockItem.id, StockItem.code).where(
-            (StockItem.office == office) & fn.LOWER(StockItem.code).in_(codes)).tuples()}
-    out = []
-    for code, quantity, number in wanted:
-        item_id = found.get(code.lower())
-        if item_id is None:
-            raise DutyError(_("Line {n}: no stock item {code} at this office.").format(
-                n=number, code=code), "materials")
-        out.append((item_id, quantity))
-    return out

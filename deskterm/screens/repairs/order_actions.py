@@ -13,9 +13,9 @@ it again at the next ctrl+s (the kit's ``load_failed``), or by itself once the d
 answers.
 
 The return form starts in "Work done", the first field shown and the first the clerk
-has to fill; the result (done unless changed), the materials and the charge follow in
-reading order. The materials (and the complaint's handling) are the kit's multi-line
-field (``Field(kind="area")``), read and written like its other fields.
+has to fill; the result (chosen by the clerk: it never starts as "done"), the materials
+and the charge follow in reading order. The materials are chosen by name from the stock
+list, each with its quantity (``materials.MaterialsPart``); no code from memory.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from deskterm.clock import now_utc
 from deskterm.display import fit, plain, when
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.records import TEXT_LIMIT
-from deskterm.duties.repairs.order_view import OrderView, parse_materials
+from deskterm.duties.repairs.order_view import OrderView
 from deskterm.duties.repairs.order_words import RESULT_WORDS
 from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
 from deskterm.duties.residents.roster import active_technicians
@@ -36,6 +36,7 @@ from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
+from deskterm.screens.repairs.materials import QUERY_LIMIT, MaterialsPart
 
 TEXT_WIDTH = 72
 ACTIONS_CSS = str(files("deskterm.styles") / "order_detail.tcss")
@@ -107,28 +108,42 @@ class DispatchScreen(ActionForm):
                  appointment_at=values["appointment"] or None)
 
 
-class ReturnScreen(ActionForm):
+class ReturnScreen(MaterialsPart, ActionForm):
     """The technician is back: what was done, the result, materials, any charge."""
 
     PREFIX = "return"
     TITLE_TEXT = N_("Order returned")
     DRAFT = "order_return"
+    SCROLLS = True  # many material lines scroll, at 80×24 too
     HINT = N_("Tab next · ctrl+s save (Enter in the charge) · Esc cancel")
+    MATERIALS_LABEL = N_("Materials used: part of a name, Enter, the quantity, Enter")
     FIELDS = (
         Field("work_done", N_("Work done"), max_length=TEXT_LIMIT,
-              placeholder=N_("what the technician did")),
-        Field("result", N_("Result"), kind="select", initial="done",
+              required=N_("Enter what was done."), placeholder=N_("what the technician did")),
+        # Never "done" by itself: the clerk says it (honest records [6.5]).
+        Field("result", N_("Result"), kind="select", blank=N_("done or not done?"),
+              required=N_("Choose the result: done or not done."),
               options=tuple((word, key) for key, word in RESULT_WORDS.items())),
-        Field("materials", N_("Materials: one \"code qty\" a line, or leave empty"),
-              kind="area", placeholder="FM-01 2", wrap=False),
+        # The materials' lookup box; the lines chosen are the part's (materials.py).
+        Field("materials", N_("Materials"), max_length=QUERY_LIMIT),
         Field("charge", N_("Charge to the owner (¥, empty: none)"), max_length=20,
               placeholder="0.00", parse=lambda text: parse_amount(text, field="charge")),
     )
 
+    def compose_body(self):
+        yield self.field("work_done")
+        yield self.field("result")
+        yield self.compose_materials()
+        yield self.field("charge")
+
+    def check(self, values):
+        values, errors = super().check(values)
+        self.check_materials(values, errors)
+        return values, errors
+
     def save(self, values) -> None:
-        materials = parse_materials(self.office, values["materials"])
         return_order(self.office, self.session.staff, self.view.id, result=values["result"],
-                     work_done=values["work_done"] or "", materials=materials,
+                     work_done=values["work_done"] or "", materials=values["materials"],
                      charge_fen=values["charge"] or 0)
 
 

@@ -114,7 +114,8 @@ def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 
             else:
                 where &= RepairOrder.appointment_at.is_null()
             found.extend(_open_rows(where, limit))
-        if chased:  # the chased ones, wherever their time puts them: the same index
+        if chased:  # the chased ones, wherever their time puts them: the same index (one
+            # query with state IN (...) walked the (office, appointment_at) one instead)
             found.extend(_open_rows((RepairOrder.office == office) & (RepairOrder.state == state)
                                     & (RepairOrder.chases > 0), limit))
     found = list({row[0]: row for row in found}.values())

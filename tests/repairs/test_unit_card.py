@@ -14,6 +14,7 @@ from deskterm.duties.panes import open_orders
 from deskterm.duties.repairs.chases import chase_order
 from deskterm.duties.repairs.order_view import order_history
 from deskterm.duties.repairs.unit_card import unit_card
+from deskterm.duties.repairs.unit_history import unit_history
 from deskterm.errors import DutyError
 from tests.factories import order, small_office
 from tests.repairs.unit_story import AFTERNOON, FEE, unit_story
@@ -86,6 +87,9 @@ def test_a_chase_counts_on_the_order_and_keeps_the_call(story):
                if h.action == "chase"]
     assert len(history) == 2 and "times chased: 1 → 2" in history[1].what
     assert unit_card(so.office, so.unit.id).orders[0].chases == 2
+    # The unit's history shows the calls, each opening the order it chased.
+    calls = [i for i in unit_history(so.office, so.unit.id).items if i.kind == "entry"]
+    assert [(i.ref_id, i.order_id) for i in calls] == [(second.id, row.id), (entry.id, row.id)]
 
 
 def test_what_a_chase_refuses_leaves_nothing_behind(story):

@@ -112,7 +112,8 @@ def _orders(office, unit_id: int, limit: int) -> list[HistoryItem]:
 def _entries(office, unit_id: int, limit: int) -> list[HistoryItem]:
     rows = list(ServiceEntry
                 .select(ServiceEntry.id, ServiceEntry.at, ServiceEntry.caller_name,
-                        ServiceEntry.request, ServiceEntry.completed_at, ServiceEntry.kind)
+                        ServiceEntry.request, ServiceEntry.completed_at, ServiceEntry.kind,
+                        ServiceEntry.order)
                 .where((ServiceEntry.unit == unit_id) & (ServiceEntry.office + 0 == office))
                 .order_by(ServiceEntry.at.desc(), ServiceEntry.id.desc())
                 .limit(limit).tuples())
@@ -124,13 +125,14 @@ def _entries(office, unit_id: int, limit: int) -> list[HistoryItem]:
                 .order_by(RepairOrder.id).tuples()):
             orders.setdefault(entry_id, (order_id, order_unit))
     items = []
-    for entry_id, at, caller, request, completed, kind in rows:
+    for entry_id, at, caller, request, completed, kind, about in rows:
         order_id, order_unit = orders.get(entry_id, (None, None))
         if order_unit == unit_id:
             continue  # the order's own row tells it
         items.append(HistoryItem(at, "entry", entry_id, "",
                                  "completed" if completed else "open", caller or "",
-                                 request or "", result=kind, order_id=order_id))
+                                 request or "", result=kind,
+                                 order_id=order_id or about))  # a chase: the order chased
     return items
 
 

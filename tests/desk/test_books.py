@@ -27,6 +27,7 @@ from deskterm.screens.repairs.register_search import RegisterSearchScreen
 from deskterm.screens.residents.owner_roster import OwnerRosterScreen
 from deskterm.screens.shift.attendance import AttendanceScreen
 from deskterm.screens.shift.attendance_sheet import AttendanceSheetScreen
+from deskterm.screens.shift.tasks_book import TasksBook
 from deskterm.screens.shift.work_record import WorkRecordScreen
 from tests.desk_app import desk_app, desk_ready, wait_until
 from tests.factories import MORNING, small_office
@@ -47,6 +48,7 @@ OPENS = {
     "d": AttendanceScreen,
     "h": AttendanceSheetScreen,
     "w": WorkRecordScreen,
+    "j": TasksBook,
     "k": StockScreen,
     "t": StocktakeScreen,
     "e": CanteenScreen,

@@ -1,6 +1,7 @@
 """The callback form (deskterm.screens.repairs.callback_form) driven as a clerk drives it, at 80×24
 on SQLite and PostgreSQL: what each outcome stores, the inspection answers, the note a
-dissatisfied owner needs, Esc, which row F4 means, and the four-key path from the pane."""
+dissatisfied owner needs, the inspection answered only by the clerk (never by itself),
+Esc, which row F4 means, and the five-key path from the pane."""
 
 from __future__ import annotations
 
@@ -84,9 +85,9 @@ def messages(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-# --- the four keys ---------------------------------------------------------------------------
+# --- the five keys ---------------------------------------------------------------------------
 
-async def test_a_callback_from_the_pane_takes_four_keys(office, frozen_clock):
+async def test_a_callback_from_the_pane_takes_five_keys(office, frozen_clock):
     row = overdue_order(office)
     app = desk_app(office)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -99,12 +100,15 @@ async def test_a_callback_from_the_pane_takes_four_keys(office, frozen_clock):
         keys += 1
         assert isinstance(screen, CallbackFormScreen)
         await wait_until(pilot, lambda: app.screen is screen)
-        await pilot.press("1")  # satisfied; the inspection answers stay at yes
+        await pilot.press("1")  # satisfied: the inspection questions, unanswered
+        keys += 1
+        assert all(q.value is None for q in screen.query(Question))
+        await pilot.press("a")  # the owner said yes to all five: one conscious key
         keys += 1
         await pilot.press("enter")
         keys += 1
         await saved(app, pilot)
-        assert keys <= 4
+        assert keys <= 5
         # The pane updates itself from the change log.
         await wait_until(pilot, lambda: f"o{row.id}" not in listed(app))
         assert "0 late" in pane_text(app, "callbacks")
@@ -133,8 +137,9 @@ async def test_satisfied_in_the_window_is_on_time_with_the_inspection_answers(
         assert "更换密封圈" in subject and "张强" in subject and "22h left" in subject
         await pilot.press("1")
         assert screen.query_one("#callback-inspection").display
-        # Tab to the questions: no to "arrived on time" (n) and "site left clean" (space).
-        await pilot.press("tab", "n", "tab", "tab", "space")
+        # All yes (a), then Tab to the questions: no to "arrived on time" (n) and
+        # "site left clean" (space turns its yes).
+        await pilot.press("a", "tab", "n", "tab", "tab", "space")
         await pilot.press("ctrl+s")
         await saved(app, pilot)
     [cb] = callbacks_of(row)
@@ -156,10 +161,16 @@ async def test_not_satisfied_needs_a_note_then_reopens_the_order(office, frozen_
         assert screen.focused is screen.query_one("#callback-note", Input)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "not satisfied with" in error(screen, "note"))
+        # Nothing was asked yet: refused too, and the cursor on the first question.
+        assert "Not answered: Arrived on time, Polite manner" in error(screen, "inspection")
+        assert screen.focused is screen.query_one("#callback-q-arrived_on_time")
         assert app.screen is screen and callbacks_of(row) == []
         assert RepairOrder.get_by_id(row.id).state == "returned"
-        await pilot.press("shift+tab", "shift+tab", "n", "tab", "tab")  # problem not solved
-        await pilot.press(*"[b]还在漏[/b]", "enter")
+        await pilot.press("y", "tab", "y", "tab", "y", "tab", "n")  # problem not solved
+        assert error(screen, "inspection").startswith("✗ Not answered: Charged as quoted.")
+        await pilot.press("tab", "y")
+        await wait_until(pilot, lambda: error(screen, "inspection") == "")
+        await pilot.press("tab", *"[b]还在漏[/b]", "enter")
         await saved(app, pilot)
     [cb] = callbacks_of(row)
     assert (cb.outcome, cb.note) == ("not_satisfied", "[b]还在漏[/b]")
@@ -203,6 +214,59 @@ async def test_refused_counts_as_called_back(office):
     assert RepairOrder.get_by_id(row.id).state == "called_back"
 
 
+async def test_an_unanswered_question_is_refused_at_the_questions(office, frozen_clock):
+    """Honest records [6.5]: 1 Enter no longer files five answers nobody gave."""
+    now = frozen_clock(MORNING)
+    row = fresh_order(office, now)
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        screen = await open_form(app, pilot, "order", row.id)
+        await pilot.press("1")
+        shown = [str(q.content) for q in screen.query(Question)]
+        assert shown[0] == "Arrived on time: ? not answered" and len(shown) == 5
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: error(screen, "inspection") != "")
+        assert error(screen, "inspection") == (
+            "✗ Not answered: Arrived on time, Polite manner, Site left clean, Problem "
+            "solved, Charged as quoted. Ask the owner: y yes, n no; a if all are yes.")
+        assert error(screen, "outcome") == "" and not screen.saving
+        assert screen.focused is screen.query_one("#callback-q-arrived_on_time")
+        assert app.screen is screen and callbacks_of(row) == []
+        await pilot.press("n", "enter")  # one answered, four still not: refused again
+        await wait_until(pilot, lambda: "Not answered: Polite manner" in error(
+            screen, "inspection"))
+        assert screen.focused is screen.query_one("#callback-q-manner_ok")
+        assert callbacks_of(row) == [] and RepairOrder.get_by_id(row.id).state == "returned"
+        await pilot.press("a")  # all yes, "arrived on time" too: what the key says
+        await wait_until(pilot, lambda: error(screen, "inspection") == "")
+        await pilot.press("shift+tab", "n", "enter")  # back to the first: no after all
+        await saved(app, pilot)
+    [cb] = callbacks_of(row)
+    assert (cb.arrived_on_time, cb.manner_ok, cb.site_clean, cb.problem_solved,
+            cb.charge_as_quoted) == (False, True, True, True, True)
+
+
+async def test_all_yes_needs_an_answered_call(office):
+    """``a`` before the outcome says why it did nothing; after 3 (unreachable) too."""
+    row = overdue_order(office)
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        screen = await open_form(app, pilot, "order", row.id)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "choose 1 or 2 first" in error(screen, "outcome"))
+        assert all(q.value is None for q in screen.query(Question))
+        await pilot.press("3", "a")
+        await wait_until(pilot, lambda: "choose 1 or 2 first" in error(screen, "outcome"))
+        assert all(q.value is None for q in screen.query(Question))
+        await pilot.press("tab", *"busy", "enter")
+        await saved(app, pilot)
+    [cb] = callbacks_of(row)
+    assert cb.outcome == "unreachable"
+    assert all(getattr(cb, f) is None for f in INSPECTION_FIELDS)
+
+
 async def test_the_arrow_keys_choose_the_outcome(office):
     row = overdue_order(office)
     app = desk_app(office, watch=False)
@@ -239,7 +303,7 @@ async def test_a_pasted_10000_character_note_is_refused_under_the_note(office):
     async with app.run_test(size=(80, 24)) as pilot:
         await panes_loaded(pilot)
         screen = await open_form(app, pilot, "order", row.id)
-        await pilot.press("2")
+        await pilot.press("1", "a", "2")  # all yes, then not satisfied: the note
         screen.query_one("#callback-note", Input).insert_text_at_cursor("漏" * 10_000)
         await pilot.press("enter")
         await wait_until(pilot, lambda: error(screen, "note") != "")
@@ -274,7 +338,7 @@ async def test_an_order_no_longer_returned_is_refused_beside_the_subject(office)
         # Another clerk calls back first.
         from deskterm.duties.repairs.callbacks import record_callback
         record_callback(office.office, office.supervisor, order_id=row.id, outcome="refused")
-        await pilot.press("1", "enter")
+        await pilot.press("1", "a", "enter")
         await wait_until(pilot, lambda: "only a returned order" in str(
             screen.query_one("#callback-error-form").content))
         assert app.screen is screen
@@ -376,7 +440,7 @@ async def test_what_was_said_is_kept_as_a_draft_of_this_callback(office):
     async with app.run_test(size=(80, 24)) as pilot:
         await panes_loaded(pilot)
         await open_form(app, pilot, "order", row.id, results)
-        await pilot.press("2", *"还在漏", "shift+tab", "n", "escape")
+        await pilot.press("2", *"还在漏", "shift+tab", "n", "escape")  # the last one: no
         await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscardQuestion")
         await pilot.press("k")
         await saved(app, pilot)
@@ -389,5 +453,6 @@ async def test_what_was_said_is_kept_as_a_draft_of_this_callback(office):
         await wait_until(pilot, lambda: app.screen is screen and screen.outcome)
         assert (screen.outcome, screen.value("note")) == ("not_satisfied", "还在漏")
         assert screen.inspection()["charge_as_quoted"] is False
+        assert screen.inspection()["arrived_on_time"] is None  # unanswered, still
         assert screen.query_one("#callback-inspection").display
     assert results == [None] and callbacks_of(row) == []

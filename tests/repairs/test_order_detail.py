@@ -136,7 +136,7 @@ async def test_the_view_shows_the_fields_and_the_history(office, frozen_clock):
         await wait_until(pilot, lambda: isinstance(app.screen, CallbackFormScreen))
         assert (app.screen.kind, app.screen.target_id) == ("order", row.id)
         loads = screen.loads
-        await pilot.press("1")
+        await pilot.press("1", "a")  # satisfied, all five inspection answers yes
         await pilot.press("enter")
         await reloaded(pilot, screen, loads)
         assert RepairOrder.get_by_id(row.id).state == "called_back"

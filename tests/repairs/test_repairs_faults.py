@@ -101,7 +101,7 @@ async def test_a_callback_meets_a_lock_or_a_full_database(office, desk_db, fault
     async with app.run_test(size=(80, 24)) as pilot:
         await desk_ready(pilot)
         screen = await open_callback(pilot, office, results)
-        await pilot.press("2", "shift+tab", "n")  # not satisfied; the last answer no
+        await pilot.press("2", "shift+tab", "a", "n")  # not satisfied; all yes but the last
         screen.set_value("note", LONG_TEXT)  # a note longer than a page: the write grows
         before, count = chosen(screen), Callback.select().count()
         with make(desk_db):

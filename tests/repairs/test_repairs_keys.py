@@ -108,7 +108,12 @@ async def test_the_callback_form_the_same_in_a_burst(office):
 
         keys = ["2", *"还在漏", "shift+tab", "n", "shift+tab", "shift+tab", "n"]
         await same_either_way(pilot, open_form, keys, seen)
-        assert seen(app.screen) == (1, "还在漏", (True, True, False, True, False))
+        # The questions start unanswered: only the two answered say so.
+        assert seen(app.screen) == (1, "还在漏", (None, None, False, None, False))
+        await close_form(pilot, app.screen)
+        keys = ["1", "a", "tab", "tab", "tab", "n"]  # all yes, then "site left clean": no
+        await same_either_way(pilot, open_form, keys, seen)
+        assert seen(app.screen) == (0, "", (True, True, False, True, True))
 
 
 async def test_the_return_form_the_same_in_a_burst(office):

@@ -279,7 +279,7 @@ def day_task_figures(office: Office, staff_id: int, day: dt.date,
     return {
         "tasks_done": _count((Task.office == office) & (Task.done_by == staff_id)
                              & (Task.done_at >= start) & (Task.done_at < end)),
-        "tasks_open": _count((Task.office == office) & mine & (Task.created_at < moment)
+        "tasks_open": _count((Task.office == office) & mine & (Task.created_at <= moment)
                              & (Task.done_at.is_null() | (Task.done_at > moment))),
     }
 

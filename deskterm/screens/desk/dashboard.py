@@ -47,6 +47,7 @@ class DashboardScreen(Screen):
             Binding("3", "focus_pane('callbacks')", _("Callbacks"), show=False,
                     id="pane_callbacks"),
             Binding("4", "focus_pane('cash')", _("Cash"), show=False, id="pane_cash"),
+            Binding("d", "task_done", _("Done"), show=False, id="task_done"),
         ])
 
     def compose(self) -> ComposeResult:
@@ -271,3 +272,26 @@ class DashboardScreen(Screen):
     # --- actions ---------------------------------------------------------------------------
     def action_focus_pane(self, pane_id: str) -> None:
         self.query_one(f"#{pane_id}").query_one("KeyedTable").focus()
+
+    def action_task_done(self) -> None:
+        """d on a task's line of Today: the task done now (``tasks.complete_task``: by
+        the person it was given to); the pane reads again on its change-log row."""
+        from deskterm.duties.shift.tasks import complete_task
+        from deskterm.screens.repairs.parts import pane_row_key
+
+        key = pane_row_key(self, TimelinePane) or ""
+        task_id = key.removeprefix("task:")
+        if not key.startswith("task:") or not task_id.isdigit():
+            self.notify(_("d marks a task done: choose a task's line on Today (1)."),
+                        markup=False, timeout=4)
+            return
+        office, staff = self.session.office, self.session.staff
+        if staff is None:
+            return
+        run_duty(self, lambda: complete_task(office, staff, int(task_id)),
+                 done=lambda task: self.notify(
+                     _("Task done: {what} (F10 j opens it again).").format(what=task.title),
+                     markup=False, timeout=5),
+                 refused=lambda _field, message: self.notify(
+                     message, severity="warning", markup=False, timeout=5),
+                 group="task-done", name="task done")

@@ -17,6 +17,7 @@ NAVIGATION = (
     ("1 2 3 4", N_("Go to a pane: Today, Open orders, Callbacks, Cash")),
     ("tab / shift+tab", N_("Next / previous pane")),
     ("enter", N_("Open the order of the selected row")),
+    ("d", N_("Mark the task selected on Today done")),
     ("↑ ↓ pgup pgdn", N_("Move in the focused pane")),
     ("esc", N_("Close a form or restore a zoomed pane")),
     ("ctrl+p", N_("Command palette: every action by name")),

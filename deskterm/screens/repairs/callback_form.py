@@ -4,10 +4,13 @@ complainant of a handled complaint, with the service process inspection (服务�
 
 Made for a clerk with the phone in one hand: the form opens on the outcome, one key
 chooses it (1 satisfied, 2 not satisfied, 3 unreachable, 4 refused; the arrow keys move
-it too), and Enter saves. From the dashboard that is ``3`` (the Overdue callbacks pane),
-F4, ``1``, Enter: four keys. The five inspection questions default to yes and are shown
-only when the owner was reached and answered (1 and 2); ``y``/``n`` answer the focused one.
-"Not satisfied" needs a note (the duty says so, and the form shows it under the note).
+it too), and Enter saves. The five inspection questions are shown only when the owner was
+reached and answered (1 and 2), and start unanswered: nothing the owner was not asked is
+stored as said [6.5]. ``y``/``n`` answer the focused one; ``a`` answers all five "yes", a
+conscious act the hint line names. Saving with one unanswered is refused at the questions.
+From the dashboard a satisfied callback is ``3`` (the Overdue callbacks pane), F4, ``1``,
+``a``, Enter: five keys. "Not satisfied" needs a note (the duty says so, and the form shows
+it under the note).
 
 The form is a kit ``DeskForm``: the outcome and the note are its declared fields (the
 outcome an ``OutcomeSet``, whose ``value`` is the chosen outcome), the subject is read in
@@ -24,7 +27,6 @@ row of the focused Overdue callbacks pane. ``open_callback_form(app)`` is what F
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
@@ -32,7 +34,7 @@ from rich.cells import cell_len
 from textual import on
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static
+from textual.widgets import Label, RadioButton, RadioSet, Static
 
 from deskterm.clock import now_utc
 from deskterm.display import age, fit, plain, when
@@ -45,11 +47,15 @@ from deskterm.duties.repairs.callbacks import (
     record_callback,
 )
 from deskterm.i18n import N_, _
-from deskterm.screens.kit.fields import Field, field_above
+from deskterm.screens.kit.fields import Field, error_line, field_above
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import lines_text
+from deskterm.screens.repairs.callback_parts import QUESTION_WORDS, OutcomeSet, Question
 from deskterm.screens.repairs.parts import pane_row_key
+
+__all__ = ["CallbackFormScreen", "OutcomeSet", "Question", "callback_target",
+           "open_callback_form", "parse_row_key", "subject_lines"]
 
 #: The outcomes in key order: "1" is the first.
 OUTCOMES = ("satisfied", "not_satisfied", "unreachable", "refused")
@@ -59,15 +65,8 @@ OUTCOME_WORDS = {
     "unreachable": N_("Unreachable"),
     "refused": N_("Refused"),
 }
-QUESTION_WORDS = {
-    "arrived_on_time": N_("Arrived on time"),
-    "manner_ok": N_("Polite manner"),
-    "site_clean": N_("Site left clean"),
-    "problem_solved": N_("Problem solved"),
-    "charge_as_quoted": N_("Charged as quoted"),
-}
 FIELDS = (
-    Field("outcome", N_("Outcome (1-4)"), also=("inspection",), required=N_(
+    Field("outcome", N_("Outcome (1-4)"), required=N_(
         "Choose the outcome: 1 satisfied, 2 not satisfied, 3 unreachable, 4 refused.")),
     # No max_length: a long paste is refused under the field by the duty, never cut.
     Field("note", N_("Note"), wide=True,
@@ -103,6 +102,16 @@ def subject_lines(subject: CallbackSubject, tz: str, now: dt.datetime) -> list[s
     if not subject.can_call_back:
         third = _("Now {state}: nothing to call back.").format(state=subject.state)
     return [fit(first, TEXT_WIDTH), fit(second, TEXT_WIDTH), fit(third, TEXT_WIDTH)]
+
+
+def unanswered_message(inspection: dict[str, bool | None] | None) -> str:
+    """What the form says while inspection questions are unanswered ("" when none)."""
+    unanswered = [_(QUESTION_WORDS[name]) for name, answer in (inspection or {}).items()
+                  if answer is None]
+    if not unanswered:
+        return ""
+    return _("Not answered: {questions}. Ask the owner: y yes, n no; a if all are yes."
+             ).format(questions=", ".join(unanswered))
 
 
 # --- which row F4 means ----------------------------------------------------------------------
@@ -145,90 +154,6 @@ def open_callback_form(app, dashboard=None) -> CallbackFormScreen | None:
 
 # --- the form ----------------------------------------------------------------------------------
 
-class OutcomeSet(RadioSet):
-    """One choice of a few, one key each: the arrow keys choose (not only move), Enter
-    saves the form. ``value`` is the chosen button's name (its id after the set's id and
-    "-"), None before one is chosen; a form reads and sets it like any field."""
-
-    BINDINGS = [Binding("enter", "screen.save", show=False)]
-
-    def __init__(self, *buttons, on_choose: Callable[[], object] | None = None,
-                 **kwargs) -> None:
-        super().__init__(*buttons, **kwargs)
-        self._on_choose = on_choose
-        #: The chosen button's index, known at once: RadioSet learns its
-        #: ``pressed_button`` only from a message, after keys already queued behind the
-        #: choice (a burst) have been handled.
-        self._chosen: int | None = None
-
-    @property
-    def value(self) -> str | None:
-        button = (self._nodes[self._chosen] if self._chosen is not None
-                  else self.pressed_button)
-        if button is None or not button.id or not self.id:
-            return None
-        return button.id.removeprefix(f"{self.id}-")
-
-    @value.setter
-    def value(self, name: str | None) -> None:
-        for index, button in enumerate(self.query(RadioButton)):
-            if name is not None and button.id == f"{self.id}-{name}":
-                self.choose(index)
-
-    def choose(self, index: int) -> None:
-        self._selected = index
-        button = self._nodes[index]
-        if isinstance(button, RadioButton) and not button.value:
-            button.value = True
-        self._chosen = index
-        if self._on_choose is not None:
-            self._on_choose()
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self._chosen = event.index  # a click, too (it bubbles on to the form)
-
-    def action_next_button(self) -> None:
-        if self.pressed_button is None and self._selected is not None:
-            self.choose(self._selected)  # the first arrow takes the highlighted one
-            return
-        super().action_next_button()
-        if self._selected is not None and self.pressed_button is not None:  # not at mount
-            self.choose(self._selected)
-
-    def action_previous_button(self) -> None:
-        if self.pressed_button is None and self._selected is not None:
-            self.choose(self._selected)
-            return
-        super().action_previous_button()
-        if self._selected is not None:
-            self.choose(self._selected)
-
-
-class Question(Checkbox):
-    """One inspection question: yes/no written out (never a colour alone); ``y``/``n``
-    answer it, space flips it, Enter saves the form."""
-
-    BINDINGS = [
-        Binding("enter", "screen.save", show=False),
-        Binding("y", "answer(True)", show=False),
-        Binding("n", "answer(False)", show=False),
-    ]
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-        super().__init__(self._text(True), True, compact=True, id=f"callback-q-{field}")
-
-    def _text(self, value: bool) -> str:
-        answer = ("✓ " + _("yes")) if value else ("✗ " + _("no"))
-        return f"{_(QUESTION_WORDS[self.field])}: {answer}"
-
-    def watch_value(self, value: bool) -> None:
-        self.label = self._text(value)
-
-    def action_answer(self, value: bool) -> None:
-        self.value = value
-
-
 class CallbackFormScreen(DeskForm):
     """Call back one order or complaint; dismisses with the Callback row, or None."""
 
@@ -237,12 +162,13 @@ class CallbackFormScreen(DeskForm):
     FIELDS = FIELDS
     DRAFT = "callback"
     ENTER_SAVES = True
-    HINT = N_("1-4 outcome · Tab next · Enter or ctrl+s save · Esc cancel")
+    HINT = N_("1-4 outcome · a all yes · Tab next · Enter or ctrl+s save · Esc cancel")
     BINDINGS = [
         Binding("1", "outcome(0)", show=False),
         Binding("2", "outcome(1)", show=False),
         Binding("3", "outcome(2)", show=False),
         Binding("4", "outcome(3)", show=False),
+        Binding("a", "all_yes", show=False),
     ]
 
     def __init__(self, session, kind: str, target_id: int) -> None:
@@ -274,10 +200,12 @@ class CallbackFormScreen(DeskForm):
                           OutcomeSet(*buttons, id="callback-outcome", compact=True,
                                      on_choose=self._outcome_chosen))
         with Vertical(id="callback-inspection"):
-            yield Label(plain(_("Service inspection (y/n, space)")), classes="kit-label")
+            yield Label(plain(_("Service inspection (y yes, n no, a all yes)")),
+                        classes="kit-label")
             with Grid(id="callback-questions"):
                 for field in INSPECTION_FIELDS if self.kind == "order" else ():
                     yield Question(field)
+            yield error_line(self.PREFIX, "inspection")
         yield self.field("note")
 
     def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
@@ -332,10 +260,45 @@ class CallbackFormScreen(DeskForm):
         shown = self.kind == "order" and self.outcome in REACHED
         self.query_one("#callback-inspection").display = shown
 
-    def inspection(self) -> dict[str, bool] | None:
+    def inspection(self) -> dict[str, bool | None] | None:
         if self.kind != "order" or self.outcome not in REACHED:
             return None
         return {q.field: q.value for q in self.query(Question)}
+
+    # --- the inspection's answers ---------------------------------------------------------
+    def action_all_yes(self) -> None:
+        """``a``: the owner said yes to all five, answered at once (a conscious act: the
+        questions never start as yes)."""
+        if self.kind != "order":
+            return
+        if self.outcome not in REACHED:
+            self.show_error("outcome", _("The inspection is asked when the owner answered: "
+                                         "choose 1 or 2 first."))
+            return
+        for question in self.query(Question):
+            question.value = True
+
+    def on_question_changed(self, event: Question.Changed) -> None:
+        """An answer given: a refusal shown names only those still unanswered."""
+        event.stop()
+        if "inspection" in self._error_for:
+            self.show_error("inspection", unanswered_message(self.inspection()))
+        self._want_draft()
+
+    def field_of(self, duty_field: str | None) -> str:
+        if duty_field == "inspection":
+            return "inspection"  # its own line, under the questions
+        return super().field_of(duty_field)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """The cursor to the first question left unanswered when the inspection is the
+        first refusal in reading order (the outcome is above it, the note under it)."""
+        super().show_errors(errors)
+        if "inspection" in errors and "outcome" not in errors:
+            questions = list(self.query(Question))
+            first = next((q for q in questions if q.value is None), None)
+            if first is not None or questions:
+                self.set_focus(first or questions[0])
 
     # --- drafts keep the inspection answers too -----------------------------------------
     def kept_values(self) -> dict[str, Any]:
@@ -347,13 +310,18 @@ class CallbackFormScreen(DeskForm):
         super().restore(values)
         answers = values.get("_inspection")
         for question in self.query(Question):
-            if isinstance(answers, dict) and isinstance(answers.get(question.field), bool):
-                question.value = answers[question.field]
+            answer = answers.get(question.field) if isinstance(answers, dict) else None
+            question.value = answer if isinstance(answer, bool) else None
 
     # --- saving -------------------------------------------------------------------------
     def check(self, values):
         values, errors = super().check(values)
         values["inspection"] = self.inspection()
+        message = unanswered_message(values["inspection"])
+        if message:
+            errors["inspection"] = message
+        if values.get("outcome") == "not_satisfied" and not (values.get("note") or "").strip():
+            errors["note"] = _("Say what the owner is not satisfied with.")  # as the duty
         return values, errors
 
     def save(self, values):

@@ -12,7 +12,12 @@ disposition with a key:
   the night person as caller, the entry's text, its unit when it names one), the cursor
   in the first field still empty; saving it writes the order at once, and the entry
   shows its number;
-- ``c`` a complaint: the complaint form, prefilled the same way.
+- ``c`` a complaint: the complaint form, prefilled the same way;
+- ``a`` a task: the task form (``task_form.NightTaskForm``), what prefilled from the
+  entry, from "handover"; the cursor in by when. Saving it writes the task at once.
+
+Under the night log, the open tasks (``HandoverView.tasks``), the first due first, overdue
+ones marked ``!``: carried into every handover until they are done.
 
 ctrl+s, once every entry has its disposition, asks both sides to sign
 (``SignHandoverForm``: the night person and their own PIN, the day clerk's own PIN, a
@@ -31,8 +36,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from deskterm.clock import local, today_local
-from deskterm.display import day_label, fit, money, plain
+from deskterm.clock import local, now_utc, today_local
+from deskterm.display import SYMBOLS, day_label, fit, money, plain, when
 from deskterm.duties.parsing import parse_unit_code
 from deskterm.duties.shift.handover import DAY_ROLES, Disposition, HandoverView, handover_view
 from deskterm.duties.shift.night_log import LogItem
@@ -40,11 +45,12 @@ from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.tables import add_columns, refill, row_table
+from deskterm.screens.kit.tables import add_columns, lines_text, refill, row_table
 from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.shift.handover_sign import SignHandoverForm
 from deskterm.screens.shift.night_log_form import log_cells
+from deskterm.screens.shift.task_form import NightTaskForm
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
@@ -54,6 +60,8 @@ COLUMNS = ((N_("Time"), 5), ("", 1), (N_("Taken as"), TAKEN_WIDTH), (N_("Where")
            (N_("What"), 40))
 TAKEN_COLUMN = 2
 TAKEN_WORDS = {"taken_over": N_("taken over")}
+#: Open tasks listed under the night log at most (the header counts them all).
+TASK_LINES = 4
 
 
 def open_handover(app) -> HandoverScreen | None:
@@ -135,6 +143,7 @@ class HandoverScreen(BookScreen):
         Binding("t", "dispose('taken_over')", show=False),
         Binding("o", "dispose('order')", show=False),
         Binding("c", "dispose('complaint')", show=False),
+        Binding("a", "dispose('task')", show=False),
         Binding("r", "reread", show=False),
         Binding("ctrl+s", "sign", show=False, priority=True),
     ]
@@ -153,9 +162,10 @@ class HandoverScreen(BookScreen):
             yield Static(plain("…"), id="ho-figures", markup=False)
             yield row_table("ho-table")
             yield Static(plain(""), id="ho-detail", markup=False)
+            yield Static(plain(""), id="ho-tasks", markup=False)
             yield self.message_line()
-            yield Static(plain(_("t taken over · o order · c complaint · ctrl+s sign · "
-                                 "Esc close")), classes="form-hint", markup=False)
+            yield Static(plain(_("t taken over · o order · c complaint · a task · ctrl+s sign "
+                                 "· Esc close")), classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#ho-table", DataTable)
@@ -188,9 +198,29 @@ class HandoverScreen(BookScreen):
         refill(self.query_one("#ho-table", DataTable),
                ((str(item.id), self._cells(item)) for item in view.entries))
         self.on_data_table_row_highlighted(None)
+        self.query_one("#ho-tasks", Static).update(lines_text(self._task_lines(view)))
         if self._after_read:  # why it was read again
             self.say(self._after_read)
             self._after_read = ""
+
+    def _task_lines(self, view: HandoverView) -> list[str]:
+        """The open tasks carried into this handover: a count, then the first due."""
+        tasks = view.tasks
+        if tasks is None or not tasks.count:
+            return [_("No open tasks.")]
+        now, tz = now_utc(), self.session.tz
+        lines = [_("Open tasks {count} ({overdue} overdue), the first due first:").format(
+            count=tasks.count, overdue=tasks.overdue)]
+        for task in tasks.lines[:TASK_LINES]:
+            mark = SYMBOLS["overdue"] if task.overdue(now) else " "
+            who = fit(task.assigned or "—", 8)
+            who += " " * (8 - cell_len(who))
+            lines.append(fit(f"{when(task.due_at, tz, now):<11} {mark} {who} {task.title}",
+                             TITLE_WIDTH))
+        if tasks.count > TASK_LINES:
+            lines.append(_("… {more} more: F10 j lists them all").format(
+                more=tasks.count - TASK_LINES))
+        return lines
 
     def _taken(self, entry_id: int) -> str:
         disposition = self.dispositions.get(entry_id)
@@ -220,8 +250,8 @@ class HandoverScreen(BookScreen):
         if kind == "taken_over":
             self._set(item, Disposition("taken_over"), "")
             return
-        form = NightCallIntake(self.session, item) if kind == "order" else \
-            NightComplaint(self.session, item)
+        forms = {"order": NightCallIntake, "complaint": NightComplaint, "task": NightTaskForm}
+        form = forms[kind](self.session, item)
         self.app.push_screen(form, callback=lambda result: self._made(item, kind, result))
 
     def _made(self, item: LogItem, kind: str, made) -> None:
@@ -234,6 +264,13 @@ class HandoverScreen(BookScreen):
                            "mark the item again."))
                 return
             self._set(item, Disposition("order", order_id=order.id), order.number)
+        elif kind == "task":
+            due = local(made.due_at, self.session.tz)
+            shown = due.format("HH:mm") if due.date() == today_local(self.session.tz) \
+                else due.format("MM-DD")
+            self._set(item, Disposition("task", task_id=made.id),
+                      _("task {when}").format(when=shown))
+            self.read()  # the open tasks, with it
         else:
             self._set(item, Disposition("complaint", complaint_id=made.id), made.number)
 
@@ -254,7 +291,7 @@ class HandoverScreen(BookScreen):
             return
         left = [e for e in self.view.entries if e.id not in self.dispositions]
         if left:
-            self.say(_("{count} items still need t, o or c.").format(count=len(left)))
+            self.say(_("{count} items still need t, o, c or a.").format(count=len(left)))
             table = self.query_one("#ho-table", DataTable)
             table.move_cursor(row=self.view.entries.index(left[0]))
             return

@@ -1,12 +1,13 @@
 """The clerk's daily work record (个人工作控制日清记录表) [7.4.23] in the app.
 
 Today's figures, counted from what the person at the desk did (``duties.work_records``),
-and a notes box. The figures panel has the focus when the form opens, so its letter keys
-work at once; Tab moves into the notes (and out again). ctrl+s saves a draft (the figures
-are counted again at each save); ``u`` twice submits it (a submitted record can no longer
-change: the first ``u`` says so). ``w`` / ``m`` open the weekly and monthly summary forms
-(``work_summary.py``). Esc closes (asking first when notes were typed). The reading,
-saving and submitting are ``record_form.RecordForm``'s, on the kit.
+the open tasks (theirs or nobody's) carried to tomorrow, and a notes box. The figures
+panel has the focus when the form opens, so its letter keys work at once; Tab moves into
+the notes (and out again). ctrl+s saves a draft (the figures are counted again at each
+save); ``u`` twice submits it (a submitted record can no longer change: the first ``u``
+says so). ``w`` / ``m`` open the weekly and monthly summary forms (``work_summary.py``).
+Esc closes (asking first when notes were typed). The reading, saving and submitting are
+``record_form.RecordForm``'s, on the kit.
 
 ``open_work_record(app)`` opens it for whoever is signed in.
 """
@@ -19,8 +20,9 @@ from rich.cells import cell_len
 from textual.binding import Binding
 from textual.widgets import Static
 
-from deskterm.clock import today_local
-from deskterm.display import fit, hhmm, long_day, money, plain
+from deskterm.clock import now_utc, today_local
+from deskterm.display import fit, hhmm, long_day, money, plain, when
+from deskterm.duties.shift.tasks import TaskList, open_tasks_of
 from deskterm.duties.shift.work_records import (
     MONEY_FIGURES,
     NOTES_LIMIT,
@@ -40,6 +42,8 @@ from deskterm.screens.shift.record_form import RecordForm
 
 #: Two columns of figures, each this many cells wide.
 COLUMN = 36
+#: Open tasks named under the figures at most (the count is of all).
+TASK_LINES = 2
 
 
 def figure_lines(figures: dict[str, int], column: int = COLUMN) -> list[str]:
@@ -53,6 +57,18 @@ def figure_lines(figures: dict[str, int], column: int = COLUMN) -> list[str]:
     left, right = cells[:half], cells[half:]
     return [(a + "  " + (right[i] if i < len(right) else "")).rstrip()
             for i, a in enumerate(left)]
+
+
+def task_lines(tasks: TaskList | None, tz: str, width: int = 2 * COLUMN + 2) -> list[str]:
+    """The open tasks (the clerk's or nobody's) carried to tomorrow, the first due first,
+    one a line after the count (the tasks book, F10 j, lists them all)."""
+    if tasks is None or not tasks.count:
+        return []
+    now = now_utc()
+    head = _("Open tasks {count}:").format(count=tasks.count)
+    return [fit(f"{head if i == 0 else ' ' * cell_len(head)} {when(t.due_at, tz, now)}"
+                f"{' !' if t.overdue(now) else ''} {t.title}", width)
+            for i, t in enumerate(tasks.lines)]
 
 
 def open_work_record(app) -> WorkRecordScreen | None:
@@ -79,12 +95,14 @@ class WorkRecordScreen(RecordForm):
     def __init__(self, session) -> None:
         super().__init__(session, id="work-record")
         self.day = today_local(session.tz)
+        self.open_tasks: TaskList | None = None
 
     def compose_body(self):
         yield Static(plain(_("Daily work record")), id="wr-title", classes="form-title",
                      markup=False)
         yield Static(plain("…"), id="wr-state", markup=False)
         yield FocusPanel(plain(""), id="wr-figures", markup=False)
+        yield Static(plain(""), id="wr-tasks", markup=False)
         yield self.field("notes")
         yield self.ask_line()
 
@@ -93,6 +111,8 @@ class WorkRecordScreen(RecordForm):
 
     # --- the record ------------------------------------------------------------------------
     def load(self) -> WorkRecord:
+        # The open tasks carried to tomorrow, read in the same worker before the record.
+        self.open_tasks = open_tasks_of(self.office, self.session.staff.id, limit=TASK_LINES)
         return work_record(self.office, self.session.staff)
 
     def texts(self, record: WorkRecord) -> dict[str, str]:
@@ -105,6 +125,8 @@ class WorkRecordScreen(RecordForm):
         self.query_one("#wr-state", Static).update(plain(self._state_text(record)))
         self.query_one("#wr-figures", FocusPanel).update(
             lines_text(figure_lines(record.figures)))
+        self.query_one("#wr-tasks", Static).update(lines_text(task_lines(
+            self.open_tasks, self.session.tz)))
 
     def _state_text(self, record: WorkRecord) -> str:
         if record.submitted:

@@ -158,8 +158,10 @@ def register_call(
     "dispatched" (with ``dispatched_at``) when a technician is given. Rules:
 
     - ``caller_name`` and ``request`` are required; ``phone`` (digits, an optional
-      ``-extension``) is required for a phone call and for a private repair (the technician
-      must be able to reach the household), optional otherwise.
+      ``-extension``) is required for a private repair (the technician must be able to
+      reach the household) and for any other phone call but a public-area repair (a
+      patrol guard's radio call about the gate has no number to call back on), optional
+      otherwise.
     - A private repair needs the unit (or an owner, whose unit it then is); its district is
       the unit's building's. An owner must live in the unit given.
     - A public-area repair (公共维修) needs a public place, a building or a district; a
@@ -179,7 +181,8 @@ def register_call(
     is_repair = kind == "repair"
     is_public = bool(is_public or place is not None)
     phone = parse_phone(phone) if (phone or "").strip() else ""
-    if not phone and (channel == "phone" or (is_repair and not is_public)):
+    public_repair = is_repair and is_public
+    if not phone and not public_repair and (channel == "phone" or is_repair):
         raise DutyError(_("Enter a phone number to call back on."), "phone")
     if is_repair:
         _check_choice(category, RepairOrder.CATEGORIES, "category")

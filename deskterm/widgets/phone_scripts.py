@@ -34,6 +34,9 @@ class ScriptValues:
     # [7.4.7]: the technician is busy at the time asked for; where, and when they can come.
     busy_building: str | None = None
     offered: dt.datetime | None = None
+    # An order for a public place (the east gate, a building's stairwell): its name ("" not
+    # chosen yet); None for the caller's home. The read-back and the closing name it.
+    place: str | None = None
 
 
 def address(name: str) -> str:
@@ -72,22 +75,39 @@ def script_lines(values: ScriptValues, tz: str, now: dt.datetime) -> list[tuple[
         (_("Read back"), _("Let me read that back: {request}; name: {name}; address: {unit}; "
                            "phone: {phone}; time: {time}. Is that right?").format(
             request=values.request or blank, name=values.caller_name or blank,
-            unit=values.unit or blank, phone=values.phone or blank,
+            unit=(values.unit if values.place is None else values.place) or blank,
+            phone=values.phone or blank,
             time=spoken_time(values.appointment, tz, now))),
     ]
     if values.offered is not None:
-        # Translators: [7.4.7] exactly {address}，对不起，我们的维修人员现正在{building}维修，
-        # 我们大约在{time}到您家维修或服务，您看如何？
-        lines.append((_("Busy"), _(
-            "{address}, I am sorry: our technician is working at {building} just now; we can "
-            "be at your home at about {time} to repair or help. Would that suit you?").format(
-            address=address(values.caller_name),
-            building=values.busy_building or _("another building"),
-            time=spoken_time(values.offered, tz, now))))
-    # Translators: [7.4.6] exactly 我们将在约定时间内到达您家进行维修或处理。{address}，再见。
-    lines.append((_("Close"), _("We will come to your home at the agreed time to repair or "
-                                "deal with it. {address}, goodbye.").format(
-        address=address(values.caller_name))))
+        building = values.busy_building or _("another building")
+        time = spoken_time(values.offered, tz, now)
+        if values.place is None:
+            # Translators: [7.4.7] exactly {address}，对不起，我们的维修人员现正在{building}维修，
+            # 我们大约在{time}到您家维修或服务，您看如何？
+            busy = _("{address}, I am sorry: our technician is working at {building} just "
+                     "now; we can be at your home at about {time} to repair or help. Would "
+                     "that suit you?")
+        else:
+            # Translators: [7.4.7] for a public place: {address}，对不起，我们的维修人员现正在
+            # {building}维修，我们大约在{time}到{place}维修或服务，您看如何？
+            busy = _("{address}, I am sorry: our technician is working at {building} just "
+                     "now; we can be at {place} at about {time} to repair or help. Would that "
+                     "suit you?")
+        lines.append((_("Busy"), busy.format(
+            address=address(values.caller_name), building=building, time=time,
+            place=values.place or blank)))
+    if values.place is None:
+        # Translators: [7.4.6] exactly 我们将在约定时间内到达您家进行维修或处理。{address}，再见。
+        close = _("We will come to your home at the agreed time to repair or deal with it. "
+                  "{address}, goodbye.")
+    else:
+        # Translators: [7.4.6] for a public place: 我们将在约定时间内到{place}进行维修或处理。
+        # 谢谢您，{address}，再见。
+        close = _("We will send a technician to {place} at the agreed time to repair or deal "
+                  "with it. Thank you, {address}, goodbye.")
+    lines.append((_("Close"), close.format(address=address(values.caller_name),
+                                           place=values.place or blank)))
     return lines
 
 

@@ -102,7 +102,7 @@ async def test_saving_registers_the_order_and_the_pane_shows_it(office):
     order = RepairOrder.get_by_id(order.id)
     assert order.service_entry_id == entry.id
     assert (order.state, order.technician.name, order.category, order.urgency) == (
-        "dispatched", "张强", "other", "normal")
+        "dispatched", "张强", "water", "normal")  # "leak": the category from the words
     assert order.unit.code == "3-2-501" and order.reporter_phone == "13812345678"
     assert order.appointment_at.isoformat() == "2026-11-26T02:30:00"  # 10:30 Shanghai
 

@@ -149,3 +149,41 @@ PLACES = [(1, "东门道闸"), (2, "会所"), (3, "西门岗亭"), (4, "3号路"
 ])
 def test_the_place_a_text_names(text, place):
     assert place_named(text, PLACES) == place
+
+
+def test_the_scripts_of_an_order_at_a_place_never_say_your_home():
+    from deskterm.widgets.phone_scripts import ScriptValues, script_lines
+
+    now = dt.datetime(2026, 11, 26, 2, 5)
+    values = ScriptValues(office="翠湖管理处", caller_name="Wang", unit="东门",
+                          appointment=now + H, busy_building="3栋", offered=now + 3 * H,
+                          place="东门道闸")
+    said = dict(script_lines(values, "Asia/Shanghai", now))
+    assert "address: 东门道闸;" in said["Read back"]
+    assert "working at 3栋 just now; we can be at 东门道闸 at about 13:05" in said["Busy"]
+    assert said["Close"].startswith("We will send a technician to 东门道闸 at the agreed time")
+    assert "home" not in " ".join(said.values())
+    home = dict(script_lines(ScriptValues(office="翠湖管理处", unit="3-2-501"),
+                             "Asia/Shanghai", now))
+    assert "address: 3-2-501;" in home["Read back"]
+    assert home["Close"].startswith("We will come to your home")
+
+
+def test_a_public_repair_by_phone_needs_no_phone_an_enquiry_does(office):
+    from deskterm.db.models import RepairOrder, ServiceEntry
+    from deskterm.duties.orders import register_call
+    from deskterm.errors import DutyError
+
+    with changes.write():
+        gate = Place.create(office=office.office, district=office.district, name="东门道闸")
+    _entry, row = register_call(office.office, office.clerk, channel="phone", kind="repair",
+                                caller_name="保安王", phone="", request="道闸抬杆故障",
+                                place=gate.id, category="public_area")
+    assert (row.place_id, row.reporter_phone, row.unit_id) == (gate.id, "", None)
+    before = (ServiceEntry.select().count(), RepairOrder.select().count())
+    for kind, extra in (("enquiry", {}), ("repair", {"unit": office.unit.id})):
+        with pytest.raises(DutyError) as caught:
+            register_call(office.office, office.clerk, channel="phone", kind=kind,
+                          caller_name="张三", phone="", request="问一下", **extra)
+        assert caught.value.field == "phone"
+    assert (ServiceEntry.select().count(), RepairOrder.select().count()) == before

@@ -9,7 +9,8 @@ disposition with a key:
 
 - ``t`` taken over;
 - ``o`` a repair order: call intake opens prefilled from the entry (channel "night log",
-  the night person as caller, the entry's text, its unit when it names one), the cursor
+  the night person as caller, the entry's text, its unit when it names one, the public
+  place when it names one: 东门 → 东门道闸), the cursor
   in the first field still empty; saving it writes the order at once, and the entry
   shows its number;
 - ``c`` a complaint: the complaint form, prefilled the same way;
@@ -124,6 +125,11 @@ class NightCallIntake(NightEntryPart, CallIntakeScreen):
 
     def prefill(self, item: LogItem) -> dict[str, str]:
         return {"name": item.writer, "unit": _unit_code(item.where), "request": _text(item)}
+
+    def place_hint(self) -> str:
+        """A public place the entry names ("东门" → 东门道闸), once the places are read: the
+        order is then for it, and the night person needs no phone."""
+        return self.value("unit") or _text(self.item)
 
 
 class NightComplaint(NightEntryPart, ComplaintFormScreen):

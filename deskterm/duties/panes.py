@@ -18,10 +18,8 @@ from deskterm.db.models import (
     CashSession,
     Complaint,
     Office,
-    Payment,
     Place,
     Receipt,
-    ReceiptVoid,
     RepairOrder,
     Staff,
     Unit,
@@ -33,6 +31,7 @@ from deskterm.duties.cashdesk.cash_bank import (
     oldest_waiting,
     takings_left,
 )
+from deskterm.duties.cashdesk.takings import Takings, takings
 
 CALLBACK_STANDARD = 0.98  # [6.4] callback rate of 98 % or better
 RATE_DAYS = 7  # the running callback rate covers the last seven days
@@ -289,21 +288,23 @@ class CashState:
     late: int  # how much of it is past its deposit time
     oldest_day: dt.date | None
     rows: tuple[CashRow, ...]
-    receipts_today: int
-    payments_today: int
-    voided_today: int
+    receipts_today: int  # receipts issued today: the paper, against payments_today
+    payments_today: int  # payments taken today (``taken.payments``)
+    voided_today: int  # receipts voided today (``taken.voids``)
     deposits_today: int
     since: dt.datetime | None = None  # the oldest undeposited cash payment
     carried: int = 0  # undeposited cash of earlier days
     open_drawers: int = 0  # sessions not yet closed
     stale_drawers: int = 0  # ... of them from earlier days (not closed at the day's end)
     deposit_by: str = "17:00"
+    taken: Takings = Takings()  # today's payments net of voids (``cashdesk/takings.py``)
 
 
 def cash_state(office: Office, *, now: dt.datetime | None = None) -> CashState:
     """Cash taken but not yet in the bank, per clerk's session (earlier days' carried),
     since when, what is late after the deposit time; drawers not yet closed and today's
-    count differences; today's receipts against payments, voids and deposits."""
+    count differences; today's receipts against payments, voids and deposits (the payments
+    and voids are today's takings, ``cashdesk/takings.py``, as the work record reads them)."""
     now = now or now_utc()
     today = local(now, office.timezone).date()
     columns = (CashSession.id, Staff.name, CashSession.day, CashSession.state,
@@ -348,17 +349,8 @@ def cash_state(office: Office, *, now: dt.datetime | None = None) -> CashState:
     receipts = Receipt.select().where(
         (Receipt.office == office) & (Receipt.issued_at >= start) & (Receipt.issued_at < end)
     ).count()
-    # Reversals are counted out in the CASE, not the WHERE: "reverses IS NULL" in the
-    # WHERE lured SQLite onto the reverses index over every payment (5.8 ms at 50k).
-    payments = Payment.select(
-        fn.SUM(Case(None, ((Payment.reverses.is_null(), 1),), 0))
-    ).where(
-        (Payment.office == office) & (Payment.taken_at >= start) & (Payment.taken_at < end)
-    ).scalar() or 0
-    voided = ReceiptVoid.select().where(
-        (ReceiptVoid.office == office) & (ReceiptVoid.voided_at >= start)
-        & (ReceiptVoid.voided_at < end)
-    ).count()
+    # Today's payments and voids: the takings the work record and fee collection read.
+    taken = takings(office, start, end)
     deposits = BankDeposit.select().where(
         (BankDeposit.office == office) & (BankDeposit.at >= start) & (BankDeposit.at < end)
     ).count()
@@ -370,12 +362,13 @@ def cash_state(office: Office, *, now: dt.datetime | None = None) -> CashState:
         rows=tuple(r for r in rows if r.undeposited > 0 or r.state == "open"
                    or (r.difference and r.day == today)),
         receipts_today=receipts,
-        payments_today=int(payments),
-        voided_today=voided,
+        payments_today=taken.payments,
+        voided_today=taken.voids,
         deposits_today=deposits,
         since=min((r.since for r in waiting_rows if r.since), default=None),
         carried=sum(r.undeposited for r in waiting_rows if r.day < today),
         open_drawers=sum(1 for r in rows if r.state == "open"),
         stale_drawers=sum(1 for r in rows if r.state == "open" and r.day < today),
         deposit_by=office.deposit_by_at,
+        taken=taken,
     )

@@ -260,8 +260,10 @@ async def test_the_month_then_the_weeks(paid):
         month = fee_summary(paid.office, summary_period(paid.office, "month", "2026-11"))
         assert shown(screen, "#fs-title") == "Fee collection · month 2026-11 · so far"
         figures = shown(screen, "#fs-figures")
-        assert f"Collected {format_fen(month.collected)}" in figures
-        assert "payments 2 · reversals 1" in figures
+        assert (f"Payments, net of voids {format_fen(month.collected)} · 2 taken "
+                f"({format_fen(month.gross)})") in figures
+        assert (f"Voided 1 ({format_fen(month.reversed)}) · receipts issued 2, voided 1"
+                in figures)
         assert f"Arrears now: {format_fen(month.arrears_total)} · 1 units owe" in figures
         items = rows(screen.query_one("#fs-items", DataTable))
         assert [r.split()[0] for r in items] == [b.label for b in month.by_item]
@@ -282,7 +284,8 @@ async def test_the_month_then_the_weeks(paid):
         days = rows(screen.query_one("#fs-days", DataTable))
         assert [d.split()[:2] for d in days[:2]] == [["Mon", "11-23"], ["Tue", "11-24"]]
         week = fee_summary(paid.office, screen.period)
-        assert f"Collected {format_fen(week.collected)}" in shown(screen, "#fs-figures")
+        assert f"Payments, net of voids {format_fen(week.collected)}" in shown(
+            screen, "#fs-figures")
 
         await pilot.press("left_square_bracket")
         await wait_until(pilot, lambda: screen.loads == 3)
@@ -296,7 +299,7 @@ async def test_the_month_then_the_weeks(paid):
         await wait_until(pilot, lambda: screen.loads == 5)
         await pilot.pause()
         assert shown(screen, "#fs-title").startswith("Fee collection · month 2026-12")
-        assert "Collected ¥0.00" in shown(screen, "#fs-figures")
+        assert "Payments, net of voids ¥0.00 · 0 taken (¥0.00)" in shown(screen, "#fs-figures")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.dashboard)
 

@@ -114,8 +114,9 @@ def expected(office, period, as_of):
         "reversals": sum(1 for p in payments if p.reverses_id is not None),
         "method": {k: v for k, v in method.items()}, "clerk": dict(clerk), "day": dict(day),
         "item": dict(item),
-        "receipts": (len(receipts), sum(r.total for r in receipts)),
-        "voids": (len(voids), sum(v.receipt.total for v in voids)),
+        "gross": sum(p.amount for p in payments if p.reverses_id is None),
+        "receipts": len(receipts),
+        "voids": (len(voids), -sum(v.receipt.total for v in voids)),
         "arrears": {k: (len(units[k]), v) for k, v in owed.items()},
         "arrears_units": len(set().union(*units.values())) if units else 0,
     }
@@ -129,8 +130,9 @@ def got(summary):
         "clerk": {b.label: b.amount for b in summary.by_clerk},
         "day": {b.key: b.amount for b in summary.by_day if b.count or b.reversals},
         "item": {b.key: b.amount for b in summary.by_item},
-        "receipts": (summary.receipts_issued, summary.receipts_total),
-        "voids": (summary.receipts_voided, summary.voided_total),
+        "gross": summary.gross,
+        "receipts": summary.receipts_issued,
+        "voids": (summary.receipts_voided, summary.reversed),
         "arrears": {a.key: (a.units, a.amount) for a in summary.arrears},
         "arrears_units": summary.arrears_units,
     }
@@ -262,8 +264,8 @@ def test_sums_are_exact_to_the_fen(sqlite_db, frozen_clock, payments):
     summary = fee_summary(fo.office, summary_period(fo.office, "week", "2026-11-23"))
     total = sum(p[0] for p in payments)
     assert summary.collected == total - voided
-    assert summary.receipts_total == total
-    assert summary.voided_total == voided
+    assert summary.gross == total
+    assert summary.reversed == -voided
     for table in (summary.by_item, summary.by_method, summary.by_clerk, summary.by_day):
         assert sum(b.amount for b in table) == total - voided
     assert summary.arrears_total == big.amount - (total - voided)

@@ -49,7 +49,7 @@ async def test_the_day_record_saves_a_draft_then_submits_on_the_second_u(office)
         await wait_until(pilot, lambda: app.screen is screen and screen.loads)
         assert isinstance(screen, WorkRecordScreen)
         figures = text(screen, "#wr-figures")
-        assert "Calls taken" in figures and "Payments total" in figures
+        assert "Calls taken" in figures and "Payments, net of voids" in figures
         assert "Not saved yet" in text(screen, "#wr-state")
         assert "Thursday 26 November 2026" in text(screen, "#wr-title") and "李静" in text(screen, "#wr-title")
         await pilot.press("tab")

@@ -93,7 +93,7 @@ def test_the_figures_count_what_the_clerk_did(office):
     figures = day_figures(office.office, office.clerk, TODAY)
     assert figures == {
         "calls_taken": 2, "orders_registered": 1, "orders_dispatched": 1,
-        "orders_returned": 1, "callbacks": 1, "payments": 2, "payments_total": 15050,
+        "orders_returned": 1, "callbacks": 1, "payments": 2, "voids": 0, "payments_net": 15050,
         "deposits": 1, "deposits_total": 15050, "handovers": 1, "complaints": 1,
         "tasks_done": 0, "tasks_open": 0,  # tests/shift/test_tasks.py counts them
     }
@@ -190,8 +190,8 @@ def test_weekly_and_monthly_summaries(office, frozen_clock):
     submit_work_record(office.office, office.clerk, "跟进维修单")
     draft = work_summary(office.office, office.clerk, "week")
     assert draft.period == "2026-W48" and draft.days == 1
-    assert draft.figures["payments_total"] == 15050
-    assert "Payments total: ¥150.50" in draft.summary or "150.50" in draft.summary
+    assert draft.figures["payments_net"] == 15050
+    assert "Payments, net of voids: ¥150.50" in draft.summary
     assert "11-26 跟进维修单" in draft.summary
     save_summary(office.office, office.clerk, "week", "2026-W48", summary="草稿", plan="")
     again = work_summary(office.office, office.clerk, "week", "2026-w48")

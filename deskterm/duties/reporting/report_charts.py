@@ -1,7 +1,8 @@
 """The charts of the reports where a trend is the point [5.1][6.4][7.4.16]: the series a
 report's table already holds, picked out for the terminal to draw (no Textual here).
 
-- fee collection: what was collected each day of the period (a line over the days);
+- fee collection: the payments, net of voids, of each day of the period (a line over the
+  days);
 - callback rate by day: the orders called back in time, by the day they were returned;
 - callback rate by week: each week's rate against the 98 % standard (bars and a mark);
 - complaint summary: the complaints received by category (bars).
@@ -43,7 +44,7 @@ class Chart:
 def _fee_days(table: ReportTable) -> Chart:
     day = _("Day")
     rows = [row for row in table.rows if row[0] == day]
-    return Chart("line", _("Collected each day"), tuple(row[1] for row in rows),
+    return Chart("line", _("Payments each day, net of voids"), tuple(row[1] for row in rows),
                  tuple(float(row[4]) for row in rows), "money")
 
 

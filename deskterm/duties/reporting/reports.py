@@ -63,7 +63,7 @@ def _local(moment: dt.datetime | None, tz: str) -> dt.datetime | None:
 
 def fee_collection(office: Office, period: ReportPeriod) -> ReportTable:
     """What was collected, by fee item, method, clerk and day (``fee_summary``'s buckets):
-    the totals row is the period's net collection and its payments."""
+    payments, net of voids (``cashdesk/takings.py``); the totals row is the period's."""
     summary = fee_summary(office, summary_period(office, period.kind, period.first))
     groups = ((N_("Fee item"), summary.by_item), (N_("Method"), summary.by_method),
               (N_("Clerk"), summary.by_clerk), (N_("Day"), summary.by_day))
@@ -74,7 +74,7 @@ def fee_collection(office: Office, period: ReportPeriod) -> ReportTable:
     return ReportTable(
         "fee-collection", _(REPORTS["fee-collection"].title), period,
         (_col(N_("Grouped by"), "text"), _col(N_("Entry"), "text"), _col(N_("Payments"), "int"),
-         _col(N_("Reversals"), "int"), _col(N_("Amount"), "money")),
+         _col(N_("Reversals"), "int"), _col(N_("Net of voids"), "money")),
         rows, (_("Total"), None, summary.payments, summary.reversals, summary.collected))
 
 

@@ -4,8 +4,10 @@ The figures are counted from what the clerk actually did that office-local day, 
 typed: calls taken (service-register lines they recorded), repair orders registered,
 dispatched and returned (dispatch and return have no "by" column: the change log's
 ``dispatch``/``return`` rows say who did them; an order registered with its technician
-counts as dispatched too), callbacks made, payments taken (not
-reversals) and their total, bank deposits and their total, handovers signed (either side)
+counts as dispatched too), callbacks made, payments taken, receipts voided and the
+payments net of voids (``cashdesk/takings.py``: the figure fee collection and the cash
+pane show; a void counts for whoever made it, on its day), bank deposits and their
+total, handovers signed (either side)
 and complaints received, tasks done and tasks (theirs or nobody's) still open at the
 day's end (``tasks.day_task_figures``). They are stored as ``DailyWorkRecord.figures``
 JSON (integers, money in fen) with the clerk's own notes.
@@ -38,11 +40,11 @@ from deskterm.db.models import (
     DailyWorkRecord,
     Handover,
     Office,
-    Payment,
     RepairOrder,
     ServiceEntry,
     Staff,
 )
+from deskterm.duties.cashdesk.takings import takings
 from deskterm.duties.parsing import clean_free_text
 from deskterm.duties.records import create_row, desk_person, locked, update_row
 from deskterm.duties.schedule import office_zone
@@ -58,7 +60,8 @@ FIGURES: dict[str, str] = {
     "orders_returned": N_("Orders returned"),
     "callbacks": N_("Callbacks made"),
     "payments": N_("Payments taken"),
-    "payments_total": N_("Payments total"),
+    "voids": N_("Receipts voided"),
+    "payments_net": N_("Payments, net of voids"),
     "deposits": N_("Bank deposits"),
     "deposits_total": N_("Deposits total"),
     "handovers": N_("Handovers signed"),
@@ -66,8 +69,11 @@ FIGURES: dict[str, str] = {
     "tasks_done": N_("Tasks done"),
     "tasks_open": N_("Tasks still open"),
 }
+#: Figures records stored before and no longer counted, with their labels: older records
+#: kept the payments' total before voids as "payments_total".
+OLD_FIGURES: dict[str, str] = {"payments_total": N_("Payments before voids")}
 #: The figures that are money (fen).
-MONEY_FIGURES = frozenset({"payments_total", "deposits_total"})
+MONEY_FIGURES = frozenset({"payments_net", "payments_total", "deposits_total"})
 NOTES_LIMIT = 2000
 
 
@@ -115,7 +121,8 @@ def ordered_figures(figures: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def figure_label(key: str) -> str:
-    return _(FIGURES[key]) if key in FIGURES else key
+    label = FIGURES.get(key) or OLD_FIGURES.get(key)
+    return _(label) if label else key
 
 
 def _count(query) -> int:
@@ -139,9 +146,7 @@ def day_figures(office: Office, staff: Staff | int, day: dt.date) -> dict[str, i
         & (RepairOrder.registered_at >= start) & (RepairOrder.registered_at < end)
         & (RepairOrder.dispatched_at == RepairOrder.registered_at)).tuples()}
 
-    taken = Payment.select(fn.COUNT(Payment.id), fn.SUM(Payment.amount)).where(
-        (Payment.office == office) & (Payment.clerk == staff_id) & Payment.reverses.is_null()
-        & (Payment.taken_at >= start) & (Payment.taken_at < end)).tuples().first()
+    taken = takings(office, start, end, clerk=staff_id)
     banked = BankDeposit.select(fn.COUNT(BankDeposit.id), fn.SUM(BankDeposit.amount)).where(
         (BankDeposit.office == office) & (BankDeposit.deposited_by == staff_id)
         & (BankDeposit.at >= start) & (BankDeposit.at < end)).tuples().first()
@@ -157,8 +162,9 @@ def day_figures(office: Office, staff: Staff | int, day: dt.date) -> dict[str, i
         "callbacks": _count(Callback.select().where(
             (Callback.office == office) & (Callback.by == staff_id)
             & (Callback.at >= start) & (Callback.at < end))),
-        "payments": int(taken[0] or 0),
-        "payments_total": int(taken[1] or 0),
+        "payments": taken.payments,
+        "voids": taken.voids,
+        "payments_net": taken.net,
         "deposits": int(banked[0] or 0),
         "deposits_total": int(banked[1] or 0),
         "handovers": _count(Handover.select().where(

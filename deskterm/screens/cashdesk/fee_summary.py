@@ -2,10 +2,12 @@
 monthly for the manager and finance by the 26th [5.6]
 (``deskterm.duties.cashdesk.fee_summary``, read in the kit's worker: a ``BookScreen``).
 
-Three lines of figures (collected, payments and reversals; receipts issued and voided;
-arrears at the period's end and the units owing), then the tables side by side: by fee
+Three lines of figures (payments, net of voids, with how many were taken and their sum
+before the voids; the voids and the receipts issued and voided; arrears at the period's
+end and the units owing), then the tables side by side: by fee
 item, by method and by clerk on the left; by day and the arrears by fee item on the right.
-Amounts are net of reversals: a voided receipt counts back where it was voided.
+Amounts are net of voids: a voided receipt counts back where it was voided (the takings
+of ``duties/cashdesk/takings.py``, the same figures the work record and the cash pane show).
 
 ``w`` / ``m`` (or ``t`` to toggle) show the week (Monday to Sunday) or the month; ``[`` /
 ``]`` (or PgUp / PgDn) step to the one before / after; ``h`` records the period shown
@@ -95,13 +97,19 @@ def title_text(summary: FeeSummary, handed: tuple | None = None, tz: str = "UTC"
 
 
 def figures_lines(summary: FeeSummary) -> list[str]:
+    """The period's takings (payments, net of voids; taken before them; voided), the
+    receipts as paper (✗ when they do not match the payments and voids), the arrears."""
+    paper = _("Voided {v:,} ({voided}) · receipts issued {r:,}, voided {rv:,}").format(
+        v=summary.reversals, voided=format_fen(summary.reversed), r=summary.receipts_issued,
+        rv=summary.receipts_voided)
+    if (summary.receipts_issued, summary.receipts_voided) != (summary.payments,
+                                                              summary.reversals):
+        paper += " ✗"
     lines = [
-        _("Collected {total} · payments {n:,} · reversals {r:,} ({reversed})").format(
-            total=format_fen(summary.collected), n=summary.payments, r=summary.reversals,
-            reversed=format_fen(summary.reversed)),
-        _("Receipts issued {n:,} ({total}) · voided {v:,} ({voided})").format(
-            n=summary.receipts_issued, total=format_fen(summary.receipts_total),
-            v=summary.receipts_voided, voided=format_fen(summary.voided_total)),
+        _("Payments, net of voids {net} · {n:,} taken ({gross})").format(
+            net=format_fen(summary.collected), n=summary.payments,
+            gross=format_fen(summary.gross)),
+        paper,
         (_("Arrears at the end: {total} · {n:,} units owe")
          if summary.as_of == summary.period.end
          else _("Arrears now: {total} · {n:,} units owe")).format(
@@ -154,7 +162,8 @@ class FeeSummaryScreen(BookScreen[None]):
             first, count = list(widths)[:2]
             add_columns(self.query_one(f"#{table_id}", DataTable),
                         [(_(label), widths[first], False), (_(counted), widths[count], True),
-                         (_("Amount"), widths["amount"], True)])
+                         (_("Amount") if table_id == "fs-arrears" else _("Net of voids"),
+                          widths["amount"], True)])
         self.show_period(self.period)
 
     # --- reading a period -------------------------------------------------------------------

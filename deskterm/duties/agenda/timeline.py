@@ -54,6 +54,7 @@ from deskterm.db.models import (
     Task,
     Unit,
 )
+from deskterm.db.models.base import database
 from deskterm.duties.agenda import deadlines as deadline_duties
 from deskterm.duties.schedule import FIXED_ORDER, end_of_day_utc, fixed_items, office_zone
 from deskterm.duties.shift.attendance import effective_marks
@@ -360,8 +361,27 @@ def _task_item(row, now, tz) -> TimelineItem:
     )
 
 
+#: The probe of ``_any_carried``, compiled once per kind of database (Peewee takes longer
+#: to compile a query than the database to answer it, and the pane asks every minute).
+_PROBES: dict[type, str] = {}
+
+
+def _any_carried(office, start) -> bool:
+    """Is a task due before ``start`` still open? (Mostly not: then nothing more is read.)"""
+    kind = type(database.obj)
+    sql = _PROBES.get(kind)
+    if sql is None:
+        sql = _PROBES[kind] = Task.select(Task.id).where(
+            (Task.office == 0) & Task.done_at.is_null() & (Task.due_at < start)).limit(1).sql()[0]
+    office_id = office if isinstance(office, int) else office.id
+    return database.execute_sql(
+        sql, (office_id, Task.due_at.db_value(start), 1)).fetchone() is not None
+
+
 def _carried_items(office, now, start, tz) -> list[TimelineItem]:
     """Today's first lines: the open tasks due before today, by their day."""
+    if not _any_carried(office, start):
+        return []
     open_before = Task.done_at.is_null() & (Task.due_at < start)
     rows = list(_task_select(office).where(open_before).order_by(Task.due_at, Task.id)
                 .limit(CARRIED_LIMIT + 1).tuples())

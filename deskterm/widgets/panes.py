@@ -31,16 +31,20 @@ class OpenOrdersPane(Pane):
     def fetch(self):
         return pane_data.open_orders(self.context)
 
-    def summary(self, data, wide) -> str:
-        text = _("{count} open").format(count=data.count)
+    def summary(self, data, wide) -> list[str]:
+        """The fullest form, then one that says "late" for "past appointment"."""
+        full = short = _("{count} open").format(count=data.count)
         if data.chased:
-            text += " · " + SYMBOLS["chased"] + " " + _("{n} chased").format(n=data.chased)
+            chased = " · " + SYMBOLS["chased"] + " " + _("{n} chased").format(n=data.chased)
+            full, short = full + chased, short + chased
         if data.overdue:
-            text += " · " + SYMBOLS["overdue"] + " " + _("{n} past appointment").format(
+            full += " · " + SYMBOLS["overdue"] + " " + _("{n} past appointment").format(
                 n=data.overdue)
+            short += " · " + SYMBOLS["overdue"] + " " + _("{n} late").format(n=data.overdue)
         if data.count > len(data.rows):
-            text += " · " + _("top {n} shown").format(n=len(data.rows))
-        return text
+            top = " · " + _("top {n} shown").format(n=len(data.rows))
+            full, short = full + top, short + top
+        return [full, short]
 
     def summary_is_alert(self, data) -> bool:
         return data.overdue > 0 or data.chased > 0

@@ -13,6 +13,7 @@ from deskterm.db.models import ChangeLog, Owner, RepairOrder, ServiceEntry
 from deskterm.duties.panes import open_orders
 from deskterm.duties.repairs.chases import chase_order
 from deskterm.duties.repairs.order_view import order_history
+from deskterm.duties.repairs.register import search_register
 from deskterm.duties.repairs.unit_card import unit_card
 from deskterm.duties.repairs.unit_history import unit_history
 from deskterm.errors import DutyError
@@ -87,9 +88,12 @@ def test_a_chase_counts_on_the_order_and_keeps_the_call(story):
                if h.action == "chase"]
     assert len(history) == 2 and "times chased: 1 → 2" in history[1].what
     assert unit_card(so.office, so.unit.id).orders[0].chases == 2
-    # The unit's history shows the calls, each opening the order it chased.
+    # The unit's history and the register show the calls, each with the order it chased.
     calls = [i for i in unit_history(so.office, so.unit.id).items if i.kind == "entry"]
     assert [(i.ref_id, i.order_id) for i in calls] == [(second.id, row.id), (entry.id, row.id)]
+    lines = search_register(so.office, text="3-2-501").rows
+    chases = [r for r in lines if r.entry_id in (entry.id, second.id)]
+    assert len(chases) == 2 and all(r.order_number == row.number for r in chases)
 
 
 def test_what_a_chase_refuses_leaves_nothing_behind(story):

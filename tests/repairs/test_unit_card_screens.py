@@ -80,6 +80,15 @@ async def test_f2_shows_the_late_order_as_soon_as_the_unit_is_picked(story):
         assert all(len(line) <= 76 for line in lines)
 
 
+async def test_a_unit_found_from_the_phone_gets_its_card(story):
+    app = desk_app(story.so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, CallIntakeScreen)
+        await pilot.press(*"5678", "enter")  # the caller's phone, its last digits
+        text = await card_shown(pilot, screen)
+        assert text.startswith("3-2-501 · 2 open orders") and "WX-TEST-0001" in text
+
+
 async def test_a_unit_typed_by_hand_gets_its_card_and_a_new_unit_replaces_it(story):
     app = desk_app(story.so, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:

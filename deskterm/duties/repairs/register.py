@@ -270,7 +270,8 @@ def search_register(office: Office, *, text: str | None = "", date_from: dt.date
 
 
 def orders_of_entries(entry_ids: list[int]) -> dict[int, tuple[int, str, str]]:
-    """``entry id → (order id, number, state)`` of the first order each line became."""
+    """``entry id → (order id, number, state)`` of the first order each line became, or
+    for a line that became none, the order it is about (a chase: ``ServiceEntry.order``)."""
     if not entry_ids:
         return {}
     found: dict[int, tuple[int, str, str]] = {}
@@ -280,5 +281,13 @@ def orders_of_entries(entry_ids: list[int]) -> dict[int, tuple[int, str, str]]:
             .order_by(RepairOrder.id).tuples())
     for entry_id, order_id, number, state in rows:
         found.setdefault(entry_id, (order_id, number, state))
+    rest = [entry_id for entry_id in entry_ids if entry_id not in found]
+    if rest:
+        for entry_id, order_id, number, state in (
+                ServiceEntry.select(ServiceEntry.id, RepairOrder.id, RepairOrder.number,
+                                    RepairOrder.state)
+                .join(RepairOrder, on=(ServiceEntry.order == RepairOrder.id))
+                .where(ServiceEntry.id.in_(rest)).tuples()):
+            found[entry_id] = (order_id, number, state)
     return found
 

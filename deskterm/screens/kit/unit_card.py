@@ -88,7 +88,8 @@ def order_lines(orders: tuple[CardOrder, ...], tz: str, now: dt.datetime,
             else:
                 appt += " " + _("in {age}").format(age=age(now, order.appointment_at))
         chased = f" {SYMBOLS['chased']}{order.chases}" if order.chases else ""
-        what = f"{word(CATEGORY_LABELS, order.category)}: {' '.join(order.description.split())}"
+        what = _("{category}: {what}").format(category=word(CATEGORY_LABELS, order.category),
+                                              what=" ".join(order.description.split()))
         mark = SYMBOLS["overdue"] if order.late else SYMBOLS["upcoming"]
         lines.append(fit(f"{mark} {order.number} {_pad(state, state_width)} "
                          f"{_pad(tech, tech_width)} {appt}{chased}  {what}", width))

@@ -46,7 +46,7 @@ class SameCategoryQuestion(Question):
     def __init__(self, code: str, order: CardOrder, line: str) -> None:
         super().__init__(
             _("{unit} already has an open order of this category").format(unit=code),
-            [line, _("The owner may be chasing it rather than reporting a new fault.")],
+            [line, _("The owner may be chasing it, not reporting a new fault.")],
             _("c chase that order instead · s save a new order · Esc back to the form"))
         self.order = order
 

@@ -254,3 +254,27 @@ async def test_ctrl_p_finds_task_and_f1_tells_the_keys(so):
         texts = [str(cell) for cell in table.columns[1].cells]
         assert "Note a task" in texts[keys.index("t")]
         assert "task" in texts[keys.index("d")]
+
+
+async def test_the_work_record_names_the_open_tasks(so):
+    from deskterm.duties.shift.tasks import add_task
+    from deskterm.screens.shift.work_record import WorkRecordScreen
+
+    add_task(so.office, so.clerk, title="检查东门道闸", due="11:00", source="patrol",
+             assigned_to=so.clerk)
+    add_task(so.office, so.clerk, title="技工的", due="16:00", source="call",
+             assigned_to=so.technician)
+    app = desk_app(so)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await desk_ready(pilot)
+        await pilot.press("f10", "w")
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkRecordScreen)
+                         and app.screen.loads >= 1)
+        record = app.screen
+        assert "Open tasks 1:" in shown(record, "#wr-tasks")
+        assert "检查东门道闸" in shown(record, "#wr-tasks")
+        assert "技工的" not in shown(record, "#wr-tasks")
+        figures = shown(record, "#wr-figures")
+        assert "Tasks still open" in figures and "Tasks done" in figures
+        box = record.query_one("#wr-form").region
+        assert box.bottom <= 24

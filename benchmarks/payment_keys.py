@@ -66,7 +66,8 @@ async def pay(folder: Path) -> tuple[list[str], str]:
             await wait_until(pilot, lambda: isinstance(app.screen, PaymentScreen))
             await pilot.press(*UNIT)  # the unit code: not counted
             await press("enter")  # the best match: 张三 of 3-2-501; the dues, all selected
-            await press("ctrl+s")  # cash, exact money: confirmed
+            await press("1")  # cash: the method is the clerk's answer, never a default
+            await press("ctrl+s")  # exact money: confirmed
             await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen)
                              and app.screen.view is not None)
             await pilot.pause()

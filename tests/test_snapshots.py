@@ -100,6 +100,7 @@ def test_payment_form_with_the_dues_of_a_unit(snap_compare, owing, language):
 
         screen = await open_form(pilot)
         await find(pilot, screen)
+        await pilot.press("1")  # cash, chosen (the method starts unanswered)
         await wait_until(pilot, lambda: screen.query_one(UnitCard).state == "shown")
         await pilot.pause()
 

@@ -54,10 +54,10 @@ def line_cells(line: PayLine) -> list:
             right(format_fen(line.amount, symbol=False) if line.selected else "—")]
 
 
-def method_text(chosen: str) -> Text:
+def method_text(chosen: str | None) -> Text:
     """``Method: [1 cash]  2 card   3 bank transfer ...``: the chosen one in brackets, bold
-    and reversed (so it shows without colour)."""
-    text = Text(_("Method:"))
+    and reversed (so it shows without colour); none chosen yet: ``Method (1-5)?``."""
+    text = Text(_("Method:") if chosen else _("Method (1-5)?"))
     for key, method in METHOD_KEYS.items():
         word = f"{key} {_(METHOD_WORDS[method])}"
         text.append(" ")

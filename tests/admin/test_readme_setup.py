@@ -176,7 +176,7 @@ async def test_the_readme_brings_up_an_office_from_an_empty_database(
         await wait_until(pilot, lambda: app.screen is app.dashboard)
         await pilot.press("f3")
         await on_top(pilot, PaymentScreen)
-        await pilot.press(*"1-1-101", "enter", "ctrl+s")
+        await pilot.press(*"1-1-101", "enter", "1", "ctrl+s")  # 1: cash
         receipt = await on_top(pilot, ReceiptScreen)
         await wait_until(pilot, lambda: receipt.view is not None)
         assert "Receipt A0000001" in str(receipt.query_one("#rc-title").content)

@@ -93,7 +93,7 @@ async def _payment(pilot):
     screen = await payment_form(pilot)
     await pilot.press(*"3-2-501", "enter")
     await wait_until(pilot, lambda: screen.table.row_count == 2 and not screen.reading_dues)
-    await pilot.press("tab", *"500")
+    await pilot.press("1", "tab", *"500")  # cash
     return screen
 
 

@@ -76,7 +76,9 @@ async def test_all_dues_in_cash_with_exact_money(either_office):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_form(pilot)
         await has_focus(pilot, "lookup-input")
-        await pilot.press(*"3-2-501", "enter", "ctrl+s")  # ctrl+s before the dues came
+        methods = text_of(screen, "#pay-methods")
+        assert methods.startswith("Method (1-5)?") and "[" not in methods  # never cash by itself
+        await pilot.press(*"3-2-501", "enter", "1", "ctrl+s")  # before the dues came
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         receipt = app.screen
         await wait_until(pilot, lambda: receipt.view is not None)
@@ -97,8 +99,13 @@ async def test_all_dues_in_cash_with_exact_money(either_office):
 async def test_ctrl_s_right_after_the_unit_code_picks_it_and_pays(office):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_form(pilot)
+        screen = await open_form(pilot)
         await pilot.press(*"3-2-501", "ctrl+s")  # no Enter: the best match is taken
+        # ... but how it is paid is the clerk's to say: refused there, nothing stored.
+        await wait_until(pilot, lambda: "Choose how it is paid: 1 cash" in error(
+            screen, "method"))
+        assert Payment.select().count() == 0 and screen.unit is not None
+        await pilot.press("1", "ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
     assert Payment.get().amount == 68736 and Payment.get().payer_name == "张三"
 
@@ -109,6 +116,7 @@ async def test_choose_dues_part_pay_and_change(office):
         screen = await open_form(pilot)
         await find(pilot, screen)
         await has_focus(pilot, "pay-dues")
+        await pilot.press("1")  # cash
         rows = dues_rows(screen)
         assert len(rows) == 3 and all(r.startswith("[x]") for r in rows)
         assert "2026-01" in rows[0] and "物业服务费" in rows[0] and "268.68" in rows[0]
@@ -148,7 +156,7 @@ async def test_wechat_needs_no_drawer_and_keeps_no_cash(office):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_form(pilot)
         await find(pilot, screen)
-        await pilot.press("ctrl+s")  # cash: the drawer is closed
+        await pilot.press("1", "ctrl+s")  # cash: the drawer is closed
         await wait_until(pilot, lambda: error(screen, "method") != "")
         assert "Open your cash drawer first (F6)" in error(screen, "method")
         assert Payment.select().count() == 0
@@ -179,7 +187,7 @@ async def test_refusals_show_under_their_line(office):
         assert text_of(screen, "#pay-total") == "Total ¥0.00"
         await pilot.press("ctrl+s")
         assert "Choose what to pay" in error(screen, "lines")
-        await pilot.press("a", "ctrl+s")
+        await pilot.press("a", "1", "ctrl+s")
         await wait_until(pilot, lambda: error(screen, "form") != "")
         assert error(screen, "form") == "✗ No receipt book: ask the supervisor to issue one."
         assert Payment.select().count() == 0

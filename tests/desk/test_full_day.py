@@ -249,7 +249,7 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
             await pilot.press("f3")
             await on_screen(pilot, PaymentScreen)
             await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "lookup-input")
-            await pilot.press(*"3-2-501", "enter", "ctrl+s")
+            await pilot.press(*"3-2-501", "enter", "1", "ctrl+s")  # 1: cash
             receipt_screen = await on_screen(pilot, ReceiptScreen)
             await wait_until(pilot, lambda: receipt_screen.view is not None)
             assert "Receipt A0000001" in str(receipt_screen.query_one("#rc-title").content)

@@ -6,15 +6,17 @@ taken as it is). Under it the unit's card (``kit.unit_card``: open orders, what 
 the last callback, open complaints). The unit's dues (``dues.unit_dues``) are listed, all
 selected, the cursor on them: space toggles a due, ``a`` all or none, ``e`` (or Enter) changes the amount paid of
 the highlighted due (a part payment, the rest stays owed). ``1``-``5`` choose the method
-(cash, card, transfer, WeChat, Alipay; cash first). For cash, Tab goes from the dues to the
-amount tendered (empty: exact money) and the change follows every key. ctrl+s, or Enter in
+(cash, card, transfer, WeChat, Alipay): none is chosen at first, the clerk says how the
+money came (a payment is never cash by itself [6.5]). For cash (or before the method is
+chosen), Tab goes from the dues to the amount tendered (empty: exact money) and the change
+follows every key. ctrl+s, or Enter in
 the tendered box, confirms: ``payments.take_payment`` in the kit's worker (``DeskForm``); a
 refusal shows under its line and stores nothing. Once paid the form closes and the receipt
 screen opens (``open_payment`` arranges it), showing the time from F3 to the receipt. The
 hint under the form names the keys of the box the cursor is in.
 
 Paying all of a unit's dues in cash with exact money: ``f3``, the unit code, ``enter``,
-``ctrl+s`` (``benchmarks/payment_keys.py`` counts them). ctrl+s before the unit is
+``1``, ``ctrl+s`` (``benchmarks/payment_keys.py`` counts them). ctrl+s before the unit is
 picked (or before its dues have come) picks the best match and pays once they are shown;
 so does ctrl+s after another unit was typed into the lookup (never the one shown before).
 """
@@ -96,7 +98,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
         self.elapsed: float | None = None
         self.unit: tuple[int, str] | None = None  # (id, code) once found
         self._found_with = ""  # what the lookup held when the unit was found
-        self.method = "cash"
+        self.method: str | None = None  # the clerk chooses it (1-5)
         # Not ``loading``: that is Textual's own (a spinner over the whole screen).
         self.reading_dues = False  # the unit's dues are being read
         self._pay_when_ready = False  # ctrl+s came before the unit or its dues
@@ -138,7 +140,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
         focused = self.focused
         place = "lookup"
         if focused is self.table:
-            place = "dues" if self.method == "cash" else "dues-no-cash"
+            place = "dues" if self.method in (None, "cash") else "dues-no-cash"
         elif focused is not None and focused.id in ("pay-payer", "pay-amount", "pay-tendered"):
             place = focused.id.removeprefix("pay-")
         self.HINT = HINTS[place]
@@ -283,7 +285,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
             total=format_fen(total))))
         tendered = self.value("tendered") or ""
         self.query_one("#pay-change", Static).update(plain(
-            change_text(total, tendered) if self.method == "cash" else ""))
+            change_text(total, tendered) if self.method in (None, "cash") else ""))
 
     def field_changed(self, name: str) -> None:
         if name == "tendered":
@@ -322,9 +324,12 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
         lines = self.table.chosen()
         if not lines:
             errors["lines"] = _("Choose what to pay (space selects a due).")
+        if self.method is None:
+            errors["method"] = _("Choose how it is paid: 1 cash, 2 card, 3 transfer, "
+                                 "4 WeChat, 5 Alipay.")
         tendered = None
         text = (values.get("tendered") or "").strip()
-        if self.method == "cash" and text:
+        if self.method in (None, "cash") and text:
             try:
                 tendered = parse_amount(text, field="tendered")
             except DutyError as exc:

@@ -78,6 +78,7 @@ async def filled_listing(pilot) -> ListingForm:
     form = app.screen
     for name, value in LISTING.items():
         form.query_one(f"#bo-{name}", Input).value = value
+    form.set_value("kind", "rent")  # rent or sale: never by itself
     return form
 
 

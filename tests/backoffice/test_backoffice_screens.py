@@ -115,6 +115,13 @@ async def test_canteen_add_check_and_meal_fees(sqlite_db, frozen_clock):
                          and app.screen.is_loaded)
         form = app.screen
         assert form.query_one("#bo-price", Input).value == "12.00"  # the last price
+        # Who ate and how many are the clerk's answers: neither is filled in for them.
+        assert (form.value("person"), form.value("meals")) == (None, "")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: shown(form, "#bo-error-person")
+                         and shown(form, "#bo-error-meals"))
+        assert "Choose who ate." in shown(form, "#bo-error-person")
+        assert CanteenMeal.select().count() == 2  # as before: nothing stored
         form.query_one("#bo-person", Select).value = so.clerk.id
         form.query_one("#bo-meals", Input).value = "4"
         await pilot.press("ctrl+s")

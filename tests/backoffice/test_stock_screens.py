@@ -129,6 +129,8 @@ async def test_a_new_item_with_field_errors_then_saved(store):
         await pilot.press("ctrl+s")  # still no name: the name error
         await wait_until(pilot, lambda: not form.saving)
         form.query_one("#sf-name", Input).value = "空气开关"
+        assert form.value("uom") == ""  # a new item's unit is typed, never 个 by itself
+        form.query_one("#sf-uom", Input).value = "个"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not form.saving and str(
             form.query_one("#sf-error-code").content))

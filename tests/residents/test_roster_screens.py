@@ -150,6 +150,11 @@ async def test_moving_out_and_adding_an_owner(office):
         assert app.focused.id == "of-name"
         form.query_one("#of-name", Input).value = "李四"
         form.query_one("#of-phones", Input).value = "13912345678 13712345678"
+        await pilot.press("ctrl+s")  # owner or tenant: the clerk's answer, never assumed
+        await wait_until(pilot, lambda: "Choose owner or tenant." in str(
+            form.query_one("#of-error-kind").content))
+        assert not Owner.select().where(Owner.name == "李四").exists()
+        form.set_value("kind", "owner")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is roster)
         await wait_until(pilot, lambda: any("李四" in r for r in table_text(roster, "#or-table")))

@@ -221,7 +221,8 @@ class NewPersonForm(DeskForm[int | None]):
     PREFIX = "np"
     FIELDS = (
         Field("name", N_("Name"), required=N_("Enter a name."), max_length=40),
-        Field("role", N_("Role"), kind="select", options=ROLE_OPTIONS, initial="clerk"),
+        Field("role", N_("Role"), kind="select", options=ROLE_OPTIONS, blank=N_("choose"),
+              required=N_("Choose the role.")),
         Field("phone", N_("Phone"), max_length=20, placeholder=N_("for dispatch (optional)")),
         Field("new_pin", N_("PIN"), kind="pin", placeholder=N_("4 to 8 digits (desk roles)")),
         Field("again", N_("Again"), kind="pin", placeholder=N_("the same again")),

@@ -73,9 +73,10 @@ class MealsForm(BackofficeForm):
 
     def form_fields(self):
         return (
-            Field("person", N_("Person"), kind="select", options=(),
+            # Who ate and how many: the clerk's answers, never the first name and 1 [6.5].
+            Field("person", N_("Person"), kind="select", options=(), blank=N_("who ate"),
                   required=N_("Choose who ate.")),
-            Field("meals", N_("Meals"), initial="1", max_length=1,
+            Field("meals", N_("Meals"), max_length=1, required=N_("Enter how many meals."),
                   placeholder=_("0 to {n}").format(n=canteen.MEALS_A_DAY)),
             Field("price", N_("Price"), max_length=12, placeholder="12.00"),
         )
@@ -88,7 +89,7 @@ class MealsForm(BackofficeForm):
         person = self.query_one("#bo-person", Select)
         chosen = self.value("person")
         person.set_options([(plain(name), sid) for sid, name in people])
-        if chosen is None and people:
+        if chosen is None and len(people) == 1:  # the only one: a fact, not a guess
             self.set_initial("person", people[0][0])
         if price and "price" not in self.visited and not self.value("price"):
             self.set_initial("price", money(price).lstrip("¥"))
@@ -108,7 +109,7 @@ class ListingForm(BackofficeForm):
     DRAFT = "listing"
     FIELDS = (
         Field("unit", N_("Unit"), max_length=20, placeholder="3-2-501"),
-        Field("kind", N_("Rent/sale"), kind="select",
+        Field("kind", N_("Rent/sale"), kind="select", blank=N_("rent or sale?"),
               options=tuple((label, key) for key, label in listings.KINDS.items())),
         Field("asking", N_("Asking"), max_length=16,
               placeholder=N_("a month's rent, or the price")),

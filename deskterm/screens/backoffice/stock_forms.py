@@ -54,7 +54,7 @@ class StockItemForm(StockForm):
                   max_length=stock.CODE_LIMIT),
             Field("name", N_("Item"), initial=item.name if item else "",
                   max_length=stock.NAME_LIMIT),
-            Field("uom", N_("Unit of measure"), initial=item.uom if item else "个",
+            Field("uom", N_("Unit of measure"), initial=item.uom if item else "",
                   placeholder=N_("pieces, metres, rolls..."), max_length=stock.UOM_LIMIT),
             Field("location", N_("Location"), initial=item.location if item else "",
                   placeholder=N_("store room, shelf"), max_length=stock.LOCATION_LIMIT),

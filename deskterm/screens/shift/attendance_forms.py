@@ -137,7 +137,9 @@ def correct_form(session, row: TodayRow, recorders: list[tuple[int, str]],
         (attendance.slot_label(slot), slot) for slot in attendance.SIGN_SLOTS)
     marks = tuple((mark_text(m, session.tz), m.id) for m in row.marks)
     fields = [
-        Field("event", N_("Row"), kind="select", options=marks, initial=marks[-1][1]),
+        Field("event", N_("Row"), kind="select", options=marks, blank=N_("which row?"),
+              required=N_("Choose the row to correct."),
+              initial=marks[0][1] if len(marks) == 1 else None),
         Field("time", N_("Right time"), max_length=8, placeholder="08:15"),
         Field("slot", N_("Right sign"), kind="select", options=slots, initial=""),
         Field("void", N_("Strike out"), kind="check",

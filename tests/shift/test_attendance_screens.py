@@ -203,3 +203,38 @@ def test_snapshot_of_today_in_16_colours(snap_compare, snap_office):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=shown)
+
+
+async def test_a_correction_of_a_row_of_several_asks_which(so, frozen_clock):
+    """Two marks today (in at 08:10, out for lunch): which one is wrong is the
+    supervisor's answer, never the last by itself [6.5]; refused until chosen."""
+    from tests.factories import PIN
+
+    attendance.sign(so.office, so.clerk2.id, PIN, "morning_in")  # 08:10
+    frozen_clock(utc("12:05"))
+    attendance.sign(so.office, so.clerk2.id, PIN, "lunch_out")
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await panes_loaded(pilot)
+        screen = await opened(pilot, app)
+        assert lines(screen.query_one("#att-table", DataTable))[1].startswith("王敏")
+        await pilot.press("down", "x")  # 王敏's row: two marks
+        await wait_until(pilot, lambda: isinstance(app.screen, AttendanceForm))
+        form = app.screen
+        assert form.value("event") is None
+        form.query_one("#att-time", Input).value = "12:00"
+        form.query_one("#att-reason", Input).value = "按错了"
+        form.query_one("#att-pin", Input).value = PIN
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Choose the row to correct." in text(
+            form, "#att-error-event"))
+        assert app.screen is form
+        assert not AttendanceEvent.select().where(
+            AttendanceEvent.kind == "correction").exists()
+        lunch = AttendanceEvent.get(AttendanceEvent.slot == "lunch_out")
+        form.set_value("event", lunch.id)
+        form.query_one("#att-pin", Input).value = PIN  # a refusal empties the PIN
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen)
+    fix = AttendanceEvent.get(AttendanceEvent.kind == "correction")
+    assert (fix.corrects_id, fix.at) == (lunch.id, utc("12:00"))

@@ -260,6 +260,7 @@ async def test_a_card_the_database_cannot_give_is_a_state_and_the_form_works_on(
         assert results[0][1].description == "noisy pipes"
 
 
+@pytest.mark.both_databases
 async def test_the_server_down_then_back_reads_the_card_again(story, desk_db, pg_server):
     if pg_server is None or not desk_db.deskterm_url.startswith("postgresql"):
         pytest.skip("the server case is PostgreSQL's")

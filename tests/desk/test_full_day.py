@@ -332,9 +332,9 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
             assert (row.staff_id, row.day, row.submitted_at) == (so.clerk.id, DAY, utc("17:20"))
             figures = json.loads(row.figures)
             assert {k: figures[k] for k in ("calls_taken", "orders_registered", "handovers",
-                                            "payments_total", "deposits_total")} == {
+                                            "payments_net", "deposits_total")} == {
                 "calls_taken": 2, "orders_registered": 2, "handovers": 1,
-                "payments_total": FEE, "deposits_total": FEE}
+                "payments_net": FEE, "deposits_total": FEE}
             work_record = next(k for k in app.dashboard.query_one("#timeline", Pane).table.rows
                                if str(k.value).startswith("deadline:work_record:"))
             await pane_mark(pilot, str(work_record.value), "✓")

@@ -26,6 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DESKTERM_LANG", "en")
+# A draft left by someone at this machine would be offered over the form and wait for
+# an answer the script never gives: the keys are counted with no drafts at all.
+os.environ.setdefault("DESKTERM_DRAFTS_DIR", tempfile.mkdtemp(prefix="deskterm-keys-"))
 
 TARGET = 8
 UNIT = "3-2-501"

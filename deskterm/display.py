@@ -54,13 +54,14 @@ def hhmm(moment: dt.datetime | None, tz: str) -> str:
 
 
 def when(moment: dt.datetime | None, tz: str, now: dt.datetime) -> str:
-    """``14:00`` today, ``11-25 14:00`` another day, office-local."""
+    """``14:00`` today, ``11-25 14:00`` another day of this year, ``2025-11-25 14:00``
+    another year's: office-local, never a time without its day."""
     if moment is None:
         return "—"
-    shown = local(moment, tz)
-    if shown.date() == local(now, tz).date():
+    shown, today = local(moment, tz), local(now, tz).date()
+    if shown.date() == today:
         return shown.format("HH:mm")
-    return shown.format("MM-DD HH:mm")
+    return shown.format("MM-DD HH:mm" if shown.year == today.year else "YYYY-MM-DD HH:mm")
 
 
 def age(since: dt.datetime, now: dt.datetime) -> str:

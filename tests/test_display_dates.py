@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from deskterm.display import ago, arrow_locale, day_label, long_day
+from deskterm.display import ago, arrow_locale, day_label, long_day, when
 from deskterm.i18n import current_language, set_language
 
 FRIDAY = dt.date(2026, 11, 27)
@@ -158,3 +158,15 @@ def test_fee_summary_day_rows_fit_with_their_weekday_and_reversals(chinese):
 
     for day in (FRIDAY + dt.timedelta(days=n) for n in range(7)):
         assert cell_len(day_label(day) + " ↺1") <= DAY["label"]
+
+
+@pytest.mark.parametrize(("moment", "shown"), [
+    (dt.datetime(2026, 11, 27, 6, 0), "14:00"),            # today, office time
+    (dt.datetime(2026, 11, 26, 15, 40), "11-26 23:40"),    # last evening
+    (dt.datetime(2026, 11, 27, 16, 30), "11-28 00:30"),    # after midnight
+    (dt.datetime(2025, 12, 30, 1, 0), "2025-12-30 09:00"),  # another year
+    (None, "—"),
+])
+def test_a_time_carries_its_day_unless_it_is_today(moment, shown):
+    """Issue #13 item 9: every time shown that is not today's says which day."""
+    assert when(moment, "Asia/Shanghai", NOW) == shown

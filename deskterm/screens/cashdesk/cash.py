@@ -23,7 +23,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from deskterm.clock import now_utc
-from deskterm.display import SYMBOLS, day_label, hhmm, when
+from deskterm.display import SYMBOLS, day_label, when
 from deskterm.duties.cashdesk.cash_view import CashView, cash_view
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
@@ -58,7 +58,7 @@ def drawer_lines(view: CashView, tz: str, now: dt.datetime) -> list[str]:
                 _("Press o to count the float in; a cash payment needs an open drawer.")]
     state = _(STATE_WORDS.get(drawer.state, drawer.state))
     head = _("Drawer of {day} · {state} · opened {time}").format(
-        day=day_label(drawer.day), state=state, time=hhmm(drawer.opened_at, tz))
+        day=day_label(drawer.day), state=state, time=when(drawer.opened_at, tz, now))
     if drawer.closed_at:
         head += " · " + _("closed {time}").format(time=when(drawer.closed_at, tz, now))
     lines = [head]

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from deskterm.clock import local, now_utc
+from deskterm.display import when
 from deskterm.i18n import _
 from deskterm.keys import install_bindings
 from deskterm.screens.kit.duty import run_duty
@@ -200,7 +201,7 @@ class DashboardScreen(Screen):
     def _since_text(self) -> str:
         health = getattr(self.app, "db_health", None)
         moment = health.since if health is not None and health.since else now_utc()
-        return local(moment, self.session.tz).format("HH:mm")
+        return when(moment, self.session.tz, now_utc())
 
     def show_health(self, health) -> None:
         """The database's state on the status line; the panes' rows marked stale while it

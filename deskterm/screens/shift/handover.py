@@ -50,15 +50,15 @@ from deskterm.screens.kit.tables import add_columns, lines_text, refill, row_tab
 from deskterm.screens.repairs.call_intake import CallIntakeScreen
 from deskterm.screens.repairs.complaint_form import ComplaintFormScreen
 from deskterm.screens.shift.handover_sign import SignHandoverForm
-from deskterm.screens.shift.night_log_form import log_cells
+from deskterm.screens.shift.night_log_form import TIME_WIDTH, log_cells
 from deskterm.screens.shift.task_form import NightTaskForm
 
 CSS = str(files("deskterm.styles") / "handover.tcss")
 TITLE_WIDTH = 76  # inside the border and padding
 #: "Taken as" holds an order's number whole (WX-202611-0042).
 TAKEN_WIDTH = 14
-COLUMNS = ((N_("Time"), 5), ("", 1), (N_("Taken as"), TAKEN_WIDTH), (N_("Where"), 10),
-           (N_("What"), 40))
+COLUMNS = ((N_("Time"), TIME_WIDTH), ("", 1), (N_("Taken as"), TAKEN_WIDTH), (N_("Where"), 10),
+           (N_("What"), 34))
 TAKEN_COLUMN = 2
 TAKEN_WORDS = {"taken_over": N_("taken over")}
 #: Open tasks listed under the night log at most (the header counts them all).
@@ -236,7 +236,7 @@ class HandoverScreen(BookScreen):
                                                               disposition.kind))
 
     def _cells(self, item: LogItem) -> list:
-        time, action, where, what = log_cells(item, self.session.tz, 10, 40)
+        time, action, where, what = log_cells(item, self.session.tz, now_utc(), 10, 34)
         return [time, action, plain(fit(self._taken(item.id), TAKEN_WIDTH)), where, what]
 
     def row_detail(self, item: LogItem | None) -> str:

@@ -13,13 +13,14 @@ is shown literally (markup off).
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib.resources import files
 
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
 from deskterm.clock import local, now_utc
-from deskterm.display import fit, plain
+from deskterm.display import fit, plain, when
 from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.shift.night_log import (
     NIGHT_ROLES,
@@ -51,9 +52,15 @@ def open_night_log(app) -> NightLogForm | None:
     return open_screen(app, NightLogForm)
 
 
-def log_cells(item: LogItem, tz: str, where_width: int = 12, what_width: int = 44) -> list:
-    """Time, ``!`` when the day shift must act, where and what: one line of the log."""
-    return [plain(local(item.at, tz).format("HH:mm")), plain("!" if item.needs_action else ""),
+#: The log's time column: ``23:40`` today, ``12-06 23:40`` the evening before.
+TIME_WIDTH = 11
+
+
+def log_cells(item: LogItem, tz: str, now: dt.datetime, where_width: int = 12,
+              what_width: int = 38) -> list:
+    """Time (dated when not today), ``!`` when the day shift must act, where and what: one
+    line of the log."""
+    return [plain(when(item.at, tz, now)), plain("!" if item.needs_action else ""),
             plain(fit(item.where, where_width)), plain(fit(item.what, what_width))]
 
 
@@ -83,7 +90,7 @@ class NightLogForm(DeskForm[None]):
 
     def on_mount(self) -> None:  # Textual calls DeskForm.on_mount after this one
         add_columns(self.query_one("#nl-table", DataTable), (
-            (N_("Time"), 5), ("", 1), (N_("Where"), 12), (N_("What"), 44)))
+            (N_("Time"), TIME_WIDTH), ("", 1), (N_("Where"), 12), (N_("What"), 38)))
         self._propose_time()
 
     def _propose_time(self) -> None:
@@ -96,8 +103,9 @@ class NightLogForm(DeskForm[None]):
     def loaded(self, items: list[LogItem]) -> None:
         table = self.query_one("#nl-table", DataTable)
         table.clear()
+        now = now_utc()
         for item in items:
-            table.add_row(*log_cells(item, self.session.tz), key=f"e{item.id}")
+            table.add_row(*log_cells(item, self.session.tz, now), key=f"e{item.id}")
         if items:
             table.move_cursor(row=len(items) - 1)
 

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from deskterm.clock import now_utc, today_local
-from deskterm.display import fit, hhmm, long_day, money, plain, when
+from deskterm.display import fit, long_day, money, plain, when
 from deskterm.duties.shift.tasks import TaskList, open_tasks_of
 from deskterm.duties.shift.work_records import (
     MONEY_FIGURES,
@@ -131,7 +131,7 @@ class WorkRecordScreen(RecordForm):
     def _state_text(self, record: WorkRecord) -> str:
         if record.submitted:
             return "✓ " + _("Submitted at {time}: it can no longer change.").format(
-                time=hhmm(record.submitted_at, self.session.tz))
+                time=when(record.submitted_at, self.session.tz, now_utc()))
         if record.stored:
             return "… " + _("Draft saved; submit it at the end of the day.")
         return "· " + _("Not saved yet.")

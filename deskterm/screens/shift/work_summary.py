@@ -18,7 +18,8 @@ from importlib.resources import files
 from textual.binding import Binding
 from textual.widgets import Static
 
-from deskterm.display import hhmm, plain
+from deskterm.clock import now_utc
+from deskterm.display import plain, when
 from deskterm.duties.shift.work_summaries import (
     TEXT_LIMIT,
     SummaryDraft,
@@ -92,7 +93,7 @@ class WorkSummaryScreen(RecordForm):
             first=draft.first.isoformat(), last=draft.last.isoformat(), days=draft.days)
         if draft.submitted:
             state = "✓ " + _("submitted at {time}").format(
-                time=hhmm(draft.submitted_at, self.session.tz))
+                time=when(draft.submitted_at, self.session.tz, now_utc()))
         elif draft.stored:
             state = "… " + _("draft saved")
         else:

@@ -73,6 +73,21 @@ def fits(screen, form: str, parts: tuple[str, ...]) -> None:
         assert region.height > 0 and box.contains_region(region), part
 
 
+async def test_f10_r_and_digits_at_once_land_in_the_search(history):
+    """Issue #15 item 3: keys typed while the book opens go to the box the clerk will type
+    in; none is lost (the key fence holds them until the screen's focus is set)."""
+    so, *_rest = history
+    app = desk_app(so, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await desk_ready(app, pilot)
+        await pilot.press("f10", "r", *"5625")  # no pause anywhere
+        await wait_until(pilot, lambda: isinstance(app.screen, RegisterSearchScreen))
+        screen = app.screen
+        box = screen.query_one("#rs-text", Input)
+        await wait_until(pilot, lambda: box.value == "5625" and screen.settled)
+        assert app.focused is box
+
+
 async def test_typing_a_unit_code_shows_its_rows(history):
     so, _other, lines, repair, *_rest = history
     app = desk_app(so, watch=False)

@@ -15,6 +15,7 @@ from deskterm.db.models.backoffice import (
     StocktakeLine,
 )
 from deskterm.db.models.base import APPEND_ONLY, BaseModel, MoneyField, UtcField, database
+from deskterm.db.models.calls import IncomingCall
 from deskterm.db.models.cash import (
     BankDeposit,
     CashEntry,
@@ -59,6 +60,7 @@ MODELS = [
     Assessment, DeadlineDone,
     StockItem, Stocktake, StocktakeLine, StockMove, CanteenPurchase, CanteenMeal,
     Listing, ListingViewing,
+    IncomingCall,
     ChangeLog,
 ]
 

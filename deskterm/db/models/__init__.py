@@ -39,6 +39,7 @@ from deskterm.db.models.org import (
     Staff,
     Unit,
 )
+from deskterm.db.models.outbox import OutboxMessage
 from deskterm.db.models.repair import Callback, Complaint, RepairOrder, ServiceEntry, Task, Visit
 from deskterm.db.models.shift import (
     Assessment,
@@ -60,6 +61,7 @@ MODELS = [
     Assessment, DeadlineDone,
     StockItem, Stocktake, StocktakeLine, StockMove, CanteenPurchase, CanteenMeal,
     Listing, ListingViewing,
+    OutboxMessage,
     IncomingCall,
     ChangeLog,
 ]

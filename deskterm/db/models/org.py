@@ -40,6 +40,9 @@ class Office(BaseModel):
     default_float = MoneyField(default=0)
     # The daily backup's time on the deadline calendar (HH:MM office-local); "": not on it.
     backup_at = CharField(default="")
+    # The office's group chat for messages to technicians without an address of their
+    # own (an apprise URL, ``deskterm/messaging``); "": none.
+    notify_url = TextField(default="")
 
 
 class Staff(BaseModel):
@@ -58,6 +61,8 @@ class Staff(BaseModel):
     # A technician's skills: the repair categories he takes, comma-separated ("" = any).
     skills = CharField(default="")
     created_at = UtcField()
+    # Where dispatch messages reach this person (an apprise URL); "": none.
+    notify_url = TextField(default="")
 
     class Meta:
         indexes = ((("office", "name"), True), (("office", "role", "active"), False))

@@ -8,6 +8,7 @@
     deskterm report NAME [--period WORDS] [--format csv|xlsx] [--out FILE|FOLDER] [--db ...]
     deskterm office add|show|set …, deskterm staff add|list|role|pin|unlock|leave …,
     deskterm backup FILE, deskterm restore FILE (``cli_admin``: the manager's commands)
+    deskterm call NUMBER, deskterm call-listener (``cli_calls``: a telephone system's)
 
 Problems a person must fix (a bad config line, a database newer than the code, an
 unwritable folder...) print one clear message and exit with status 2, never a traceback.
@@ -96,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     from deskterm import cli_admin
 
     cli_admin.add_parsers(sub, common)
+    from deskterm import cli_calls
+
+    cli_calls.add_parsers(sub, common)
     return parser
 
 
@@ -157,8 +161,11 @@ def _run(args: argparse.Namespace) -> int:
         return _roster(settings, args)
     if args.command == "report":
         return _report(settings, args)
-    from deskterm import cli_admin
+    from deskterm import cli_admin, cli_calls
 
+    code = cli_calls.run(settings, args)
+    if code is not None:
+        return code
     code = cli_admin.run(settings, args)
     return _open(settings) if code is None else code
 

@@ -36,6 +36,8 @@ from deskterm.duties.reporting.report_table import (  # noqa: F401 - COLUMN_TYPE
     Report,
     ReportTable,
 )
+from deskterm.duties.reporting.reports_calls import TITLE as CALLS_TITLE
+from deskterm.duties.reporting.reports_calls import call_answering
 from deskterm.duties.reporting.reports_staff import TITLES as STAFF_TITLES
 from deskterm.duties.reporting.reports_staff import (
     attendance_ranking,
@@ -288,6 +290,8 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            work_monthly),
     Report("wrong-pins", STAFF_TITLES["wrong-pins"], ("week", "month", "range"),
            "this-month", wrong_pins),
+    Report("call-answering", CALLS_TITLE, ("week", "month", "range"), "last-week",
+           call_answering),  # incoming calls [7.4.3] (reports_calls.py)
 )}
 
 

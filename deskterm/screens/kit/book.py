@@ -59,6 +59,7 @@ class BookScreen(ModalScreen[T]):
         self.reading = False
         self._asked = 0
         self._last_key: tuple = ()
+        self._waiting_key: tuple | None = None  # read_as_typed's newest key, behind a read
 
     # --- what a book gives -----------------------------------------------------------------
     def fetch(self, *key) -> Any:
@@ -84,9 +85,30 @@ class BookScreen(ModalScreen[T]):
                  refused=lambda field, message: self._refused(asked, field, message),
                  group=f"{self.PREFIX}-read", exclusive=False, load=True)
 
+    def read_as_typed(self, *key) -> None:
+        """Search as the clerk types, with no fixed delay: read ``key`` now, or, while a
+        read is on its way, as soon as it answers. Only the newest key waits (each key
+        supersedes the one before), so a burst costs at most two reads and the last key
+        is answered within two reads' time."""
+        if self.reading:
+            self._waiting_key = key
+            return
+        self.read(*key)
+
+    def _read_waiting(self) -> bool:
+        """Read the key that waited behind the read that just answered; False: none."""
+        key, self._waiting_key = self._waiting_key, None
+        if key is None:
+            return False
+        self.read(*key)
+        return True
+
     def _answered(self, asked: int, data: Any, key: tuple) -> None:
         if asked != self._asked:
             return  # an older read: a newer one is on its way
+        if self._read_waiting():
+            self.show(data, *key)  # what was typed a key ago, while the newest is read
+            return
         self.reading = False
         self.read_failed = False
         kept = self._act_said
@@ -100,7 +122,7 @@ class BookScreen(ModalScreen[T]):
             self._act_said = kept
 
     def _refused(self, asked: int, field: str, message: str) -> None:
-        if asked != self._asked:
+        if asked != self._asked or self._read_waiting():
             return
         self.reading = False
         self.read_failed = bool(not field)  # trouble (a refused key is the clerk's to fix)

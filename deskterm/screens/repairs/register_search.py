@@ -1,8 +1,9 @@
 """Searching the service register (服务登记本) [7.4.1]-[7.4.5]: one box for a unit, phone
 digits or a name, the first and last day, and which lines (open, completed, all).
 
-The rows follow what is typed: ``DEBOUNCE`` seconds after the last change the book is
-read through the kit (``BookScreen.read``): the days are read
+The rows follow what is typed, with no fixed delay: each change reads the book through the
+kit at once, or behind the read on its way (``BookScreen.read_as_typed``, the newest key
+superseding any that waited): the days are read
 (``register.parse_register_date``; a bad one is said under the row of days, named, and
 the rows shown stay), then ``register.search_register`` runs. An answer to an older read
 than the newest is dropped, so a slow search never overwrites a newer one; database
@@ -23,7 +24,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from deskterm.clock import local, now_utc
@@ -46,7 +46,6 @@ from deskterm.screens.repairs.morning_view import KIND_WORDS
 from deskterm.screens.repairs.order_detail import open_order_detail
 from deskterm.screens.repairs.parts import TableBook
 
-DEBOUNCE = 0.15
 LIMIT = 200
 FIELDS = (
     Field("text", N_("Find"), max_length=MAX_QUERY, wide=True,
@@ -134,7 +133,6 @@ class RegisterSearchScreen(TableBook):
         self._away = False  # another screen is on top (an order, a unit)
         self.result: RegisterResult | None = None
         self.searches = 0  # answers shown, for tests
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         fields = {f.name: f for f in FIELDS}
@@ -170,19 +168,18 @@ class RegisterSearchScreen(TableBook):
     @on(Select.Changed)
     def _changed(self, event) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self.search_now)
+        self.search_now(as_typed=True)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#rs-{name}", Input).value
 
-    def search_now(self) -> None:
-        """Search for what the fields hold now."""
-        self._timer = None
+    def search_now(self, *, as_typed: bool = False) -> None:
+        """Search for what the fields hold now (``as_typed``: behind a search on its way,
+        superseding any key that waited there)."""
         state = self.query_one("#rs-state", Select).value
-        self.read(self._value("text"), self._value("date_from"), self._value("date_to"),
-                  None if state is Select.NULL else state)
+        key = (self._value("text"), self._value("date_from"), self._value("date_to"),
+               None if state is Select.NULL else state)
+        (self.read_as_typed if as_typed else self.read)(*key)
 
     def fetch(self, text: str, date_from: str, date_to: str, state: str | None
               ) -> RegisterResult:
@@ -196,7 +193,7 @@ class RegisterSearchScreen(TableBook):
     @property
     def settled(self) -> bool:
         """Nothing typed waits for a search, and the rows answer the fields (for tests)."""
-        return self._timer is None and not self.reading
+        return not self.reading
 
     def show(self, result: RegisterResult, *key) -> None:
         self.searches += 1

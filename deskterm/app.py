@@ -335,9 +335,11 @@ class DeskApp(App[None]):
 
     def action_new_call(self) -> None:
         """F2: the call-intake form, from the dashboard, for whoever is at the desk."""
+        from deskterm.screens.calls.taking import take_ringing
         from deskterm.screens.repairs.call_intake import CallIntakeScreen
 
-        self._open_form(CallIntakeScreen)
+        if not take_ringing(self):  # a call ringing: taken, its caller filled in
+            self._open_form(CallIntakeScreen)
 
     def action_complaint(self) -> None:
         """F7: record a complaint."""
@@ -375,6 +377,9 @@ class DeskApp(App[None]):
         """Open the screen ``name`` of ``keys.OPENERS`` over the dashboard (F3, F5, F6, the
         books); each screen's ``open_*`` function refuses before sign-in too."""
         if not self._at_dashboard() or name not in OPENERS:
+            return
+        from deskterm.screens.calls.taking import pay_ringing  # F3 while a call rings
+        if name == "payment" and pay_ringing(self):
             return
         module, function = OPENERS[name].split(":")
         getattr(import_module(module), function)(self)

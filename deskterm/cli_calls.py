@@ -20,9 +20,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
+
+from deskterm.i18n import N_
 
 EXIT_REFUSED = 2
 EXIT_TROUBLE = 3
+#: Seconds ``deskterm call`` waits for another program's write lock: a ring lasts seconds,
+#: and the PBX's dial plan waits for the command.
+CALL_LOCK_SECONDS = 2.0
+
+TROUBLE_WORDS = {
+    "unreachable": N_("the database does not answer"),
+    "locked": N_("the database is busy (another program holds it)"),
+    "full": N_("the disk is full"),
+    "readonly": N_("the database is read-only"),
+    "forked": N_("the database file was replaced"),
+}
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -74,13 +88,13 @@ def _guarded(command) -> int:
         _say(exc.message)
         return EXIT_TROUBLE
     except Exception as exc:  # noqa: BLE001 - a database that is locked or down
-        from deskterm.db.trouble import SAVE_WORDS, trouble_of
+        from deskterm.db.trouble import trouble_of
         from deskterm.i18n import _
 
         trouble = trouble_of(exc)
         if trouble is None:
             raise
-        _say(_("The call was not recorded: {why}").format(why=_(SAVE_WORDS[trouble.kind])))
+        _say(_("The call was not recorded: {why}.").format(why=_(TROUBLE_WORDS[trouble.kind])))
         return EXIT_TROUBLE
 
 
@@ -90,13 +104,32 @@ def _office(settings):
     return desk_office(settings.office)
 
 
+@contextmanager
+def _call_database(settings):
+    """The database, checked current, waiting at most ``CALL_LOCK_SECONDS`` for a lock."""
+    from pathlib import Path
+
+    from deskterm.db import schema
+    from deskterm.db.connection import close_database, describe, is_postgres_url, open_database
+    from deskterm.errors import SetupError
+    from deskterm.i18n import _
+
+    if not is_postgres_url(settings.db) and not Path(settings.db).expanduser().exists():
+        raise SetupError(_("There is no database at {path}.").format(path=settings.db))
+    db = open_database(settings.db, lock_timeout=CALL_LOCK_SECONDS)
+    try:
+        schema.check(db, describe(settings.db))
+        yield db
+    finally:
+        close_database()
+
+
 def _call(settings, args) -> int:
-    from deskterm.cli import _current_database
     from deskterm.duties.calls.ringing import call_number, hang_up, record_call
     from deskterm.i18n import _
 
     call_number(args.number)  # a number it cannot read: refused before the database
-    with _current_database(settings):
+    with _call_database(settings):
         office = _office(settings)
         if args.hangup:
             call = hang_up(office, args.number, line=args.line)

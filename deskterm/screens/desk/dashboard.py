@@ -24,6 +24,7 @@ from deskterm.screens.kit.duty import run_duty
 from deskterm.widgets.pane import Pane
 from deskterm.widgets.pane_data import FirstLoad, deadlines
 from deskterm.widgets.panes import CallbacksPane, CashPane, OpenOrdersPane
+from deskterm.widgets.ringing import RingingBanner
 from deskterm.widgets.status_line import StatusLine
 from deskterm.widgets.timeline_pane import TimelinePane
 
@@ -53,6 +54,7 @@ class DashboardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
+        yield RingingBanner(id="ringing")  # who is calling (issue #14: screens/calls/)
         with Grid(id="panes"):
             yield TimelinePane(self.session, id="timeline")
             yield OpenOrdersPane(self.session, id="orders")
@@ -85,6 +87,8 @@ class DashboardScreen(Screen):
         for pane in self.panes:
             if wanted is None or pane.TOPICS & wanted:
                 self._load(pane)
+        if wanted is None or "incoming_call" in wanted:
+            self.on_ringing_banner_rung_out()
         if wanted is None or wanted & {"office", "deadline_done", "bank_deposit", "stocktake",
                                        "daily_work_record", "canteen_purchase", "repair_order"}:
             self._load_deadline()
@@ -103,6 +107,7 @@ class DashboardScreen(Screen):
             run_duty(self, lambda: self._fetch_first(panes, first),
                      done=lambda found: self._show_first(*found), refused=self._first_failed,
                      group="first-load", name="first load", load=True)
+        self.on_ringing_banner_rung_out()
         early, self._early_topics = self._early_topics, set()
         if early:
             self.reload(None if "*" in early else early)
@@ -132,6 +137,11 @@ class DashboardScreen(Screen):
                 pane.show(data, ticket)
             self._show_deadline(*deadline)
         self._first_frame()
+
+    def on_ringing_banner_rung_out(self, _event=None) -> None:
+        from deskterm.screens.calls.taking import load_ringing
+
+        load_ringing(self)
 
     def tick(self) -> None:
         """Once a minute: the clock, and the timeline's now/missed marks."""

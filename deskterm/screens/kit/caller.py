@@ -16,11 +16,16 @@ complaint F7, the walk-in visitor F8), putting ``CALLER_FIELDS`` in its fields a
   about the unit as soon as it is known: picked (at once), or typed into the unit field
   (``CARD_DEBOUNCE`` after the last key); ``card_now()`` reads a unit typed without waiting,
   ``after_trouble`` reads a card the database could not give. ``CHASE_KEY`` names the
-  form's key that chases an open order (F2), said on the card.
+  form's key that chases an open order (F2), said on the card;
+- a caller known before the form opens (a ringing call taken, a call returned:
+  ``screens/calls/``) is a ``KnownCaller`` in ``known_caller``: filled in on mount as the
+  form's own doing (Esc closes without asking), the picked owner and the unit's card with
+  it, and the cursor at ``AFTER_PICK`` (at the name when the number is not on the roster).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from textual.containers import Horizontal
@@ -54,8 +59,22 @@ CALLER_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class KnownCaller:
+    """A caller the desk knows before the form opens: the roster's owner of a ringing
+    number (``owner_id`` None: the number is not on the roster)."""
+
+    phone: str  # digits, as parse_phone writes them
+    name: str = ""
+    unit_code: str = ""
+    owner_id: int | None = None
+    unit_id: int | None = None
+
+
 class CallerPart:
     """Mixed into a ``DeskForm`` (see the module's docstring)."""
+
+    known_caller: KnownCaller | None = None
 
     AFTER_PICK = "name"  # where the cursor goes once the lookup filled the caller
     CHASE_KEY = ""  # the form's key that chases the unit's open order, said on the card
@@ -80,7 +99,21 @@ class CallerPart:
     def unit_card(self) -> UnitCard:
         return self.query_one(UnitCard)
 
+    def on_mount(self) -> None:  # before DeskForm's: what it fills is the form's own
+        known = self.known_caller
+        if known is None:
+            return
+        self.set_value("name", known.name)
+        self.set_value("unit", known.unit_code)
+        self.set_value("phone", format_phone(known.phone))
+        if known.owner_id is not None:
+            self._picked_owner = (known.owner_id, known.name, known.unit_code)
+        if known.unit_id or known.unit_code:
+            self.unit_card.show_unit(unit_id=known.unit_id, code=known.unit_code)
+
     def first_focus(self):
+        if self.known_caller is not None:
+            return self.widget(self.AFTER_PICK if self.known_caller.name else "name")
         if not any((self.value(name) or "").strip() for name in ("name", "unit", "phone")):
             return self.lookup.input
         return super().first_focus()

@@ -4,7 +4,8 @@
     deskterm office show | deskterm office set KEY VALUE [KEY VALUE …]
     deskterm staff add NAME --role ROLE [--pin-stdin]
     deskterm staff list | role NAME ROLE | pin NAME [--pin-stdin] | unlock NAME | leave NAME
-    deskterm staff contact NAME [PHONE] | skills NAME [CATEGORY …]
+    deskterm staff contact NAME [PHONE] | skills NAME [CATEGORY …] | notify NAME [URL]
+    deskterm outbox send [--loop] (``messaging/cli.py``: messages to technicians)
     deskterm estate … (``cli_estate``: districts, buildings, units, public places)
     deskterm backup FILE | deskterm restore FILE
 
@@ -56,6 +57,11 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
                                    help=_("the phone someone is reached on (for dispatch)"))
     contact.add_argument("name")
     contact.add_argument("phone", nargs="?", default="", help=_("empty clears it"))
+    notify = staff_sub.add_parser(
+        "notify", parents=[common],
+        help=_("where dispatch messages reach someone: an apprise URL (wecombot://KEY)"))
+    notify.add_argument("name")
+    notify.add_argument("url", nargs="?", default="", help=_("empty clears it"))
     skills = staff_sub.add_parser(
         "skills", parents=[common],
         help=_("the repair categories a technician takes (none: any repair)"))
@@ -68,8 +74,10 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     leave.add_argument("name")
 
     from deskterm import cli_estate
+    from deskterm.messaging import cli as messaging_cli
 
     cli_estate.add_parsers(sub, common)
+    messaging_cli.add_parsers(sub, common)
     backup = sub.add_parser(
         "backup", parents=[common],
         help=_("copy the database to a new file while desks are open (for a cron job)"))
@@ -90,6 +98,10 @@ def run(settings, args) -> int | None:
         from deskterm import cli_estate
 
         return cli_estate.run(settings, args)
+    if args.command == "outbox":
+        from deskterm.messaging import cli as messaging_cli
+
+        return messaging_cli.run(settings, args)
     if args.command == "backup":
         return _backup(settings, args.file)
     if args.command == "restore":
@@ -234,6 +246,13 @@ def _staff(settings, args) -> int:
             elif command == "contact":
                 staff_admin.set_contact(office, None, person.id, args.phone)
                 said = _("{name}'s phone is saved.").format(name=person.name)
+            elif command == "notify":
+                from deskterm.messaging.addresses import masked
+
+                person = staff_admin.set_notify(office, None, person.id, args.url)
+                said = (_("{name}'s messages go to {url}.").format(
+                    name=person.name, url=masked(person.notify_url)) if person.notify_url
+                    else _("{name} has no notification address now.").format(name=person.name))
             elif command == "skills":
                 person = staff_admin.set_skills(office, None, person, " ".join(args.categories))
                 said = staff_admin.skills_said(person)

@@ -151,12 +151,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backup_at", N_("Daily backup (empty: off)"), _backup_time,
             lambda hhmm: hhmm or "-"),
 )
-BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def _address(text: str, field: str) -> str:
+    from deskterm.messaging.addresses import check_url
+
+    return check_url(text, field)
+
+
+def _masked(url: object) -> str:
+    from deskterm.messaging.addresses import masked
+
+    return masked(str(url or "")) or "-"
+
+
+#: Set from the command line only (never shown in full, so not on the office form): the
+#: group chat's address for messages to technicians who have none (``deskterm/messaging``).
+ADDRESSES: tuple[Setting, ...] = (
+    Setting("notify_url", N_("Group chat for technicians' messages"), _address, _masked),
+)
+BY_KEY = {s.key: s for s in (*SETTINGS, *ADDRESSES)}
 
 
 def shown(office: Office) -> list[tuple[str, str, str]]:
     """``(key, label, value)`` for each setting, as the manager reads them."""
-    return [(s.key, _(s.label), s.show(getattr(office, s.key))) for s in SETTINGS]
+    return [(s.key, _(s.label), s.show(getattr(office, s.key)))
+            for s in (*SETTINGS, *ADDRESSES)]
 
 
 def check_settings(typed: dict[str, str]) -> dict[str, object]:
@@ -177,8 +197,13 @@ def set_office(office: Office, by: Staff | None, **typed: str) -> dict[str, obje
     with changes.write():
         row = locked(Office.select().where(Office.id == office.id)).get()
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-        if changed:
-            update_row(row, row, by, "settings", **changed)
+        plain = {k: v for k, v in changed.items() if k not in ("notify_url",)}
+        if plain:
+            update_row(row, row, by, "settings", **plain)
+        if "notify_url" in changed:  # the change log holds it masked
+            from deskterm.messaging.outbox import store_address
+
+            store_address(row, row, by, "settings", changed["notify_url"])
     for key, value in changed.items():
         setattr(office, key, value)  # the caller's copy too: the desk goes on with it
     return changed

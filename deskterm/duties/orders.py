@@ -46,6 +46,7 @@ from deskterm.duties.records import (
 )
 from deskterm.errors import DutyError
 from deskterm.i18n import _
+from deskterm.messaging.outbox import queue_message
 
 URGENCIES = ("normal", "urgent")
 #: An appointment may be this much in the past (the time the call itself took).
@@ -242,4 +243,6 @@ def register_call(
             state="dispatched" if tech is not None else "registered",
             registered_at=now, registered_by=clerk,
             dispatched_at=now if tech is not None else None)
+        if tech is not None:  # the technician's message, in this transaction
+            queue_message(office, clerk, order, "dispatch")
     return entry, order

@@ -290,6 +290,22 @@ def set_contact(office: Office, by: Staff | None, staff_id: int, phone: str) -> 
     return person
 
 
+def set_notify(office: Office, by: Staff | None, staff_id: int, url: str) -> Staff:
+    """Where dispatch messages reach a person (an apprise URL, checked by apprise and
+    logged masked: ``deskterm/messaging``); empty clears it."""
+    from deskterm.messaging.addresses import check_url
+    from deskterm.messaging.outbox import store_address
+
+    url = check_url(url, "notify_url")
+    with changes.write():
+        person = _person(office, staff_id)
+        if not person.active:
+            raise DutyError(_("{name} has left: nothing to change.").format(name=person.name),
+                            "notify_url")
+        store_address(person, office, by, "notify", url)
+    return person
+
+
 def mark_leaver(office: Office, by: Staff | None, staff_id: int) -> Staff:
     """Inactive from now on: no sign-in, not offered for work; the history keeps the name."""
     with changes.write():

@@ -30,6 +30,7 @@ from deskterm.duties.orders import _check_appointment, _check_choice, order_of, 
 from deskterm.duties.records import clean_text, create_row, desk_person, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
+from deskterm.messaging.outbox import queue_message
 
 RESULTS = ("done", "not_done")
 #: ¥100,000: a repair charge above this is a typing slip, not a charge.
@@ -63,7 +64,10 @@ def dispatch(office: Office, clerk: Staff | int, order_id: int, technician: Staf
         values = dict(technician=tech, state="dispatched", dispatched_at=now)
         if appointment_at is not None:
             values["appointment_at"] = appointment_at
+        event = ("reschedule" if order.technician_id == tech.id and order.state == "dispatched"
+                 else "reassign" if order.state == "dispatched" else "dispatch")
         update_row(order, office, clerk, "dispatch", **values)
+        queue_message(office, clerk, order, event)  # the technician's, in this transaction
     return order
 
 

@@ -110,6 +110,9 @@ class DeskApp(App[None]):
         if self._watch:
             self.run_worker(lambda: self._watch_changes(start_id), thread=True,
                             exclusive=True, group="watch", name="change watcher")
+            from deskterm.messaging.sender import start_background  # to technicians
+
+            self.sender = start_background(self.session.office.id, self._stop)
         self._arm_minute()
         if self._idle_minutes is None:
             self._idle_minutes = self.session.office.idle_lock_minutes
@@ -297,6 +300,8 @@ class DeskApp(App[None]):
     def _changed(self, topics: set[str]) -> None:
         if self.dashboard is not None:
             self.dashboard.reload(topics)
+        for screen in self.screen_stack[1:]:  # an order detail: its message's state
+            getattr(screen, "topics_changed", lambda _topics: None)(topics)
 
     def _arm_minute(self) -> None:
         now = now_utc()

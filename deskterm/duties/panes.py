@@ -8,7 +8,7 @@ is safe to call from a worker thread inside ``database.connection_context()``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from peewee import JOIN, Case, fn
 
@@ -32,6 +32,7 @@ from deskterm.duties.cashdesk.cash_bank import (
     takings_left,
 )
 from deskterm.duties.cashdesk.takings import Takings, takings
+from deskterm.messaging.outbox import message_marks
 
 CALLBACK_STANDARD = 0.98  # [6.4] callback rate of 98 % or better
 RATE_DAYS = 7  # the running callback rate covers the last seven days
@@ -51,6 +52,7 @@ class OpenOrder:
     state: str
     overdue: bool  # the appointment time has passed and the technician has not returned
     chases: int = 0  # times the owner chased it (催单): it is raised to the top
+    message: str = ""  # its latest message to the technician: sent, waiting, failed, unsent
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ def open_orders(office: Office, *, now: dt.datetime | None = None, limit: int = 
         )
         for oid, number, unit, text, tech, appt, registered, state, chases in found[:limit]
     )
+    marks = message_marks(row.id for row in rows)  # one query, by the rows' ids
+    rows = tuple(replace(row, message=marks.get(row.id, "")) for row in rows)
     return OpenOrders(count=count or 0, overdue=int(overdue or 0), rows=rows,
                       chased=int(chased or 0))
 

@@ -14,9 +14,13 @@ from deskterm.widgets.keyed_table import KeyedTable
 from deskterm.widgets.pane import Pane
 from deskterm.widgets.pane_data import LIMIT  # noqa: F401 - re-exported
 
+#: Before the technician's name: his message's state (``deskterm/messaging``).
+MESSAGE_MARKS = {"sent": SYMBOLS["done"], "waiting": SYMBOLS["due"],
+                 "failed": SYMBOLS["missed"], "unsent": "-"}
+
 
 class OpenOrdersPane(Pane):
-    TOPICS = frozenset({"repair_order"})
+    TOPICS = frozenset({"repair_order", "outbox_message"})
 
     def title(self) -> str:
         return _("Open orders")
@@ -67,8 +71,9 @@ class OpenOrdersPane(Pane):
             what = order.description
             if order.chases:  # raised to the top: say why
                 what = f"{SYMBOLS['chased']}{order.chases} {what}"
-            cells += [fit(order.unit, 9), fit(what, what_width),
-                      fit(order.technician, 10 if wide else 6)]
+            # The message to the technician: ✓ sent, … waiting, ✗ failed, - no address.
+            tech = MESSAGE_MARKS.get(order.message, "") + order.technician
+            cells += [fit(order.unit, 9), fit(what, what_width), fit(tech, 10 if wide else 6)]
             if wide:
                 cells.append(age(order.registered_at, now))
             out.append((f"o{order.id}", cells))

@@ -1,7 +1,8 @@
 """The ringing banner: who is calling, on every desk of the office, before the clerk
 picks up [7.4.3] (issue #14).
 
-Two lines over the panes while a call rings, nothing otherwise:
+Two lines over the panes while a call rings; else one line while calls wait to be
+returned ("☎ 2 calls to return · F10 n"); else nothing:
 
     ☎ 178 3022 5795 · 王健 · 27-2-1802 · 0:04 · line front · +1 more
       2 open orders, 1 late ⚠ · owes ¥1,234.00 · F2 take it · F3 pay
@@ -66,12 +67,15 @@ class RingingBanner(Static):
 
     DEFAULT_CSS = """
     RingingBanner {
-        dock: top;
         height: 2;
         padding: 0 1;
         background: $warning;
         color: $background;
-        text-style: bold;
+    }
+    RingingBanner.-waiting {
+        height: 1;
+        background: $panel;
+        color: $warning;
     }
     """
 
@@ -91,12 +95,16 @@ class RingingBanner(Static):
 
     def show(self, view) -> None:
         self.view = view if view is not None and view.calls else None
-        self.display = self.view is not None
+        waiting = view.to_return if view is not None and self.view is None else 0
+        self.display = self.view is not None or waiting > 0
+        self.set_class(self.view is None, "-waiting")
         if self.view is None:
             if self._tick is not None:
                 self._tick.stop()
                 self._tick = None
-            self.update("")
+            self.update(ngettext("☎ {count} call to return · F10 n", "☎ {count} calls to "
+                                 "return · F10 n", waiting).format(count=waiting)
+                        if waiting else "")
             return
         if self._tick is None:
             self._tick = self.set_interval(1.0, self._again, name="ringing")

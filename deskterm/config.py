@@ -19,12 +19,13 @@ import re
 import sys
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from deskterm.config_values import BINDING_IDS, Invalid, check_value, value_from_text
 from deskterm.errors import SetupError
 from deskterm.i18n import _, normalise_language
+from deskterm.printing.settings import FILE, PrinterSettings
 
 CONFIG_ENV = "DESKTERM_CONFIG"
 CONFIG_NAME = "config.toml"
@@ -37,6 +38,7 @@ ENV_VARS = {
     "mouse": "DESKTERM_MOUSE",
     "office": "DESKTERM_OFFICE",
     "export_dir": "DESKTERM_EXPORT_DIR",
+    "printer": "DESKTERM_PRINTER",
 }
 
 
@@ -61,7 +63,9 @@ class Settings:
     """The folder exports are written to."""
     idle_lock_minutes: int | None
     """Overrides the office's idle lock for this terminal; None: the office's setting."""
-    source: str
+    printer: PrinterSettings = FILE
+    """This terminal's printer (``deskterm.printing.settings``); default: a file."""
+    source: str = ""
     """The settings file that was read, or "" when there was none (for messages)."""
 
 
@@ -134,9 +138,14 @@ def load_settings(
         if raw is None or not raw.strip():
             continue
         try:
-            values[name] = value_from_text(name, raw, variable)
+            parsed = value_from_text(name, raw, variable)
         except Invalid as exc:
             raise SetupError(exc.problem) from None
+        if name == "printer" and isinstance(values.get(name), PrinterSettings):
+            # the printer named here, the file's encoding and width kept
+            parsed = replace(parsed, encoding=values[name].encoding,  # type: ignore
+                             width=values[name].width)  # type: ignore[union-attr]
+        values[name] = parsed
 
     for name, value in (flags or {}).items():
         if name not in SETTING_NAMES:
@@ -167,6 +176,7 @@ def load_settings(
         office=_or_default(values, "office", lambda: None),
         export_dir=_or_default(values, "export_dir", _default_export_dir),
         idle_lock_minutes=_or_default(values, "idle_lock_minutes", lambda: None),
+        printer=_or_default(values, "printer", lambda: FILE),
         source=source,
     )
 
@@ -211,6 +221,16 @@ def example_config() -> str:
 # Minutes without a key press before this terminal locks, in place of the
 # office's setting. Default: the office's setting.
 # idle_lock_minutes = 5
+
+# The printer of this terminal: receipts, slips and lists go there (the file is
+# written to the export folder first, whatever the printer). kind = "file" (the
+# default), "network" (an ESC/POS receipt printer, port 9100), "queue" (a CUPS queue,
+# through lp) or "terminal" (the printer at the clerk's PC, through PuTTY, SecureCRT
+# or xterm: ANSI printer passthrough). encoding: "gb18030" (default), "gbk", "utf-8".
+# width: characters a line (32 on 58 mm paper, 48 on 80 mm). Environment:
+# DESKTERM_PRINTER=network:192.168.1.50:9100, queue:Front, terminal or file.
+# A [printer] table with one key a line (kind = "queue", queue = "Front") is the same.
+# printer = {{ kind = "network", host = "192.168.1.50", port = 9100, encoding = "gb18030", width = 32 }}
 
 # Other keys for the desk's commands: binding = "key", or several keys separated
 # by commas. Key names: f2, ctrl+n, ctrl+shift+a, escape, question_mark...

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from deskterm.i18n import _, normalise_language
+from deskterm.printing.settings import PrinterSettingError, check_printer, printer_from_text
 
 #: Binding ids a person may rebind under ``[keys]`` (passed to ``App.set_keymap``).
 BINDING_IDS = (
@@ -49,6 +50,11 @@ def value_from_text(name: str, raw: str, shown: str) -> object:
             _("{name} must be one of 0, 1, true, false, yes, no, on, off; not '{value}'.").format(
                 name=shown, value=raw)
         )
+    if name == "printer":
+        try:
+            return printer_from_text(text, shown)
+        except PrinterSettingError as exc:
+            raise Invalid(exc.problem) from None
     if name in ("office", "idle_lock_minutes"):
         try:
             number: int | None = int(text)
@@ -154,6 +160,13 @@ def _check_export_dir(value: object, shown: str) -> str:
     return str(Path(_text(value, shown)).expanduser())
 
 
+def _check_printer(value: object, shown: str) -> object:
+    try:
+        return check_printer(value, shown)
+    except PrinterSettingError as exc:
+        raise Invalid(exc.problem, key=exc.key) from None
+
+
 _CHECKS: dict[str, Callable[[object, str], object]] = {
     "db": _check_db,
     "lang": _check_lang,
@@ -163,6 +176,7 @@ _CHECKS: dict[str, Callable[[object, str], object]] = {
     "office": _check_office,
     "export_dir": _check_export_dir,
     "idle_lock_minutes": _check_idle,
+    "printer": _check_printer,
 }
 
 

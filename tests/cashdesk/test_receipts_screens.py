@@ -9,7 +9,9 @@ from textual.widgets import Input, Select
 
 from deskterm.db.models import Payment, ReceiptBook, ReceiptVoid
 from deskterm.duties.cashdesk.payments import take_payment
-from deskterm.duties.cashdesk.receipt_text import receipt_text, receipt_view
+from deskterm.duties.cashdesk.receipt_print import receipt_document
+from deskterm.duties.cashdesk.receipt_text import receipt_view
+from deskterm.printing.document import document_text
 from deskterm.screens.cashdesk.receipt import ReceiptScreen, VoidForm, open_receipt
 from deskterm.screens.cashdesk.receipt_books import (
     IssueBookForm,
@@ -54,7 +56,8 @@ async def open_it(pilot, receipt_id: int, folder) -> ReceiptScreen:
     return app.screen
 
 
-async def test_print_and_void_a_receipt(paid, tmp_path):
+async def test_print_and_void_a_receipt(paid, tmp_path, monkeypatch):
+    monkeypatch.setenv("DESKTERM_PRINTER", "file")
     so, result = paid
     app = desk_app(so, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -62,12 +65,12 @@ async def test_print_and_void_a_receipt(paid, tmp_path):
         assert shown(screen, "#rc-title") == "Receipt A0000001"  # not from F3: no time
         text = shown(screen, "#rc-text")
         assert "In words: 贰佰玖拾捌元陆角捌分" in text and "VOID" not in text
-        await pilot.press("p")
-        await wait_until(pilot, lambda: "Receipt written" in shown(screen, "#rc-result"))
+        await pilot.press("p")  # this terminal prints to a file (DESKTERM_PRINTER=file)
+        await wait_until(pilot, lambda: "written to" in shown(screen, "#rc-result"))
         path = tmp_path / "receipt-A0000001-20261126-100500.txt"
         assert str(path) in shown(screen, "#rc-result")
-        assert path.read_text(encoding="utf-8") == receipt_text(
-            receipt_view(so.office, result.receipt_id))
+        assert path.read_text(encoding="utf-8") == document_text(receipt_document(
+            receipt_view(so.office, result.receipt_id)))
         await pilot.press("e")
         await wait_until(pilot, lambda: ".prn" in shown(screen, "#rc-result"))
         assert (tmp_path / "receipt-A0000001-20261126-100500.prn").read_bytes()[:2] == b"\x1b@"

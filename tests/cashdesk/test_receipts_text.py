@@ -10,16 +10,17 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from deskterm.duties.cashdesk.payments import take_payment
+from deskterm.duties.cashdesk.receipt_print import receipt_document, write_receipt
 from deskterm.duties.cashdesk.receipt_text import (
     ReceiptItem,
     ReceiptView,
     VoidMark,
     receipt_text,
     receipt_view,
-    write_receipt,
 )
 from deskterm.duties.cashdesk.receipts import void_receipt
 from deskterm.errors import DutyError
+from deskterm.printing.document import document_text
 from tests.factories import MORNING, PIN, small_office
 from tests.payment_factories import cash_office, charge, fee_item
 
@@ -84,17 +85,18 @@ def test_text_and_escpos_files(paid, tmp_path):
     view = receipt_view(so.office, result.receipt_id)
     text_path = write_receipt(view, tmp_path, "text", tz="Asia/Shanghai")
     assert text_path.name == "receipt-A0000001-20261126-100500.txt"
-    assert text_path.read_text(encoding="utf-8") == receipt_text(view)
+    assert text_path.read_text(encoding="utf-8") == document_text(receipt_document(view))
+    assert receipt_text(view).split("\n")[2] in text_path.read_text(encoding="utf-8")
     again = write_receipt(view, tmp_path, "text", tz="Asia/Shanghai")
     assert again.name == "receipt-A0000001-20261126-100500-2.txt"
     raw = write_receipt(view, tmp_path, "escpos", tz="Asia/Shanghai").read_bytes()
     assert raw.startswith(b"\x1b@")  # ESC @: initialise
-    assert b"\x1bE\x01" + "非凡物业翠湖管理处".encode("gb18030") in raw  # bold title
+    assert b"\x1bE\x01\x1ba\x01" + "非凡物业翠湖管理处".encode("gb18030") in raw  # bold, centred
     assert "陆佰叁拾柒元叁角陆分".encode("gb18030") in raw
     assert "￥637.36".encode("gb18030") in raw
-    assert raw.endswith(b"\x1dV\x42\x00")  # GS V: cut
-    lines = raw.decode("gb18030").split("\n")
-    assert all(cell_len(line) <= 32 for line in lines[4:-1])  # the body lines
+    assert raw.endswith(b"\x1dV\x00") and raw.count(b"\x1dV") == 2  # GS V: two cuts
+    body = [line for line in raw.decode("gb18030").split("\n") if "\x1b" not in line]
+    assert body and all(cell_len(line) <= 32 for line in body)
 
 
 def test_the_export_folder_is_the_default(paid, tmp_path, monkeypatch):

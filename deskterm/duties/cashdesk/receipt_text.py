@@ -1,28 +1,25 @@
-"""The receipt as the owner gets it [7.4.13]: on screen, as a plain-text file, or as an
-ESC/POS file for a receipt printer.
+"""The receipt as the owner gets it [7.4.13]: what it shows, and its lines.
 
 - ``receipt_view(office, receipt_id)``: everything a receipt shows, read once: office,
   unit, payer, items with their periods and amounts, total in figures and in Chinese
   capital numerals (大写金额), method, tendered and change, clerk, time, number, and the
   VOID mark with the reason and who approved it once voided.
-- ``receipt_text(view, width=40)``: plain lines at most ``width`` terminal cells wide
-  (CJK characters count two), for the screen and the ``.txt`` file.
-- ``write_receipt(view, folder, kind)``: ``kind="text"``: UTF-8 ``.txt``; ``"escpos"``: a
-  ``.prn`` file to send to a receipt printer as it is: ESC @ (initialise), FS & (Chinese
-  character mode), the title centred in bold, the lines in GB18030, a feed and GS V (cut).
-  The folder is the one given, else this terminal's export folder (``export_dir``).
+- ``receipt_lines(view, width=40)`` / ``receipt_text``: plain lines at most ``width``
+  terminal cells wide (CJK characters count two), for the screen and the printout.
+
+Printing it (customer copy and stub, 补打 on a reprint, to this terminal's printer, the file
+kept) is ``receipt_print.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.cells import cell_len
 
 from deskterm.capital import capital_amount
-from deskterm.clock import local, now_utc
+from deskterm.clock import local
 from deskterm.db.models import (
     Charge,
     FeeItem,
@@ -38,18 +35,9 @@ from deskterm.db.models import (
 from deskterm.display import fit
 from deskterm.duties.cashdesk.payments import method_word
 from deskterm.duties.cashdesk.receipts import receipt_number
-from deskterm.duties.repairs.approval_lists import printout_folder
 from deskterm.errors import DutyError
 from deskterm.i18n import _
 from deskterm.money import format_fen
-from deskterm.private_files import write_private_new
-
-KINDS = ("text", "escpos")
-ESC_INIT = b"\x1b@"
-FS_CHINESE = b"\x1c&"
-CENTER, LEFT = b"\x1ba\x01", b"\x1ba\x00"
-BOLD_ON, BOLD_OFF = b"\x1bE\x01", b"\x1bE\x00"
-FEED_AND_CUT = b"\x1bd\x04" + b"\x1dV\x42\x00"  # feed 4 lines; GS V 66 0: feed, cut
 
 
 @dataclass(frozen=True)
@@ -201,37 +189,3 @@ def receipt_lines(view: ReceiptView, width: int = 40, *, yen: str = "¥"
 def receipt_text(view: ReceiptView, width: int = 40) -> str:
     """The receipt as plain lines, each at most ``width`` cells, ending with a newline."""
     return "\n".join(line.rstrip() for _style, line in receipt_lines(view, width)) + "\n"
-
-
-def escpos_bytes(view: ReceiptView, width: int = 32) -> bytes:
-    """The receipt for an ESC/POS printer (32 cells: a 58 mm roll; 48: 80 mm)."""
-    out = [ESC_INIT, FS_CHINESE]
-    for style, line in receipt_lines(view, width, yen="￥"):
-        text = line.strip() if style else line.rstrip()
-        if style == "title":
-            out += [CENTER, BOLD_ON, text.encode("gb18030"), b"\n", BOLD_OFF, LEFT]
-        else:
-            out += [text.encode("gb18030"), b"\n"]
-    out.append(FEED_AND_CUT)
-    return b"".join(out)
-
-
-def write_receipt(view: ReceiptView, folder: str | Path | None = None, kind: str = "text",
-                  *, tz: str = "UTC", width: int | None = None) -> Path:
-    """Write the receipt to ``folder`` (default: the export folder) as
-    ``receipt-A0001234[-void]-YYYYMMDD-HHmmss.txt`` (``kind="text"``, UTF-8) or ``.prn``
-    (``kind="escpos"``); a name already there gets ``-2``, ``-3``... Returns the path."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}")
-    if kind == "text":
-        data, suffix = receipt_text(view, width or 40).encode("utf-8"), ".txt"
-    else:
-        data, suffix = escpos_bytes(view, width or 32), ".prn"
-    where = printout_folder(folder)
-    stamp = local(now_utc(), tz).format("YYYYMMDD-HHmmss")
-    base = f"receipt-{view.number}{'-void' if view.voided else ''}-{stamp}"
-    try:  # private: the payer's name and what was paid (0600, 0660 in a group folder)
-        return write_private_new(where, base, suffix, data)
-    except OSError as exc:
-        raise DutyError(_("Cannot write {path}: {error}").format(
-            path=where / f"{base}{suffix}", error=exc.strerror or exc), "print") from None

@@ -2,9 +2,11 @@
 
 ``open_receipt(app, receipt_id)`` shows ``receipt_text`` (40 cells, as the paper) with the
 number and, after a payment, the time from F3 to the receipt (a ``BookScreen``: read in the
-kit's worker, trouble said on its line). ``p`` writes it as a plain text file and ``e`` as
-an ESC/POS file for the receipt printer (``write_receipt``, into the export folder) and
-shows the path. ``v`` voids it through ``VoidForm`` (a ``DeskForm``): the reason, the
+kit's worker, trouble said on its line). ``p`` prints it, customer copy and stub (补打 on a
+reprint), to this terminal's printer (``receipt_print.print_receipt``: the file kept in the
+export folder first; a printer that does not answer is said on the message line within a
+few seconds, naming the file); ``e`` only writes the ESC/POS file for a receipt printer
+(``write_receipt``). ``v`` voids it through ``VoidForm`` (a ``DeskForm``): the reason, the
 supervisor or manager and their own PIN (``receipts.void_receipt``); the receipt then
 shows its VOID mark. A voided receipt is never deleted. Esc closes.
 """
@@ -18,12 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskterm.display import fit, plain
-from deskterm.duties.cashdesk.receipt_text import (
-    ReceiptView,
-    receipt_text,
-    receipt_view,
-    write_receipt,
-)
+from deskterm.duties.cashdesk.receipt_print import print_receipt, write_receipt
+from deskterm.duties.cashdesk.receipt_text import ReceiptView, receipt_text, receipt_view
 from deskterm.duties.cashdesk.receipts import APPROVERS, REASON_LIMIT, staff_choices, void_receipt
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
@@ -32,6 +30,7 @@ from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.fields import Field
 from deskterm.screens.kit.form import DeskForm
 from deskterm.screens.kit.opening import open_screen
+from deskterm.screens.kit.printing import printed_said, terminal_writer
 from deskterm.screens.kit.tables import hint_line, lines_text, text_line, title_line
 
 CSS = str(files("deskterm.styles") / "payments.tcss")
@@ -53,8 +52,8 @@ class ReceiptScreen(BookScreen[None]):
     CSS_PATH = CSS
     PREFIX = "rc"
     BINDINGS = [
-        Binding("p", "print('text')", show=False),
-        Binding("e", "print('escpos')", show=False),
+        Binding("p", "print", show=False),
+        Binding("e", "printer_file", show=False),
         Binding("v", "void", show=False),
     ]
 
@@ -97,12 +96,24 @@ class ReceiptScreen(BookScreen[None]):
     def _result(self, text: str) -> None:
         self.query_one("#rc-result", Static).update(plain(text))
 
-    def action_print(self, kind: str) -> None:
-        view = self.view
-        if view is None:
+    def action_print(self) -> None:
+        """Customer copy and stub to this terminal's printer, off the UI thread."""
+        if self.view is None or self.busy:
             return
         self.say("")
-        self.act(lambda: write_receipt(view, self.folder, kind, tz=self.session.tz),
+        self.tell(_("Printing…"), done=False)
+        office, staff, receipt_id = self.office, self.session.staff, self.receipt_id
+        folder, writer = self.folder, terminal_writer(self.app)
+        self.act(lambda: print_receipt(office, staff.id if staff else None, receipt_id,
+                                       terminal=writer, folder=folder),
+                 lambda printed: printed_said(self, printed), group="print")
+
+    def action_printer_file(self) -> None:
+        view = self.view
+        if view is None or self.busy:
+            return
+        self.say("")
+        self.act(lambda: write_receipt(view, self.folder, "escpos", tz=self.session.tz),
                  lambda path: self._result(_("Receipt written: {path}").format(path=path)),
                  group="print")
 

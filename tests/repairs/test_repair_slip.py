@@ -230,3 +230,15 @@ def test_wrap_cuts_chinese_anywhere_and_keeps_words_and_numbers_whole():
                                       "  " + "水" * 2]
     assert all(cell_len(line) <= 20 for line in wrap("a" * 50, 20, 2))
     assert wrap("", 20) == [""]
+
+
+def test_record_slip_lays_out_to_the_printers_width_and_records_without_a_file(so, tmp_path):
+    from deskterm.duties.repairs.repair_slip import record_slip
+
+    row = dispatched(so)
+    done = record_slip(so.office, so.clerk, row.id, width=32)
+    assert done.path is None and done.document.width == 32
+    within(document_text(done.document), 32)
+    assert not (tmp_path / "exports").exists() or not list((tmp_path / "exports").iterdir())
+    assert prints(row) == [PRINT_ACTION]
+    assert record_slip(so.office, so.clerk, row.id, width=48).copy_of is not None

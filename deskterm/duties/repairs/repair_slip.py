@@ -17,8 +17,8 @@ the stub kept at the desk (and into the order: the return form follows the slip'
   (``approval_lists.write_printout``) and the print recorded in the change log (topic
   ``repair_order``, action ``print_slip`` / ``reprint_slip``: the order's history shows it)
   in one transaction; the file is removed again when the record cannot be committed, so a
-  slip exists only with its record. Sending the document to a printer is the caller's,
-  after this returns.
+  slip exists only with its record. ``record_slip``: the same without the file, for a
+  printer's sender that keeps the file itself.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ PRINT_ACTIONS = (PRINT_ACTION, REPRINT_ACTION)
 #: The states whose order has a technician to carry the slip (or carried it).
 PRINTABLE_STATES = ("dispatched", "returned", "called_back", "approved", "handed_over",
                     "filed")
-#: The widths a slip is laid out to: plain text, and the receipt printers'.
-WIDTH, WIDTHS = 40, (32, 40, 48)
+#: The width of a slip as plain text (a receipt printer's is 32 or 48), and the bounds.
+WIDTH, MIN_WIDTH, MAX_WIDTH = 40, 24, 80
 #: Blank material lines on a slip not yet returned.
 MATERIAL_BLANKS = 3
 
@@ -75,7 +75,7 @@ class Slip:
 
 @dataclass(frozen=True)
 class PrintedSlip:
-    path: Path
+    path: Path | None  # the file written (None: a printer's sender keeps it)
     document: Document
     copy_of: SlipPrint | None  # the first print when this one is 补打
 
@@ -267,15 +267,14 @@ def slip_document(slip: Slip, tz: str, *, width: int = WIDTH, now: dt.datetime |
 
 # --- printing ---------------------------------------------------------------------------------
 
-def print_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int = WIDTH,
-               folder: str | Path | None = None, now: dt.datetime | None = None
-               ) -> PrintedSlip:
-    """The order's slip written as a file and its print recorded, in one transaction (see
-    the module); DutyError "order" when the order has no slip, "print" when the folder
-    cannot be written."""
-    if width not in WIDTHS:
-        raise DutyError(_("A slip is {widths} characters wide.").format(
-            widths=" / ".join(str(w) for w in WIDTHS)), "print")
+def _recorded(office: Office, clerk: Staff | int, order_id: int, width: int,
+              now: dt.datetime | None, keep) -> PrintedSlip:
+    """The slip laid out and its print recorded in one transaction; ``keep(document)``
+    (inside it) writes the file and gives its path, removed again when the transaction
+    does not commit."""
+    if not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise DutyError(_("A slip is {low} to {high} characters wide.").format(
+            low=MIN_WIDTH, high=MAX_WIDTH), "print")
     now = now or now_utc()
     tz = office.timezone
     path: Path | None = None
@@ -287,8 +286,8 @@ def print_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int 
                 (RepairOrder.id == order_id) & (RepairOrder.office == office))).first()
             slip = read_slip(office, order_id, tz)
             document = slip_document(slip, tz, width=width, now=now, printed_by=person.name)
-            path = write_printout(document_text(document), document.stem, folder, tz=tz,
-                                  now=now)
+            if keep is not None:
+                path = keep(document)
             changes.record("repair_order", slip.order.id,
                            REPRINT_ACTION if slip.reprint else PRINT_ACTION,
                            office=office, staff=person)
@@ -297,3 +296,21 @@ def print_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int 
             path.unlink(missing_ok=True)
         raise
     return PrintedSlip(path, document, slip.printed[0] if slip.printed else None)
+
+
+def print_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int = WIDTH,
+               folder: str | Path | None = None, now: dt.datetime | None = None
+               ) -> PrintedSlip:
+    """The order's slip written as a file and its print recorded, in one transaction (see
+    the module); DutyError "order" when the order has no slip, "print" when the folder
+    cannot be written."""
+    return _recorded(office, clerk, order_id, width, now, lambda document: write_printout(
+        document_text(document), document.stem, folder, tz=office.timezone,
+        now=now or now_utc()))
+
+
+def record_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int = WIDTH,
+                now: dt.datetime | None = None) -> PrintedSlip:
+    """The order's slip laid out to ``width`` and its print recorded (``path`` None): for a
+    printer's sender that keeps the file itself (``printing.send.print_document``)."""
+    return _recorded(office, clerk, order_id, width, now, None)

@@ -117,6 +117,7 @@ class DetailScreen(BookScreen):
             with VerticalScroll(id=f"{prefix}-history", classes="kit-history"):
                 yield Static(plain(""), id=f"{prefix}-history-text", markup=False)
             yield self.message_line()
+            yield self.result_line()  # what a key did (``tell``): a slip printed
             yield Static(plain(self.hint(None)), id=f"{prefix}-hint", classes="form-hint",
                          markup=False)
 

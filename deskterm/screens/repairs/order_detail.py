@@ -6,7 +6,9 @@ The actions that fit the order's state are one key each, listed in the hint line
 ``d`` dispatch / reassign (registered, dispatched), ``r`` returned (dispatched), ``c``
 callback (returned: the F4 form), ``o`` reopen (returned, called back). Each opens a
 sub-form (``order_actions.py``) or the callback form; when it is saved the view reads the
-order again. Esc closes. The view is the kit's ``DetailScreen`` (shared with the
+order again. ``p`` prints the order's repair slip with its stub (dispatched or later;
+a second print says 补打: ``slip_print.py``). Esc closes. The view is the kit's
+``DetailScreen`` (shared with the
 complaint's): the order is read through the kit, database trouble said on its message
 line.
 
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib.resources import files
+
+from textual.binding import Binding
 
 from deskterm import display
 from deskterm.display import ago, fit, when
@@ -40,12 +44,14 @@ from deskterm.screens.kit.detail import DetailAction, DetailScreen
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.repairs.order_actions import DispatchScreen, ReopenScreen, ReturnScreen
 from deskterm.screens.repairs.parts import pane_row_key
+from deskterm.screens.repairs.slip_print import PrintsSlip
 
 #: The change log's actions on an order, as the history lines name them.
 HISTORY_WORDS = {
     "create": N_("registered"), "dispatch": N_("dispatched"), "return": N_("returned"),
     "callback": N_("called back"), "reopen": N_("reopened"), "approve": N_("approved"),
     "hand_over": N_("handed over"), "file": N_("filed"), "chase": N_("chased by the owner"),
+    "print_slip": N_("slip printed"), "reprint_slip": N_("slip reprinted (补打)"),
 }
 #: What the view is wide inside its border and padding, for cutting long text.
 TEXT_WIDTH = 74
@@ -170,14 +176,16 @@ def _callback_form(screen, view):
     return CallbackFormScreen(screen.session, "order", view.id)
 
 
-class OrderDetailScreen(DetailScreen):
-    """One repair order, its history and its actions; reads itself again after each."""
+class OrderDetailScreen(PrintsSlip, DetailScreen):
+    """One repair order, its history and its actions; reads itself again after each.
+    ``p`` prints its repair slip (``slip_print.py``)."""
 
     CSS_PATH = str(files("deskterm.styles") / "order_detail.tcss")
     PREFIX = "od"
     TITLE_TEXT = N_("Repair order")
     NOT_FOUND = N_("There is no such repair order at this office.")
     STATE_WORDS = STATE_WORDS
+    BINDINGS = [Binding("p", "print_slip", show=False)]
     ACTIONS = (
         DetailAction("d", "can_dispatch",
                      lambda view: N_("d reassign") if view.state == "dispatched"

@@ -14,7 +14,7 @@ from deskterm.call_listener import make_server
 from deskterm.db.models import ChangeLog, IncomingCall
 from tests.calls.calls_data import WANG_PHONE, wang_jian_office
 from tests.calls.test_ringing_desk import run_call
-from tests.faults import server_down, write_lock_held
+from tests.faults import _reconnect, server_down, write_lock_held
 
 TOKEN = "s3cret-token"
 
@@ -62,6 +62,7 @@ def test_a_database_that_is_down_exits_3_with_one_line(desk_db, request):
     assert done.returncode == 3
     lines = done.stderr.strip().splitlines()  # open_database's own words: where, and why
     assert len(lines) == 1 and lines[0].startswith("deskterm: Cannot open the database")
+    _reconnect(desk_db)  # this test's own connection was cut with the server
     assert IncomingCall.select().count() == 0
 
 

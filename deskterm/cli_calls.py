@@ -134,7 +134,7 @@ def _call(settings, args) -> int:
         if args.hangup:
             call = hang_up(office, args.number, line=args.line)
             print(_("No call from {number} is ringing.").format(number=args.number)
-                  if call is None else call_text(call, _("missed")))
+                  if call is None else call_text(call, _("missed call")))
             return 0
         call = record_call(office, args.number, line=args.line, source="command")
         print(call_text(call, _("ringing") if call.new else _("ringing already")))

@@ -28,7 +28,7 @@ def test_the_command_records_a_call_and_a_hang_up(desk_db):
     unknown = run_call(desk_db.deskterm_url, so.office.id, "13900001111", "--line", "2")
     assert unknown.stdout.strip() == "ringing: 139 0000 1111 not on the roster (line 2)"
     hung = run_call(desk_db.deskterm_url, so.office.id, "13900001111", "--hangup")
-    assert hung.returncode == 0 and hung.stdout.startswith("missed:")
+    assert hung.returncode == 0 and hung.stdout.startswith("missed call:")
     assert sorted(c.state for c in IncomingCall.select()) == ["missed", "ringing"]
 
 

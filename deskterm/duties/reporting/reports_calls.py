@@ -26,7 +26,7 @@ def call_answering(office: Office, period: ReportPeriod) -> ReportTable:
         "call-answering", _(TITLE), period,
         (column(N_("Day"), "date"), column(N_("Calls"), "int"),
          column(N_("Answered"), "int"), column(N_("Median seconds to answer"), "number"),
-         column(N_("Within two rings"), "percent"), column(N_("Missed"), "int"),
-         column(N_("Returned"), "int")),
+         column(N_("Within two rings"), "percent"), column(N_("Missed calls"), "int"),
+         column(N_("Calls returned"), "int")),
         tuple((day, *cells(figures)) for day, figures in days),
         (_("Total"), *cells(whole)))

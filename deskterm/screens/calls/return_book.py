@@ -39,7 +39,7 @@ from deskterm.screens.kit.tables import add_columns, cells_of, refill, row_table
 
 CSS = str(files("deskterm.styles") / "calls.tcss")
 #: Each column takes one cell more than its width: 76 cells inside the border.
-COLUMNS = ((N_("Rang"), 11), (N_("Number"), 15), (N_("Caller"), 12), (N_("Unit"), 11),
+COLUMNS = ((N_("Rang"), 11), (N_("Calling number"), 15), (N_("Caller"), 12), (N_("Unit"), 11),
            (N_("Line"), 8), (N_("State"), 12))
 
 

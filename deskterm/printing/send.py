@@ -79,7 +79,8 @@ def print_document(document: Document, settings: PrinterSettings | None = None, 
                     tz=tz)
         if settings.escpos:  # wider than the roll: a receipt printer would cut it up
             said = _("{what} is wider than the receipt printer ({columns} characters): "
-                     "written to {path}").format(what=what, columns=settings.columns, path=path)
+                     "kept as {name}").format(what=what, columns=settings.columns,
+                                              name=path.name)
             return Printed(said, path, False, settings.where(), settings.kind)
         return Printed(_("{what} written to {path}").format(what=what, path=path), path, True,
                        settings.where(), settings.kind)
@@ -91,9 +92,9 @@ def print_document(document: Document, settings: PrinterSettings | None = None, 
         else:
             backends.send_queue(path, settings.queue, what)
     except PrinterFailed as failed:
-        said = _("{problem} {what} not printed; kept in {path}").format(
-            problem=str(failed), what=what, path=path)
+        said = _("{problem} {what} not printed; kept as {name}").format(
+            problem=str(failed), what=what, name=path.name)
         return Printed(said, path, False, settings.where(), settings.kind)
-    return Printed(_("{what} sent to {printer} (kept in {path})").format(
-        what=what, printer=settings.where(), path=path), path, True, settings.where(),
+    return Printed(_("{what} sent to {printer} (kept as {name})").format(
+        what=what, printer=settings.where(), name=path.name), path, True, settings.where(),
         settings.kind)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import Office, OutboxMessage, RepairOrder, Staff, database
-from deskterm.display import SYMBOLS, when
+from deskterm.display import when
 from deskterm.duties.records import create_row, locked, update_row
 from deskterm.errors import DutyError
 from deskterm.i18n import _
@@ -28,9 +28,6 @@ from deskterm.messaging.compose import compose
 TOPIC = "outbox_message"
 #: A claim older than this was left by a sender that stopped: another may take it.
 CLAIM_MINUTES = 5
-#: The marks Open orders puts before the technician's name.
-MARKS = {"sent": SYMBOLS["done"], "waiting": SYMBOLS["due"], "failed": SYMBOLS["missed"],
-         "unsent": "-"}
 
 
 def address_of(office: Office | int, technician: Staff | None) -> tuple[str, str]:

@@ -7,7 +7,8 @@ The actions that fit the order's state are one key each, listed in the hint line
 callback (returned: the F4 form), ``o`` reopen (returned, called back). Each opens a
 sub-form (``order_actions.py``) or the callback form; when it is saved the view reads the
 order again. ``p`` prints the order's repair slip with its stub (dispatched or later;
-a second print says 补打: ``slip_print.py``). Esc closes. The view is the kit's
+a second print says 补打: ``slip_print.py``). The message to the technician has a
+line under his, and ``m`` sends a failed one again (``order_messages.py``). Esc closes. The view is the kit's
 ``DetailScreen`` (shared with the
 complaint's): the order is read through the kit, database trouble said on its message
 line.
@@ -43,6 +44,11 @@ from deskterm.money import format_fen
 from deskterm.screens.kit.detail import DetailAction, DetailScreen
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.repairs.order_actions import DispatchScreen, ReopenScreen, ReturnScreen
+from deskterm.screens.repairs.order_messages import (
+    MessagePart,
+    with_message,
+    with_message_line,
+)
 from deskterm.screens.repairs.parts import pane_row_key
 from deskterm.screens.repairs.slip_print import PrintsSlip
 
@@ -176,7 +182,7 @@ def _callback_form(screen, view):
     return CallbackFormScreen(screen.session, "order", view.id)
 
 
-class OrderDetailScreen(PrintsSlip, DetailScreen):
+class OrderDetailScreen(MessagePart, PrintsSlip, DetailScreen):
     """One repair order, its history and its actions; reads itself again after each.
     ``p`` prints its repair slip (``slip_print.py``)."""
 
@@ -185,7 +191,8 @@ class OrderDetailScreen(PrintsSlip, DetailScreen):
     TITLE_TEXT = N_("Repair order")
     NOT_FOUND = N_("There is no such repair order at this office.")
     STATE_WORDS = STATE_WORDS
-    BINDINGS = [Binding("p", "print_slip", show=False)]
+    BINDINGS = [Binding("p", "print_slip", show=False),
+                Binding("m", "send_again", show=False)]  # the message: order_messages.py
     ACTIONS = (
         DetailAction("d", "can_dispatch",
                      lambda view: N_("d reassign") if view.state == "dispatched"
@@ -209,7 +216,8 @@ class OrderDetailScreen(PrintsSlip, DetailScreen):
         self.order_id = order_id
 
     def fetch(self, order_id: int) -> OrderView | None:
-        return order_view(self.session.office, order_id, self.session.tz)
+        return with_message(self.session.office,
+                            order_view(self.session.office, order_id, self.session.tz))
 
     def title_of(self, view: OrderView, now: dt.datetime) -> str:
         return title_text(view, now)
@@ -218,7 +226,8 @@ class OrderDetailScreen(PrintsSlip, DetailScreen):
         return history_label(view, now)
 
     def field_lines(self, view: OrderView, now: dt.datetime) -> list[str]:
-        return detail_lines(view, self.session.tz, now)
+        return with_message_line(detail_lines(view, self.session.tz, now), view,
+                                 self.session.tz, now)
 
     def history_lines(self, view: OrderView, now: dt.datetime) -> list[str]:
         return history_lines(view.history, self.session.tz, now)

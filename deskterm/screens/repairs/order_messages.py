@@ -5,9 +5,10 @@ waiting or unsent one again now (``messaging.outbox.send_again``). The line chan
 itself: the desk's change watcher tells the open detail when an ``outbox_message``
 changed (a sender on any desk, or the service), and the detail reads itself again.
 
-``MessagePart`` is mixed into ``OrderDetailScreen`` (before the kit's ``DetailScreen``):
-its ``fetch`` adds the message's state to the order's view (``OrderWithMessage``), read
-in the same worker.
+The detail's ``fetch`` reads the message's state with the order, in the same worker
+(``with_message``: an ``OrderWithMessage``), and its ``field_lines`` add the line
+(``with_message_line``); ``MessagePart``, mixed into it, adds ``m`` to the hint, the key's
+action and the reload.
 """
 
 from __future__ import annotations
@@ -38,30 +39,31 @@ def message_line(message: MessageState | None, tz: str, now: dt.datetime) -> str
     return fit(_("Message: {state}").format(state=message.words(tz, now)), WIDTH)
 
 
+def with_message(office, view: OrderView | None) -> OrderWithMessage | None:
+    """In the detail's worker: the order's view with its message's state."""
+    if view is None:
+        return None
+    return OrderWithMessage(**vars(view), message=order_message(office, view.id))
+
+
+def with_message_line(lines: list[str], view, tz: str, now: dt.datetime) -> list[str]:
+    """The detail's field lines with the message's under the technician's."""
+    line = message_line(getattr(view, "message", None), tz, now)
+    if line:
+        lines.insert(min(AFTER_LINE, len(lines)), line)
+    return lines
+
+
 class MessagePart:
-    """Mixed into the order detail (see the module)."""
-
-    def fetch(self, order_id: int):
-        view = super().fetch(order_id)
-        if view is None:
-            return None
-        message = order_message(self.session.office, order_id)
-        return OrderWithMessage(**vars(view), message=message)
-
-    def field_lines(self, view, now: dt.datetime) -> list[str]:
-        lines = super().field_lines(view, now)
-        line = message_line(getattr(view, "message", None), self.session.tz, now)
-        if line:
-            lines.insert(min(AFTER_LINE, len(lines)), line)
-        return lines
+    """Mixed into the order detail (see the module): the hint, ``m``, the reload."""
 
     def hint(self, view) -> str:
         text = super().hint(view)
         message = getattr(view, "message", None)
         if message is None or not message.can_send_again:
             return text
-        tail = _("↑↓ history")
-        return text.replace(tail, f"{_('m send again')} · {tail}", 1)
+        tail, key = _("↑↓ history"), _("m send again")
+        return text.replace(tail, f"{key} · {tail}", 1)
 
     def action_send_again(self) -> None:
         view = self.view

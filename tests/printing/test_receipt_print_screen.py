@@ -98,3 +98,34 @@ async def test_a_printer_that_never_answers_is_said(paid, tmp_path, monkeypatch)
     assert len(kept) == 1 and kept[0].name in said.replace("\n", "")
     assert Payment.select().count() == 1 and ReceiptVoid.select().count() == 0
     assert not ChangeLog.select().where(ChangeLog.topic == PRINT_TOPIC).exists()
+
+
+async def test_send_to_printer_is_one_line_for_a_screen(paid, tmp_path, monkeypatch):
+    """The kit's helper (the repair slip's way to the printer): the document made in the
+    worker at the printer's width, kept, sent, told; the headless test terminal cannot
+    pass bytes to a printer, which is said, the file kept."""
+    from deskterm.printing.document import Document
+    from deskterm.screens.kit.printing import send_to_printer
+
+    so, result = paid
+    widths = []
+
+    def make(printer):
+        widths.append(printer.columns)
+        return Document("slip-WX-1", ((("title", "维修任务单"),), (("", "存根"),)),
+                        printer.columns)
+
+    with fake_printer() as printer:
+        monkeypatch.setenv("DESKTERM_PRINTER", f"network:127.0.0.1:{printer.port}")
+        app = desk_app(so, watch=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_it(pilot, result.receipt_id, tmp_path)
+            send_to_printer(screen, make, folder=tmp_path)
+            await wait_until(pilot, lambda: "sent to 127.0.0.1" in shown(screen, "#rc-result"))
+            assert "维修任务单".encode("gb18030") in printer.wait_for(1)[0]
+            monkeypatch.setenv("DESKTERM_PRINTER", "terminal")
+            send_to_printer(screen, make, folder=tmp_path)
+            await wait_until(pilot, lambda: "cannot pass a printout" in shown(
+                screen, "#rc-message"))
+    assert widths == [32, 32]
+    assert len(list(tmp_path.glob("slip-WX-1-*.prn"))) == 2

@@ -1,12 +1,16 @@
 """A lookup as you type: a box, the matches under it, Enter picks one.
 
-The roster lookup's way (``owner_lookup.py``) for any list a duty can search: a subclass
+For any list a duty can search: a subclass
 says how the text is normalised (``normalise``), how the duty finds the matches (``find``,
 run in a thread worker by ``run_duty``), how a match reads (``label``) and what is said
 when nothing matches (``nothing_found``); ``prepare`` is work done before the first key.
 
-What is typed is looked up ``DEBOUNCE`` seconds after the last key, in an exclusive
-worker (a newer query cancels an older one, and a late answer for old text is dropped).
+What is typed is looked up at once, with no fixed delay: one search at a time, in a
+worker; a key typed while one is on its way waits behind it, and only the newest such key
+(each supersedes the one before), so a burst costs at most two searches and the last key
+is answered within two searches' time. An answer for text since changed is dropped.
+``OwnerLookup`` (``owner_lookup.py``, the roster at F2, F3, F7, F8) and the return form's
+stock (``screens/repairs/materials.py``) are this lookup.
 Up and Down move through the matches while the cursor stays in the box, so the clerk can
 keep typing; Enter picks the highlighted one (``Picked``). Enter pressed before the
 answer has come picks the best match as soon as it comes, and the keys typed after that
@@ -16,7 +20,8 @@ calls ``release_keys(message)`` once the cursor is there. Enter with no match (o
 nothing typed) posts ``Unmatched`` with the text.
 
 The box's ``Input.Changed`` goes on to the form (a form may name the box as one of its
-fields); ``Input.Submitted`` stops here.
+fields) unless ``PASS_CHANGES`` is off; ``Input.Submitted`` stops here. ``FIELD_LOOK``:
+the box is drawn as the kit's fields are (off where a screen styles it itself).
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -43,8 +47,8 @@ class Lookup(Vertical):
     DEFAULT_CSS = """
     Lookup { height: auto; }
     /* The box shows as a field, as the kit's do (kit.tcss; its 16-colour rules win). */
-    Lookup > Input { background: $boost; }
-    Lookup > Input:focus { background: $primary 30%; text-style: bold; }
+    Lookup.-field-look > Input { background: $boost; }
+    Lookup.-field-look > Input:focus { background: $primary 30%; text-style: bold; }
     Lookup > .lookup-hits { height: auto; max-height: 4; display: none; }
     Lookup > .lookup-status { display: none; }
     /* The match Enter will pick: bold as well as coloured, so it shows in 16 colours
@@ -55,8 +59,9 @@ class Lookup(Vertical):
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]
-    DEBOUNCE = 0.15
     LIMIT = 8
+    PASS_CHANGES = True  # the box's Input.Changed goes on to the form
+    FIELD_LOOK = True  # the box drawn as the kit's fields
 
     class Picked(Message):
         """``held``: the lookup kept the keys typed after Enter (``release_keys``)."""
@@ -75,14 +80,19 @@ class Lookup(Vertical):
             self.text = text
 
     def __init__(self, *, input_id: str, placeholder: str = "", max_length: int = 0,
+                 hits_id: str | None = None, status_id: str | None = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
+        if self.FIELD_LOOK:
+            self.add_class("-field-look")
         self._input_id = input_id
+        self._hits_id, self._status_id = hits_id, status_id
         self._placeholder = placeholder
         self._max_length = max_length
         self.hits: list = []
         self._shown_for: str | None = None  # the normalised text the hits answer
-        self._timer: Timer | None = None
+        self._searching: str | None = None  # the query on its way
+        self._next: str | None = None  # the newest query typed meanwhile
         self._pick_when_ready = False
         self._holding = False
 
@@ -112,10 +122,11 @@ class Lookup(Vertical):
     def compose(self) -> ComposeResult:
         yield TextInput(id=self._input_id, compact=True, max_length=self._max_length,
                         placeholder=self._placeholder)
-        options = OptionList(compact=True, classes="lookup-hits")
+        options = OptionList(compact=True, classes="lookup-hits", id=self._hits_id)
         options.can_focus = False
         yield options
-        yield Static(plain(""), classes="lookup-status form-hint", markup=False)
+        yield Static(plain(""), classes="lookup-status form-hint", markup=False,
+                     id=self._status_id)
 
     @property
     def input(self) -> Input:
@@ -142,23 +153,37 @@ class Lookup(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         if event.input is not self.input:
             return
-        if self._timer is not None:
-            self._timer.stop()
+        if not self.PASS_CHANGES:
+            event.stop()
         self._pick_when_ready = False
-        if not self._wanted():
+        wanted = self._wanted()
+        if not wanted:
+            self._next = None
             self._show("", [])
             return
-        self._timer = self.set_timer(self.DEBOUNCE, self._search_now)
-
-    def _search_now(self) -> None:
-        self._timer = None
-        self._search(self._wanted())
+        self._search(wanted)
 
     def _search(self, query: str) -> None:
+        """Look ``query`` up now, or behind the search on its way (superseding any query
+        that waited there)."""
+        if self._searching is not None:
+            self._next = query if query != self._searching else None
+            return
+        self._searching = query
         run_duty(self, lambda: self.find(query),
-                 done=lambda hits: self._show(query, hits),
-                 refused=lambda _field, message: self._failed(query, message),
+                 done=lambda hits: self._answered(query, hits),
+                 refused=lambda _field, message: self._answered(query, None, message),
                  group=f"lookup-{self._input_id}", load=True)
+
+    def _answered(self, query: str, hits: list | None, message: str = "") -> None:
+        self._searching = None
+        waiting, self._next = self._next, None
+        if waiting is not None:
+            self._search(waiting)  # the newest text typed meanwhile
+        if hits is None:
+            self._failed(query, message)
+        else:
+            self._show(query, hits)
 
     def _failed(self, query: str, message: str) -> None:
         """The list could not be read: said under the box; Enter tries again."""
@@ -203,9 +228,6 @@ class Lookup(Vertical):
         event.stop()
         wanted = self._wanted()
         if wanted and wanted != self._shown_for:  # typed faster than the lookup
-            if self._timer is not None:
-                self._timer.stop()
-                self._timer = None
             self._pick_when_ready = True
             fence = getattr(self.app, "key_fence", None)
             if fence is not None and not self._holding:  # the keys after Enter belong

@@ -1,7 +1,7 @@
 """A small webhook listener for incoming calls (``deskterm call-listener``), stdlib only.
 
-``POST /call`` with ``number`` (and ``line``, and ``event``: ``ring``, the default, or
-``hangup``) as JSON or as a form records the call as ``deskterm call`` does
+``POST /call`` with ``number`` (and ``line``, and ``event``: ``ring``, the default,
+``answer`` or ``hangup``) as JSON or as a form records the call as ``deskterm call`` does
 (``duties.calls.ringing``). Guards, in the order a request meets them:
 
 - it listens on 127.0.0.1 unless told otherwise (a PBX on the same machine, or an SSH
@@ -151,14 +151,14 @@ class CallHandler(BaseHTTPRequestHandler):
         from deskterm.errors import DutyError
 
         event = (fields.get("event") or "ring").strip().lower()
-        if event not in ("ring", "hangup"):
-            self._answer(400, error="event is ring or hangup")
+        if event not in ("ring", "hangup", "answer"):
+            self._answer(400, error="event is ring, answer or hangup")
             return
         try:
             with database.connection_context():
-                if event == "hangup":
+                if event != "ring":
                     call = hang_up(self.server.office, fields.get("number"),
-                                   line=fields.get("line", ""))
+                                   line=fields.get("line", ""), answered=event == "answer")
                 else:
                     call = record_call(self.server.office, fields.get("number"),
                                        line=fields.get("line", ""), source="listener")

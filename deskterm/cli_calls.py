@@ -1,13 +1,13 @@
 """The commands a telephone system runs: a call ringing, a caller hanging up, a webhook.
 
-    deskterm call NUMBER [--line NAME] [--hangup] [--office N] [--db PATH|URL]
+    deskterm call NUMBER [--line NAME] [--hangup|--answered] [--office N] [--db PATH|URL]
     deskterm call-listener --token TOKEN [--host 127.0.0.1] [--port 8765] [--rate N]
 
 ``deskterm call`` runs once per call, from an Asterisk dial plan (``System(deskterm call
 ${CALLERID(num)} --line front)``), a caller-ID box's script or a PBX hook: it records the
 ringing call (``duties.calls.ringing.record_call``), which every desk of the office shows
 within a poll; ``--hangup`` says the caller hung up before a desk took it (missed: listed to
-be returned). It never imports Textual. It prints one line and exits 0; a number it cannot
+be returned), ``--answered`` that a phone took it (a clerk who did not press F2). It never imports Textual. It prints one line and exits 0; a number it cannot
 read exits 2, a database that is locked, down or not set up exits 3, each with one line on
 stderr, and then nothing was written (one transaction).
 
@@ -49,6 +49,8 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     call.add_argument("--line", default="", help=_("the line or extension it rings on"))
     call.add_argument("--hangup", action="store_true",
                       help=_("the caller hung up before a desk took the call"))
+    call.add_argument("--answered", action="store_true",
+                      help=_("a phone took the call (the PBX's answer hook)"))
     listener = sub.add_parser(
         "call-listener", parents=[common],
         help=_("take calls as webhooks: POST /call with number and line"))
@@ -131,10 +133,11 @@ def _call(settings, args) -> int:
     call_number(args.number)  # a number it cannot read: refused before the database
     with _call_database(settings):
         office = _office(settings)
-        if args.hangup:
-            call = hang_up(office, args.number, line=args.line)
+        if args.hangup or args.answered:
+            call = hang_up(office, args.number, line=args.line, answered=args.answered)
             print(_("No call from {number} is ringing.").format(number=args.number)
-                  if call is None else call_text(call, _("missed call")))
+                  if call is None else call_text(call, _("answered") if args.answered
+                                                 else _("missed call")))
             return 0
         call = record_call(office, args.number, line=args.line, source="command")
         print(call_text(call, _("ringing") if call.new else _("ringing already")))

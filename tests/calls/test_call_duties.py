@@ -138,3 +138,13 @@ def test_the_report_lays_the_figures_out_by_day(desk_db):
     table = report_table(so.office, "call-answering", "2026-11-26..2026-11-27")
     assert table.rows == ((dt.date(2026, 11, 26), 1, 1, 6.0, 1.0, 0, 0),)
     assert table.totals[1:] == (1, 1, 6.0, 1.0, 0, 0)
+
+
+def test_a_phone_took_it_without_f2_it_is_answered_not_missed(desk_db):
+    so, _owner, _unit = wang_jian_office()
+    call = record_call(so.office, WANG_PHONE, now=at(0))
+    assert hang_up(so.office, WANG_PHONE, answered=True, now=at(7)).state == "answered"
+    assert calls_to_return(so.office, now=at(600)) == []
+    answer_call(so.office, so.clerk, call.id, now=at(20))  # F2 pressed later: names the clerk
+    row = IncomingCall.get_by_id(call.id)
+    assert (row.answered_at, row.answered_by_id) == (at(7), so.clerk.id)

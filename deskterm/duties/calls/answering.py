@@ -130,7 +130,8 @@ def answer_call(office: Office, clerk: Staff | int, call_id: int,
         person = desk_person(office, clerk)
         call = _call_of(office, call_id)
         if call.state == "answered":
-            if call.answered_by_id == person.id:
+            if call.answered_by_id in (None, person.id):  # None: the PBX said a phone took it
+                update_row(call, office, person, "answer", answered_by=person)
                 return call
             taker = Staff.get_by_id(call.answered_by_id).name
             raise DutyError(_("{name} took this call already.").format(name=taker), "call")

@@ -10,7 +10,8 @@ reports every ring of one call records it once: the same number ringing on the s
 within ``RING_SECONDS`` is the call already written.
 
 ``hang_up(office, number)``: the caller hung up before a desk took the call (the PBX's
-hang-up hook, the listener's ``hangup`` event): the call is missed, to be returned.
+hang-up hook, the listener's ``hangup`` event): the call is missed, to be returned;
+with ``answered=True`` (``--answered``, the ``answer`` event) a phone took it without F2.
 A ringing call no desk took within ``RING_SECONDS`` counts as missed too, without a write.
 """
 
@@ -127,9 +128,11 @@ def record_call(office: Office, number: object, *, line: object = "",
 
 
 def hang_up(office: Office, number: object, *, line: object = "",
-            now: dt.datetime | None = None) -> RecordedCall | None:
+            now: dt.datetime | None = None, answered: bool = False) -> RecordedCall | None:
     """The caller of the newest ringing call from ``number`` hung up: missed. None when
-    no call from it is ringing (taken already, or never recorded): nothing written."""
+    no call from it is ringing (taken already, or never recorded): nothing written.
+    ``answered``: the PBX says a phone took it instead (a clerk who did not press F2):
+    answered now, by nobody the desk knows (F2 at a desk then names the clerk)."""
     number = call_number(number)
     line = call_line(line)
     with changes.write():
@@ -143,6 +146,9 @@ def hang_up(office: Office, number: object, *, line: object = "",
                       .order_by(IncomingCall.rang_at.desc())).first()
         if call is None:
             return None
-        update_row(call, office, None, "hang_up", state="missed", ended_at=now)
-    return RecordedCall(call.id, number, call.line, call.rang_at,
-                        roster_match(office, number), new=False, state="missed")
+        if answered:
+            update_row(call, office, None, "answer", state="answered", answered_at=now)
+        else:
+            update_row(call, office, None, "hang_up", state="missed", ended_at=now)
+    return RecordedCall(call.id, number, call.line, call.rang_at, roster_match(
+        office, number), new=False, state="answered" if answered else "missed")

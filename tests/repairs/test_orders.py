@@ -361,15 +361,15 @@ def test_every_write_has_its_change_log_row(desk_db, frozen_clock):
     valve = stock(so)
     first = ChangeLog.select().count()
     _entry, row = call(so, technician=so.technician)
-    # the entry, the counter, the order
-    assert ChangeLog.select().count() == first + 3
+    # the entry, the counter, the order, the technician's message (issue #14)
+    assert ChangeLog.select().count() == first + 4
     order_work.return_order(so.office, so.clerk, row.id, result="done", work_done="换阀芯",
                         materials=[(valve.id, 1)], charge_fen=100)
     # stock move, stock item, fee item, charge, order, register line
-    assert ChangeLog.select().count() == first + 3 + 6
+    assert ChangeLog.select().count() == first + 4 + 6
     topics = {c.topic for c in ChangeLog.select().where(ChangeLog.id > first)}
     assert topics == {"service_entry", "counter", "repair_order", "stock_move", "stock_item",
-                      "fee_item", "charge"}
+                      "fee_item", "charge", "outbox_message"}
 
 
 # --- technicians' slots [7.4.7] -------------------------------------------------------------------

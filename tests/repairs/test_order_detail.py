@@ -241,21 +241,24 @@ async def test_return_with_materials_and_a_charge(office, frozen_clock):
         assert region.bottom <= 24 and region.right <= 80
         for widget in form.focus_chain:  # the quantity waits hidden for an item chosen
             assert widget.region.height > 0 and region.contains_region(widget.region), widget
-        assert len(form.focus_chain) == 4
-        # The cursor starts in "Work done", the first field shown; then the result
-        # (chosen: never "done" by itself), the materials by name and the charge.
+        assert len(form.focus_chain) == 6
+        # The cursor starts in "Work done", the first field shown; then down the returned
+        # slip's lines: the materials by name, the charge, the result (chosen: never
+        # "done" by itself), the owner's lines (chosen) and the time he signed.
         assert form.focused is form.query_one("#return-work_done")
-        assert form.value("result") is None
-        await pilot.press(*"换阀芯", "tab", "enter", "down", "enter")
-        await wait_until(pilot, lambda: form.value("result") == "done")
-        await pilot.press("tab", *"龙头", "enter")
+        assert form.value("result") is None and form.value("owner_note") is None
+        await pilot.press(*"换阀芯", "tab", *"龙头", "enter")
         await wait_until(pilot, lambda: app.focused is form.quantity_box)
         await pilot.press("2", "enter", "enter")  # the line; Enter in the empty box: on
         await wait_until(pilot, lambda: app.focused is form.widget("charge"))
         assert "1. 水龙头 × 2 个" in text(form, "#return-lines")
-        await pilot.press(*"35.5")
+        await pilot.press(*"35.5", "enter", "enter", "down", "enter")
+        await wait_until(pilot, lambda: form.value("result") == "done")
+        await pilot.press("tab", "enter", "down", "enter")
+        await wait_until(pilot, lambda: form.value("owner_note") == "satisfied")
+        await pilot.press("tab", *"9:50")
         loads = screen.loads
-        await pilot.press("enter")
+        await pilot.press("enter")  # Enter in the owner's time saves
         await reloaded(pilot, screen, loads)
         fields = text(screen, "#od-fields")
         assert "returned 10:05" in fields and "¥35.50" in fields and "换阀芯" in fields
@@ -263,6 +266,7 @@ async def test_return_with_materials_and_a_charge(office, frozen_clock):
         history = text(screen, "#od-history-text")
         assert "returned: state: dispatched → returned" in history
         assert "charge: ¥0.00 → ¥35.50" in history
+        assert "owner on the slip: signed: satisfied, owner signed at: 11-26 09:50" in history
         assert "c callback" in text(screen, "#od-hint")
     row = RepairOrder.get_by_id(row.id)
     assert (row.state, row.result, row.work_done, row.charge, row.returned_at) == (
@@ -285,6 +289,7 @@ async def test_return_not_done_without_materials(office):
         form = app.screen
         form.query_one("#return-result", Select).value = "not_done"
         form.query_one("#return-work_done", Input).value = "缺配件，明天再来"
+        form.query_one("#return-owner_note", Select).value = "not_signed"
         assert form.lines == []
         loads = screen.loads
         await pilot.press("ctrl+s")
@@ -308,6 +313,8 @@ def snapshot(row_id: int) -> tuple:
     ("", "done", "", "10", "work_done"),
     ("换阀芯", None, "", "", "result"),  # never "done" unless the clerk says so
     ("换阀芯", "done", "水龙头", "", "materials"),  # typed, never chosen from the list
+    ("换阀芯", "done", "", "", "owner_note"),  # what the slip shows: never assumed
+    ("换阀芯", "done", "", "", "signed_at"),  # signed after now
 ])
 async def test_refused_return_shows_the_error_at_its_field(office, work, result, materials,
                                                            charge, field):
@@ -326,6 +333,10 @@ async def test_refused_return_shows_the_error_at_its_field(office, work, result,
         form.set_value("result", result)
         form.query_one("#return-materials", Input).value = materials
         form.query_one("#return-charge", Input).value = charge
+        if field != "owner_note":
+            form.set_value("owner_note", "satisfied")
+        if field == "signed_at":
+            form.set_value("signed_at", "23:50")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: error(form, field) != "")
         assert app.screen is form and not form.saving

@@ -153,7 +153,8 @@ async def open_detail(pilot, order_id: int) -> OrderDetailScreen:
 
 
 def typed_return(form) -> tuple:
-    return tuple(form.value(name) for name in ("work_done", "result", "materials", "charge"))
+    return tuple(form.value(name) for name in ("work_done", "materials", "charge", "result",
+                                               "owner_note", "signed_at"))
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -169,6 +170,7 @@ async def test_a_return_meets_a_lock_or_a_full_database(office, desk_db, fault):
         form = app.screen
         form.set_value("work_done", LONG_TEXT)
         form.set_value("result", "done")
+        form.set_value("owner_note", "satisfied")
         form.set_value("charge", "35.5")
         before = typed_return(form)
         with make(desk_db):
@@ -200,6 +202,7 @@ async def test_a_return_and_a_dispatch_while_the_server_is_down(office, desk_db,
             form = app.screen
             await pilot.press(*"换阀芯")
             form.set_value("result", "done")
+            form.set_value("owner_note", "not_signed")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: "cannot be reached" in shown(
                 form, "#return-error-form") and not form.saving)

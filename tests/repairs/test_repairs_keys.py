@@ -139,14 +139,17 @@ async def test_the_return_form_the_same_in_a_burst(office):
             stock.receive(office.office, office.clerk, new.id, 10)
 
         # Enter after "slt" comes before the stock list has answered: the keys behind it
-        # wait for the pick and land in its quantity, then in the lookup again.
-        keys = [*"换阀芯", "tab", "enter", "down", "enter", "tab", *"slt", "enter", "2",
-                "enter", *"生料", "enter", "1", "enter", "enter", *"35.5"]
+        # wait for the pick and land in its quantity, then in the lookup again. Then down
+        # the slip: the charge, the result chosen, the owner's lines chosen.
+        keys = [*"换阀芯", "tab", *"slt", "enter", "2", "enter", *"生料", "enter", "1",
+                "enter", "enter", *"35.5", "enter", "enter", "down", "enter", "tab", "enter",
+                "down", "down", "enter"]
         await same_either_way(pilot, open_form, keys, seen)
         assert seen(app.screen) == (
-            {"work_done": "换阀芯", "result": "done", "materials": "", "charge": "35.5"},
+            {"work_done": "换阀芯", "materials": "", "charge": "35.5", "result": "done",
+             "owner_note": "not_satisfied", "signed_at": ""},
             [("SLT-01", 2), ("SLD-01", 1)])
-        assert focus_id(app) == "return-charge"
+        assert focus_id(app) == "return-owner_note"
 
 
 async def test_the_return_form_starts_in_its_first_field(office):
@@ -165,7 +168,7 @@ async def test_the_return_form_starts_in_its_first_field(office):
         form = app.screen
         # (the materials' quantity waits hidden until an item is chosen)
         fields = [w for w in form.query("Input, Select") if w.focusable and w.region.height]
-        assert len(fields) == 4
+        assert len(fields) == 6
         assert app.focused is fields[0]
         visited = [app.focused]
         for _field in fields[1:]:

@@ -49,8 +49,9 @@ def draws() -> list[tuple[str, int]]:
 
 
 async def open_return(pilot, order_id: int) -> ReturnScreen:
-    """The order's detail, r: the return form, the work done typed and the result
-    chosen (Tab, Enter, Down, Enter: "done"); the cursor then Tabs into the materials."""
+    """The order's detail, r: the return form, the work done typed; Tab: the materials,
+    as on the returned slip. The slip's lower lines (the result, the owner's) are answered
+    here for the tests of the materials: "done", signed and satisfied."""
     app = pilot.app
     detail = open_order_detail(app, order_id)
     await wait_until(pilot, lambda: app.screen is detail and detail.loaded)
@@ -58,10 +59,10 @@ async def open_return(pilot, order_id: int) -> ReturnScreen:
     await wait_until(pilot, lambda: isinstance(app.screen, ReturnScreen)
                      and app.focused is not None)
     form = app.screen
-    await pilot.press(*"换阀芯", "tab", "enter", "down", "enter")
-    await wait_until(pilot, lambda: form.value("result") == "done")
-    await pilot.press("tab")
+    await pilot.press(*"换阀芯", "tab")
     await wait_until(pilot, lambda: app.focused is form.stock_lookup.input)
+    form.set_value("result", "done")
+    form.set_value("owner_note", "satisfied")
     return form
 
 
@@ -102,7 +103,9 @@ async def test_materials_chosen_by_part_of_a_name_move_the_stock(office):
         assert region.bottom <= 24 and region.right <= 80
         await pilot.press("enter")  # Enter in the empty box: on to the charge
         await wait_until(pilot, lambda: app.focused is form.widget("charge"))
-        await pilot.press("enter")  # Enter in the charge saves
+        await pilot.press("enter", "tab", "tab")  # the result, the owner: answered
+        await wait_until(pilot, lambda: app.focused is form.widget("signed_at"))
+        await pilot.press("enter")  # Enter in the owner's time (empty: not written) saves
         await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen))
         await wait_until(pilot, lambda: "水龙头（单冷） ×2个" in shown(app.screen, "#od-fields"))
     assert RepairOrder.get_by_id(row.id).state == "returned"

@@ -22,6 +22,12 @@ CHANNEL_WORDS = {
     "night_log": N_("night log"),
 }
 RESULT_WORDS = {"done": N_("done"), "not_done": N_("not done")}
+#: What the returned slip's owner lines show (``slip_return``).
+OWNER_WORDS = {
+    "satisfied": N_("signed: satisfied"),
+    "not_satisfied": N_("signed: not satisfied"),
+    "not_signed": N_("not signed"),
+}
 OUTCOME_WORDS = {
     "satisfied": N_("satisfied"), "not_satisfied": N_("not satisfied"),
     "unreachable": N_("unreachable"), "refused": N_("refused"),
@@ -63,6 +69,8 @@ FIELD_WORDS = {
     "note": N_("note"),
     "by": N_("by"),
     "amount": N_("amount"),
+    "owner_note": N_("owner on the slip"),
+    "signed_at": N_("owner signed at"),
     # a complaint's own
     "complainant_name": N_("complainant"),
     "phone": N_("phone"),
@@ -75,7 +83,8 @@ FIELD_WORDS = {
 }
 #: The fields whose stored values are words of their own.
 VALUE_WORDS = {"state": STATE_WORDS, "urgency": URGENCY_WORDS, "channel": CHANNEL_WORDS,
-               "result": RESULT_WORDS, "outcome": OUTCOME_WORDS, "category": CATEGORY_LABELS}
+               "result": RESULT_WORDS, "outcome": OUTCOME_WORDS, "category": CATEGORY_LABELS,
+               "owner_note": OWNER_WORDS}
 
 
 def word(words: dict, key: str | None) -> str:

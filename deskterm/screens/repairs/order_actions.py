@@ -12,10 +12,14 @@ then reads the order again. A form whose list (the technicians) could not be rea
 it again at the next ctrl+s (the kit's ``load_failed``), or by itself once the database
 answers.
 
-The return form starts in "Work done", the first field shown and the first the clerk
-has to fill; the result (chosen by the clerk: it never starts as "done"), the materials
-and the charge follow in reading order. The materials are chosen by name from the stock
-list, each with its quantity (``materials.MaterialsPart``); no code from memory.
+The return form follows the returned repair slip [7.4.9] (``repair_slip``: 维修情况, 材料,
+收费, 维修结果, 业主意见 and 业主签字 with its time), so the clerk copies the paper straight
+down: work done, the materials, the charge, the result (chosen by the clerk: it never
+starts as "done"), what the owner's lines show (signed and satisfied or not, or not
+signed: chosen, never filled in) and the time the owner signed, when written (Enter there
+saves). The form starts in "Work done". The materials are chosen by name from the stock
+list, each with its quantity (``materials.MaterialsPart``); no code from memory. The
+duty is ``slip_return.return_from_slip`` (the return and the owner's lines together).
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from deskterm.display import fit, plain, when
 from deskterm.duties.parsing_time import parse_local_datetime
 from deskterm.duties.records import TEXT_LIMIT
 from deskterm.duties.repairs.order_view import OrderView
-from deskterm.duties.repairs.order_words import RESULT_WORDS
-from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_order, return_order
+from deskterm.duties.repairs.order_words import OWNER_WORDS, RESULT_WORDS
+from deskterm.duties.repairs.order_work import REASON_LIMIT, dispatch, reopen_order
+from deskterm.duties.repairs.slip_return import return_from_slip
 from deskterm.duties.residents.roster import active_technicians
 from deskterm.i18n import N_, _
 from deskterm.money import parse_amount
@@ -109,32 +114,47 @@ class DispatchScreen(ActionForm):
 
 
 class ReturnScreen(MaterialsPart, ActionForm):
-    """The technician is back: what was done, the result, materials, any charge."""
+    """The technician is back with the slip: its lines in its order (see the module)."""
 
     PREFIX = "return"
     TITLE_TEXT = N_("Order returned")
     DRAFT = "order_return"
     SCROLLS = True  # many material lines scroll, at 80×24 too
-    HINT = N_("Tab next · ctrl+s save (Enter in the charge) · Esc cancel")
+    HINT = N_("Tab next · ctrl+s save (Enter in the owner's time) · Esc cancel")
     MATERIALS_LABEL = N_("Materials used: part of a name, Enter, the quantity, Enter")
-    FIELDS = (
-        Field("work_done", N_("Work done"), max_length=TEXT_LIMIT,
-              required=N_("Enter what was done."), placeholder=N_("what the technician did")),
-        # Never "done" by itself: the clerk says it (honest records [6.5]).
-        Field("result", N_("Result"), kind="select", blank=N_("done or not done?"),
-              required=N_("Choose the result: done or not done."),
-              options=tuple((word, key) for key, word in RESULT_WORDS.items())),
-        # The materials' lookup box; the lines chosen are the part's (materials.py).
-        Field("materials", N_("Materials"), max_length=QUERY_LIMIT),
-        Field("charge", N_("Charge to the owner (¥, empty: none)"), max_length=20,
-              placeholder="0.00", parse=lambda text: parse_amount(text, field="charge")),
-    )
+
+    def form_fields(self):
+        tz = self.session.tz
+        return (
+            Field("work_done", N_("Work done"), max_length=TEXT_LIMIT,
+                  required=N_("Enter what was done."),
+                  placeholder=N_("what the technician did")),
+            # The materials' lookup box; the lines chosen are the part's (materials.py).
+            Field("materials", N_("Materials"), max_length=QUERY_LIMIT),
+            Field("charge", N_("Charge to the owner (¥, empty: none)"), max_length=20,
+                  placeholder="0.00", parse=lambda text: parse_amount(text, field="charge")),
+            # Never "done" by itself: the clerk says it (honest records [6.5]).
+            Field("result", N_("Result"), kind="select", blank=N_("done or not done?"),
+                  required=N_("Choose the result: done or not done."),
+                  options=tuple((word, key) for key, word in RESULT_WORDS.items())),
+            # What the owner's lines of the slip show: read off the paper, never assumed.
+            Field("owner_note", N_("The owner on the slip"), kind="select",
+                  blank=N_("signed? satisfied?"),
+                  required=N_("Say what the slip shows: the owner's signature and opinion."),
+                  options=tuple((word, key) for key, word in OWNER_WORDS.items())),
+            Field("signed_at", N_("Time the owner signed (as written; empty: not written)"),
+                  max_length=40, placeholder=N_("15:20, 昨天 17:30"),
+                  parse=lambda text: parse_local_datetime(
+                      text, tz=tz, now=now_utc(), field="signed_at", allow_past=True)),
+        )
 
     def compose_body(self):
         yield self.field("work_done")
-        yield self.field("result")
         yield self.compose_materials()
         yield self.field("charge")
+        yield self.field("result")
+        yield self.field("owner_note")
+        yield self.field("signed_at")
 
     def check(self, values):
         values, errors = super().check(values)
@@ -142,9 +162,10 @@ class ReturnScreen(MaterialsPart, ActionForm):
         return values, errors
 
     def save(self, values) -> None:
-        return_order(self.office, self.session.staff, self.view.id, result=values["result"],
-                     work_done=values["work_done"] or "", materials=values["materials"],
-                     charge_fen=values["charge"] or 0)
+        return_from_slip(self.office, self.session.staff, self.view.id,
+                         result=values["result"], work_done=values["work_done"] or "",
+                         materials=values["materials"], charge_fen=values["charge"] or 0,
+                         owner_note=values["owner_note"], signed_at=values["signed_at"] or None)
 
 
 class ReopenScreen(ActionForm):

@@ -58,6 +58,7 @@ HISTORY_WORDS = {
     "callback": N_("called back"), "reopen": N_("reopened"), "approve": N_("approved"),
     "hand_over": N_("handed over"), "file": N_("filed"), "chase": N_("chased by the owner"),
     "print_slip": N_("slip printed"), "reprint_slip": N_("slip reprinted (补打)"),
+    "slip_back": N_("slip copied in"),
 }
 #: What the view is wide inside its border and padding, for cutting long text.
 TEXT_WIDTH = 74

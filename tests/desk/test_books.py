@@ -11,6 +11,7 @@ from deskterm.screens.backoffice.canteen import CanteenScreen
 from deskterm.screens.backoffice.listings import ListingsScreen
 from deskterm.screens.backoffice.stock import StockScreen
 from deskterm.screens.backoffice.stocktake import StocktakeScreen
+from deskterm.screens.calls.return_book import ReturnBook
 from deskterm.screens.cashdesk.charge_generation import ChargeGenerationScreen
 from deskterm.screens.cashdesk.fee_items import FeeItemsScreen
 from deskterm.screens.cashdesk.fee_summary import FeeSummaryScreen
@@ -40,6 +41,7 @@ OPENS = {
     "a": ApprovalScreen,
     "m": MonthEndScreen,
     "y": MorningViewScreen,  # the morning view by hand, seen today or not
+    "n": ReturnBook,
     "u": UnitAccountScreen,
     "f": FeeSummaryScreen,
     "g": ChargeGenerationScreen,

@@ -24,6 +24,8 @@ the stub kept at the desk (and into the order: the return form follows the slip'
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from deskterm.db.models import Office, RepairOrder, Staff
 from deskterm.duties.agenda.timeline import CATEGORY_LABELS
 from deskterm.duties.parsing import format_phone
 from deskterm.duties.records import desk_person, locked
-from deskterm.duties.repairs.approval_lists import write_printout
+from deskterm.duties.repairs.approval_lists import printout_folder, write_printout
 from deskterm.duties.repairs.order_view import OrderView, order_view
 from deskterm.duties.repairs.order_words import RESULT_WORDS, URGENCY_WORDS, word
 from deskterm.errors import DutyError
@@ -307,6 +309,21 @@ def print_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int 
     return _recorded(office, clerk, order_id, width, now, lambda document: write_printout(
         document_text(document), document.stem, folder, tz=office.timezone,
         now=now or now_utc()))
+
+
+def writable_folder(folder: str | Path | None = None) -> Path:
+    """The printout folder (``approval_lists.printout_folder``), or DutyError "print" when
+    it cannot be written: asked before ``record_slip``, so that a print is not recorded
+    whose file cannot be kept."""
+    try:
+        where = printout_folder(folder)
+    except OSError as exc:
+        raise DutyError(_("Cannot write {path}: {error}").format(
+            path=folder, error=exc.strerror or exc), "print") from None
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise DutyError(_("Cannot write {path}: {error}").format(
+            path=where, error=os.strerror(errno.EACCES)), "print")
+    return where
 
 
 def record_slip(office: Office, clerk: Staff | int, order_id: int, *, width: int = WIDTH,

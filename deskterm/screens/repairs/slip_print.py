@@ -8,17 +8,28 @@ A registered order has no technician to carry it: the key says so (dispatch firs
 as it does for a cancelled one. A slip printed before prints again as 补打 with the time:
 the hint says ``p reprint`` once the order's history shows a print.
 
-The work is the duty's (``repair_slip.print_slip``: the file written and the print
-recorded in one transaction) in the book's worker (``act``: the key waits while a print
-is on its way); the line under the view says where it went, and the order is read again
-so its history shows "slip printed". A folder that cannot be written, or database
-trouble, is said on the view's message line, and nothing is recorded or left written.
+The work runs in the book's worker (``act``: the key waits while a print is on its way):
+``repair_slip.record_slip`` lays the slip out to this terminal's printer's width (40 for
+a file or a queue, 32 or 48 for a receipt printer) and records the print in one
+transaction; then ``printing.send.print_document`` keeps the file and sends it to the
+printer (``kit.printing``: the terminal's own printer between two frames). The line under
+the view says where it went, and the order is read again so its history shows "slip
+printed". Database trouble, or a folder that cannot be written (checked before the
+record), is said on the view's message line with nothing recorded; a printer that does
+not answer is said there too, the file kept.
 """
 
 from __future__ import annotations
 
-from deskterm.duties.repairs.repair_slip import PRINT_ACTIONS, print_slip, slip_refusal
+from deskterm.duties.repairs.repair_slip import (
+    PRINT_ACTIONS,
+    record_slip,
+    slip_refusal,
+    writable_folder,
+)
 from deskterm.i18n import _
+from deskterm.printing.send import print_document, this_terminal_printer
+from deskterm.screens.kit.printing import terminal_writer
 
 
 def printed_before(view) -> bool:
@@ -50,15 +61,23 @@ class PrintsSlip:
             self.say(refusal)
             return
         office, staff, order_id = self.session.office, self.session.staff, view.id
+        tz, writer = self.session.tz, terminal_writer(self.app)
+
+        def work():
+            printer = this_terminal_printer()
+            writable_folder()  # before the record: no print recorded without its file
+            slip = record_slip(office, staff, order_id, width=printer.columns)
+            number = slip.document.stem.removeprefix("slip-")
+            what = (_("Slip {number} (补打)") if slip.copy_of is not None
+                    else _("Slip {number}")).format(number=number)
+            return print_document(slip.document, printer, terminal=writer, tz=tz, what=what)
+
         self.say("")
-        self.act(lambda: print_slip(office, staff, order_id), self.slip_printed,
-                 group="slip")
+        self.act(work, self.slip_printed, group="slip")
 
     def slip_printed(self, printed) -> None:
-        number = printed.document.stem.removeprefix("slip-")
-        if printed.copy_of is not None:
-            said = _("Slip {number} reprinted (补打): {path}")
+        if printed.sent:
+            self.tell(printed.said)
         else:
-            said = _("Slip {number} printed: {path}")
-        self.tell(said.format(number=number, path=printed.path))
+            self.say(printed.said, "print")
         self.reload()

@@ -383,8 +383,9 @@ class DeskApp(App[None]):
         books); each screen's ``open_*`` function refuses before sign-in too."""
         if not self._at_dashboard() or name not in OPENERS:
             return
-        from deskterm.screens.calls.taking import pay_ringing  # F3 while a call rings
-        if name == "payment" and pay_ringing(self):
+        from deskterm.screens.calls.taking import add_ringing_to_owner, pay_ringing
+        if (name == "payment" and pay_ringing(self)) or (  # F3, F10 o while a call rings
+                name == "owners" and add_ringing_to_owner(self)):
             return
         module, function = OPENERS[name].split(":")
         getattr(import_module(module), function)(self)

@@ -38,6 +38,37 @@ async def test_a_number_not_on_the_roster_says_so_and_f2_has_its_phone(desk_db):
         assert form.value("name") == "" and form.focused is form.widget("name")
 
 
+async def test_f10_o_adds_a_number_not_on_the_roster_to_the_owner_chosen(desk_db):
+    """#14: a number not on the roster "offers to add it to an owner": F10 o while it
+    rings opens the roster for it; Enter on the owner opens their card with the number
+    added, and ctrl+s keeps it (the next ring from it finds them)."""
+    from deskterm.db.models import OwnerPhone
+    from deskterm.screens.residents.owner_form import OwnerFormScreen
+    from deskterm.screens.residents.owner_roster import OwnerRosterScreen
+
+    so, owner, _unit = wang_jian_office()
+    app = desk_app(so, watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await desk_ready(pilot)
+        record_call(so.office, "13900001111", line="front")
+        await wait_until(pilot, lambda: "not on the roster" in banner_text(app))
+        await pilot.press("f10", "o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OwnerRosterScreen))
+        roster = app.screen
+        assert "139 0000 1111 is on no owner's card" in str(
+            roster.query_one("#or-status").content)
+        await pilot.press(*"27-2-1802")
+        await wait_until(pilot, lambda: roster.table.row_count == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OwnerFormScreen)
+                         and app.screen.card is not None)
+        form = app.screen
+        assert form.value("phones") == "178 3022 5795 / 139 0000 1111"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: OwnerPhone.select().where(
+            (OwnerPhone.owner == owner.id) & (OwnerPhone.phone == "13900001111")).exists())
+
+
 async def test_a_missed_call_is_listed_and_returned_with_one_key(desk_db):
     so, _owner, _unit = wang_jian_office()
     record_call(so.office, WANG_PHONE, now=now_utc() - dt.timedelta(minutes=5))

@@ -11,6 +11,8 @@ F3 takes a payment from the caller's unit.
   (the form stays: the clerk is on the phone with someone).
 - ``pay_ringing(app)``: F3 while a call from the roster rings: the payment form with the
   caller's unit found.
+- ``add_ringing_to_owner(app)``: F10 o while a number not on the roster rings: the roster,
+  and the owner chosen there gets the number.
 Each answers False when no call rings, so the key does what it always does.
 """
 
@@ -81,6 +83,19 @@ def pay_ringing(app) -> bool:
         screen.unit_found(call.unit_id, call.unit_code, hit)
 
     screen.call_after_refresh(found)
+    return True
+
+
+def add_ringing_to_owner(app) -> bool:
+    """F10 o while a number not on the roster rings: the roster opens to find the owner
+    it belongs to; Enter on them opens their card with the number added (ctrl+s keeps
+    it). False when no such call rings, so F10 o opens the roster as always."""
+    call = _ringing(app)
+    if call is None or call.owner_id is not None:
+        return False
+    from deskterm.screens.residents.owner_roster import open_owner_roster
+
+    open_owner_roster(app, add_phone=call.number)
     return True
 
 

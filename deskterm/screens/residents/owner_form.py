@@ -58,9 +58,11 @@ class OwnerFormScreen(DeskForm[OwnerCard | None]):
     DRAFT = "owner"
     HINT = N_("Tab next · ctrl+s save · Esc cancel")
 
-    def __init__(self, session, owner_id: int | None = None, *, unit_code: str = "") -> None:
+    def __init__(self, session, owner_id: int | None = None, *, unit_code: str = "",
+                 add_phone: str = "") -> None:
         self.owner_id = owner_id
         self.unit_code = unit_code
+        self.add_phone = add_phone  # a caller's number to add to this owner's phones
         super().__init__(session, id="owner-form",
                          title=_("New owner") if owner_id is None else _("Owner"))
         self.card: OwnerCard | None = None
@@ -94,8 +96,11 @@ class OwnerFormScreen(DeskForm[OwnerCard | None]):
         self.card = card
         self.query_one(".form-title", Static).update(plain(
             _("Owner of {unit}").format(unit=card.unit_code)))
+        phones = tuple(card.phones)
+        if self.add_phone and self.add_phone not in phones:  # ctrl+s adds it
+            phones += (self.add_phone,)
         shown = {"name": card.name, "kind": card.kind if card.kind in KINDS else "owner",
-                 "phones": phones_text(card.phones), "note": card.note,
+                 "phones": phones_text(phones), "note": card.note,
                  "active": card.active}
         for name, value in shown.items():
             if self.value(name) == self._initial.get(name):  # nothing typed there yet

@@ -66,8 +66,9 @@ class OwnerRosterScreen(BookScreen[None]):
         Binding("slash", "search", show=False),
     ]
 
-    def __init__(self, session) -> None:
+    def __init__(self, session, add_phone: str = "") -> None:
         super().__init__(session, id="owner-roster")
+        self.add_phone = add_phone  # a caller not on the roster: Enter adds it to an owner
         self.hits: dict[str, OwnerHit] = {}
         self._shown_for: str | None = None
         self._timer: Timer | None = None
@@ -91,7 +92,11 @@ class OwnerRosterScreen(BookScreen[None]):
                              (_("Kind"), KIND_WIDTH), (_("Phones"), PHONES_WIDTH),
                              ("", STATE_WIDTH)):
             table.add_column(plain(fit(label, width)), width=width + 1)
-        self._status(_("Type a unit, phone digits, a name or pinyin initials."))
+        if self.add_phone:
+            self._status(_("{phone} is on no owner's card: find the owner, Enter adds it "
+                           "to their phones.").format(phone=format_phone(self.add_phone)))
+        else:
+            self._status(_("Type a unit, phone digits, a name or pinyin initials."))
         self.set_focus(self.search_input)
         self._hint()
 
@@ -216,7 +221,8 @@ class OwnerRosterScreen(BookScreen[None]):
     def edit(self, hit: OwnerHit | None) -> None:
         if hit is None:
             return
-        self.app.push_screen(OwnerFormScreen(self.session, hit.owner_id),
+        self.app.push_screen(OwnerFormScreen(self.session, hit.owner_id,
+                                             add_phone=self.add_phone),
                              callback=self._after_form)
 
     def action_new_owner(self) -> None:
@@ -254,6 +260,7 @@ class OwnerRosterScreen(BookScreen[None]):
         self.set_focus(self.search_input)
 
 
-def open_owner_roster(app) -> OwnerRosterScreen | None:
-    """Open the roster (a signed-in desk only); the pushed screen, or None."""
-    return open_screen(app, OwnerRosterScreen)
+def open_owner_roster(app, add_phone: str = "") -> OwnerRosterScreen | None:
+    """Open the roster (a signed-in desk only); the pushed screen, or None. ``add_phone``:
+    a caller's number the owner chosen gets (their form opens with it added)."""
+    return open_screen(app, OwnerRosterScreen, add_phone)

@@ -30,6 +30,10 @@ from deskterm.widgets.timeline_pane import TimelinePane
 
 
 class DashboardScreen(Screen):
+    # What changed, and whether the minute ticked, while another screen covered this one.
+    _covered_topics: frozenset[str] = frozenset()
+    _minute_missed = False
+
     class Ready(Message):
         """Every pane has shown its first data."""
 
@@ -83,6 +87,14 @@ class DashboardScreen(Screen):
         wanted = None if topics is None else set(topics)
         if not self._first_asked:
             self._early_topics |= {"*"} if wanted is None else wanted
+            return
+        if self.app.screen is not self and self.first_frame_done:
+            # Covered by another screen: read when the dashboard shows again
+            # (on_screen_resume); a pane redrawn beneath makes Textual draw the whole
+            # screen on top again (benchmarks/idle.py). Who is calling is heard now.
+            self._covered_topics |= {"*"} if wanted is None else wanted
+            if wanted is None or "incoming_call" in wanted:
+                self.on_ringing_banner_rung_out()
             return
         for pane in self.panes:
             if wanted is None or pane.TOPICS & wanted:
@@ -150,9 +162,29 @@ class DashboardScreen(Screen):
             status.set_clock(local(now_utc(), self.session.tz).format("HH:mm"))
 
     def minute(self) -> None:
+        if self.app.screen is not self:
+            # Covered by another screen: anything drawn beneath makes Textual draw the
+            # whole screen on top again (~7-30 KB a minute on the morning view or F2;
+            # benchmarks/idle.py). The clock still ticks where it shows (above a form);
+            # the rest is read when the dashboard shows again (on_screen_resume).
+            if self._clock_shows():
+                self.tick()
+            self._minute_missed = True
+            return
         self.tick()
+        self._minute_missed = False
         self._load(self.query_one(TimelinePane))
         self._load_deadline()
+
+    def _clock_shows(self) -> bool:
+        """Is the status line's clock seen through the screen on top (a form's dimmed
+        surround), rather than hidden by it (a book filling the terminal)?"""
+        try:
+            clock = self.query_one("#status-clock")
+            widget, _region = self.app.screen.get_widget_at(clock.region.x, clock.region.y)
+        except Exception:  # noqa: BLE001 - not laid out, or nothing there: tick it
+            return True
+        return widget is self.app.screen
 
     def show_staff(self) -> None:
         staff = self.session.staff
@@ -278,6 +310,11 @@ class DashboardScreen(Screen):
     def on_screen_resume(self) -> None:
         # Back from a form: bring "now" into view again (scrolls queued while the screen
         # was covered may not have run).
+        covered, self._covered_topics = self._covered_topics, frozenset()
+        if covered:
+            self.reload(None if "*" in covered else covered)
+        if self._minute_missed:
+            self.minute()
         self.query_one(TimelinePane).follow_now()
 
     # --- actions ---------------------------------------------------------------------------

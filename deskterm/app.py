@@ -96,6 +96,12 @@ class DeskApp(App[None]):
             self.theme = self._theme_name
         if self.desk_keymap:
             self.set_keymap(self.desk_keymap)
+        # After the app's own mount: Textual draws nothing while it mounts (a batch) but
+        # forgets what it drew meanwhile, so a dashboard pushed here showed its panes' data
+        # first and their borders, titles and status line one frame later (issue #15).
+        self.call_later(self._open_desk)
+
+    def _open_desk(self) -> None:
         self.dashboard = DashboardScreen(self.session, self._first_load)
         self.push_screen(self.dashboard)
         self.dashboard.after_first_frame(lambda: self._note_ready(painted=True))
@@ -110,9 +116,7 @@ class DeskApp(App[None]):
         if self._watch:
             self.run_worker(lambda: self._watch_changes(start_id), thread=True,
                             exclusive=True, group="watch", name="change watcher")
-            from deskterm.messaging.sender import start_background  # to technicians
-
-            self.sender = start_background(self.session.office.id, self._stop)
+            self.dashboard.after_first_frame(self._start_sender)
         self._arm_minute()
         if self._idle_minutes is None:
             self._idle_minutes = self.session.office.idle_lock_minutes
@@ -125,6 +129,15 @@ class DeskApp(App[None]):
         (~2 KB/s to the terminal while a form waits untouched; benchmarks/idle.py)."""
         if getattr(event.widget, "cursor_blink", False):
             event.widget.cursor_blink = False
+
+    def _start_sender(self) -> None:
+        """The messages to technicians, sent in a thread (after the first frame: not
+        needed to draw it)."""
+        if self._stop.is_set():
+            return
+        from deskterm.messaging.sender import start_background
+
+        self.sender = start_background(self.session.office.id, self._stop)
 
     def on_unmount(self) -> None:
         self._stop.set()

@@ -75,6 +75,23 @@ def form_error(form, name: str) -> str:
     return text_of(form, f"#of-error-{name}")
 
 
+async def test_the_roster_searches_each_key_at_once(office):
+    """Issue #15 item 2: no fixed delay; the first key is read as it lands, and a burst
+    ends on the rows of the whole text typed."""
+    app = desk_app(office, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_roster(pilot)
+        await pilot.press("3")
+        assert screen.reading or screen.loads == 1  # read on the key, not after a timer
+        await pilot.press(*"-2-501")  # no pause
+        await wait_until(pilot, lambda: not screen.reading
+                         and screen.search_input.value == "3-2-501"
+                         and "found" in text_of(screen, "#or-status"))
+        rows = table_text(screen, "#or-table")
+        assert rows and all("3-2-501" in row for row in rows)
+        assert any("张三" in row for row in rows)
+
+
 async def test_find_an_owner_and_edit_a_phone(office):
     app = desk_app(office, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:

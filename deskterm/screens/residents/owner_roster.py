@@ -2,8 +2,9 @@
 the roster from a file.
 
 The search box reads what is typed as the call-intake lookup does (``roster.find_owners``:
-a unit code or its start, phone digits, a name, pinyin initials), ``DEBOUNCE`` seconds
-after the last key; an answer for text since changed is dropped. The matches fill the
+a unit code or its start, phone digits, a name, pinyin initials) as it is typed, with no
+fixed delay: at once, or behind the read on its way, the newest key superseding any that
+waited (``BookScreen.read_as_typed``); an answer for text since changed is dropped. The matches fill the
 table under it (moved-out owners last). Enter in the box or on a row edits the
 highlighted owner (``OwnerFormScreen``); ↓ moves from the box to the table, ``/`` back.
 In the table, ``n`` adds an owner (to the highlighted row's unit, or the unit typed) and
@@ -22,7 +23,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from deskterm.display import fit, plain
@@ -36,7 +36,6 @@ from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.residents.owner_form import OwnerFormScreen
 from deskterm.screens.residents.roster_import import RosterImportScreen
 
-DEBOUNCE = 0.15
 LIMIT = 50
 #: Column widths in cells; the table is 76 wide inside the border and padding, one cell is
 #: left for the scrollbar, and each column is one cell wider than its text (the gap).
@@ -71,7 +70,6 @@ class OwnerRosterScreen(BookScreen[None]):
         self.add_phone = add_phone  # a caller not on the roster: Enter adds it to an owner
         self.hits: dict[str, OwnerHit] = {}
         self._shown_for: str | None = None
-        self._timer: Timer | None = None
         self._edit_when_ready = False
 
     def compose(self) -> ComposeResult:
@@ -132,22 +130,23 @@ class OwnerRosterScreen(BookScreen[None]):
     @on(Input.Changed, "#or-search")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
         self._edit_when_ready = False
-        self._timer = self.set_timer(DEBOUNCE, self._search_now)
+        self.search(self._wanted(), as_typed=True)
 
-    def _search_now(self) -> None:
-        self._timer = None
-        self.search(self._wanted())
-
-    def search(self, query: str, select_owner: int | None = None) -> None:
+    def search(self, query: str, select_owner: int | None = None, *,
+               as_typed: bool = False) -> None:
         """Look ``query`` up in the kit's worker; the table shows the answer (the row of
-        ``select_owner`` highlighted, when found)."""
+        ``select_owner`` highlighted, when found). ``as_typed``: behind a read on its way
+        (``BookScreen.read_as_typed``); otherwise now, and no key waits any more."""
         if not query:
+            self._waiting_key = None
             self.say("")
             self.show([], "", None)
             return
+        if as_typed:
+            self.read_as_typed(query, select_owner)
+            return
+        self._waiting_key = None
         self.read(query, select_owner)
 
     def fetch(self, query: str, _select_owner: int | None) -> list[OwnerHit]:
@@ -200,9 +199,6 @@ class OwnerRosterScreen(BookScreen[None]):
         event.stop()
         wanted = self._wanted()
         if wanted and wanted != self._shown_for:  # typed faster than the lookup
-            if self._timer is not None:
-                self._timer.stop()
-                self._timer = None
             self._edit_when_ready = True
             self.search(wanted)
             return
@@ -244,9 +240,6 @@ class OwnerRosterScreen(BookScreen[None]):
         if card is None:
             return
         self.search_input.value = card.unit_code
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         self.search(normalise(card.unit_code), select_owner=card.id)
 
     def action_import_roster(self) -> None:

@@ -8,6 +8,7 @@ another office's money."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from itertools import count
 
 import pytest
@@ -125,3 +126,29 @@ def test_random_histories_read_the_same_both_ways(sqlite_db, frozen_clock, event
     for hours in probes:
         by_payment, by_late = both(fo, period, NOV + dt.timedelta(hours=hours))
         assert by_payment == by_late
+
+
+@pytest.mark.parametrize("days", [-2, 3.1, 12.5, 40])
+def test_many_charges_read_in_two_halves_read_the_same(desk_db, frozen_clock, monkeypatch,
+                                                        days):
+    """An office of many charges reads them in two halves, the upper in a thread on its
+    own connection (``_halves``): the same rows as in one reading."""
+    frozen_clock("2026-12-20T02:00:00")
+    fo = fee_office()
+    a_history(fo)
+    as_of = NOV + dt.timedelta(days=days)
+    period = summary_period(fo.office, "month", "2026-11")
+    whole = sorted(fs._owing_by_late(fo.office, period, as_of))
+    threads = []
+    real_thread = threading.Thread
+
+    def counted(*args, **kwargs):
+        threads.append(kwargs.get("name"))
+        return real_thread(*args, **kwargs)
+
+    monkeypatch.setattr(fs, "SPLIT_AT", 0)
+    monkeypatch.setattr(threading, "Thread", counted)
+    halves = sorted(fs._owing_by_late(fo.office, period, as_of))
+    assert threads == ["arrears upper half"]
+    assert halves == whole
+    assert [tuple(int(x) for x in row) for row in halves] == both(fo, period, as_of)[0]

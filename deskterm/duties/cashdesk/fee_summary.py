@@ -20,8 +20,9 @@ integers: nothing is rounded.
 Each query goes through an index that starts with the office and the time (payments,
 receipts, voids) or the office and the period (charges, for the arrears); the payments are
 summed by the database. The arrears read every charge of the office's history, so they
-are most of the time: a month of an office with 1,000,000 payments and 1.5 million
-charges takes about 0.8 s (``benchmarks/report_scale.py``), the 1M demo's about 55 ms.
+are most of the time: at 1,000,000 payments and 1.5 million charges about 0.8 s of CPU,
+read in two halves by two threads (``_halves``); the month takes ~0.6 s on two free cores
+(``benchmarks/report_scale.py``; docs/PERFORMANCE.md), the 1M demo's about 55 ms.
 """
 
 from __future__ import annotations
@@ -276,7 +277,8 @@ def _owing_by_late(office: Office, period: SummaryPeriod, as_of: dt.datetime) ->
                  .group_by(Charge.id, Charge.unit, Charge.fee_item, Charge.amount))
         return (query if having is None else query.having(having)).tuples()
 
-    rows = {row[0]: row for row in owing_now(made, Charge.amount - paid > 0)}
+    rows = {row[0]: row for row in _halves(office, made, lambda where: list(
+        owing_now(where, Charge.amount - paid > 0)))}
     settled = sorted(charge for charge, amount in late.items()
                      if charge not in rows and int(amount or 0) > 0)
     for start in range(0, len(settled), 500):  # SQLite's bound-variable limit
@@ -285,6 +287,44 @@ def _owing_by_late(office: Office, period: SummaryPeriod, as_of: dt.datetime) ->
     owing = ((unit, item, int(now) + int(late.get(charge) or 0))
              for charge, unit, item, now in rows.values())
     return [row for row in owing if row[2] > 0]
+
+
+#: Charge ids an office spans before ``_halves`` reads them in two threads.
+SPLIT_AT = 200_000
+
+
+def _halves(office: Office, where, read) -> list:
+    """``read(where)`` over the office's charges; over many (a span of ``SPLIT_AT`` ids or
+    more), read as two halves by id at once, the upper in a thread on its own connection:
+    the reading is the database's work, done outside Python's lock, so two cores share
+    it (1,500,000 charges: ~0.8 s of CPU, most of the monthly summary's time)."""
+    import threading
+
+    from deskterm.db.models import database
+
+    low, high = (Charge.select(fn.MIN(Charge.id), fn.MAX(Charge.id))
+                 .where(Charge.office == office).tuples().get())
+    if low is None or high - low < SPLIT_AT:
+        return read(where)
+    middle = (low + high) // 2
+    upper: dict = {}
+
+    def read_upper() -> None:
+        try:
+            with database.connection_context():
+                upper["rows"] = read(where & (Charge.id > middle))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+            upper["error"] = exc
+
+    thread = threading.Thread(target=read_upper, name="arrears upper half", daemon=True)
+    thread.start()
+    try:
+        lower = read(where & (Charge.id <= middle))
+    finally:
+        thread.join()
+    if "error" in upper:
+        raise upper["error"]
+    return lower + upper["rows"]
 
 
 def _arrears(office: Office, period: SummaryPeriod, as_of: dt.datetime

@@ -13,11 +13,9 @@ typo that would otherwise be ignored in silence).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -270,6 +268,9 @@ def _read(path: Path) -> str | None:
 
 
 def _parse_file(path: Path, text: str) -> dict[str, object]:
+    import difflib  # only when there is a file: not on a plain launch's path (issue #15)
+    import tomllib
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -291,7 +292,7 @@ def _parse_file(path: Path, text: str) -> dict[str, object]:
     return values
 
 
-def _toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_error(path: Path, text: str, exc: ValueError) -> str:  # a TOMLDecodeError
     # Python 3.11's TOMLDecodeError has no lineno: it is in the message.
     message = str(exc)
     line: int | None = None

@@ -44,6 +44,26 @@ def test_the_command_line_starts_light():
     assert not heavy, f"deskterm.cli imports {heavy} before it needs them"
 
 
+#: What ``deskterm demo --db PATH`` imports before ``App.run()`` (deskterm/cli.py's path).
+LAUNCH = ("deskterm.cli", "deskterm.config", "deskterm.demo.sandbox", "deskterm.db.schema",
+          "deskterm.db.connection", "deskterm.duties.desk", "deskterm.desk_log",
+          "deskterm.session", "deskterm.widgets.pane_data", "deskterm.app")
+
+
+def test_the_launch_path_imports_only_what_the_first_frame_needs():
+    """Sending messages (apprise), printing (python-escpos) and taking a ringing call wait
+    until they are used, or (the sender's thread, the ringing banner's first read) until
+    after the dashboard's first frame (issue #15)."""
+    loaded = _modules_after("from deskterm.paths import skip_postgres_driver\n"
+                            "skip_postgres_driver()\n"
+                            + "\n".join(f"import {m}" for m in LAUNCH))
+    later = {"apprise", "escpos", "deskterm.messaging.sender", "deskterm.messaging.outbox",
+             "deskterm.screens.calls.taking", "deskterm.duties.calls.answering",
+             "deskterm.printing.escpos_bytes", "deskterm.printing.backends",
+             "deskterm.screens.kit.caller"}
+    assert not later & loaded, f"the launch imports {later & loaded} before the first frame"
+
+
 def test_every_package_is_listed_for_the_wheel():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     listed = set(config["tool"]["setuptools"]["packages"])

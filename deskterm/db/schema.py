@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
-from playhouse.migrations import Runner
 
 from deskterm.errors import SetupError
 from deskterm.i18n import _, ngettext
@@ -42,16 +41,31 @@ class SchemaStatus:
         return not self.pending and not self.unknown
 
 
-def _runner(db: Database) -> Runner:
-    return Runner(db, directory=str(MIGRATIONS_DIR))
+HISTORY_TABLE = "schema_migration"  # playhouse.migrations.Runner's, by default
+
+
+def _runner(db: Database):
+    from playhouse.migrations import Runner  # only to migrate: not on a launch's path
+
+    return Runner(db, directory=str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
+
+
+def _order(name: str) -> tuple[int, str]:
+    digits = name[: len(name) - len(name.lstrip("0123456789"))]
+    return (int(digits) if digits else -1, name)
 
 
 def status(db: Database) -> SchemaStatus:
-    rows = _runner(db).status()
+    """What ``Runner.status()`` says (the migration files against the history table), read
+    without importing the runner and its migrator, which every launch checked with."""
+    files = sorted((path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")), key=_order)
+    done: set[str] = set()
+    if db.table_exists(HISTORY_TABLE):
+        done = {row[0] for row in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")}
     return SchemaStatus(
-        applied=tuple(m.name for m in rows if m.applied and m.path),
-        pending=tuple(m.name for m in rows if not m.applied),
-        unknown=tuple(m.name for m in rows if m.applied and not m.path),
+        applied=tuple(name for name in files if name in done),
+        pending=tuple(name for name in files if name not in done),
+        unknown=tuple(sorted(done - set(files), key=_order)),
     )
 
 

@@ -66,7 +66,16 @@ class Pane(Vertical):
     def summary_width(self) -> int:
         """Cells a line under the title holds: the pane's width inside its border, less
         the line's padding (1 each side)."""
-        return max(self.content_region.width - 2, 10)
+        return max(self.inner_width() - 2, 10)
+
+    def inner_width(self) -> int:
+        """The pane's width inside its border; before the first layout (when the first
+        frame's data is painted) the width the dashboard's 2×2 grid will give it, so that
+        frame is drawn once, at its real width (issue #15)."""
+        width = self.content_region.width
+        if not width and self.is_attached:
+            width = self.app.size.width // 2 - 2
+        return width
 
     # --- machinery --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -120,7 +129,7 @@ class Pane(Vertical):
         summary.update(plain(fullest(self.summary(self.data, self.wide),
                                      self.summary_width())), layout=False)
         summary.set_class(self.summary_is_alert(self.data), "-alert")
-        width = max(self.content_region.width, 20)
+        width = max(self.inner_width(), 20)
         self.table.show_rows(self.rows(self.data, self.wide, width))
 
     def on_resize(self) -> None:

@@ -23,8 +23,6 @@ from textual.widgets import Static
 
 from deskterm.clock import now_utc
 from deskterm.display import fit, money
-from deskterm.duties.calls.ringing import RING_SECONDS
-from deskterm.duties.parsing import format_phone
 from deskterm.i18n import _, ngettext
 
 
@@ -35,6 +33,8 @@ def seconds_text(seconds: float) -> str:
 
 def call_words(view, now, width: int = 78) -> tuple[str, str]:
     """The banner's two lines for ``view`` (a ``RingingView`` with a call) at ``now``."""
+    from deskterm.duties.parsing import format_phone  # not on the launch path (issue #15)
+
     call = view.calls[0]
     first = ["☎ " + format_phone(call.number)]
     if call.owner_id is not None:
@@ -113,6 +113,8 @@ class RingingBanner(Static):
     def _again(self) -> None:
         if self.view is None:
             return
+        from deskterm.duties.calls.ringing import RING_SECONDS
+
         now = max(now_utc(), self.view.now)
         if (now - self.view.calls[0].rang_at).total_seconds() >= RING_SECONDS:
             self.post_message(self.RungOut())

@@ -14,13 +14,13 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from deskterm.clock import local, now_utc
 from deskterm.display import when
 from deskterm.i18n import _
 from deskterm.keys import install_bindings
 from deskterm.screens.kit.duty import run_duty
+from deskterm.widgets.keys_line import KeysLine
 from deskterm.widgets.pane import Pane
 from deskterm.widgets.pane_data import FirstLoad, deadlines
 from deskterm.widgets.panes import CallbacksPane, CashPane, OpenOrdersPane
@@ -64,7 +64,7 @@ class DashboardScreen(Screen):
             yield OpenOrdersPane(self.session, id="orders")
             yield CallbacksPane(self.session, id="callbacks")
             yield CashPane(self.session, id="cash")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysLine()  # the keys, in the first frame (Textual's Footer came one later)
 
     def on_mount(self) -> None:
         self.action_focus_pane("timeline")
@@ -119,7 +119,9 @@ class DashboardScreen(Screen):
             run_duty(self, lambda: self._fetch_first(panes, first),
                      done=lambda found: self._show_first(*found), refused=self._first_failed,
                      group="first-load", name="first load", load=True)
-        self.on_ringing_banner_rung_out()
+        # Who is calling: read once the first frame is drawn (its import and query are
+        # not that frame's; the banner is hidden until a call rings).
+        self.after_first_frame(lambda: self.call_after_refresh(self.on_ringing_banner_rung_out))
         early, self._early_topics = self._early_topics, set()
         if early:
             self.reload(None if "*" in early else early)

@@ -11,15 +11,17 @@ line and rows, the keys' line) are launched alternately ``--runs`` times each (a
 discarded warm-up of each, which fills the OS file cache), in a pty of 80x24 whose output
 is fed to a terminal emulator (``terminal.py``, pyte).
 
-What is timed is what the clerk sees (issue #15): every chunk the app writes is replayed
-into the emulated screen, and the figures are the moments (from the spawn) at which
+What is timed is what the clerk sees (issue #15): the emulated terminal says it draws a
+frame at once (synchronized output, as most terminals of today), so Textual brackets each
+frame; every frame the app wrote is replayed into the emulated screen, and the figures are
+the moments (from the spawn) at which
 
 - ``first byte``: the app first wrote to the terminal (before it: the interpreter, the
   imports, for the desk the command line, the database, the demo's freshness check);
-- ``frame``: the screen first held the **whole** first frame (``whole()``): the status
+- ``frame``: a frame of the app first held the **whole** picture (``whole()``): the status
   line (who is at the desk, the clock), the four panes' titles in their borders, each
   pane's data (its summary line), the keys' line. The clock stops at the chunk that
-  completed it;
+  brought that frame's end;
 - ``stamp``: the app's own ready stamp (``DESKTERM_READY_FILE``), kept for comparison:
   it was the figure before issue #15, and it came ~120 ms before the frame;
 - ``torn``: a frame showed a pane's data before its title, borders and the status line
@@ -33,7 +35,9 @@ Targets: desk/bare at most 1.5x (whole frame); the desk as fast at 1M orders as 
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import sys
 import time
 
@@ -63,14 +67,16 @@ DATA = (
 )
 STATUS = (re.compile(r"at the desk: \S"), re.compile(r"\b\d\d:\d\d\s*$"))
 FOOTER = "f10Books"
+SYNC_QUERY, SYNC_ANSWER = b"\x1b[?2026$p", b"\x1b[?2026;2$y"  # DECRQM: supported, off
+SYNC_END = b"\x1b[?2026l"  # a frame drawn
 
 
 def titles_shown(text: str) -> bool:
-    """Every pane's title in its top border, the four bottom borders, the status line
-    (someone at the desk, the clock) and the keys' line."""
-    lines = text.split("\n")
+    """Every pane's title in its top border, the four bottom borders and the status line
+    (someone at the desk, the clock)."""
+    first = text.split("\n")[0]
     return (all(f"╭─ {title} " in text for title in TITLES) and text.count("╰") >= 4
-            and all(pattern.search(lines[0]) for pattern in STATUS) and FOOTER in lines[-1])
+            and all(pattern.search(first) for pattern in STATUS))
 
 
 def data_shown(text: str) -> list[bool]:
@@ -78,24 +84,60 @@ def data_shown(text: str) -> list[bool]:
 
 
 def whole(text: str) -> bool:
-    return titles_shown(text) and all(data_shown(text))
+    """The whole first frame: titles, borders, status line, every pane's data, the keys."""
+    return (titles_shown(text) and all(data_shown(text))
+            and FOOTER in text.split("\n")[-1])
+
+
+class SyncTerminal(Terminal):
+    """The emulated terminal answering Textual's question whether it draws a frame at once
+    (synchronized output, mode 2026, as kitty, WezTerm, iTerm2, Windows Terminal and foot
+    do): then every frame comes between ``SYNC_START`` and ``SYNC_END`` and the replay
+    can tell frames apart, however the pty splits the bytes."""
+
+    def _drain(self) -> None:
+        asked = False
+        while True:
+            try:
+                data = os.read(self._master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            now = time.time()
+            with self._lock:
+                if self.first_byte is None:
+                    self.first_byte = now
+                self.chunks.append((now, len(data)))
+                self.raw += data
+            if not asked and SYNC_QUERY in self.raw:
+                asked = True
+                os.write(self._master, SYNC_ANSWER)
 
 
 def replay(term: Terminal) -> dict[str, float | bool]:
-    """The app's output fed to a fresh emulated screen chunk by chunk: when the data first
-    showed, when the frame was first whole, and whether data showed before the titles."""
+    """The app's output fed to a fresh emulated screen frame by frame (each ending at
+    ``SYNC_END``; the pty's chunks hold no frame boundary): when the data first showed,
+    when the frame was first whole, and whether data showed before the titles."""
     import pyte
 
     screen = pyte.Screen(term.columns, term.rows)
     stream = pyte.ByteStream(screen)
     with term._lock:
         raw, chunks = bytes(term.raw), list(term.chunks)
+    ends, offset = [], 0
+    for moment, size in chunks:
+        offset += size
+        ends.append((offset, moment))
     data_at = frame_at = None
     torn = False
-    offset = 0
-    for moment, size in chunks:
-        stream.feed(raw[offset:offset + size])
-        offset += size
+    fed = 0
+    cut = raw.find(SYNC_END)
+    while cut >= 0:
+        cut += len(SYNC_END)
+        stream.feed(raw[fed:cut])
+        fed = cut
+        moment = next(at for end, at in ends if end >= cut)  # the chunk that brought it
         text = "\n".join("".join(screen.buffer[y][x].data for x in range(screen.columns))
                           for y in range(screen.lines))
         if data_at is None and any(data_shown(text)):
@@ -104,6 +146,7 @@ def replay(term: Terminal) -> dict[str, float | bool]:
         if whole(text):
             frame_at = moment
             break
+        cut = raw.find(SYNC_END, fed)
     if frame_at is None:
         raise RuntimeError("the whole frame was never on the replayed screen")
     return {"data": (data_at or frame_at) - term.spawned, "frame": frame_at - term.spawned,
@@ -111,7 +154,7 @@ def replay(term: Terminal) -> dict[str, float | bool]:
 
 
 def launch(argv: list[str], name: str) -> dict[str, float]:
-    term = Terminal(argv, name=name)
+    term = SyncTerminal(argv, name=name)
     term.start()
     try:
         screen = Screen(term)
@@ -128,9 +171,12 @@ def launch(argv: list[str], name: str) -> dict[str, float]:
         term.stop()
 
 
-def run_size(size: int, runs: int, cache, *, warmup: int = 1, say=print) -> dict:
+def run_size(size: int, runs: int, cache, *, warmup: int = 1, say=print,
+             desk_command: list[str] | None = None) -> dict:
     path, build_seconds = ensure_demo(size, cache)
     desk, bare = desk_argv(path), bare_argv()
+    if desk_command:  # another build of the desk (a before/after comparison)
+        desk = [*desk_command, *desk[1:]]
     for _ in range(warmup):
         launch(desk, "desk")
         launch(bare, "bare")
@@ -197,7 +243,7 @@ def print_report(summaries: list[dict], runs: int) -> None:
     print(table(["orders", "desk 1st byte", "desk frame", "min-max", "desk stamp", "desk CPU",
                  "bare 1st byte", "bare frame", "min-max", "bare CPU", "frame ratio",
                  "CPU ratio", "torn"], rows))
-    print("(frame: the chunk that completed the status line, titles, borders and every "
+    print("(frame: the first frame holding the status line, titles, borders and every "
           "pane's data on screen; stamp: the desk's own ready file; CPU: user+system time "
           "when the frame was seen, which hardly moves when other work shares the cores; "
           "torn: runs where data showed before its titles)")
@@ -210,9 +256,13 @@ def print_report(summaries: list[dict], runs: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0], runs=7)
     p.add_argument("--warmup", type=int, default=1, help="discarded launches of each first")
+    p.add_argument("--desk", help="the command that stands for `deskterm` (another build of "
+                   "the desk, to compare before and after), e.g. 'python /tmp/old_desk.py'")
     args = p.parse_args(argv)
     started = time.perf_counter()
-    results = [run_size(size, args.runs, args.cache, warmup=args.warmup) for size in args.sizes]
+    command = shlex.split(args.desk) if args.desk else None
+    results = [run_size(size, args.runs, args.cache, warmup=args.warmup, desk_command=command)
+               for size in args.sizes]
     summaries = [summarise(r) for r in results]
     print_report(summaries, args.runs)
     print(f"\n({time.perf_counter() - started:.0f} s)")

@@ -128,6 +128,7 @@ class FeeSummaryScreen(BookScreen[None]):
 
     CSS_PATH = str(files("deskterm.styles") / "fees.tcss")
     PREFIX = "fs"
+    COVERS = True
     BINDINGS = [
         Binding("w", "kind('week')", show=False),
         Binding("m", "kind('month')", show=False),

@@ -20,7 +20,11 @@ A book reads its data in the kit's worker and shows it; the base owns the rest:
 - a paste too long for a field of the book is said on its line;
 - the highlighted row of the book's table (``rows``) and its detail line under the
   table (``detail_line()``, ``row_detail``), kept in step as the cursor moves;
-- Esc closes (``action_close``), and ``ROLES`` says who may open it (``kit.opening``).
+- Esc closes (``action_close``), and ``ROLES`` says who may open it (``kit.opening``);
+- ``COVERS``: the book's box is 80 wide and the whole height, so in a terminal no wider
+  nothing under it shows: there the screen is drawn opaque. A translucent screen makes
+  Textual draw the dashboard under it, tinted, on every full frame (a third of a book's
+  first frame at 80×24; issue #15).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding
+from textual.color import Color
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -46,6 +51,9 @@ class BookScreen(ModalScreen[T]):
     ROLES: ClassVar[frozenset[str] | None] = None
     #: ``show`` finishes on a later turn and counts ``loads`` itself when it has.
     SHOWS_LATER: ClassVar[bool] = False
+    #: The book's box fills an 80×24 terminal (``COVERED_WIDTH`` wide, the whole height).
+    COVERS: ClassVar[bool] = False
+    COVERED_WIDTH: ClassVar[int] = 80
     BINDINGS = [
         Binding("escape", "close", show=False),
         Binding("ctrl+r", "reread", show=False),
@@ -60,6 +68,24 @@ class BookScreen(ModalScreen[T]):
         self._asked = 0
         self._last_key: tuple = ()
         self._waiting_key: tuple | None = None  # read_as_typed's newest key, behind a read
+        self._cover()
+
+    # --- drawn opaque where it covers the terminal -------------------------------------------
+    def _cover(self) -> None:
+        """Opaque (the theme's background) while the terminal is no wider than the box,
+        translucent as every modal screen otherwise (``styles/forms.tcss``)."""
+        if not self.COVERS:
+            return
+        try:
+            app = self.app
+            covered = app.size.width <= self.COVERED_WIDTH
+            color = Color.parse(app.get_css_variables()["background"]) if covered else None
+        except Exception:  # no app running yet: the stylesheet's translucent background
+            return
+        self.styles.background = color
+
+    def on_resize(self) -> None:
+        self._cover()
 
     # --- what a book gives -----------------------------------------------------------------
     def fetch(self, *key) -> Any:

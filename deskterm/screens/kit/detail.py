@@ -73,6 +73,7 @@ class DetailScreen(BookScreen):
     DetailScreen .kit-history > Static { height: auto; }
     """
     AUTO_FOCUS = None
+    COVERS = True  # the view is 80 wide and the whole height
     TITLE_TEXT: ClassVar[str] = ""
     NOT_FOUND: ClassVar[str] = N_("There is no such record at this office.")
     STATE_WORDS: ClassVar[dict[str, str]] = {}

@@ -130,6 +130,7 @@ class ComplaintListScreen(TableBook):
 
     CSS_PATH = str(files("deskterm.styles") / "complaints.tcss")
     PREFIX = "cl"
+    COVERS = True
     BINDINGS = [
         Binding("1", "filter('open')", show=False),
         Binding("2", "filter('month')", show=False),

@@ -121,6 +121,7 @@ class RegisterSearchScreen(TableBook):
 
     CSS_PATH = str(files("deskterm.styles") / "register.tcss")
     PREFIX = "rs"
+    COVERS = True
     FIELD_LINES = tuple(f.name for f in FIELDS)
     FIELD_WORDS = ROW_LABELS
     BINDINGS = [

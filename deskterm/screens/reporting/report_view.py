@@ -99,6 +99,7 @@ class ReportView(BookScreen[str | None]):
 
     CSS_PATH = str(files("deskterm.styles") / "reports.tcss")
     PREFIX = "rv"
+    COVERS = True
     BINDINGS = [
         *(Binding(key, f"period('{words}')", show=False) for key, words in QUICK.items()),
         Binding("p", "type_period", show=False),

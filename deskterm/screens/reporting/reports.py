@@ -93,6 +93,7 @@ def open_reports(app) -> ReportsScreen | None:
 class ReportsScreen(BookScreen[None]):
     CSS_PATH = str(files("deskterm.styles") / "reports.tcss")
     PREFIX = "rp"
+    COVERS = True
     BINDINGS = [
         Binding("f9", "close", show=False),
         *(Binding(key, f"period('{words}')", show=False) for key, words in QUICK.items()),

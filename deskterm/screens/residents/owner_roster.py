@@ -59,6 +59,7 @@ class OwnerRosterScreen(BookScreen[None]):
 
     CSS_PATH = str(files("deskterm.styles") / "roster.tcss")
     PREFIX = "or"
+    COVERS = True
     BINDINGS = [
         Binding("n", "new_owner", show=False),
         Binding("i", "import_roster", show=False),

@@ -144,6 +144,7 @@ class NightComplaint(NightEntryPart, ComplaintFormScreen):
 class HandoverScreen(BookScreen):
     CSS_PATH = CSS
     PREFIX = "ho"
+    COVERS = True
     ROLES = frozenset(DAY_ROLES)
     BINDINGS = [
         Binding("t", "dispose('taken_over')", show=False),

@@ -214,6 +214,29 @@ def test_callback_rate_of_a_period_with_its_misses(desk_db, frozen_clock):
     assert on_time.number not in numbers
 
 
+def test_callback_rates_of_adjoining_periods_are_each_periods_rate(desk_db, frozen_clock):
+    """One read for a report's days (issue #15): each span's rate is what
+    ``callback_rate`` says of it alone, a gap between spans counts in none, and the
+    spans joined are the rate of them all."""
+    now = frozen_clock(NOW)
+    so = small_office()
+    order(so, state="called_back", returned=now - 5 * 24 * H,
+          called_back_at=now - 5 * 24 * H + 3 * H, callback_on_time=True)
+    order(so, state="approved", returned=now - 6 * 24 * H,
+          called_back_at=now - 6 * 24 * H + 30 * H, callback_on_time=False)
+    order(so, state="returned", returned=now - 3 * 24 * H)
+    order(so, state="returned", returned=now - 30 * H)
+    order(so, state="returned", returned=now - 9 * 24 * H)  # in the gap
+    spans = [(now - 10 * 24 * H, now - 9 * 24 * H - H), (now - 9 * 24 * H + H, now - 4 * 24 * H),
+             (now - 4 * 24 * H, now - 24 * H)]
+    rates = callbacks.callback_rates(so.office, spans)
+    assert rates == [callbacks.callback_rate(so.office, *span) for span in spans]
+    assert [(r.on_time, r.counted) for r in rates] == [(0, 0), (1, 2), (0, 2)]
+    whole = callbacks.joined(rates[1:])
+    assert whole == callbacks.callback_rate(so.office, spans[1][0], spans[2][1])
+    assert callbacks.callback_rates(so.office, []) == []
+
+
 def test_callback_rate_leaves_open_windows_out_and_empty_is_none(desk_db, frozen_clock):
     now = frozen_clock(NOW)
     so = small_office()

@@ -7,6 +7,8 @@ Every callback attempt is a Callback row (append-only), the unreachable ones too
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peewee import Model
@@ -174,26 +176,48 @@ def callback_rate(office: Office, start: dt.datetime, end: dt.datetime, *,
     """The callback rate [6.4] of orders returned in [start, end) (naive UTC): among those
     whose window has closed or that were called back, how many were called back on time;
     the misses (late or never called back) oldest first."""
+    return callback_rates(office, ((start, end),), now=now)[0]
+
+
+def callback_rates(office: Office, bounds: Sequence[tuple[dt.datetime, dt.datetime]], *,
+                   now: dt.datetime | None = None) -> list[PeriodRate]:
+    """``callback_rate`` of each of ``bounds`` (in order, not overlapping: the days or
+    weeks of a report), read in one pass over the orders returned from the first start
+    to the last end."""
     now = now or now_utc()
+    if not bounds:
+        return []
     rows = (
         RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.returned_at,
                            RepairOrder.callback_due_at, RepairOrder.called_back_at,
                            RepairOrder.callback_on_time)
         .where((RepairOrder.office == office)
-               & (RepairOrder.returned_at >= start) & (RepairOrder.returned_at < end)
+               & (RepairOrder.returned_at >= bounds[0][0])
+               & (RepairOrder.returned_at < bounds[-1][1])
                & ((RepairOrder.callback_due_at <= now)
                   | RepairOrder.callback_on_time.is_null(False)))
         .order_by(RepairOrder.returned_at, RepairOrder.id)
         .tuples()
     )
-    counted, on_time, misses = 0, 0, []
+    starts = [start for start, _end in bounds]
+    counted, on_time = [0] * len(bounds), [0] * len(bounds)
+    misses: list[list[Miss]] = [[] for _ in bounds]
     for order_id, number, returned_at, due_at, called_back_at, in_time in rows:
-        counted += 1
+        at = bisect_right(starts, returned_at) - 1
+        if at < 0 or returned_at >= bounds[at][1]:
+            continue  # between two of the bounds
+        counted[at] += 1
         if in_time:
-            on_time += 1
+            on_time[at] += 1
         else:
-            misses.append(Miss(order_id, number, returned_at, due_at, called_back_at))
-    return PeriodRate(on_time, counted, tuple(misses))
+            misses[at].append(Miss(order_id, number, returned_at, due_at, called_back_at))
+    return [PeriodRate(on_time[i], counted[i], tuple(misses[i])) for i in range(len(bounds))]
+
+
+def joined(rates: Sequence[PeriodRate]) -> PeriodRate:
+    """The rate of adjoining periods together (their misses in order)."""
+    return PeriodRate(sum(r.on_time for r in rates), sum(r.counted for r in rates),
+                      tuple(m for r in rates for m in r.misses))
 
 
 # --- what the callback form shows ---------------------------------------------------------

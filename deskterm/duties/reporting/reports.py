@@ -27,7 +27,7 @@ from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.duties.panes import CALLBACK_STANDARD
 from deskterm.duties.repairs.approval_lists import pending_handover
 from deskterm.duties.repairs.approvals import approval_list
-from deskterm.duties.repairs.callbacks import callback_rate
+from deskterm.duties.repairs.callbacks import callback_rate, callback_rates, joined
 from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS, complaint_summary
 from deskterm.duties.reporting.report_period import ReportPeriod, report_period
 from deskterm.duties.reporting.report_table import (  # noqa: F401 - COLUMN_TYPES re-exported
@@ -82,15 +82,23 @@ def fee_collection(office: Office, period: ReportPeriod) -> ReportTable:
 
 # --- callbacks [6.4] --------------------------------------------------------------------------
 
+def _whole(office: Office, period: ReportPeriod, bounds: list, rates: list, now: dt.datetime):
+    """The period's rate: its days' (or weeks') together when they make it up exactly,
+    else read."""
+    tiled = bool(bounds) and bounds[0][0] == period.start and bounds[-1][1] == period.end \
+        and all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    return joined(rates) if tiled else callback_rate(office, period.start, period.end, now=now)
+
+
 def callback_days(office: Office, period: ReportPeriod) -> ReportTable:
     """The callback rate of the orders returned on each day, and of the whole period."""
     tz = office_zone(office)
     now = now_utc()
-    rows = []
-    for day in period.days:
-        rate = callback_rate(office, *day_bounds_utc(day, tz), now=now)
-        rows.append((day, rate.counted, rate.on_time, len(rate.misses), rate.rate))
-    whole = callback_rate(office, period.start, period.end, now=now)
+    bounds = [day_bounds_utc(day, tz) for day in period.days]
+    rates = callback_rates(office, bounds, now=now)  # one read for every day
+    rows = [(day, rate.counted, rate.on_time, len(rate.misses), rate.rate)
+            for day, rate in zip(period.days, rates, strict=True)]
+    whole = _whole(office, period, bounds, rates, now)
     return ReportTable(
         "callback-rate", _(REPORTS["callback-rate"].title), period,
         (_col(N_("Returned on"), "date"), _col(N_("Due a callback"), "int"),
@@ -104,18 +112,22 @@ def callback_weeks(office: Office, period: ReportPeriod) -> ReportTable:
     the standard of 98 % [6.4]; a week at the period's edges counts only its days in it."""
     now = now_utc()
     tz = office_zone(office)
-    rows = []
+    weeks = []
     first = period.first
     while first <= period.last:
         last = min(first + dt.timedelta(days=6 - first.weekday()), period.last)
-        rate = callback_rate(office, day_bounds_utc(first, tz)[0],
-                             day_bounds_utc(last + dt.timedelta(days=1), tz)[0], now=now)
+        weeks.append((first, last))
+        first = last + dt.timedelta(days=1)
+    bounds = [(day_bounds_utc(first, tz)[0], day_bounds_utc(last + dt.timedelta(days=1), tz)[0])
+              for first, last in weeks]
+    rates = callback_rates(office, bounds, now=now)  # one read for every week
+    rows = []
+    for (first, last), rate in zip(weeks, rates, strict=True):
         met = None if rate.rate is None else _("yes") if rate.rate >= CALLBACK_STANDARD \
             else _("no")
         rows.append((first, last, rate.counted, rate.on_time, rate.rate, CALLBACK_STANDARD,
                      met))
-        first = last + dt.timedelta(days=1)
-    whole = callback_rate(office, period.start, period.end, now=now)
+    whole = _whole(office, period, bounds, rates, now)
     return ReportTable(
         "callback-weeks", _(REPORTS["callback-weeks"].title), period,
         (_col(N_("From"), "date"), _col(N_("To"), "date"), _col(N_("Due a callback"), "int"),

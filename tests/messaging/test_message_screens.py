@@ -131,6 +131,8 @@ async def test_a_hung_webhook_never_holds_the_clerks_save(so):
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: screen.loads > loads and app.screen is screen)
             took = time.monotonic() - started
-            assert took < 1.0, took
+            # held by the hung server, it would wait out the 10 s read timeout at least; a
+            # bound far from the ~0.1 s it takes, so a loaded machine cannot flake it
+            assert took < 5.0, took
             assert _message(first.id).state == "waiting"  # still on its way, or retried
             assert "Message: waiting" in _fields(screen)

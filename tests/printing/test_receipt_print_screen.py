@@ -93,7 +93,7 @@ async def test_a_printer_that_never_answers_is_said(paid, tmp_path, monkeypatch)
             said = shown(screen, "#rc-message")
             app.save_screenshot(str(tmp_path / "silent.svg"))
             assert isinstance(app.screen, ReceiptScreen)
-    assert took < 6, took
+    assert took < 8, took  # 3 s to give up; a silent printer must not hold it longer
     kept = list(tmp_path.glob("receipt-A0000001-*.prn"))
     assert len(kept) == 1 and kept[0].name in said.replace("\n", "")
     assert Payment.select().count() == 1 and ReceiptVoid.select().count() == 0

@@ -109,7 +109,7 @@ def test_a_printer_that_never_answers(paid, tmp_path):
         printed = print_receipt(so.office, so.clerk.id, result.receipt_id,
                                 printer=network(port), folder=tmp_path)
         took = time.monotonic() - started
-    assert took < 5  # the connection's timeout is 3 s
+    assert took < 8  # the connection's timeout is 3 s (more only on a loaded machine)
     assert not printed.sent
     assert "did not answer within 3 s" in printed.said and printed.path.name in printed.said
     assert printed.path.exists() and CAPITAL.encode("gb18030") in printed.path.read_bytes()

@@ -68,7 +68,8 @@ DATA = (
 STATUS = (re.compile(r"at the desk: \S"), re.compile(r"\b\d\d:\d\d\s*$"))
 FOOTER = "f10Books"
 SYNC_QUERY, SYNC_ANSWER = b"\x1b[?2026$p", b"\x1b[?2026;2$y"  # DECRQM: supported, off
-SYNC_END = b"\x1b[?2026l"  # a frame drawn
+SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"  # a frame begun, drawn
+SAME_WRITE = 0.004  # seconds: chunks closer than this are one write of the app
 
 
 def titles_shown(text: str) -> bool:
@@ -129,12 +130,19 @@ def replay(term: Terminal) -> dict[str, float | bool]:
     for moment, size in chunks:
         offset += size
         ends.append((offset, moment))
+    # Frame ends: each SYNC_END; before Textual has heard that the terminal draws frames
+    # at once (its first SYNC_START, which may come after the first frame), the end of
+    # each write, taken as the last chunk before a pause of ``SAME_WRITE`` (the pty hands
+    # a write over in 4 KB reads a few microseconds apart when the reader keeps up).
+    synced = raw.find(SYNC_START)
+    writes = {end for (end, at), (_next, later) in zip(ends, ends[1:], strict=False)
+              if later - at >= SAME_WRITE} | {ends[-1][0]}
+    cuts = sorted({end for end in writes if synced < 0 or end <= synced}
+                  | {m.end() for m in re.finditer(re.escape(SYNC_END), raw)})
     data_at = frame_at = None
     torn = False
     fed = 0
-    cut = raw.find(SYNC_END)
-    while cut >= 0:
-        cut += len(SYNC_END)
+    for cut in cuts:
         stream.feed(raw[fed:cut])
         fed = cut
         moment = next(at for end, at in ends if end >= cut)  # the chunk that brought it
@@ -146,7 +154,6 @@ def replay(term: Terminal) -> dict[str, float | bool]:
         if whole(text):
             frame_at = moment
             break
-        cut = raw.find(SYNC_END, fed)
     if frame_at is None:
         raise RuntimeError("the whole frame was never on the replayed screen")
     return {"data": (data_at or frame_at) - term.spawned, "frame": frame_at - term.spawned,

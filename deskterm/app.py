@@ -57,6 +57,7 @@ class DeskApp(App[None]):
     TITLE = "deskterm"
     CSS_PATH = [str(_STYLES / "base.tcss"), str(_STYLES / "dashboard.tcss"),
                 str(_STYLES / "forms.tcss"), str(_STYLES / "kit.tcss")]
+    ahead = None  # kit.prebuilt.Ahead: the forms of a call, built in idle time
 
     def __init__(self, session: DeskSession, *, keymap: dict[str, str] | None = None,
                  theme: str | None = None, demo_pin: str | None = None,
@@ -105,6 +106,7 @@ class DeskApp(App[None]):
         self.dashboard = DashboardScreen(self.session, self._first_load)
         self.push_screen(self.dashboard)
         self.dashboard.after_first_frame(lambda: self._note_ready(painted=True))
+        self.dashboard.after_first_frame(self._build_ahead)  # F2, F3, F7, F8 when idle
         start_id = changes.latest_id()
         first = getattr(self._first_load, "start_id", None)
         if first is not None:  # the panes show data read since then
@@ -130,6 +132,14 @@ class DeskApp(App[None]):
         if getattr(event.widget, "cursor_blink", False):
             event.widget.cursor_blink = False
 
+    def _build_ahead(self) -> None:
+        """The forms of a call built in idle time (kit.prebuilt), imported after the
+        first frame: its import (kit.form) is not that frame's (issue #15)."""
+        from deskterm.screens.kit.prebuilt import Ahead
+
+        self.ahead = Ahead(self)
+        self.ahead.soon()
+
     def _start_sender(self) -> None:
         """The messages to technicians, sent in a thread (after the first frame: not
         needed to draw it)."""
@@ -141,6 +151,8 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self.ahead is not None:
+            self.ahead.stop()
         self.flush_drafts()
         try:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)

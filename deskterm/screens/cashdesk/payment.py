@@ -92,7 +92,7 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(session, id="payment")
+        super().__init__(session, id="payment", classes="kit-form-screen payment-form")
         self.form_title = _("Payment — {office}").format(office=self.office.name)
         self.started = time.monotonic()
         self.elapsed: float | None = None
@@ -124,6 +124,9 @@ class PaymentScreen(UnitPart, DeskForm[PaymentResult | None]):
         self.widget("amount").disabled = True
         self._show_method()
         self._show_money()
+
+    def opening(self) -> None:  # a form built ahead: the call's time from its key
+        self.started = time.monotonic()
 
     @property
     def table(self) -> DuesTable:

@@ -40,6 +40,9 @@ def open_screen(app, cls: type, *args, make: Callable[[], object] | None = None,
     if not may_open(staff, wanted):
         app.notify(refusal(wanted), severity="warning", markup=False)
         return None
-    screen = make() if make is not None else cls(app.session, *args, **kwargs)
+    ahead = getattr(app, "ahead", None)  # kit.prebuilt: a form built in idle time
+    screen = ahead.take(cls) if ahead is not None and not (make or args or kwargs) else None
+    if screen is None:
+        screen = make() if make is not None else cls(app.session, *args, **kwargs)
     app.push_screen(screen, callback=callback)
     return screen

@@ -86,7 +86,7 @@ class CallIntakeScreen(ProposalPart, ChasePart, CallerPart, DeskForm[tuple | Non
     BINDINGS = [Binding(ChasePart.CHASE_KEY, "chase", show=False)]  # 催单: chase_part.py
 
     def __init__(self, session, *, channel: str = "phone", caller=None) -> None:
-        super().__init__(session, id="call-intake")
+        super().__init__(session, id="call-intake", classes="kit-form-screen call-intake")
         self.known_caller = caller  # a ringing call taken: kit.caller.KnownCaller
         self.form_title = _("Call intake — {office}").format(office=self.office.name)
         self.channel = channel

@@ -42,7 +42,8 @@ class ComplaintFormScreen(CallerPart, DeskForm):
 
     def __init__(self, session, *, channel: str = "phone") -> None:
         self.channel = channel if channel in CHANNEL_LABELS else "phone"
-        super().__init__(session, id="complaint-form")
+        super().__init__(session, id="complaint-form",
+                         classes="kit-form-screen complaint-form")
         self.form_title = _("Complaint — {office}").format(office=self.office.name)
 
     def form_fields(self):

@@ -78,7 +78,7 @@ class VisitFormScreen(CallerPart, DeskForm):
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(session, id="visit-form")
+        super().__init__(session, id="visit-form", classes="kit-form-screen visit-form")
         self.form_title = _("Walk-in visitor — {office}").format(office=self.office.name)
         self.visit_id: int | None = None  # the visit once recorded (kept when a conversion fails)
 

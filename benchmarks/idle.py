@@ -219,9 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     places = [place for place in PLACES
               if args.screens == "all" or place.name in args.screens.split(",")]
     apps: list[PtyApp] = [PtyApp(bare_argv(), name="bare")]
-    routes = []
+    routes, copies = [], []
     for size in args.sizes:
         path = private_copy(ensure_demo(size, args.cache)[0])
+        copies.append(path)
         for place in places:
             term = Terminal(desk_argv(path), name=f"{place.name} {label(size)}")
             apps.append(term)
@@ -238,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for app in apps:
             app.stop()
+        for copy in copies:  # the 1M demo's copy is 750 MB
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
     print_report(results, args.show)
     write_json(args.json, {"benchmark": "idle", "seconds": args.seconds, "settle": args.settle,
                            "results": results, "verdicts": verdicts(results)})

@@ -12,9 +12,7 @@ markup.
   ``add_columns(table, columns)`` for a table made elsewhere;
 - ``refill(table, rows)``: the rows replaced by ``(key, cells)`` each; the cursor stays on
   the row with the key it was on, else at the same place (``keep=False``: at the top, a
-  table of something else). The first ``FIRST_ROWS`` (more than a terminal shows) are
-  made and added at once, the rest once that frame is drawn (a book of 200 rows is drawn
-  with its first rows ~50 ms of CPU sooner; issue #15);
+  table of something else);
 - cells: ``heading`` / ``cell`` (cut to the width), ``right`` (right-aligned with its
   gap), ``money_cell``, ``count_cell``, ``cells_of`` (a row's values cut to the columns);
   ``word(words, key)`` a key's word from a duty's table of ``N_()`` words;
@@ -25,7 +23,6 @@ markup.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import islice
 from typing import NamedTuple
 
 from rich.text import Text
@@ -119,48 +116,21 @@ def cursor_key(table: DataTable) -> str | None:
     return table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
 
 
-#: The rows ``refill`` adds before the frame is drawn: more than a 160×48 terminal shows.
-FIRST_ROWS = 50
-
-
 def refill(table: DataTable, rows: Iterable[tuple[str, Sequence[Text | str]]], *,
            keep: bool = True) -> None:
     """The table's rows replaced by ``(key, cells)`` each (a str cell is plain text, never
     markup). The cursor stays on the row it was on (by key, else by place; ``keep``
-    False: at the top). Past ``FIRST_ROWS``, the rest is made (``rows`` may be a
-    generator: it is read on) and added after the next refresh, unless the table was
-    filled again meanwhile."""
-    rows = iter(rows)
+    False: at the top)."""
+    rows = list(rows)
     kept, place = (cursor_key(table), table.cursor_row) if keep else (None, 0)
     table.clear()
-    filled = getattr(table, "_deskterm_fills", 0) + 1
-    table._deskterm_fills = filled  # a later refill drops the rest of this one
-    first = list(islice(rows, FIRST_ROWS))
-    _add_rows(table, first)
-    keys = [key for key, _cells in first]
-    if keep and keys:
-        table.move_cursor(row=keys.index(kept) if kept in keys else
-                          min(max(place, 0), len(keys) - 1), animate=False)
-    if len(first) < FIRST_ROWS:
-        return
-
-    def the_rest() -> None:
-        if getattr(table, "_deskterm_fills", 0) != filled or not table.is_attached:
-            return
-        rest = list(rows)
-        _add_rows(table, rest)
-        if not keep or kept in keys or not rest:
-            return
-        more = [key for key, _cells in rest]
-        table.move_cursor(row=len(keys) + more.index(kept) if kept in more else
-                          min(max(place, 0), len(keys) + len(more) - 1), animate=False)
-
-    table.call_after_refresh(the_rest)
-
-
-def _add_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text | str]]]) -> None:
     for key, cells in rows:
         table.add_row(*(plain(c) if isinstance(c, str) else c for c in cells), key=key)
+    if not rows or not keep:
+        return
+    keys = [key for key, _cells in rows]
+    table.move_cursor(row=keys.index(kept) if kept in keys else
+                      min(max(place, 0), len(rows) - 1), animate=False)
 
 
 # --- lines of text --------------------------------------------------------------------------

@@ -129,6 +129,12 @@ class Ahead:
         app._register(app, screen)  # noqa: SLF001 - composed and mounted, not shown
         self.ready[name] = screen
         await AwaitMount(screen, [screen])
+        if self.stopped or not screen.is_running:
+            return
+        screen.values()  # each field's widget found once (DeskForm.widget keeps them)
+        # Laid out at the desk's size too (Textual draws only the current screen): shown,
+        # it lays out again only if the terminal was resized meanwhile.
+        screen._refresh_layout(app.size)  # noqa: SLF001
 
     def _drop(self, screen) -> None:
         if screen.is_running and screen.parent is not None:

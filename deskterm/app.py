@@ -64,8 +64,9 @@ class DeskApp(App[None]):
                  demo_staff_id: int | None = None, watch: bool = True,
                  idle_lock_minutes: float | None = None,
                  first_load: FirstLoad | None = None,
-                 demo_sign_in: Background | None = None) -> None:
+                 demo_sign_in: Background | None = None, build_ahead: bool = True) -> None:
         super().__init__()
+        self._build_forms_ahead = build_ahead  # off in most tests: their CPU, not the path
         install_bindings(self, desk_bindings())
         self.session = session
         self.desk_keymap = dict(keymap or {})
@@ -135,6 +136,8 @@ class DeskApp(App[None]):
     def _build_ahead(self) -> None:
         """The forms of a call built in idle time (kit.prebuilt), imported after the
         first frame: its import (kit.form) is not that frame's (issue #15)."""
+        if not self._build_forms_ahead:
+            return
         from deskterm.screens.kit.prebuilt import Ahead
 
         self.ahead = Ahead(self)

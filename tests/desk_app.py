@@ -13,6 +13,9 @@ from tests.factories import PIN, SmallOffice
 
 def desk_app(so: SmallOffice, *, signed_in: bool = True, **kwargs) -> DeskApp:
     session = DeskSession(office=so.office, db_label="test")
+    # Forms built ahead in idle time (kit/prebuilt.py) cost every test ~0.5 s of CPU
+    # for screens it never opens; tests/kit/test_prebuilt.py asks for them.
+    kwargs.setdefault("build_ahead", False)
     if signed_in:
         kwargs.setdefault("demo_staff_id", so.clerk.id)
         kwargs.setdefault("demo_pin", PIN)

@@ -47,7 +47,7 @@ def shown_errors(form) -> list[str]:
 
 @pytest.mark.parametrize("key", list(KEYS))
 async def test_the_next_call_gets_a_form_with_nothing_of_the_last(office, key):
-    app = desk_app(office, watch=False)
+    app = desk_app(office, watch=False, build_ahead=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await desk_ready(pilot)
         first = await opened(pilot, key)
@@ -85,7 +85,7 @@ async def test_the_next_call_gets_a_form_with_nothing_of_the_last(office, key):
 
 @pytest.mark.parametrize("key", list(KEYS))
 async def test_keys_typed_with_the_key_land_in_the_first_field(office, key):
-    app = desk_app(office, watch=False)
+    app = desk_app(office, watch=False, build_ahead=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await desk_ready(pilot)
         form = await built_ahead(pilot, KEYS[key])
@@ -102,7 +102,7 @@ async def test_a_form_opened_with_its_caller_is_built_beside_the_one_ahead(offic
     from deskterm.screens.kit.opening import open_screen
     from deskterm.screens.repairs.call_intake import CallIntakeScreen
 
-    app = desk_app(office, watch=False)
+    app = desk_app(office, watch=False, build_ahead=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await desk_ready(pilot)
         ahead = await built_ahead(pilot, KEYS["f2"])

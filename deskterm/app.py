@@ -310,7 +310,7 @@ class DeskApp(App[None]):
             return
         self.dashboard.show_health(self.db_health)
         if not self.db_health.troubled:
-            self.dashboard.reload(None)  # the panes' stale rows, read again
+            self.dashboard.reload(None, covered_too=True)  # the stale rows, read again
             for screen in self.screen_stack:  # forms and books that could not read
                 again = getattr(screen, "after_trouble", None)
                 if again is not None:

@@ -18,7 +18,8 @@ import pytest
 from deskterm.db import changes, schema
 from deskterm.db.connection import close_database, open_database
 from deskterm.drafts import DraftStore
-from deskterm.duties.cashdesk.receipt_text import ReceiptItem, ReceiptView, write_receipt
+from deskterm.duties.cashdesk.receipt_print import write_receipt
+from deskterm.duties.cashdesk.receipt_text import ReceiptItem, ReceiptView
 from deskterm.duties.repairs.approval_lists import write_printout
 from deskterm.duties.reporting.report_period import report_period
 from deskterm.duties.reporting.reports import Column, ReportTable

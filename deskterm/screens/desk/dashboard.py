@@ -82,13 +82,15 @@ class DashboardScreen(Screen):
     def panes(self) -> list[Pane]:
         return list(self.query(Pane))
 
-    def reload(self, topics: Iterable[str] | None) -> None:
-        """Reload the panes that show any of ``topics`` (all panes for ``None``)."""
+    def reload(self, topics: Iterable[str] | None, *, covered_too: bool = False) -> None:
+        """Reload the panes that show any of ``topics`` (all panes for ``None``);
+        ``covered_too``: now, even beneath another screen (the database is back: the
+        stale marks go at once, a rare repaint)."""
         wanted = None if topics is None else set(topics)
         if not self._first_asked:
             self._early_topics |= {"*"} if wanted is None else wanted
             return
-        if self.app.screen is not self and self.first_frame_done:
+        if self.app.screen is not self and self.first_frame_done and not covered_too:
             # Covered by another screen: read when the dashboard shows again
             # (on_screen_resume); a pane redrawn beneath makes Textual draw the whole
             # screen on top again (benchmarks/idle.py). Who is calling is heard now.

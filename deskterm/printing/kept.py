@@ -2,8 +2,8 @@
 the record of what was printed, and what is left to print when the printer did not answer.
 
 ``printout_folder``: the folder given, else this terminal's export folder (``export_dir``),
-else ``printouts`` in deskterm's data folder when the settings cannot be read (the same
-rule as ``duties/repairs/approval_lists.printout_folder``, which lists use). The file is
+else ``printouts`` in deskterm's data folder when the settings cannot be read (lists,
+exports and slips use it too, through ``duties/repairs/approval_lists``). The file is
 private (0600, 0660 in a group folder: it holds names and money), never seen half-written,
 and never written over (``-2``, ``-3``...).
 """
@@ -44,11 +44,12 @@ def printout_folder(folder: str | Path | None = None) -> Path:
 
 
 def keep(data: bytes, stem: str, suffix: str, folder: str | Path | None = None, *,
-         tz: str = "UTC", now: dt.datetime | None = None) -> Path:
-    """``data`` written as ``<stem>-<YYYYMMDD-HHmmss><suffix>``; its path."""
+         tz: str = "UTC", now: dt.datetime | None = None, unnamed: str = "printout") -> Path:
+    """``data`` written as ``<stem>-<YYYYMMDD-HHmmss><suffix>`` (``unnamed`` for a stem
+    with nothing safe in it); its path."""
     where = printout_folder(folder)
     stamp = local(now or now_utc(), tz).format("YYYYMMDD-HHmmss")
-    base = (_UNSAFE.sub("_", stem).strip("_") or "printout") + "-" + stamp
+    base = (_UNSAFE.sub("_", stem).strip("_") or unnamed) + "-" + stamp
     try:
         return write_private_new(where, base, suffix, data)
     except OSError as exc:

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,9 @@ from deskterm.duties.repairs.approvals import (
     handover_where,
     listed_orders,
 )
-from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
-from deskterm.private_files import make_private_folder, write_private_new
+from deskterm.printing.kept import keep, printout_folder  # noqa: F401 - lists' folder
 
 RESULT_WORDS = {"done": N_("done"), "not_done": N_("not done")}
 
@@ -189,44 +187,10 @@ def printable_list(title: str, rows: Sequence[ListedOrder], tz: str, *, office_n
     return "\n".join(lines) + "\n"
 
 
-def printout_folder(folder: str | Path | None = None) -> Path:
-    """Where printouts go: ``folder`` when given, else the export folder of this terminal's
-    settings (``export_dir``: config file or ``DESKTERM_EXPORT_DIR``; default
-    ``~/Documents/deskterm``), else, when the settings cannot be read, ``printouts`` in
-    deskterm's data folder. Created when missing, private (``make_private_folder``)."""
-    if folder is None:
-        from deskterm.config import load_settings
-        from deskterm.errors import SetupError
-
-        try:
-            folder = load_settings().export_dir
-        except SetupError:
-            from deskterm.paths import default_database_path
-
-            folder = default_database_path().parent / "printouts"
-    path = Path(folder).expanduser()
-    try:
-        make_private_folder(path)
-    except OSError as exc:
-        raise DutyError(_("Cannot create the folder {path}: {error}").format(
-            path=path, error=exc.strerror or exc), "print") from None
-    return path
-
-
-_UNSAFE = re.compile(r"[^\w-]+")
-
-
 def write_printout(text: str, stem: str, folder: str | Path | None = None, *,
                    tz: str = "UTC", now: dt.datetime | None = None) -> Path:
     """Write ``text`` (UTF-8) as ``<stem>-<YYYYMMDD-HHmmss>.txt`` in ``printout_folder``;
     a name already there gets ``-2``, ``-3``... Returns the file's path. The file is
     private (``deskterm.private_files``: 0600, 0660 in a group folder) and never seen
     half-written."""
-    where = printout_folder(folder)
-    stamp = local(now or now_utc(), tz).format("YYYYMMDD-HHmmss")
-    base = (_UNSAFE.sub("_", stem).strip("_") or "list") + "-" + stamp
-    try:
-        return write_private_new(where, base, ".txt", text.encode("utf-8"))
-    except OSError as exc:
-        raise DutyError(_("Cannot write {path}: {error}").format(
-            path=where / f"{base}.txt", error=exc.strerror or exc), "print") from None
+    return keep(text.encode("utf-8"), stem, ".txt", folder, tz=tz, now=now, unnamed="list")

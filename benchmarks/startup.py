@@ -96,24 +96,12 @@ class SyncTerminal(Terminal):
     do): then every frame comes between ``SYNC_START`` and ``SYNC_END`` and the replay
     can tell frames apart, however the pty splits the bytes."""
 
-    def _drain(self) -> None:
-        asked = False
-        while True:
-            try:
-                data = os.read(self._master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            now = time.time()
-            with self._lock:
-                if self.first_byte is None:
-                    self.first_byte = now
-                self.chunks.append((now, len(data)))
-                self.raw += data
-            if not asked and SYNC_QUERY in self.raw:
-                asked = True
-                os.write(self._master, SYNC_ANSWER)
+    asked = False
+
+    def received(self) -> None:
+        if not self.asked and SYNC_QUERY in self.raw:
+            self.asked = True
+            os.write(self._master, SYNC_ANSWER)
 
 
 def replay(term: Terminal) -> dict[str, float | bool]:

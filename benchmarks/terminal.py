@@ -38,6 +38,10 @@ class Terminal(PtyApp):
                     self.first_byte = now
                 self.chunks.append((now, len(data)))
                 self.raw += data
+            self.received()
+
+    def received(self) -> None:
+        """After each read from the pty (in the reader thread): a subclass may answer."""
 
     def send(self, text: str) -> float:
         moment = time.time()

@@ -270,6 +270,8 @@ class DeskApp(App[None]):
                     watch = changes.ChangeWatch.since(last, office_id)
                 topics = watch.poll()
                 self._recovered()
+                if "outbox_message" in topics and getattr(self, "sender", None) is not None:
+                    self.sender.sender.wake()  # it sleeps until told (messaging/sender.py)
                 if topics:
                     self.call_from_thread(self._changed, topics)
             except Exception as exc:  # noqa: BLE001 - a busy or lost database: try again

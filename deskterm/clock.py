@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 
 import arrow
 
 _frozen: dt.datetime | None = None
+#: Called after the clock is frozen, moved or thawed: whatever sleeps until a moment (the
+#: outbox sender) looks again.
+_listeners: list[Callable[[], object]] = []
+
+
+def listen(callback: Callable[[], object]) -> None:
+    """Call ``callback`` (from the thread that moves it) whenever ``freeze`` is called."""
+    _listeners.append(callback)
+
+
+def unlisten(callback: Callable[[], object]) -> None:
+    if callback in _listeners:
+        _listeners.remove(callback)
 
 
 def _parse_env(value: str) -> dt.datetime:
@@ -26,6 +40,8 @@ def freeze(moment: dt.datetime | str | None) -> None:
     if isinstance(moment, str):
         moment = _parse_env(moment)
     _frozen = moment
+    for callback in list(_listeners):
+        callback()
 
 
 def now_utc() -> dt.datetime:

@@ -17,6 +17,16 @@ counted; after the last one the message is ``failed`` until the clerk sends it a
 (``outbox.send_again``). An outcome the database would not take (down, locked) is kept
 and written before the next claim. Each state change writes a change-log row
 (``outbox_message``), so every desk's Open orders and order detail read it again.
+
+A desk's sender does not poll: it sleeps until the next message is due (the earliest
+``next_at`` of the waiting ones, or a claim going stale) or until it is told (``wake``):
+the desk's change watcher tells it of every ``outbox_message`` change, any desk's (a
+message queued, sent again, claimed, answered), and ``deskterm.clock`` when a test or a
+benchmark moves the clock. ``LONGEST_SLEEP`` bounds the sleep all the same. A look that
+fails (the database in trouble), or outcomes not written yet, are tried again every
+``POLL_SECONDS``. Asleep it costs nothing; it looked every second before (issue #15:
+idle CPU). ``deskterm outbox send --loop`` has no watcher: it looks every ``--every``
+seconds.
 """
 
 from __future__ import annotations
@@ -29,6 +39,9 @@ import threading
 import uuid
 from collections.abc import Callable
 
+from peewee import fn
+
+from deskterm import clock
 from deskterm.clock import now_utc
 from deskterm.db import changes
 from deskterm.db.models import OutboxMessage, database
@@ -41,8 +54,11 @@ log = logging.getLogger("deskterm.messaging")
 
 #: Seconds before the next attempt after the 1st, 2nd ... failure; then "failed".
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
-#: Seconds between two looks at the outbox when nothing is due.
+#: Seconds between two looks at the outbox when nothing is due (``--loop``), or after a
+#: look the database did not answer.
 POLL_SECONDS = 1.0
+#: The longest a desk's sender sleeps when it is not told (a wake lost, a clock moved).
+LONGEST_SLEEP = 60.0
 #: The most messages taken in one look.
 BATCH = 20
 
@@ -86,6 +102,11 @@ class Sender:
         self.unrecorded: list[tuple[int, bool, str, dt.datetime]] = []
         #: Every outcome written: (message id, its state after the attempt).
         self.outcomes: list[tuple[int, str]] = []
+        self._woken = threading.Event()
+
+    def wake(self) -> None:
+        """Look at the outbox now (from any thread): a message may be due."""
+        self._woken.set()
 
     # --- the database's part ---------------------------------------------------------------
     def due(self, now: dt.datetime) -> list[int]:
@@ -96,6 +117,22 @@ class Sender:
             where &= OutboxMessage.office == self.office_id
         return [mid for (mid,) in OutboxMessage.select(OutboxMessage.id).where(where)
                 .order_by(OutboxMessage.next_at, OutboxMessage.id).limit(BATCH).tuples()]
+
+    def next_due(self) -> dt.datetime | None:
+        """When a waiting message is next due: its ``next_at``, or when its claim goes
+        stale (a sender that stopped); None when none waits. Two probes of the index
+        ``(office, state, next_at)``."""
+        waiting = OutboxMessage.state == "waiting"
+        if self.office_id is not None:
+            waiting &= OutboxMessage.office == self.office_id
+        free = (OutboxMessage.select(fn.MIN(OutboxMessage.next_at))
+                .where(waiting & OutboxMessage.claimed_at.is_null()).scalar())
+        claimed = (OutboxMessage.select(fn.MIN(OutboxMessage.claimed_at))
+                   .where(waiting & OutboxMessage.claimed_at.is_null(False)).scalar())
+        if claimed is not None:
+            claimed += dt.timedelta(minutes=self.claim_minutes)
+        times = [moment for moment in (free, claimed) if moment is not None]
+        return min(times) if times else None
 
     def claim(self, message_id: int) -> tuple[str, str, str] | None:
         """Claim the message (committed); ``(url, title, body)``, or None when another
@@ -172,25 +209,59 @@ class Sender:
             self._record_unrecorded()
         return attempted
 
-    def run(self, stop: threading.Event, poll: float = POLL_SECONDS) -> None:
-        """Until ``stop``: send what is due, look again every ``poll`` seconds. Database
-        trouble is waited out (the outcomes kept); nothing raised ends the loop."""
-        while not stop.is_set():
-            attempted = 0
-            try:
-                attempted = self.run_once(stop)
-            except Exception as exc:  # noqa: BLE001 - the database down or locked: again
-                log.warning("outbox sender: %s", scrub(repr(exc), None))
-            if not attempted:
-                stop.wait(poll)
+    def run(self, stop: threading.Event, poll: float = POLL_SECONDS, *,
+            told: bool = False) -> None:
+        """Until ``stop``: send what is due, then look again after ``poll`` seconds, or
+        (``told``: a desk's watcher wakes it) when the next message is due or it is woken.
+        Database trouble is waited out (the outcomes kept); nothing raised ends the loop."""
+        if told:
+            clock.listen(self.wake)
+            waker = threading.Thread(target=self._stop_wakes, args=(stop,), daemon=True,
+                                     name="outbox sender stop")
+            waker.start()
+        try:
+            while not stop.is_set():
+                self._woken.clear()
+                attempted, pause = 0, poll
+                try:
+                    attempted = self.run_once(stop)
+                    if told and not attempted and not self.unrecorded:
+                        pause = self._sleep_for()
+                except Exception as exc:  # noqa: BLE001 - the database down or locked: again
+                    log.warning("outbox sender: %s", scrub(repr(exc), None))
+                if attempted:
+                    continue
+                if told:
+                    self._woken.wait(pause)
+                else:
+                    stop.wait(pause)
+        finally:
+            if told:
+                clock.unlisten(self.wake)
+                self.wake()  # the stop waker's own end
+
+    def _sleep_for(self) -> float:
+        """Seconds until the next message is due (0: now), at most ``LONGEST_SLEEP``."""
+        with database.connection_context():
+            due = self.next_due()
+        if due is None:
+            return LONGEST_SLEEP
+        return min(max((due - now_utc()).total_seconds(), 0.0), LONGEST_SLEEP)
+
+    def _stop_wakes(self, stop: threading.Event) -> None:
+        """The desk closing wakes the sleeper (``stop`` is another event)."""
+        stop.wait()
+        self.wake()
 
 
 def start_background(office_id: int | None, stop: threading.Event, *,
                      poll: float = POLL_SECONDS, **kwargs) -> threading.Thread:
-    """The desk's sender: a daemon thread until ``stop`` is set (the desk closes)."""
+    """The desk's sender: a daemon thread until ``stop`` is set (the desk closes), asleep
+    until a message is due or it is woken (``thread.sender.wake()``: the desk's watcher
+    saw an ``outbox_message`` change)."""
     sender = Sender(office_id, **kwargs)
-    thread = threading.Thread(target=sender.run, args=(stop, poll), name="outbox sender",
-                              daemon=True)
+    thread = threading.Thread(target=sender.run, args=(stop, poll), kwargs={"told": True},
+                              name="outbox sender", daemon=True)
     thread.sender = sender  # type: ignore[attr-defined] - for tests and the desk's log
     thread.start()
     return thread

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from common import ensure_demo, label
 
-VERSION = 1
+VERSION = 2  # 2: charge.paid stored (migration 0009), checked against the lines
 BASE_ORDERS = 1_000
 BOOK_SIZE = 1_000
 VOID_EVERY = 500  # about one receipt in this many is voided
@@ -426,6 +426,7 @@ def check(path: Path, before: dict) -> dict:
     unchanged by the build, and no problem in the receipt books (``book_problems``).
     Raises ``SystemExit`` on the first difference."""
     from deskterm.db.connection import close_database, open_database
+    from deskterm.db.models import database
     from deskterm.duties.cashdesk.cash_bank import undeposited
     from deskterm.duties.cashdesk.fee_summary import fee_summary
     from deskterm.duties.cashdesk.receipts import book_problems
@@ -452,6 +453,10 @@ def check(path: Path, before: dict) -> dict:
             "units in arrears": (summary.arrears_units, before["arrears_units"]),
             "undeposited": (undeposited(office.office).total, before["undeposited"]),
             "book problems": (len(book_problems(office.office)), 0),
+            # charge.paid, kept by a trigger through the bulk inserts: each charge's lines
+            "charges paid as their lines": (database.obj.execute_sql(
+                "SELECT COUNT(*) FROM charge c WHERE paid <> COALESCE((SELECT SUM(amount) "
+                "FROM payment_line l WHERE l.charge_id = c.id), 0)").fetchone()[0], 0),
         }
     finally:
         close_database()

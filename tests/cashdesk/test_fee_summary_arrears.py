@@ -3,12 +3,12 @@ payment looked up (``_owing_by_payment``), or what is owed now with the lines pa
 put back (``_owing_by_late``, taken for a recent period because it is faster at 1,000,000
 payments). Both must give the same charges owing the same amounts at any moment: before,
 between and after partial payments, voids and re-payments, charges made later, and
-another office's money."""
+another office's money. The second reads the stored ``charge.paid`` (migration 0009), kept
+by the database as the sum of the charge's payment lines; its backfill is tested too."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from itertools import count
 
 import pytest
@@ -128,27 +128,66 @@ def test_random_histories_read_the_same_both_ways(sqlite_db, frozen_clock, event
         assert by_payment == by_late
 
 
-@pytest.mark.parametrize("days", [-2, 3.1, 12.5, 40])
-def test_many_charges_read_in_two_halves_read_the_same(desk_db, frozen_clock, monkeypatch,
-                                                        days):
-    """An office of many charges reads them in two halves, the upper in a thread on its
-    own connection (``_halves``): the same rows as in one reading."""
+def _paid_as_summed(desk_db) -> dict[int, tuple[int, int]]:
+    """Each charge's stored ``paid`` beside the sum of its payment lines."""
+    return {charge_id: (int(paid), int(summed)) for charge_id, paid, summed in desk_db.execute_sql(
+        "SELECT c.id, c.paid, COALESCE((SELECT SUM(l.amount) FROM payment_line l "
+        "WHERE l.charge_id = c.id), 0) FROM charge c")}
+
+
+def test_the_stored_paid_is_the_sum_of_the_lines(desk_db, frozen_clock):
+    """``charge.paid`` (migration 0009) follows every payment line the moment it is written,
+    in its own transaction: partial payments, voids (negative lines), payments again."""
     frozen_clock("2026-12-20T02:00:00")
     fo = fee_office()
     a_history(fo)
-    as_of = NOV + dt.timedelta(days=days)
+    sums = _paid_as_summed(desk_db)
+    assert len(sums) == 6 and {paid for paid, _summed in sums.values()} != {0}
+    assert all(paid == summed for paid, summed in sums.values()), sums
+
+
+def test_a_line_refused_leaves_paid_as_it_was(desk_db, frozen_clock):
+    """A payment line that cannot be written (no such payment) changes no charge's paid:
+    the trigger runs in the statement that failed."""
+    from peewee import IntegrityError
+
+    from deskterm.db.models import PaymentLine
+
+    frozen_clock("2026-12-20T02:00:00")
+    fo = fee_office()
+    a_history(fo)
+    before = _paid_as_summed(desk_db)
+    some = next(iter(before))
+    with pytest.raises(IntegrityError), desk_db.atomic():
+        PaymentLine.insert(payment=10**9, charge=some, amount=500).execute()
+    assert _paid_as_summed(desk_db) == before
+
+
+def test_the_backfill_sums_every_charge_exactly(desk_db, frozen_clock):
+    """Migration 0009 on a database with history: the column dropped and made again (its
+    ``down`` then ``up``), every charge's paid is the sum of its lines, and the trigger
+    then keeps it (a payment after the migration)."""
+    import importlib
+
+    frozen_clock("2026-12-20T02:00:00")
+    fo = fee_office()
+    a_history(fo)
+    migration = importlib.import_module("deskterm.db.migrations.0009_charge_paid")
+    with desk_db.atomic():
+        migration.down(None, desk_db)
+    with desk_db.atomic():
+        migration.up(None, desk_db)
+    sums = _paid_as_summed(desk_db)
+    assert all(paid == summed for paid, summed in sums.values()), sums
+    assert sum(paid for paid, _summed in sums.values()) == sum(
+        int(amount) for (amount,) in desk_db.execute_sql("SELECT amount FROM payment_line"))
     period = summary_period(fo.office, "month", "2026-11")
-    whole = sorted(fs._owing_by_late(fo.office, period, as_of))
-    threads = []
-    real_thread = threading.Thread
-
-    def counted(*args, **kwargs):
-        threads.append(kwargs.get("name"))
-        return real_thread(*args, **kwargs)
-
-    monkeypatch.setattr(fs, "SPLIT_AT", 0)
-    monkeypatch.setattr(threading, "Thread", counted)
-    halves = sorted(fs._owing_by_late(fo.office, period, as_of))
-    assert threads == ["arrears upper half"]
-    assert halves == whole
-    assert [tuple(int(x) for x in row) for row in halves] == both(fo, period, as_of)[0]
+    owing = sorted(fs._owing_by_late(fo.office, period, period.end))
+    assert owing and [tuple(map(int, row)) for row in owing] == both(fo, period, period.end)[0]
+    unit, item, left = owing[0]
+    charge_id = next(cid for cid, u, i, amount in desk_db.execute_sql(
+        "SELECT id, unit_id, fee_item_id, amount - paid FROM charge")
+        if (u, i) == (unit, item) and amount == left)
+    pay(fo, next(u for u in fo.units if u.id == unit), [(charge_id, left)],
+        at=dt.datetime(2026, 12, 1, 3))
+    assert all(paid == summed for paid, summed in _paid_as_summed(desk_db).values())

@@ -41,9 +41,19 @@ class Charge(BaseModel):
     key = CharField(null=True, unique=True)
     created_at = UtcField()
     note = TextField(default="")
+    # Fen settled of it: the sum of its payment lines, kept by the database (a trigger on
+    # payment_line, migration 0009) in the payment's or the void's own transaction. Never
+    # written by the code: read it, and owe ``amount - paid``.
+    paid = MoneyField(default=0)
 
     class Meta:
         indexes = ((("unit", "period"), False), (("office", "period"), False))
+
+
+# The charges owing something now (a few thousand of an office's millions): the fee
+# summary's arrears read them (migration 0009).
+Charge.add_index(Charge.index(Charge.office, Charge.period, name="charge_owing",
+                              where=Charge.paid < Charge.amount))
 
 
 class ReceiptBook(BaseModel):

@@ -19,10 +19,11 @@ integers: nothing is rounded.
 
 Each query goes through an index that starts with the office and the time (payments,
 receipts, voids) or the office and the period (charges, for the arrears); the payments are
-summed by the database. The arrears read every charge of the office's history, so they
-are most of the time: at 1,000,000 payments and 1.5 million charges about 0.8 s of CPU,
-read in two halves by two threads (``_halves``); the month takes ~0.6 s on two free cores
-(``benchmarks/report_scale.py``; docs/PERFORMANCE.md), the 1M demo's about 55 ms.
+summed by the database. A recent period's arrears read the charges owing now through the
+``charge_owing`` index (``paid < amount``: ``charge.paid`` is stored by the database,
+migration 0009) and put back what was paid since: at 1,000,000 payments and 1.5 million
+charges ~25 ms instead of ~0.8 s of CPU walking every charge the office ever had
+(``benchmarks/report_scale.py``; docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -252,79 +253,39 @@ def _owing_by_payment(office: Office, period: SummaryPeriod, as_of: dt.datetime)
 
 
 def _owing_by_late(office: Office, period: SummaryPeriod, as_of: dt.datetime) -> list:
-    """The same as ``_owing_by_payment``, read as what each charge owes now (its amount
-    less all its lines, through the lines' charge index alone) with what this office's
-    payments taken from ``as_of`` on settled of it put back (a charge's lines are paid at
-    its own office). A charge owing nothing now is read again only when it was settled
-    after ``as_of``."""
+    """The same as ``_owing_by_payment``, read as what each charge owes now
+    (``amount - paid``, the stored sum of its lines: migration 0009) with what this
+    office's payments taken from ``as_of`` on settled of it put back (a charge's lines are
+    paid at its own office). The charges owing now come from the ``charge_owing`` index
+    (``paid < amount``), a few thousand of an office's millions; a charge owing nothing
+    now is read again only when it was settled after ``as_of``."""
     made = _made(office, period, as_of)
-    # From the payments' (office, taken_at) index: ``office + 0`` keeps SQLite from
-    # walking every charge of the office and looking for late payments of each.
+    # ``office + 0``: not the charges' (office, period) index, which walks every charge
+    # of the office, but the payments' (office, taken_at) index here and the charges' ids
+    # below.
+    by_id = ((Charge.office + 0 == getattr(office, "id", office))
+             & (Charge.period <= period.month) & (Charge.created_at < as_of))
     late = dict(PaymentLine.select(Charge.id, fn.SUM(PaymentLine.amount))
                 .join(Payment, on=(PaymentLine.payment == Payment.id))
                 .switch(PaymentLine)
                 .join(Charge, on=(PaymentLine.charge == Charge.id))
-                .where((Charge.office + 0 == getattr(office, "id", office))
-                       & (Charge.period <= period.month) & (Charge.created_at < as_of)
-                       & (Payment.office == office) & (Payment.taken_at >= as_of))
+                .where(by_id & (Payment.office == office) & (Payment.taken_at >= as_of))
                 .group_by(Charge.id).tuples())
-    paid = fn.COALESCE(fn.SUM(PaymentLine.amount), 0)
 
-    def owing_now(where, having=None):
-        query = (Charge.select(Charge.id, Charge.unit, Charge.fee_item, Charge.amount - paid)
-                 .join(PaymentLine, JOIN.LEFT_OUTER, on=(PaymentLine.charge == Charge.id))
-                 .where(where)
-                 .group_by(Charge.id, Charge.unit, Charge.fee_item, Charge.amount))
-        return (query if having is None else query.having(having)).tuples()
+    def owing_now(where):
+        return Charge.select(Charge.id, Charge.unit, Charge.fee_item,
+                             Charge.amount - Charge.paid).where(where).tuples()
 
-    rows = {row[0]: row for row in _halves(office, made, lambda where: list(
-        owing_now(where, Charge.amount - paid > 0)))}
+    # ``paid < amount`` word for word: the partial index's own condition.
+    rows = {row[0]: row for row in owing_now(made & (Charge.paid < Charge.amount))}
     settled = sorted(charge for charge, amount in late.items()
                      if charge not in rows and int(amount or 0) > 0)
     for start in range(0, len(settled), 500):  # SQLite's bound-variable limit
         rows.update((row[0], row) for row in owing_now(
-            made & Charge.id.in_(settled[start:start + 500])))
+            by_id & Charge.id.in_(settled[start:start + 500])))
     owing = ((unit, item, int(now) + int(late.get(charge) or 0))
              for charge, unit, item, now in rows.values())
     return [row for row in owing if row[2] > 0]
-
-
-#: Charge ids an office spans before ``_halves`` reads them in two threads.
-SPLIT_AT = 200_000
-
-
-def _halves(office: Office, where, read) -> list:
-    """``read(where)`` over the office's charges; over many (a span of ``SPLIT_AT`` ids or
-    more), read as two halves by id at once, the upper in a thread on its own connection:
-    the reading is the database's work, done outside Python's lock, so two cores share
-    it (1,500,000 charges: ~0.8 s of CPU, most of the monthly summary's time)."""
-    import threading
-
-    from deskterm.db.models import database
-
-    low, high = (Charge.select(fn.MIN(Charge.id), fn.MAX(Charge.id))
-                 .where(Charge.office == office).tuples().get())
-    if low is None or high - low < SPLIT_AT:
-        return read(where)
-    middle = (low + high) // 2
-    upper: dict = {}
-
-    def read_upper() -> None:
-        try:
-            with database.connection_context():
-                upper["rows"] = read(where & (Charge.id > middle))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
-            upper["error"] = exc
-
-    thread = threading.Thread(target=read_upper, name="arrears upper half", daemon=True)
-    thread.start()
-    try:
-        lower = read(where & (Charge.id <= middle))
-    finally:
-        thread.join()
-    if "error" in upper:
-        raise upper["error"]
-    return lower + upper["rows"]
 
 
 def _arrears(office: Office, period: SummaryPeriod, as_of: dt.datetime
@@ -335,9 +296,9 @@ def _arrears(office: Office, period: SummaryPeriod, as_of: dt.datetime
     Two readings of the same figure, by what they cost: looking up the payment of each
     line of every charge counted (``_owing_by_payment``) costs as many lines as the office
     has had by ``as_of``; what is owed now with the lines paid since put back
-    (``_owing_by_late``) costs the lines of all time without their payments, plus those
-    paid since. A recent period takes the second (a month at 1,000,000 payments: 0.72 s
-    instead of 0.91), one nearer the office's first payment than to now the first."""
+    (``_owing_by_late``) costs the charges owing now (the stored ``paid``) plus the lines
+    paid since. A recent period takes the second (a month at 1,000,000 payments: ~25 ms
+    instead of ~0.9 s), one nearer the office's first payment than to now the first."""
     first = (Payment.select(fn.MIN(Payment.taken_at)).where(Payment.office == office)
              .scalar())
     if isinstance(first, str):  # SQLite gives an aggregate of a datetime column as text

@@ -112,3 +112,33 @@ async def test_a_form_opened_with_its_caller_is_built_beside_the_one_ahead(offic
         assert form is not ahead and form.id == "call-intake"
         assert form.value("name") == "张三"
         assert app.ahead.ready[KEYS["f2"]] is ahead and not ahead.opened
+
+
+async def test_nothing_is_looked_at_while_a_book_is_open_then_built_after(office):
+    """With a screen on top that is neither the dashboard nor a form (a book, help), the
+    building waits for the screen to change, with no timer asking every 0.2 s (the
+    desk's idle CPU, issue #15); back on the dashboard, the form is built."""
+    import asyncio
+
+    from deskterm.screens.desk.help import HelpScreen
+    from deskterm.screens.kit.prebuilt import Ahead
+
+    app = desk_app(office, watch=False)  # no forms of its own built ahead
+    async with app.run_test(size=(80, 24)) as pilot:
+        await desk_ready(pilot)
+        await app.push_screen(HelpScreen())
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        ahead = Ahead(app, forms=(KEYS["f2"],))
+        ahead.soon()
+        await wait_until(pilot, lambda: ahead._listening)
+        await asyncio.sleep(0.5)
+        await pilot.pause()
+        assert ahead._timer is None and not ahead.ready
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.dashboard)
+        name = KEYS["f2"]
+        await wait_until(pilot, lambda: name in ahead.ready and ahead.ready[name].mounted)
+        form = ahead.ready[name]
+        ahead.stop()
+        await form.remove()  # not the app's own: closed here, not as the app closes
+        await wait_until(pilot, lambda: not form.is_running)

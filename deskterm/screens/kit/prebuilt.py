@@ -7,7 +7,8 @@ hundred widgets and matching the stylesheet against each (~100-140 ms of CPU at 
 ``Ahead`` does that while the desk is idle — after the dashboard's first frame, and again
 after each form built ahead was taken — one form per idle moment (no key for ``QUIET``
 seconds, and on top the dashboard or a form whose load has come: the next call's form is
-built during this one), so that a key pressed meanwhile waits at most for one form's
+built during this one; with a book, a detail or the morning view on top nothing is asked
+until the screen changes, not every ``QUIET`` seconds), so that a key pressed meanwhile waits at most for one form's
 build (the app's message loop waits for a build to end: a key, or closing the desk, comes
 after it).
 
@@ -61,6 +62,7 @@ class Ahead:
         self.ready: dict[str, object] = {}  # "module:class" -> a form mounted, not shown
         self._timer = None
         self.stopped = False
+        self._listening = False
 
     # --- handing out ----------------------------------------------------------------------
     def take(self, cls: type):
@@ -87,16 +89,26 @@ class Ahead:
             return
         self._timer = self.app.set_timer(delay, self._step, name="forms ahead")
 
-    def _idle(self) -> bool:
-        """No key for ``QUIET`` seconds, and on top the dashboard or a form that has read
-        what it needs (the next call's form is built while the clerk talks)."""
+    def _idle(self) -> str:
+        """"idle": no key for ``QUIET`` seconds, and on top the dashboard or a form that
+        has read what it needs (the next call's form is built while the clerk talks);
+        "typing" or "loading" (a form reading): to be asked again soon; "elsewhere" (a
+        book, a detail, the morning view on top): to be asked when the screen changes."""
         app = self.app
-        quiet = time.monotonic() - getattr(app, "_last_input", 0.0) >= QUIET
         stack = app.screen_stack  # empty while the app closes (then app.screen raises)
         top = stack[-1] if stack else None
-        settled = top is not None and (top is getattr(app, "dashboard", None)
-                                       or getattr(top, "is_loaded", False))
-        return quiet and settled
+        if top is None:
+            return "elsewhere"
+        if not (top is getattr(app, "dashboard", None) or getattr(top, "is_loaded", False)):
+            loading = hasattr(top, "is_loaded") and not getattr(top, "load_failed", False)
+            return "loading" if loading else "elsewhere"
+        if time.monotonic() - getattr(app, "_last_input", 0.0) < QUIET:
+            return "typing"
+        return "idle"
+
+    def _screen_changed(self, _screen=None) -> None:
+        if not self.stopped and any(name not in self.ready for name in self.forms):
+            self.soon()
 
     def _step(self) -> None:
         self._timer = None
@@ -105,7 +117,13 @@ class Ahead:
         missing = [name for name in self.forms if name not in self.ready]
         if not missing:
             return
-        if not self._idle():
+        state = self._idle()
+        if state == "elsewhere":
+            # Not looked at again every QUIET seconds while a book stays open (the desk's
+            # idle CPU, issue #15): the next screen change asks again.
+            self._listen()
+            return
+        if state != "idle":
             self.soon()
             return
         # In the app's own message loop, awaited to the end: a form half built when the
@@ -113,6 +131,11 @@ class Ahead:
         self.app.call_later(self._build, missing[0])
         if len(missing) > 1:
             self.soon(STEP)
+
+    def _listen(self) -> None:
+        if not self._listening:
+            self._listening = True
+            self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
 
     async def _build(self, name: str) -> None:
         if self.stopped or name in self.ready:

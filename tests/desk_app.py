@@ -47,7 +47,7 @@ async def panes_loaded(pilot) -> None:
         if w.group.startswith("pane") or w.group in ("sign-in", "first-load")))
     await pilot.pause()
     await pilot.pause()  # scrolls queued with call_after_refresh
-    # and the scrolls a table keeps for its next idle (KeyedTable.scroll_row_to_top): on a
+    # and the scrolls a table keeps for its next idle (RowList.scroll_row_to_top): on a
     # loaded machine the snapshot was once taken before the timeline scrolled to now
     await wait_until(pilot, lambda: all(
         getattr(p.table, "_pending_top", None) is None for p in app.dashboard.query(Pane)))

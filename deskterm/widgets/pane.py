@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from deskterm.display import fullest, plain
 from deskterm.i18n import _
-from deskterm.widgets.keyed_table import KeyedTable, Row
+from deskterm.widgets.row_list import Row, RowList
 
 WIDE = 70  # a pane at least this many cells wide gets its wide column set
 
@@ -80,14 +80,14 @@ class Pane(Vertical):
     # --- machinery --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(plain(""), classes="pane-summary", markup=False)
-        yield KeyedTable(self.columns(False), classes="pane-table")
+        yield RowList(self.columns(False), classes="pane-table")
 
     def on_mount(self) -> None:
         self.border_title = self.title()
 
     @property
-    def table(self) -> KeyedTable:
-        return self.query_one(KeyedTable)
+    def table(self) -> RowList:
+        return self.query_one(RowList)
 
     _asked = 0
     _shown = 0

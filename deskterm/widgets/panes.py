@@ -10,9 +10,9 @@ from deskterm.clock import now_utc
 from deskterm.display import SYMBOLS, age, fit, fullest, late_by, money, percent, plain, when
 from deskterm.i18n import _
 from deskterm.widgets import pane_data
-from deskterm.widgets.keyed_table import KeyedTable
 from deskterm.widgets.pane import Pane
 from deskterm.widgets.pane_data import LIMIT  # noqa: F401 - re-exported
+from deskterm.widgets.row_list import RowList
 
 #: Before the technician's name: his message's state (``deskterm/messaging``).
 MESSAGE_MARKS = {"sent": SYMBOLS["done"], "waiting": SYMBOLS["due"],
@@ -163,7 +163,7 @@ class CashPane(Pane):
         detail = Static(plain(""), id="cash-detail", markup=False)
         detail.display = False
         yield detail
-        yield KeyedTable(self.columns(False), classes="pane-table")
+        yield RowList(self.columns(False), classes="pane-table")
 
     def columns(self, wide):
         if wide:

@@ -336,8 +336,8 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
                 "calls_taken": 2, "orders_registered": 2, "handovers": 1,
                 "payments_net": FEE, "deposits_total": FEE}
             work_record = next(k for k in app.dashboard.query_one("#timeline", Pane).table.rows
-                               if str(k.value).startswith("deadline:work_record:"))
-            await pane_mark(pilot, str(work_record.value), "✓")
+                               if str(k).startswith("deadline:work_record:"))
+            await pane_mark(pilot, str(work_record), "✓")
 
         with step("18:05 F10 d: evening sign-out, then ctrl+l leaves the desk"):
             await move_clock(pilot, frozen_clock, "18:05")
@@ -355,7 +355,7 @@ async def test_a_full_day_at_the_desk(office, frozen_clock):
             # What is left missed is not the desk's fixed day: the two orders' appointments
             # (the technician has not returned them) and deadlines this day does not cover.
             table = app.dashboard.query_one("#timeline", Pane).table
-            missed = {str(k.value) for k in table.rows if mark(app, str(k.value)) == "✗"}
+            missed = {str(k) for k in table.rows if mark(app, str(k)) == "✗"}
             assert {f"appointment:{leak.id}", f"appointment:{call.id}"} <= missed
             assert not any(key.startswith("schedule:") for key in missed)
             await pilot.press("ctrl+l")

@@ -78,7 +78,7 @@ def error(screen, name: str) -> str:
 def listed(app) -> list[str]:
     """The row keys of the Overdue callbacks pane ("o<order id>", "c<complaint id>")."""
     table = app.dashboard.query_one("#callbacks").table
-    return [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+    return table.row_keys()
 
 
 def messages(app) -> list[str]:

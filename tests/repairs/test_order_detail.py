@@ -392,13 +392,10 @@ async def test_order_target_reads_the_timeline(office):
         await panes_loaded(pilot)
         await pilot.press("1")  # the Today timeline
         table = app.dashboard.query_one("#timeline").table
-        keys = [table.coordinate_to_cell_key((i, 0)).row_key.value
-                for i in range(table.row_count)]
+        keys = table.row_keys()
         row = keys.index(f"appointment:{orders[1].id}")
         table.move_cursor(row=row)
-        await pilot.pause()
-        assert order_target(app.dashboard) == orders[1].id
+        await wait_until(pilot, lambda: order_target(app.dashboard) == orders[1].id)
         schedule = next(i for i, key in enumerate(keys) if key.startswith("schedule:"))
         table.move_cursor(row=schedule)
-        await pilot.pause()
-        assert order_target(app.dashboard) is None
+        await wait_until(pilot, lambda: order_target(app.dashboard) is None)

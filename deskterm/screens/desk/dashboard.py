@@ -302,7 +302,7 @@ class DashboardScreen(Screen):
                      .strip()]
         self.query_one(StatusLine).set_deadline(tuple(forms), tuple(later))
 
-    def on_data_table_row_selected(self, event) -> None:
+    def on_row_list_row_selected(self, event) -> None:
         """Enter on an order's row, in any pane: the order's detail view."""
         event.stop()
         from deskterm.screens.repairs.order_detail import open_order_detail, order_target
@@ -323,7 +323,7 @@ class DashboardScreen(Screen):
 
     # --- actions ---------------------------------------------------------------------------
     def action_focus_pane(self, pane_id: str) -> None:
-        self.query_one(f"#{pane_id}").query_one("KeyedTable").focus()
+        self.query_one(f"#{pane_id}").query_one("RowList").focus()
 
     def action_task_done(self) -> None:
         """d on a task's line of Today: the task done now (``tasks.complete_task``: by

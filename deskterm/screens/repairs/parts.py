@@ -17,7 +17,6 @@ from typing import ClassVar
 
 from deskterm.i18n import _
 from deskterm.screens.kit.book import BookScreen
-from deskterm.screens.kit.tables import cursor_key
 
 
 def pane_row_key(dashboard, kind: type) -> str | None:
@@ -27,7 +26,7 @@ def pane_row_key(dashboard, kind: type) -> str | None:
     if focused is None:
         return None
     pane = next((node for node in focused.ancestors_with_self if isinstance(node, kind)), None)
-    return cursor_key(pane.table) if pane is not None else None
+    return pane.table.cursor_key() if pane is not None else None
 
 
 class TableBook(BookScreen):

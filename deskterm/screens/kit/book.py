@@ -24,7 +24,11 @@ A book reads its data in the kit's worker and shows it; the base owns the rest:
 - ``COVERS``: the book's box is 80 wide and the whole height, so in a terminal no wider
   nothing under it shows: there the screen is drawn opaque. A translucent screen makes
   Textual draw the dashboard under it, tinted, on every full frame (a third of a book's
-  first frame at 80×24; issue #15).
+  first frame at 80×24; issue #15);
+- built ahead (``kit.prebuilt``, a book opened without arguments, as the forms of a
+  call): composed and mounted in idle time, with no id, and started by ``open_now`` as
+  it is shown. A book does what it does as it opens in ``opening`` (the focus, its first
+  read), never in ``on_mount``: so nothing is read minutes before the clerk opens it.
 """
 
 from __future__ import annotations
@@ -41,9 +45,17 @@ from textual.widgets import DataTable, Static
 from deskterm.display import plain
 from deskterm.i18n import _
 from deskterm.screens.kit.duty import run_duty
+from deskterm.screens.kit.form import BUILDING_AHEAD
 from deskterm.screens.kit.inputs import TextInput
 
 T = TypeVar("T")
+
+
+def _update(line: Static, text: str) -> None:
+    """``text`` on a line of the book, unless it says that already (an update lays the
+    whole screen out again: one per key of the cursor, else)."""
+    if str(line.content) != text:
+        line.update(plain(text))
 
 
 class BookScreen(ModalScreen[T]):
@@ -54,12 +66,18 @@ class BookScreen(ModalScreen[T]):
     #: The book's box fills an 80×24 terminal (``COVERED_WIDTH`` wide, the whole height).
     COVERS: ClassVar[bool] = False
     COVERED_WIDTH: ClassVar[int] = 80
+    #: Closed, the book is made as new (``reset``) and kept for the next opening
+    #: (``kit.prebuilt``), not built again: a book opened many times a day (the register).
+    KEPT: ClassVar[bool] = False
     BINDINGS = [
         Binding("escape", "close", show=False),
         Binding("ctrl+r", "reread", show=False),
     ]
 
     def __init__(self, session, **kwargs) -> None:
+        if BUILDING_AHEAD.get():  # kit.prebuilt: no id (one with it may open beside it)
+            kwargs.pop("id", None)
+            self.built_ahead = True
         super().__init__(**kwargs)
         self.session = session
         self.office = session.office
@@ -86,6 +104,45 @@ class BookScreen(ModalScreen[T]):
 
     def on_resize(self) -> None:
         self._cover()
+
+    # --- opening ----------------------------------------------------------------------------
+    #: Built ahead in idle time (``kit.prebuilt.Ahead``): mounted, started by ``open_now``.
+    built_ahead = False
+    mounted = False
+    opened = False
+    _shown = False
+
+    def on_mount(self) -> None:  # after a subclass's own on_mount (Textual's order)
+        self.mounted = True
+        if not self.built_ahead:
+            self.open_now()
+
+    def open_now(self) -> None:
+        """Start the book as it opens (one built ahead: by ``Ahead.take``, just before it
+        is shown)."""
+        if self.opened:
+            return
+        self.opened = True
+        self.opening()
+
+    def opening(self) -> None:
+        """What the book does as it opens: the focus, its first read."""
+
+    def values(self) -> dict[str, Any]:
+        """(``Ahead`` finds a form's fields once; a book has nothing to find.)"""
+        return {}
+
+    #: ``Ahead`` builds the next book only over the dashboard, never while a book is
+    #: read (a build is ~50-100 ms of the UI thread, and its frame repaints the book).
+    is_loaded = False
+
+    def _on_screen_resume(self, event) -> None:
+        """Shown (Textual's own handler runs after this one): a book built ahead had the
+        stylesheet matched against every widget as it was mounted, so the first time it
+        is shown that is not done again."""
+        if self.built_ahead and not self._shown:
+            event.refresh_styles = False
+        self._shown = True
 
     # --- what a book gives -----------------------------------------------------------------
     def fetch(self, *key) -> Any:
@@ -115,7 +172,13 @@ class BookScreen(ModalScreen[T]):
         """Search as the clerk types, with no fixed delay: read ``key`` now, or, while a
         read is on its way, as soon as it answers. Only the newest key waits (each key
         supersedes the one before), so a burst costs at most two reads and the last key
-        is answered within two reads' time."""
+        is answered within two reads' time. A key the newest read already asks (a field's
+        first Changed as the book opens) is not read twice."""
+        if not self.opened:  # a field's first Changed in a book built ahead: not yet
+            return
+        if self._asked and key == self._last_key:
+            self._waiting_key = None  # the newest wish is the read shown or on its way
+            return
         if self.reading:
             self._waiting_key = key
             return
@@ -226,7 +289,7 @@ class BookScreen(ModalScreen[T]):
                 self.notify(message, severity="error", markup=False)
             return
         line = found.first(Static)
-        line.update(plain(("✗ " + message) if message else ""))
+        _update(line, ("✗ " + message) if message else "")
         line.set_class(bool(message), "-shown")
 
     def tell(self, text: str, *, done: bool = True) -> None:
@@ -239,7 +302,7 @@ class BookScreen(ModalScreen[T]):
         found = self.query(f"#{self.PREFIX}-result")
         if found:
             line = found.first(Static)
-            line.update(plain(text))
+            _update(line, text)
             if line.has_class("kit-result"):  # a book's own line keeps its room
                 line.display = bool(text)
 
@@ -265,10 +328,41 @@ class BookScreen(ModalScreen[T]):
     def show_detail(self) -> None:
         found = self.query(f"#{self.PREFIX}-detail")
         if found:
-            found.first(Static).update(plain(self.row_detail(self.current_row())))
+            _update(found.first(Static), self.row_detail(self.current_row()))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
 
     def action_close(self) -> None:
+        ahead = getattr(self.app, "ahead", None) if self.KEPT else None
+        if ahead is None or ahead.stopped:
+            self.dismiss(None)
+            return
+        name = f"kept-{id(self)}"
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(self, name)  # so that closing does not remove it
         self.dismiss(None)
+        self.reset()
+        if not ahead.give_back(self):  # not kept: closing removes it after all
+            self.app.uninstall_screen(name)
+
+    def reset(self) -> None:
+        """The book as it was built, before it opens again (a ``KEPT`` book, closed): what
+        the last clerk searched, read or was told is gone; an answer still on its way is
+        dropped. A book with fields of its own clears them (after this)."""
+        self.opened = False
+        self._shown = False
+        self._asked += 1  # an answer on its way is for a read no longer asked
+        self._last_key = ()
+        self._waiting_key = None
+        self.reading = False
+        self.read_failed = False
+        self.loaded = False
+        self.loads = 0
+        self._act_said = None
+        self.rows = ()
+        for table in self.query(DataTable):
+            table.clear()
+        self.say("")
+        self._tell("")
+        self.show_detail()

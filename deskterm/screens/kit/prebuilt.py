@@ -49,6 +49,9 @@ FORMS = (
     "deskterm.screens.repairs.complaint_form:ComplaintFormScreen",
     "deskterm.screens.repairs.visit_form:VisitFormScreen",
 )
+#: Books built ahead too (kit.book: started by ``open_now``; a ``KEPT`` one is handed
+#: back when closed, ``give_back``, and shown again).
+BOOKS = ("deskterm.screens.repairs.register_search:RegisterSearchScreen",)
 QUIET = 0.2  # seconds without a key before a form is built
 STEP = 0.1  # seconds between two builds (the event loop answers keys between them)
 
@@ -56,7 +59,7 @@ STEP = 0.1  # seconds between two builds (the event loop answers keys between th
 class Ahead:
     """The forms built ahead for one app (``app.ahead``)."""
 
-    def __init__(self, app, forms: tuple[str, ...] = FORMS) -> None:
+    def __init__(self, app, forms: tuple[str, ...] = FORMS + BOOKS) -> None:
         self.app = app
         self.forms = forms
         self.ready: dict[str, object] = {}  # "module:class" -> a form mounted, not shown
@@ -70,7 +73,8 @@ class Ahead:
         the next one is built in idle time."""
         name = f"{cls.__module__}:{cls.__qualname__}"
         screen = self.ready.pop(name, None)
-        self.soon()
+        if screen is None or not getattr(cls, "KEPT", False):  # a kept book comes back
+            self.soon()
         if screen is None:
             return None
         if type(screen) is not cls or not screen.is_running or screen.parent is None:
@@ -81,6 +85,15 @@ class Ahead:
         else:  # still being built: it opens itself once mounted, as on the key
             screen.built_ahead = False
         return screen
+
+    def give_back(self, screen) -> bool:
+        """A book closed and made as new (``kit.book``, ``KEPT``): the next ``take`` of
+        its class shows it again. False: not wanted (the desk closes, or one is ready)."""
+        name = f"{type(screen).__module__}:{type(screen).__qualname__}"
+        if self.stopped or name in self.ready or name not in self.forms:
+            return False
+        self.ready[name] = screen
+        return True
 
     # --- building ---------------------------------------------------------------------------
     def soon(self, delay: float = QUIET) -> None:

@@ -12,7 +12,10 @@ markup.
   ``add_columns(table, columns)`` for a table made elsewhere;
 - ``refill(table, rows)``: the rows replaced by ``(key, cells)`` each; the cursor stays on
   the row with the key it was on, else at the same place (``keep=False``: at the top, a
-  table of something else);
+  table of something else); ``page=N``: only the first N rows (more if the cursor's row
+  is further down) go into the table, the rest is returned, for ``add_rest`` to add when
+  the clerk goes down to them (``near_end``): a table of 200 rows costs its book's frame
+  ~15-20 ms of the UI thread, of which an 80×24 view shows a dozen (issue #15);
 - cells: ``heading`` / ``cell`` (cut to the width), ``right`` (right-aligned with its
   gap), ``money_cell``, ``count_cell``, ``cells_of`` (a row's values cut to the columns);
   ``word(words, key)`` a key's word from a duty's table of ``N_()`` words;
@@ -22,7 +25,7 @@ markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from rich.text import Text
@@ -116,21 +119,49 @@ def cursor_key(table: DataTable) -> str | None:
     return table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
 
 
-def refill(table: DataTable, rows: Iterable[tuple[str, Sequence[Text | str]]], *,
-           keep: bool = True) -> None:
+#: A row's cells, or what makes them (called only when the row goes into the table).
+Cells = Sequence[Text | str] | Callable[[], Sequence[Text | str]]
+#: Rows a paged book's table holds at first (``refill(page=...)``): two 80×24 views.
+PAGE = 40
+
+
+def _add_rows(table: DataTable, rows: Iterable[tuple[str, Cells]]) -> None:
+    for key, cells in rows:
+        if callable(cells):
+            cells = cells()
+        table.add_row(*(plain(c) if isinstance(c, str) else c for c in cells), key=key)
+
+
+def refill(table: DataTable, rows: Iterable[tuple[str, Cells]], *,
+           keep: bool = True, page: int = 0) -> list[tuple[str, Cells]]:
     """The table's rows replaced by ``(key, cells)`` each (a str cell is plain text, never
     markup). The cursor stays on the row it was on (by key, else by place; ``keep``
-    False: at the top)."""
+    False: at the top). ``page``: at most that many rows are added (and the cursor's, when
+    further down); the rows left out are returned (``add_rest``). A row's cells may be
+    a function making them, called only for a row added."""
     rows = list(rows)
     kept, place = (cursor_key(table), table.cursor_row) if keep else (None, 0)
-    table.clear()
-    for key, cells in rows:
-        table.add_row(*(plain(c) if isinstance(c, str) else c for c in cells), key=key)
-    if not rows or not keep:
-        return
     keys = [key for key, _cells in rows]
-    table.move_cursor(row=keys.index(kept) if kept in keys else
-                      min(max(place, 0), len(rows) - 1), animate=False)
+    at = (keys.index(kept) if kept in keys else min(max(place, 0), len(rows) - 1)) \
+        if rows and keep else 0
+    shown = max(page, at + page // 2) if page else len(rows)
+    table.clear()
+    _add_rows(table, rows[:shown])
+    if rows and keep:
+        table.move_cursor(row=at, animate=False)
+    return rows[shown:]
+
+
+def near_end(table: DataTable, margin: int = PAGE // 2) -> bool:
+    """The cursor, or the rows in view, within ``margin`` rows of the table's last."""
+    bottom = int(table.scroll_y) + table.size.height
+    return max(table.cursor_row, bottom) >= table.row_count - margin
+
+
+def add_rest(table: DataTable, rest: list[tuple[str, Cells]]) -> None:
+    """The rows ``refill`` left out, added under the others (``rest`` is emptied)."""
+    _add_rows(table, rest)
+    rest.clear()
 
 
 # --- lines of text --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ any row. Esc closes. ``open_register_search(app)`` opens it.
 
 from __future__ import annotations
 
+from functools import partial
 from importlib.resources import files
 
 from textual import on
@@ -41,7 +42,7 @@ from deskterm.duties.residents.roster import MAX_QUERY
 from deskterm.i18n import N_, _
 from deskterm.screens.kit.fields import Field, error_line, field_box, widget_for
 from deskterm.screens.kit.opening import open_screen
-from deskterm.screens.kit.tables import book_table, refill, word
+from deskterm.screens.kit.tables import PAGE, add_rest, book_table, near_end, refill, word
 from deskterm.screens.repairs.morning_view import KIND_WORDS
 from deskterm.screens.repairs.order_detail import open_order_detail
 from deskterm.screens.repairs.parts import TableBook
@@ -122,6 +123,7 @@ class RegisterSearchScreen(TableBook):
     CSS_PATH = str(files("deskterm.styles") / "register.tcss")
     PREFIX = "rs"
     COVERS = True
+    KEPT = True  # opened many times a day: closed, made as new and kept (kit.book)
     FIELD_LINES = tuple(f.name for f in FIELDS)
     FIELD_WORDS = ROW_LABELS
     BINDINGS = [
@@ -130,9 +132,10 @@ class RegisterSearchScreen(TableBook):
     ]
 
     def __init__(self, session) -> None:
-        super().__init__(session, id="register-search")
+        super().__init__(session, id="register-search", classes="register-search")
         self._away = False  # another screen is on top (an order, a unit)
         self.result: RegisterResult | None = None
+        self._rest: list = []  # rows not yet in the table (tables.refill's page)
         self.searches = 0  # answers shown, for tests
 
     def compose(self) -> ComposeResult:
@@ -161,8 +164,29 @@ class RegisterSearchScreen(TableBook):
                          id="rs-hint", classes="form-hint", markup=False)
 
     def on_mount(self) -> None:
+        table = self.query_one("#rs-table", DataTable)
+        self.watch(table, "scroll_y", lambda _y: self._more_rows(), init=False)
+
+    def opening(self) -> None:
+        self._away = False
         self.set_focus(self.query_one("#rs-text", Input))
         self.search_now()
+
+    def reset(self) -> None:
+        """Closed and kept (``KEPT``): the fields as they open, no rows, no count."""
+        super().reset()
+        for field in FIELDS:
+            box = self.query_one(f"#rs-{field.name}")
+            if isinstance(box, Select):
+                box.value = field.initial
+            else:
+                box.value = ""
+        self.result = None
+        self._rest = []
+        self.searches = 0
+        self._away = False
+        self.query_one("#rs-count", Static).update(plain(count_text(None)))
+        self.show_detail()
 
     # --- searching -------------------------------------------------------------------------
     @on(Input.Changed)
@@ -201,10 +225,17 @@ class RegisterSearchScreen(TableBook):
         self.result = result
         self.rows = list(result.rows)
         tz = self.session.tz
-        refill(self.query_one("#rs-table", DataTable),
-               ((row_key(row), row_cells(row, tz)) for row in self.rows))
-        self.query_one("#rs-count", Static).update(plain(count_text(result)))
+        self._rest = refill(self.query_one("#rs-table", DataTable),
+                            [(row_key(row), partial(row_cells, row, tz)) for row in self.rows],
+                            page=PAGE)
+        self.query_one("#rs-count", Static).update(plain(count_text(result)), layout=False)
         self.show_detail()
+
+    def _more_rows(self) -> None:
+        """The rest of the rows, once the clerk goes down to them (a page at first)."""
+        table = self.query_one("#rs-table", DataTable)
+        if self._rest and near_end(table):
+            add_rest(table, self._rest)
 
     def row_detail(self, row: RegisterRow | None) -> str:
         if row is None and self.result is not None and not self.result.rows:
@@ -214,6 +245,7 @@ class RegisterSearchScreen(TableBook):
     # --- the rows ----------------------------------------------------------------------------
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.clear_line("")
+        self._more_rows()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -232,7 +264,7 @@ class RegisterSearchScreen(TableBook):
         self.action_to_rows()
 
     def on_screen_suspend(self) -> None:
-        self._away = True
+        self._away = self.opened  # not when closed (and kept)
 
     def on_screen_resume(self) -> None:
         """Back from an order or a unit, where something may have changed: search again."""

@@ -119,7 +119,11 @@ def figures_lines(summary: FeeSummary) -> list[str]:
 
 
 def open_fee_summary(app, kind: str = "month") -> FeeSummaryScreen | None:
-    """Open the fee summary at this month (or this week); a signed-in desk only."""
+    """Open the fee summary at this month (or this week); a signed-in desk only. The
+    month's is opened without arguments, so one built ahead in idle time is shown
+    (``kit.prebuilt``)."""
+    if kind == "month":
+        return open_screen(app, FeeSummaryScreen)
     return open_screen(app, FeeSummaryScreen, kind)
 
 
@@ -138,9 +142,12 @@ class FeeSummaryScreen(BookScreen[None]):
     ]
 
     def __init__(self, session, kind: str = "month") -> None:
-        super().__init__(session, id="fee-summary")
-        self.period = summary_period(self.office, kind if kind in ("week", "month")
-                                     else "month")
+        # The stylesheet names it by its class: one built ahead has no id (kit.book).
+        super().__init__(session, id="fee-summary", classes="fee-summary")
+        self.kind = kind if kind in ("week", "month") else "month"
+        # Today's week or month, taken as the book opens (``opening``): one built ahead
+        # in idle time may open after midnight.
+        self.period: SummaryPeriod | None = None
         self.summary: FeeSummary | None = None
         self.handed: tuple | None = None  # (done_at, name) once handed over
 
@@ -165,7 +172,11 @@ class FeeSummaryScreen(BookScreen[None]):
                         [(_(label), widths[first], False), (_(counted), widths[count], True),
                          (_("Amount") if table_id == "fs-arrears" else _("Net of voids"),
                           widths["amount"], True)])
-        self.show_period(self.period)
+
+    def opening(self) -> None:
+        """The book's frame (titles, headings) is drawn at once; its figures when the
+        worker answers."""
+        self.show_period(summary_period(self.office, self.kind))
 
     # --- reading a period -------------------------------------------------------------------
     def show_period(self, period: SummaryPeriod) -> None:
@@ -202,6 +213,8 @@ class FeeSummaryScreen(BookScreen[None]):
     def action_kind(self, kind: str) -> None:
         """The week or month of today when the period shown holds it, else of its first
         day."""
+        if self.period is None:  # not opened yet
+            return
         if kind == self.period.kind:
             return
         today = today_local(self.session.tz)
@@ -209,9 +222,12 @@ class FeeSummaryScreen(BookScreen[None]):
         self.show_period(summary_period(self.office, kind, anchor))
 
     def action_toggle(self) -> None:
-        self.action_kind("week" if self.period.kind == "month" else "month")
+        if self.period is not None:
+            self.action_kind("week" if self.period.kind == "month" else "month")
 
     def action_step(self, by: int) -> None:
+        if self.period is None:  # not opened yet
+            return
         try:
             period = shift_period(self.office, self.period, by)
         except DutyError as exc:

@@ -13,7 +13,7 @@ shows a dozen lines. ``timeline_window()`` builds what the pane shows:
 
 Its items are exactly those of ``day_timeline()``, the same states (the "now" mark too)
 in the same order: built by the same functions from the same queries
-(``timeline._*_select``), bounded differently. Per kind of dated work:
+(``timeline_items._*_select``), bounded differently. Per kind of dated work:
 
 - one aggregate query over the day's range of the kind's composite index counts the day's
   items, the done ones (the item's rule for done, in SQL) and the missed ones (not done,
@@ -44,6 +44,7 @@ from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import Complaint, RepairOrder, Task
 from deskterm.db.models.base import database
 from deskterm.duties.agenda import timeline as tl
+from deskterm.duties.agenda import timeline_items as ti
 from deskterm.duties.agenda.timeline import TimelineItem
 from deskterm.duties.schedule import office_zone
 
@@ -84,18 +85,18 @@ def _order_callback_done():
 
 
 _KINDS = (
-    _Kind("appointment:", "appointment", tl._RANK_APPOINTMENT, RepairOrder,
-          RepairOrder.appointment_at, tl._appointment_select, tl._appointment_item,
+    _Kind("appointment:", "appointment", ti._RANK_APPOINTMENT, RepairOrder,
+          RepairOrder.appointment_at, ti._appointment_select, ti._appointment_item,
           done=lambda: RepairOrder.returned_at.is_null(False),
           scope=lambda: RepairOrder.state != "cancelled"),
-    _Kind("callback:repair_order:", "callback", tl._RANK_CALLBACK, RepairOrder,
-          RepairOrder.callback_due_at, tl._order_callback_select, tl._order_callback_item,
-          done=_order_callback_done, states=tl._CALLBACK_STATES),
-    _Kind("callback:complaint:", "callback", tl._RANK_CALLBACK, Complaint,
-          Complaint.callback_due_at, tl._complaint_callback_select,
-          tl._complaint_callback_item,
+    _Kind("callback:repair_order:", "callback", ti._RANK_CALLBACK, RepairOrder,
+          RepairOrder.callback_due_at, ti._order_callback_select, ti._order_callback_item,
+          done=_order_callback_done, states=ti._CALLBACK_STATES),
+    _Kind("callback:complaint:", "callback", ti._RANK_CALLBACK, Complaint,
+          Complaint.callback_due_at, ti._complaint_callback_select,
+          ti._complaint_callback_item,
           done=lambda: Complaint.called_back_at.is_null(False), states=Complaint.STATES),
-    _Kind("task:", "task", tl._RANK_TASK, Task, Task.due_at, tl._task_select, tl._task_item,
+    _Kind("task:", "task", ti._RANK_TASK, Task, Task.due_at, ti._task_select, ti._task_item,
           done=lambda: Task.done_at.is_null(False)),
 )
 

@@ -103,7 +103,12 @@ def private_copy(path: Path) -> Path:
 def go_to(term: Terminal, place: Place) -> None:
     """From the desk just ready to ``place``, drawn."""
     screen = Screen(term)
-    screen.wait_for(DASHBOARD, time.time())
+    deadline = time.monotonic() + 10.0
+    while not (all(word in screen.text() for word in DASHBOARD)
+               or MORNING[0] in screen.text()):  # it may have covered the dashboard already
+        if time.monotonic() > deadline:
+            screen.wait_for(DASHBOARD, time.time())  # says what is on screen
+        time.sleep(0.01)
     time.sleep(2.0)  # the morning view, once a person a day, opens by itself
     if MORNING[0] in screen.text():
         if place.keys[:2] == (F10, "y"):  # it is the screen wanted: as it opened

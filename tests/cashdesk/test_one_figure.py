@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from peewee import fn
 
 from deskterm.clock import day_bounds_utc
 from deskterm.db import changes
-from deskterm.db.models import CashSession, Payment, Staff
+from deskterm.db.models import CashSession, Charge, Payment, PaymentLine, Staff
 from deskterm.duties.cashdesk import cash
 from deskterm.duties.cashdesk.fee_summary import fee_summary, summary_period
 from deskterm.duties.cashdesk.payments import take_payment
@@ -195,6 +196,11 @@ def check_every_figure(desk: Desk, dates: list[dt.date]) -> None:
             net_column = [c.title for c in daily.columns].index("Payments, net of voids")
             assert daily.totals[net_column] == desk.expected(
                 days={d for d in days if d in dates}).net
+    # What each charge has been paid, stored by the database (migration 0009) through the
+    # real payments and voids: the sum of its lines, to the fen.
+    assert not list(Charge.select(Charge.id, Charge.paid, Charge.amount).where(
+        Charge.paid != fn.COALESCE(PaymentLine.select(fn.SUM(PaymentLine.amount)).where(
+            PaymentLine.charge == Charge.id), 0)).tuples())
 
 
 MINUTE = st.one_of(st.integers(1, 23 * 60 + 58), st.sampled_from([1, 2, 23 * 60 + 58]))

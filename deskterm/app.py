@@ -23,12 +23,12 @@ import signal
 import threading
 import time
 from importlib import import_module
-from importlib.resources import files
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.worker import get_current_worker
 
+from deskterm import stylesheets
 from deskterm.clock import now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import database
@@ -50,13 +50,9 @@ def _write_ready(path: str) -> None:
 
 
 
-_STYLES = files("deskterm.styles")
-
-
 class DeskApp(App[None]):
     TITLE = "deskterm"
-    CSS_PATH = [str(_STYLES / "base.tcss"), str(_STYLES / "dashboard.tcss"),
-                str(_STYLES / "forms.tcss"), str(_STYLES / "kit.tcss")]
+    CSS_PATH = stylesheets.FIRST_FRAME  # the rest when another screen opens (stylesheets)
     ahead = None  # kit.prebuilt.Ahead: the forms of a call, built in idle time
 
     def __init__(self, session: DeskSession, *, keymap: dict[str, str] | None = None,
@@ -66,6 +62,8 @@ class DeskApp(App[None]):
                  first_load: FirstLoad | None = None,
                  demo_sign_in: Background | None = None, build_ahead: bool = True) -> None:
         super().__init__()
+        self.stylesheet = stylesheets.DeskStylesheet(variables=self.get_css_variables())
+        self._later_css = stylesheets.LATER
         self._build_forms_ahead = build_ahead  # off in most tests: their CPU, not the path
         install_bindings(self, desk_bindings())
         self.session = session
@@ -126,6 +124,19 @@ class DeskApp(App[None]):
         if self._idle_minutes and self._idle_minutes > 0:
             every = min(15.0, self._idle_minutes * 60 / 4)
             self.set_interval(every, self._check_idle, name="idle lock")
+
+    def _load_screen_css(self, screen) -> None:
+        """Textual's, and the forms' and kit's stylesheets with the first screen other
+        than the dashboard (a form built ahead in idle time, or one opened on a key):
+        not parsed before the first frame (deskterm/stylesheets.py)."""
+        later = self._later_css
+        if later and screen is not self.dashboard and self.dashboard is not None:
+            self._later_css = ()
+            for path in later:
+                self.stylesheet.read(path)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
+        super()._load_screen_css(screen)
 
     def on_descendant_focus(self, event) -> None:
         """A steady cursor in every field: a blinking one redraws its line twice a second

@@ -23,57 +23,72 @@ from deskterm.db.models import (
     Stocktake,
     WorkSummary,
 )
+from deskterm.duties.agenda.statements import _office_id, _slot, _statement
 from deskterm.duties.schedule import office_zone
 
 if TYPE_CHECKING:
     from deskterm.duties.agenda.deadlines import Deadline
 
 
+# The daily proofs (the Today pane and the status line ask at every reload) are compiled
+# once (``statements.py``): Peewee compiled them each time, more CPU than their queries.
+OFFICE, DAY, DUE = (_slot(name) for name in ("office", "day", "due"))
+
+
+def _deposit_query():
+    taken = ((CashEntry.kind.in_(("payment", "refund", "reversal")))
+             & (CashEntry.at < DUE))
+    return (
+        CashEntry.select(
+            fn.SUM(Case(None, [(taken, CashEntry.amount),
+                               (CashEntry.kind == "deposit", CashEntry.amount)], 0)),
+            fn.COUNT(Case(None, [(CashEntry.kind == "payment", 1)], None)),
+        )
+        .join(CashSession, on=(CashEntry.session == CashSession.id))
+        .where((CashSession.office == OFFICE) & (CashSession.day == DAY))
+    )
+
+
 def _proof_deposit(office, deadlines: list[Deadline], now: dt.datetime) -> set[str]:
     done = set()
+    statement = _statement(("proof: deposit",), _deposit_query)
     for deadline in deadlines:
         if deadline.day > local(now, office_zone(office)).date():
             continue  # no cash session of a day still to come
-        taken = ((CashEntry.kind.in_(("payment", "refund", "reversal")))
-                 & (CashEntry.at < deadline.due_at))
-        row = (
-            CashEntry.select(
-                fn.SUM(Case(None, [(taken, CashEntry.amount),
-                                   (CashEntry.kind == "deposit", CashEntry.amount)], 0)),
-                fn.COUNT(Case(None, [(CashEntry.kind == "payment", 1)], None)),
-            )
-            .join(CashSession, on=(CashEntry.session == CashSession.id))
-            .where((CashSession.office == office) & (CashSession.day == deadline.day))
-            .tuples()
-            .first()
-        )
+        (row,) = statement.rows(office=_office_id(office), day=deadline.day,
+                                due=deadline.due_at)
         undeposited, payments = int(row[0] or 0), int(row[1] or 0)
         if undeposited <= 0 and (payments > 0 or now >= deadline.due_at):
             done.add(deadline.period)
     return done
 
 
-def _proof_work_record(office, deadlines: list[Deadline], now: dt.datetime) -> set[str]:
+def _days(deadlines: list[Deadline]) -> tuple[dict, list]:
+    """The slots of a statement over the deadlines' days (one per day), and their values."""
     days = [d.day for d in deadlines]
-    rows = (
+    return {f"day{i}": day for i, day in enumerate(days)}, [
+        _slot(f"day{i}") for i in range(len(days))]
+
+
+def _proof_work_record(office, deadlines: list[Deadline], now: dt.datetime) -> set[str]:
+    values, slots = _days(deadlines)
+    statement = _statement(("proof: work record", len(slots)), lambda: (
         DailyWorkRecord.select(DailyWorkRecord.day)
-        .where((DailyWorkRecord.office == office) & DailyWorkRecord.day.in_(days)
+        .where((DailyWorkRecord.office == OFFICE) & DailyWorkRecord.day.in_(slots)
                & DailyWorkRecord.submitted_at.is_null(False))
-        .distinct()
-        .tuples()
-    )
+        .distinct()))
+    rows = statement.rows(office=_office_id(office), **values)
     return {_as_date(row[0]).isoformat() for row in rows}
 
 
 def _proof_canteen(office, deadlines: list[Deadline], now: dt.datetime) -> set[str]:
-    days = [d.day for d in deadlines]
-    rows = (
+    values, slots = _days(deadlines)
+    statement = _statement(("proof: canteen", len(slots)), lambda: (
         CanteenPurchase.select(CanteenPurchase.day, fn.COUNT(CanteenPurchase.id),
                                fn.COUNT(CanteenPurchase.checked_at))
-        .where((CanteenPurchase.office == office) & CanteenPurchase.day.in_(days))
-        .group_by(CanteenPurchase.day)
-        .tuples()
-    )
+        .where((CanteenPurchase.office == OFFICE) & CanteenPurchase.day.in_(slots))
+        .group_by(CanteenPurchase.day)))
+    rows = statement.rows(office=_office_id(office), **values)
     counts = {_as_date(day).isoformat(): (int(n), int(checked)) for day, n, checked in rows}
     done = set()
     for deadline in deadlines:

@@ -16,6 +16,7 @@ from deskterm.clock import local
 from deskterm.db.models import Handover, Staff, Task
 from deskterm.db.models.base import database
 from deskterm.duties.agenda import deadlines as deadline_duties
+from deskterm.duties.agenda.statements import _office_id, _slot, _statement
 from deskterm.duties.agenda.timeline_items import (
     _RANK_DEADLINE,
     _RANK_SIGN_OUT,
@@ -35,6 +36,10 @@ DAY_ROLES = ("clerk", "supervisor", "manager")
 #: Open tasks of earlier days shown on today's timeline at most (then a line of how many
 #: more): the index ``task (office, done_at, due_at)`` finds them.
 CARRIED_LIMIT = 5
+
+# The fixed day's reads are compiled once (``statements.py``): Peewee compiled each of
+# them at every reload of the Today pane, more CPU than SQLite took to answer them.
+OFFICE, START, END = (_slot(name) for name in ("office", "start", "end"))
 
 
 def _attendance(office, start, end, staff_id) -> set[str]:
@@ -60,13 +65,14 @@ def _attendance(office, start, end, staff_id) -> set[str]:
 
 
 def _handover_id(office, start, end) -> int | None:
-    return (
+    statement = _statement(("handover of the day",), lambda: (
         Handover.select(Handover.id)
-        .where((Handover.office == office) & (Handover.signed_at >= start)
-               & (Handover.signed_at < end))
+        .where((Handover.office == OFFICE) & (Handover.signed_at >= START)
+               & (Handover.signed_at < END))
         .order_by(Handover.signed_at)
-        .scalar()
-    )
+        .limit(1)))
+    rows = statement.rows(office=_office_id(office), start=start, end=end)
+    return rows[0][0] if rows else None
 
 
 def _schedule_items(office, day, now, start, end, staff_id, deposit) -> list[TimelineItem]:
@@ -121,8 +127,11 @@ def _carried_items(office, now, start, tz) -> list[TimelineItem]:
     if not _any_carried(office, start):
         return []
     open_before = Task.done_at.is_null() & (Task.due_at < start)
-    rows = list(_task_select(office).where(open_before).order_by(Task.due_at, Task.id)
-                .limit(CARRIED_LIMIT + 1).tuples())
+    statement = _statement(("carried tasks",), lambda: (
+        _task_select(OFFICE).where(Task.done_at.is_null() & (Task.due_at < START))
+        .order_by(Task.due_at, Task.id).limit(CARRIED_LIMIT + 1)))
+    rows = [statement.convert(row)
+            for row in statement.rows(office=_office_id(office), start=start)]
     items = [replace(_task_item(row, now, tz), local_time=local(row[2], tz).strftime("%m-%d"))
              for row in rows[:CARRIED_LIMIT]]
     if len(rows) > CARRIED_LIMIT:

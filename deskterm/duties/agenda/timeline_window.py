@@ -38,13 +38,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import SQL, Case, DateTimeField, Field, Value, fn
+from peewee import SQL, Case, fn
 
 from deskterm.clock import day_bounds_utc, local, now_utc
 from deskterm.db.models import Complaint, RepairOrder, Task
-from deskterm.db.models.base import database
 from deskterm.duties.agenda import timeline as tl
 from deskterm.duties.agenda import timeline_items as ti
+from deskterm.duties.agenda.statements import (
+    _moment,
+    _office_id,
+    _slot,
+    _Statement,
+    _statement,
+)
 from deskterm.duties.agenda.timeline import TimelineItem
 from deskterm.duties.schedule import office_zone
 
@@ -101,84 +107,10 @@ _KINDS = (
 )
 
 
-# -- statements compiled once ---------------------------------------------------------------
-# Compiling a query with a dozen subqueries costs Peewee more than SQLite takes to run it,
-# and the pane asks at least every minute: each statement is compiled once per kind of
-# database, with slots where each call's values go.
-
-class _Slot:
-    """A parameter of a compiled statement, filled in at each call."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"<slot {self.name}>"
-
-
-def _slot(name: str) -> Value:
-    return Value(_Slot(name), converter=False)
-
-
+# Statements compiled once (``statements.py``): compiling a query with a dozen subqueries
+# costs Peewee more than SQLite takes to run it, and the pane asks at least every minute.
 OFFICE, START, NOW, END, LOWER, UPPER = (
     _slot(name) for name in ("office", "start", "now", "end", "lower", "upper"))
-
-
-def _moment(value) -> dt.datetime:
-    """A stored time as Peewee reads it, quickly (SQLite keeps ISO text)."""
-    if isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:  # another of the forms Peewee reads
-        return RepairOrder.registered_at.python_value(value)
-
-
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    params: tuple
-    converters: tuple  # per column: reads the stored value as Peewee would, or None
-
-    def bind(self, **values) -> list:
-        """The parameters, the slots filled in from ``values``."""
-        return [values[p.name] if isinstance(p, _Slot) else p for p in self.params]
-
-    def rows(self, **values) -> list[tuple]:
-        """The rows as stored: ``convert`` the ones used."""
-        return database.execute_sql(self.sql, self.bind(**values)).fetchall()
-
-    def convert(self, row: tuple) -> tuple:
-        return tuple(value if convert is None or value is None else convert(value)
-                     for convert, value in zip(self.converters, row, strict=True))
-
-
-def _converter(node):
-    if isinstance(node, DateTimeField):
-        return _moment
-    return node.python_value if isinstance(node, Field) else None
-
-
-_STATEMENTS: dict[tuple, _Statement] = {}
-
-
-def _office_id(office) -> int:
-    return office if isinstance(office, int) else office.id
-
-
-def _statement(key: tuple, build: Callable) -> _Statement:
-    """The statement ``build()`` makes, compiled for the database in use."""
-    key = (*key, type(database.obj))
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        query = build()
-        sql, params = query.sql()
-        statement = _Statement(sql, tuple(params), tuple(
-            _converter(node) for node in query._returning))
-        _STATEMENTS[key] = statement
-    return statement
 
 
 # -- per kind: the day's counts, and the rows near now --------------------------------------

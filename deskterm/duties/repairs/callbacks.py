@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import Model
+from peewee import SQL, Case, Model, fn
 
 from deskterm.clock import now_utc
 from deskterm.db import changes
@@ -183,34 +183,43 @@ def callback_rates(office: Office, bounds: Sequence[tuple[dt.datetime, dt.dateti
                    now: dt.datetime | None = None) -> list[PeriodRate]:
     """``callback_rate`` of each of ``bounds`` (in order, not overlapping: the days or
     weeks of a report), read in one pass over the orders returned from the first start
-    to the last end."""
+    to the last end: counted per period by the database, and only the misses (a few in a
+    hundred) read one by one (a week of the 1M demo is ~10,000 orders, whose every
+    timestamp made into a datetime cost ~70 ms)."""
     now = now or now_utc()
     if not bounds:
         return []
+    counted_orders = (
+        (RepairOrder.office == office)
+        & (RepairOrder.returned_at >= bounds[0][0])
+        & (RepairOrder.returned_at < bounds[-1][1])
+        & ((RepairOrder.callback_due_at <= now)
+           | RepairOrder.callback_on_time.is_null(False)))
+    period = Case(None, [((RepairOrder.returned_at >= start) & (RepairOrder.returned_at < end),
+                          index) for index, (start, end) in enumerate(bounds)], -1)
+    counted, on_time = [0] * len(bounds), [0] * len(bounds)
+    for at, count, in_time in (
+            RepairOrder.select(period, fn.COUNT(RepairOrder.id),
+                               fn.SUM(Case(None, [(RepairOrder.callback_on_time == True,  # noqa: E712
+                                                   1)], 0)))
+            .where(counted_orders).group_by(SQL("1")).tuples()):
+        if 0 <= at < len(bounds):  # -1: between two of the bounds
+            counted[at], on_time[at] = count, int(in_time or 0)
     rows = (
         RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.returned_at,
-                           RepairOrder.callback_due_at, RepairOrder.called_back_at,
-                           RepairOrder.callback_on_time)
-        .where((RepairOrder.office == office)
-               & (RepairOrder.returned_at >= bounds[0][0])
-               & (RepairOrder.returned_at < bounds[-1][1])
-               & ((RepairOrder.callback_due_at <= now)
-                  | RepairOrder.callback_on_time.is_null(False)))
+                           RepairOrder.callback_due_at, RepairOrder.called_back_at)
+        .where(counted_orders & ((RepairOrder.callback_on_time == False)  # noqa: E712
+                                 | RepairOrder.callback_on_time.is_null()))
         .order_by(RepairOrder.returned_at, RepairOrder.id)
         .tuples()
     )
     starts = [start for start, _end in bounds]
-    counted, on_time = [0] * len(bounds), [0] * len(bounds)
     misses: list[list[Miss]] = [[] for _ in bounds]
-    for order_id, number, returned_at, due_at, called_back_at, in_time in rows:
+    for order_id, number, returned_at, due_at, called_back_at in rows:
         at = bisect_right(starts, returned_at) - 1
         if at < 0 or returned_at >= bounds[at][1]:
             continue  # between two of the bounds
-        counted[at] += 1
-        if in_time:
-            on_time[at] += 1
-        else:
-            misses[at].append(Miss(order_id, number, returned_at, due_at, called_back_at))
+        misses[at].append(Miss(order_id, number, returned_at, due_at, called_back_at))
     return [PeriodRate(on_time[i], counted[i], tuple(misses[i])) for i in range(len(bounds))]
 
 

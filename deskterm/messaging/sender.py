@@ -226,7 +226,7 @@ class Sender:
                 try:
                     attempted = self.run_once(stop)
                     if told and not attempted and not self.unrecorded:
-                        pause = self._sleep_for()
+                        pause = self._sleep_for(poll)
                 except Exception as exc:  # noqa: BLE001 - the database down or locked: again
                     log.warning("outbox sender: %s", scrub(repr(exc), None))
                 if attempted:
@@ -238,15 +238,16 @@ class Sender:
         finally:
             if told:
                 clock.unlisten(self.wake)
-                self.wake()  # the stop waker's own end
 
-    def _sleep_for(self) -> float:
-        """Seconds until the next message is due (0: now), at most ``LONGEST_SLEEP``."""
+    def _sleep_for(self, poll: float) -> float:
+        """Seconds until the next message is due, at most ``LONGEST_SLEEP``; ``poll`` when
+        one is due already though none could be taken just now (another sender's)."""
         with database.connection_context():
             due = self.next_due()
         if due is None:
             return LONGEST_SLEEP
-        return min(max((due - now_utc()).total_seconds(), 0.0), LONGEST_SLEEP)
+        seconds = (due - now_utc()).total_seconds()
+        return poll if seconds <= 0 else min(seconds, LONGEST_SLEEP)
 
     def _stop_wakes(self, stop: threading.Event) -> None:
         """The desk closing wakes the sleeper (``stop`` is another event)."""

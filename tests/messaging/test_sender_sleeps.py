@@ -98,7 +98,7 @@ def test_a_clock_moved_short_of_the_next_attempt_sends_nothing(so, frozen_clock)
         frozen_clock("2026-11-26T02:05:20")
         time.sleep(0.3)
         assert len(sent) == 1
-        assert sender._sleep_for() == pytest.approx(10.0)
+        assert sender._sleep_for(1.0) == pytest.approx(10.0)
     finally:
         stop.set()
         thread.join(5)

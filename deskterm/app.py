@@ -215,7 +215,7 @@ class DeskApp(App[None]):
 
     def _demo_sign_in(self) -> None:
         staff_id, pin = self._demo
-        early, self._early_sign_in = self._early_sign_in, None
+        early = self._early_sign_in
 
         def work() -> None:
             from deskterm.duties.desk import sign_in
@@ -224,13 +224,24 @@ class DeskApp(App[None]):
                 early.wait()
                 if early.error is not None:
                     raise early.error
-                staff = early.result
+                self.call_from_thread(self.take_early_sign_in)
+                return
             else:
                 with database.connection_context():
                     staff = sign_in(self.session.office, staff_id, pin)
             self.call_from_thread(self._signed_in, staff)
 
         self.run_worker(work, thread=True, exclusive=True, group="sign-in", name="demo sign-in")
+
+    def take_early_sign_in(self) -> None:
+        """The demo's sign-in, started before Textual (``deskterm.cli``), applied once it
+        has ended: by the dashboard just before its first frame (which then names the
+        clerk, not "nobody signed in" for a frame), else by the sign-in worker."""
+        early = self._early_sign_in
+        if early is None or not early.done() or early.error is not None:
+            return
+        self._early_sign_in = None
+        self._signed_in(early.result)
 
     # --- the idle lock ------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

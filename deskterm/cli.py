@@ -336,6 +336,7 @@ def _open(settings, demo=None) -> int:
         # dashboard's first frame shows it (docs/PERFORMANCE.md, "Startup").
         first_load = FirstLoad(session)
         early_sign_in = _demo_sign_in(office, demo) if demo is not None else None
+        first_load.also = early_sign_in  # the first frame names the demo's clerk
         from deskterm.app import DeskApp
 
         app = DeskApp(

@@ -102,6 +102,19 @@ class FirstLoad(Background):
         self.start_id: int | None = None  # the change log's newest id before the reads
         super().__init__(self._read, "first load")
 
+    #: The demo's sign-in (``deskterm.cli``), when there is one: the first frame waits for
+    #: it too, so that it names the clerk.
+    also: Background | None = None
+
+    def done(self) -> bool:
+        return super().done() and (self.also is None or self.also.done())
+
+    def wait(self, timeout: float | None = None) -> bool:
+        read = super().wait(timeout)
+        if self.also is not None:
+            self.also.wait(timeout)
+        return read
+
     def _read(self) -> None:
         from deskterm.db import changes
 

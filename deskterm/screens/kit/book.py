@@ -51,7 +51,7 @@ from deskterm.screens.kit.inputs import TextInput
 T = TypeVar("T")
 
 
-def _update(line: Static, text: str) -> None:
+def update_line(line: Static, text: str) -> None:
     """``text`` on a line of the book, unless it says that already (an update lays the
     whole screen out again: one per key of the cursor, else)."""
     if str(line.content) != text:
@@ -289,7 +289,7 @@ class BookScreen(ModalScreen[T]):
                 self.notify(message, severity="error", markup=False)
             return
         line = found.first(Static)
-        _update(line, ("✗ " + message) if message else "")
+        update_line(line, ("✗ " + message) if message else "")
         line.set_class(bool(message), "-shown")
 
     def tell(self, text: str, *, done: bool = True) -> None:
@@ -302,7 +302,7 @@ class BookScreen(ModalScreen[T]):
         found = self.query(f"#{self.PREFIX}-result")
         if found:
             line = found.first(Static)
-            _update(line, text)
+            update_line(line, text)
             if line.has_class("kit-result"):  # a book's own line keeps its room
                 line.display = bool(text)
 
@@ -328,7 +328,7 @@ class BookScreen(ModalScreen[T]):
     def show_detail(self) -> None:
         found = self.query(f"#{self.PREFIX}-detail")
         if found:
-            _update(found.first(Static), self.row_detail(self.current_row()))
+            update_line(found.first(Static), self.row_detail(self.current_row()))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()

@@ -30,7 +30,7 @@ from deskterm.duties.parsing import format_phone, unit_code_query
 from deskterm.duties.residents.owners import KINDS
 from deskterm.duties.residents.roster import MAX_QUERY, OwnerHit, find_owners, normalise
 from deskterm.i18n import _
-from deskterm.screens.kit.book import BookScreen
+from deskterm.screens.kit.book import BookScreen, update_line
 from deskterm.screens.kit.inputs import TextInput
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.residents.owner_form import OwnerFormScreen
@@ -60,6 +60,7 @@ class OwnerRosterScreen(BookScreen[None]):
     CSS_PATH = str(files("deskterm.styles") / "roster.tcss")
     PREFIX = "or"
     COVERS = True
+    KEPT = True  # opened during many calls: closed, made as new and kept (kit.book)
     BINDINGS = [
         Binding("n", "new_owner", show=False),
         Binding("i", "import_roster", show=False),
@@ -67,7 +68,7 @@ class OwnerRosterScreen(BookScreen[None]):
     ]
 
     def __init__(self, session, add_phone: str = "") -> None:
-        super().__init__(session, id="owner-roster")
+        super().__init__(session, id="owner-roster", classes="owner-roster")
         self.add_phone = add_phone  # a caller not on the roster: Enter adds it to an owner
         self.hits: dict[str, OwnerHit] = {}
         self._shown_for: str | None = None
@@ -91,6 +92,8 @@ class OwnerRosterScreen(BookScreen[None]):
                              (_("Kind"), KIND_WIDTH), (_("Phones"), PHONES_WIDTH),
                              ("", STATE_WIDTH)):
             table.add_column(plain(fit(label, width)), width=width + 1)
+
+    def opening(self) -> None:
         if self.add_phone:
             self._status(_("{phone} is on no owner's card: find the owner, Enter adds it "
                            "to their phones.").format(phone=format_phone(self.add_phone)))
@@ -107,8 +110,16 @@ class OwnerRosterScreen(BookScreen[None]):
     def search_input(self) -> Input:
         return self.query_one("#or-search", Input)
 
+    def reset(self) -> None:
+        """Closed and kept (``KEPT``): no search, no matches, nothing said."""
+        super().reset()
+        self.search_input.value = ""
+        self.hits = {}
+        self._shown_for = None
+        self._edit_when_ready = False
+
     def _status(self, text: str) -> None:
-        self.query_one("#or-status", Static).update(plain(text))
+        update_line(self.query_one("#or-status", Static), text)
 
     def _hint(self) -> None:
         hint = self.query("#or-hint")
@@ -119,7 +130,7 @@ class OwnerRosterScreen(BookScreen[None]):
                     _("Esc close")]
         else:
             keys = [_("Enter edit"), _("↓ the list (n new, i import)"), _("Esc close")]
-        hint.first(Static).update(plain(" · ".join(keys)))
+        update_line(hint.first(Static), " · ".join(keys))
 
     def on_descendant_focus(self, _event) -> None:
         self._hint()
@@ -257,4 +268,6 @@ class OwnerRosterScreen(BookScreen[None]):
 def open_owner_roster(app, add_phone: str = "") -> OwnerRosterScreen | None:
     """Open the roster (a signed-in desk only); the pushed screen, or None. ``add_phone``:
     a caller's number the owner chosen gets (their form opens with it added)."""
-    return open_screen(app, OwnerRosterScreen, add_phone)
+    if add_phone:  # opened for this call's caller: one of its own
+        return open_screen(app, OwnerRosterScreen, add_phone)
+    return open_screen(app, OwnerRosterScreen)  # the one kept (kit.prebuilt)

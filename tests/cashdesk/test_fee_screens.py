@@ -19,6 +19,7 @@ from deskterm.screens.cashdesk.charge_generation import (
     open_charge_generation,
 )
 from deskterm.screens.cashdesk.fee_summary import FeeSummaryScreen, open_fee_summary
+from deskterm.screens.cashdesk.figure_table import FigureTable
 from deskterm.screens.cashdesk.unit_account import UnitAccountScreen, open_unit_account
 from deskterm.screens.repairs.morning_view import MorningViewScreen
 from tests.desk_app import desk_app, panes_loaded, wait_until
@@ -265,14 +266,14 @@ async def test_the_month_then_the_weeks(paid):
         assert (f"Voided 1 ({format_fen(month.reversed)}) · receipts issued 2, voided 1"
                 in figures)
         assert f"Arrears now: {format_fen(month.arrears_total)} · 1 units owe" in figures
-        items = rows(screen.query_one("#fs-items", DataTable))
+        items = rows(screen.query_one("#fs-items", FigureTable))
         assert [r.split()[0] for r in items] == [b.label for b in month.by_item]
-        methods = rows(screen.query_one("#fs-methods", DataTable))
+        methods = rows(screen.query_one("#fs-methods", FigureTable))
         assert [r.split()[0] for r in methods] == ["cash", "card", "bank", "WeChat",
                                                    "Alipay"]
         assert methods[0].split()[1:] == ["↺1", "1", "¥0.00"]  # paid in cash, then voided
-        assert len(rows(screen.query_one("#fs-days", DataTable))) == 30
-        arrears = rows(screen.query_one("#fs-arrears", DataTable))
+        assert len(rows(screen.query_one("#fs-days", FigureTable))) == 30
+        arrears = rows(screen.query_one("#fs-arrears", FigureTable))
         assert arrears and arrears[0].split()[0] in ("物业服务费", "车位管理费")
         fits(screen, "#fs-form", ("#fs-title", "#fs-figures", "#fs-items", "#fs-methods",
                                   "#fs-clerks", "#fs-days", "#fs-arrears"))
@@ -281,7 +282,7 @@ async def test_the_month_then_the_weeks(paid):
         await wait_until(pilot, lambda: screen.loads == 2)
         await pilot.pause()
         assert shown(screen, "#fs-title") == "Fee collection · week 2026-11-23–11-29 · so far"
-        days = rows(screen.query_one("#fs-days", DataTable))
+        days = rows(screen.query_one("#fs-days", FigureTable))
         assert [d.split()[:2] for d in days[:2]] == [["Mon", "11-23"], ["Tue", "11-24"]]
         week = fee_summary(paid.office, screen.period)
         assert f"Payments, net of voids {format_fen(week.collected)}" in shown(
@@ -318,3 +319,30 @@ async def test_t_toggles_and_tab_reaches_the_tables(paid):
             await pilot.pause()
             seen.add(app.focused.id)
         assert {"fs-items", "fs-methods", "fs-clerks", "fs-days", "fs-arrears"} <= seen
+
+
+async def test_a_focused_table_scrolls_under_its_header(paid):
+    """The days of a month do not fit at 80×24: the days table, focused, scrolls with the
+    arrows, End and Home, its header staying; PgDn still steps the month."""
+    app = desk_app(paid.so, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_summary(app, pilot)
+        days = screen.query_one("#fs-days", FigureTable)
+        for _ in range(6):
+            if app.focused is days:
+                break
+            await pilot.press("tab")
+            await pilot.pause()
+        assert app.focused is days and days.scroll_y == 0
+        await pilot.press("down")
+        await wait_until(pilot, lambda: days.scroll_y == 1)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: days.scroll_y == days.max_scroll_y > 1)
+        lines = [days.render_line(y).text for y in range(days.size.height)]
+        assert lines[0].split()[:2] == ["Day", "Paid"]
+        assert lines[-1].split()[:2] == ["Mon", "11-30"]
+        await pilot.press("home")
+        await wait_until(pilot, lambda: days.scroll_y == 0)
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: screen.loads == 2)
+        assert screen.period.label == "2026-12" and days.scroll_y == 0

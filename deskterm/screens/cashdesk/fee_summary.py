@@ -21,7 +21,7 @@ from importlib.resources import files
 
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from deskterm.clock import local, today_local
 from deskterm.display import day_label, fit, plain
@@ -38,18 +38,13 @@ from deskterm.duties.cashdesk.payments import METHOD_WORDS
 from deskterm.errors import DutyError
 from deskterm.i18n import N_, _
 from deskterm.money import format_fen
+from deskterm.screens.cashdesk.figure_table import FigureTable
 from deskterm.screens.kit.book import BookScreen
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.periods import MONTH_BINDINGS
 from deskterm.screens.kit.tables import (
-    add_columns,
-    count_cell,
-    heading,
     hint_line,
     lines_text,
-    money_cell,
-    refill,
-    row_table,
     text_line,
     title_line,
     word,
@@ -70,10 +65,18 @@ TABLES = {"fs-items": (N_("Fee item"), N_("Lines"), LEFT),
           "fs-arrears": (N_("Arrears"), N_("Units"), ARREARS)}
 
 
-def bucket_cells(bucket: Bucket, label: str, widths: dict) -> tuple:
+def bucket_cells(bucket: Bucket, label: str) -> tuple:
     name = label + (f" ↺{bucket.reversals}" if bucket.reversals else "")
-    return (heading(name, widths["label"]), count_cell(bucket.count, widths["count"]),
-            money_cell(bucket.amount, widths["amount"]))
+    return (name, f"{bucket.count:,}", format_fen(bucket.amount))
+
+
+def table_columns(table_id: str) -> list[tuple[str, int, bool]]:
+    """A table's columns: heading (translated), width, at the right."""
+    label, counted, widths = TABLES[table_id]
+    first, count = list(widths)[:2]
+    return [(_(label), widths[first], False), (_(counted), widths[count], True),
+            (_("Amount") if table_id == "fs-arrears" else _("Net of voids"),
+             widths["amount"], True)]
 
 
 def day_row_label(bucket: Bucket, period: SummaryPeriod) -> str:
@@ -160,18 +163,10 @@ class FeeSummaryScreen(BookScreen[None]):
                                      ("fs-right", ("fs-days", "fs-arrears"))):
                     with Vertical(id=side):
                         for table_id in tables:
-                            yield row_table(table_id, zebra=False, show_cursor=False)
+                            yield FigureTable(table_columns(table_id), id=table_id)
             yield self.message_line()
             yield hint_line(_("w week · m month · [ ] before/after · Tab tables · "
                               "h handed over · Esc close"))
-
-    def on_mount(self) -> None:
-        for table_id, (label, counted, widths) in TABLES.items():
-            first, count = list(widths)[:2]
-            add_columns(self.query_one(f"#{table_id}", DataTable),
-                        [(_(label), widths[first], False), (_(counted), widths[count], True),
-                         (_("Amount") if table_id == "fs-arrears" else _("Net of voids"),
-                          widths["amount"], True)])
 
     def opening(self) -> None:
         """The book's frame (titles, headings) is drawn at once; its figures when the
@@ -195,19 +190,17 @@ class FeeSummaryScreen(BookScreen[None]):
         self.query_one("#fs-title", Static).update(
             plain(title_text(summary, was_handed, self.session.tz)))
         self.query_one("#fs-figures", Static).update(lines_text(figures_lines(summary)))
-        self._fill("fs-items", [bucket_cells(b, b.label, LEFT) for b in summary.by_item])
-        self._fill("fs-methods", [bucket_cells(b, word(METHOD_WORDS, b.key), LEFT)
+        self._fill("fs-items", [bucket_cells(b, b.label) for b in summary.by_item])
+        self._fill("fs-methods", [bucket_cells(b, word(METHOD_WORDS, b.key))
                                   for b in summary.by_method])
-        self._fill("fs-clerks", [bucket_cells(b, b.label, LEFT) for b in summary.by_clerk])
-        self._fill("fs-days", [bucket_cells(b, day_row_label(b, summary.period), DAY)
+        self._fill("fs-clerks", [bucket_cells(b, b.label) for b in summary.by_clerk])
+        self._fill("fs-days", [bucket_cells(b, day_row_label(b, summary.period))
                                for b in summary.by_day])
-        self._fill("fs-arrears", [
-            (heading(a.label, ARREARS["label"]), count_cell(a.units, ARREARS["units"]),
-             money_cell(a.amount, ARREARS["amount"])) for a in summary.arrears])
+        self._fill("fs-arrears", [(a.label, f"{a.units:,}", format_fen(a.amount))
+                                  for a in summary.arrears])
 
     def _fill(self, table_id: str, rows: list[tuple]) -> None:
-        refill(self.query_one(f"#{table_id}", DataTable),
-               ((f"{table_id}:{index}", cells) for index, cells in enumerate(rows)), keep=False)
+        self.query_one(f"#{table_id}", FigureTable).show_rows(rows)
 
     # --- the keys ---------------------------------------------------------------------------
     def action_kind(self, kind: str) -> None:

@@ -44,25 +44,38 @@ def _is_demo() -> bool:
     return ChangeLog.select().where(ChangeLog.action == "seed").exists()
 
 
-def _fresh(db_path: Path) -> bool:
-    """Is the demo at ``db_path`` complete and built today (office time)?"""
+def _fresh(db_path: Path) -> int | None:
+    """The demo clerk's id when the demo at ``db_path`` is complete and built today
+    (office time), else None: one opening of the file for both (each opening and closing
+    of a SQLite file in WAL mode costs the launch a checkpoint)."""
     db = open_database(str(db_path))
     try:
         state = schema.status(db)
         if state.empty:
-            return False
+            return None
         if not state.current:
-            return False
+            return None
         office = Office.select().order_by(Office.id).first()
         if office is None:
-            return False
+            return None
         if not _is_demo():
             raise SetupError(
                 _("{path} holds a real office, not the demo: give the demo another --db.").format(
                     path=db_path))
-        return local(office.created_at, office.timezone).date() == today_local(office.timezone)
+        if local(office.created_at, office.timezone).date() != today_local(office.timezone):
+            return None
+        return _clerk_id(db_path)
     finally:
         close_database()
+
+
+def _clerk_id(db_path: Path) -> int:
+    name, _pin = _demo_clerk()
+    clerk = Staff.get_or_none((Staff.name == name) & (Staff.role == "clerk"))
+    if clerk is None:
+        raise SetupError(_("The demo office at {path} has no demo clerk: rebuild it with "
+                           "`deskterm demo --rebuild`.").format(path=db_path))
+    return clerk.id
 
 
 def _remove(db_path: Path) -> None:
@@ -83,8 +96,8 @@ def ensure_demo(db_value: str, *, orders: int | None = None, seed: int = 2026,
     built = False
     exists = db_path.exists() and db_path.stat().st_size > 0
     # _fresh() refuses a real office's database before anything could delete it.
-    fresh = _fresh(db_path) if exists else False
-    if rebuild or not fresh:
+    clerk_id = _fresh(db_path) if exists else None
+    if rebuild or clerk_id is None:
         if exists:
             say(_("Building the demo office anew for today at {path}").format(path=db_path))
         else:
@@ -96,19 +109,11 @@ def ensure_demo(db_value: str, *, orders: int | None = None, seed: int = 2026,
         try:
             schema.migrate(db)
             build_demo(orders=orders, seed=seed, progress=say)
+            clerk_id = _clerk_id(db_path)
         finally:
             close_database()
         built = True
-    name, pin = _demo_clerk()
-    open_database(str(db_path))
-    try:
-        clerk = Staff.get_or_none((Staff.name == name) & (Staff.role == "clerk"))
-        if clerk is None:
-            raise SetupError(_("The demo office at {path} has no demo clerk: rebuild it with "
-                               "`deskterm demo --rebuild`.").format(path=db_path))
-        clerk_id = clerk.id
-    finally:
-        close_database()
+    _name, pin = _demo_clerk()
     return DemoDesk(path=str(db_path), clerk_id=clerk_id, clerk_pin=pin, built=built)
 
 

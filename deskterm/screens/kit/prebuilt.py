@@ -52,7 +52,8 @@ FORMS = (
 #: Books built ahead too (kit.book: started by ``open_now``; a ``KEPT`` one is handed
 #: back when closed, ``give_back``, and shown again).
 BOOKS = ("deskterm.screens.repairs.register_search:RegisterSearchScreen",
-         "deskterm.screens.residents.owner_roster:OwnerRosterScreen")
+         "deskterm.screens.residents.owner_roster:OwnerRosterScreen",
+         "deskterm.screens.repairs.complaint_list:ComplaintListScreen")
 QUIET = 0.2  # seconds without a key before a form is built
 STEP = 0.1  # seconds between two builds (the event loop answers keys between them)
 

@@ -30,6 +30,7 @@ from deskterm.duties.repairs.complaint_view import ComplaintList, ListedComplain
 from deskterm.duties.repairs.complaints import CATEGORIES, STATE_LABELS
 from deskterm.duties.repairs.order_words import word
 from deskterm.i18n import N_, _
+from deskterm.screens.kit.book import update_line
 from deskterm.screens.kit.opening import open_screen
 from deskterm.screens.kit.tables import book_table, refill
 from deskterm.screens.repairs.complaint_detail import open_complaint_detail
@@ -131,6 +132,7 @@ class ComplaintListScreen(TableBook):
     CSS_PATH = str(files("deskterm.styles") / "complaints.tcss")
     PREFIX = "cl"
     COVERS = True
+    KEPT = True  # closed, made as new and kept for the next F10 c (kit.book)
     BINDINGS = [
         Binding("1", "filter('open')", show=False),
         Binding("2", "filter('month')", show=False),
@@ -138,7 +140,7 @@ class ComplaintListScreen(TableBook):
     ]
 
     def __init__(self, session, which: str = "open") -> None:
-        super().__init__(session, id="complaint-list")
+        super().__init__(session, id="complaint-list", classes="complaint-list")
         self.which = which
         self.data: ComplaintList | None = None
 
@@ -153,9 +155,17 @@ class ComplaintListScreen(TableBook):
             yield Static(plain(hint_text(None)), id="cl-hint", classes="form-hint",
                          markup=False)
 
-    def on_mount(self) -> None:
+    def opening(self) -> None:
         self.set_focus(self.query_one("#cl-table", DataTable))
         self.reload()
+
+    def reset(self) -> None:
+        """Closed and kept (``KEPT``): the open complaints, not yet read."""
+        super().reset()
+        self.which = "open"
+        self.data = None
+        update_line(self.query_one("#cl-filter", Static), filter_text(self.which, None))
+        update_line(self.query_one("#cl-hint", Static), hint_text(None))
 
     # --- reading --------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -170,8 +180,8 @@ class ComplaintListScreen(TableBook):
         now, tz = now_utc(), self.session.tz
         refill(self.query_one("#cl-table", DataTable),
                ((row_key(row), row_cells(row, tz, now)) for row in self.rows))
-        self.query_one("#cl-filter", Static).update(plain(filter_text(self.which, data)))
-        self.query_one("#cl-hint", Static).update(plain(hint_text(data)))
+        update_line(self.query_one("#cl-filter", Static), filter_text(self.which, data))
+        update_line(self.query_one("#cl-hint", Static), hint_text(data))
         self.show_detail()
 
     def row_detail(self, row: ListedComplaint | None) -> str:

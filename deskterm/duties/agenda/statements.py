@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import DateTimeField, Field, Value
+from peewee import AutoField, CharField, DateTimeField, Field, IntegerField, TextField, Value
 
 from deskterm.db.models import RepairOrder
 from deskterm.db.models.base import database
@@ -63,13 +63,35 @@ class _Statement:
         return database.execute_sql(self.sql, self.bind(**values)).fetchall()
 
     def convert(self, row: tuple) -> tuple:
-        return tuple(value if convert is None or value is None else convert(value)
-                     for convert, value in zip(self.converters, row, strict=True))
+        steps = self._steps
+        if not steps:
+            return tuple(row)
+        values = list(row)
+        for index, convert in steps:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        return tuple(values)
+
+    @property
+    def _steps(self) -> tuple:
+        """(column, converter) of the columns that need one, worked out once."""
+        steps = self.__dict__.get("_steps_cache")
+        if steps is None:
+            steps = tuple((i, c) for i, c in enumerate(self.converters) if c is not None)
+            object.__setattr__(self, "_steps_cache", steps)
+        return steps
+
+
+#: Columns whose stored value is already what Peewee would give (text and whole numbers
+#: come back as str and int from both databases): no converter called for them.
+_AS_STORED = (CharField, TextField, IntegerField, AutoField)
 
 
 def _converter(node):
     if isinstance(node, DateTimeField):
         return _moment
+    if type(node) in _AS_STORED:
+        return None
     return node.python_value if isinstance(node, Field) else None
 
 

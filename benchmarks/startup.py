@@ -25,7 +25,10 @@ the moments (from the spawn) at which
 - ``stamp``: the app's own ready stamp (``DESKTERM_READY_FILE``), kept for comparison:
   it was the figure before issue #15, and it came ~120 ms before the frame;
 - ``torn``: a frame showed a pane's data before its title, borders and the status line
-  (the first frame was not whole): counted over the runs, it must be 0.
+  (the first frame was not whole), the rest coming at least one refresh (1/60 s) later:
+  counted over the runs, it must be 0. A write the reader saw in two parts a few
+  milliseconds apart (a loaded machine, before Textual uses synchronized output) is one
+  frame, not a torn one; ``untitled_ms`` in the JSON keeps how long any such part showed.
 
 CPU is the process's user+system time read as soon as the whole frame was seen.
 
@@ -70,6 +73,7 @@ FOOTER = "f10Books"
 SYNC_QUERY, SYNC_ANSWER = b"\x1b[?2026$p", b"\x1b[?2026;2$y"  # DECRQM: supported, off
 SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"  # a frame begun, drawn
 SAME_WRITE = 0.004  # seconds: chunks closer than this are one write of the app
+TORN_GAP = 1 / 60  # seconds: Textual draws at most one frame per refresh (60 Hz)
 
 
 def titles_shown(text: str) -> bool:
@@ -128,7 +132,7 @@ def replay(term: Terminal) -> dict[str, float | bool]:
     cuts = sorted({end for end in writes if synced < 0 or end <= synced}
                   | {m.end() for m in re.finditer(re.escape(SYNC_END), raw)})
     data_at = frame_at = None
-    torn = False
+    untitled = False
     fed = 0
     for cut in cuts:
         stream.feed(raw[fed:cut])
@@ -138,14 +142,20 @@ def replay(term: Terminal) -> dict[str, float | bool]:
                           for y in range(screen.lines))
         if data_at is None and any(data_shown(text)):
             data_at = moment
-            torn = torn or not titles_shown(text)
+            untitled = not titles_shown(text)
         if whole(text):
             frame_at = moment
             break
     if frame_at is None:
         raise RuntimeError("the whole frame was never on the replayed screen")
+    # Torn: the data on screen without its titles for a frame of its own. Before Textual
+    # knows the terminal draws frames at once, a write is told from the next by a pause
+    # between the pty's chunks, and a loaded machine can pause this reader mid-write: the
+    # rest of that same frame then follows within milliseconds, where a frame of its own
+    # comes at least one refresh (1/60 s) later.
+    torn = untitled and frame_at - data_at >= TORN_GAP
     return {"data": (data_at or frame_at) - term.spawned, "frame": frame_at - term.spawned,
-            "torn": torn}
+            "torn": torn, "untitled_ms": (frame_at - data_at) * 1000 if untitled else 0.0}
 
 
 def launch(argv: list[str], name: str) -> dict[str, float]:

@@ -60,6 +60,21 @@ class DeadlineText(Static):
     def on_resize(self, event: events.Resize) -> None:
         self._refit()
 
+    def _room(self) -> int:
+        """The cells this part holds; before the first layout (the dashboard's first
+        frame shows the deadline) the room the status line will leave it, from the words
+        beside it: else that frame showed the whole text cut at the edge ("… · soon:")
+        and the fitted one a frame later."""
+        width = self.content_size.width
+        if width > 0 or not self.is_attached or not isinstance(self.parent, StatusLine):
+            return width
+        total = self.app.size.width
+        office = self.parent.query_one("#status-office", Static)
+        staff = self.parent.query_one("#status-staff", Static)
+        used = min(cell_len(str(office.content)) + 2, total * 40 // 100)
+        used += cell_len(str(staff.content)) + 2
+        return max(total - used - 7 - 1, 0)  # the clock (7), this part's right padding
+
     @property
     def parts(self) -> tuple[str, str]:
         """The fullest form of each part, as given."""
@@ -67,7 +82,7 @@ class DeadlineText(Static):
         return (first[0] if first else "", second[0] if second else "")
 
     def _refit(self) -> None:
-        width = self.content_size.width
+        width = self._room()
         if width > 0:
             text = choose(*self.forms, width)
         else:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Input, Select
 
@@ -184,6 +185,12 @@ class ProposalPart:
 
     def _check_busy(self) -> None:
         self._timer = None
+        try:
+            self._ask_busy()
+        except NoMatches:  # the timer outlived the form's widgets: the desk is closing
+            pass
+
+    def _ask_busy(self) -> None:
         tech, at = self.value("technician"), self._appointment()
         if tech is None or at is None or at < now_utc():
             self._busy(None, None)

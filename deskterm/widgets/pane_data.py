@@ -12,6 +12,7 @@ lock), but the first frame no longer waits for a worker started after mount.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -110,9 +111,12 @@ class FirstLoad(Background):
         return super().done() and (self.also is None or self.also.done())
 
     def wait(self, timeout: float | None = None) -> bool:
+        """Both the reads and ``also`` ended (True: the reads did), within ``timeout``
+        seconds in all."""
+        end = None if timeout is None else time.monotonic() + timeout
         read = super().wait(timeout)
         if self.also is not None:
-            self.also.wait(timeout)
+            self.also.wait(None if end is None else max(0.0, end - time.monotonic()))
         return read
 
     def _read(self) -> None:

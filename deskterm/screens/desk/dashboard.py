@@ -28,6 +28,10 @@ from deskterm.widgets.ringing import RingingBanner
 from deskterm.widgets.status_line import StatusLine
 from deskterm.widgets.timeline_pane import TimelinePane
 
+#: Seconds the dashboard's mount waits for the first load still being read, rather than
+#: draw empty panes first (``_load_first``).
+FIRST_WAIT = 0.3
+
 
 class DashboardScreen(Screen):
     # What changed, and whether the minute ticked, while another screen covered this one.
@@ -115,6 +119,13 @@ class DashboardScreen(Screen):
         panes = [(pane, pane.ask()) for pane in self.panes]
         self._first_asked = True
         first, self._first_load = self._first_load, None
+        if first is not None and not first.done():
+            # Mostly a few tens of milliseconds from its end (4 launches in 6 at 1k): wait
+            # here rather than lay out and draw a frame of empty panes meanwhile, which
+            # would hold the one interpreter lock the read needs (issue #15). Keys typed
+            # meanwhile wait in the driver's queue; a read slower than this (a locked
+            # database) goes on in a worker, as before.
+            first.wait(FIRST_WAIT)
         if first is not None and first.done() and first.error is None:
             self._show_first(self._first_results(first, panes), first.deadline)
         else:

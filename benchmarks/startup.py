@@ -73,6 +73,7 @@ FOOTER = "f10Books"
 SYNC_QUERY, SYNC_ANSWER = b"\x1b[?2026$p", b"\x1b[?2026;2$y"  # DECRQM: supported, off
 SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"  # a frame begun, drawn
 SAME_WRITE = 0.004  # seconds: chunks closer than this are one write of the app
+PTY_READ = 4095  # bytes: the most one read of the pty returns (its line discipline's buffer)
 TORN_GAP = 1 / 60  # seconds: Textual draws at most one frame per refresh (60 Hz)
 
 
@@ -125,10 +126,13 @@ def replay(term: Terminal) -> dict[str, float | bool]:
     # Frame ends: each SYNC_END; before Textual has heard that the terminal draws frames
     # at once (its first SYNC_START, which may come after the first frame), the end of
     # each write, taken as the last chunk before a pause of ``SAME_WRITE`` (the pty hands
-    # a write over in 4 KB reads a few microseconds apart when the reader keeps up).
+    # a write over in 4 KB reads a few microseconds apart when the reader keeps up) that
+    # did not fill the pty's read (a full one, ``PTY_READ`` bytes, has more of its write
+    # behind it, however long a loaded machine kept this reader from reading it).
     synced = raw.find(SYNC_START)
+    sizes = dict(zip((end for end, _at in ends), (size for _at, size in chunks), strict=True))
     writes = {end for (end, at), (_next, later) in zip(ends, ends[1:], strict=False)
-              if later - at >= SAME_WRITE} | {ends[-1][0]}
+              if later - at >= SAME_WRITE and sizes[end] < PTY_READ} | {ends[-1][0]}
     cuts = sorted({end for end in writes if synced < 0 or end <= synced}
                   | {m.end() for m in re.finditer(re.escape(SYNC_END), raw)})
     data_at = frame_at = None

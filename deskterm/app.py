@@ -28,7 +28,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.worker import get_current_worker
 
-from deskterm import stylesheets
+from deskterm import heap, stylesheets
 from deskterm.clock import now_utc, today_local
 from deskterm.db import changes
 from deskterm.db.models import database
@@ -105,6 +105,7 @@ class DeskApp(App[None]):
         self.dashboard = DashboardScreen(self.session, self._first_load)
         self.push_screen(self.dashboard)
         self.dashboard.after_first_frame(lambda: self._note_ready(painted=True))
+        self.dashboard.after_first_frame(heap.freeze)  # off full collections (deskterm.heap)
         self.dashboard.after_first_frame(self._build_ahead)  # F2, F3, F7, F8 when idle
         start_id = changes.latest_id()
         first = getattr(self._first_load, "start_id", None)

@@ -40,6 +40,7 @@ from importlib import import_module
 
 from textual.widget import AwaitMount
 
+from deskterm import heap
 from deskterm.screens.kit.form import BUILDING_AHEAD
 
 #: The forms built ahead: "module:class", imported in idle time too.
@@ -131,6 +132,8 @@ class Ahead:
             return
         missing = [name for name in self.forms if name not in self.ready]
         if not missing:
+            if self._idle() == "idle":  # what the builds left collected now, not at a key
+                heap.tidy()
             return
         state = self._idle()
         if state == "elsewhere":
@@ -144,8 +147,7 @@ class Ahead:
         # In the app's own message loop, awaited to the end: a form half built when the
         # app closes would run its mount without the widgets it composes.
         self.app.call_later(self._build, missing[0])
-        if len(missing) > 1:
-            self.soon(STEP)
+        self.soon(STEP)  # the next one, or the heap's tidy-up after the last
 
     def _listen(self) -> None:
         if not self._listening:

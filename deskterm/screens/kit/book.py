@@ -132,9 +132,10 @@ class BookScreen(ModalScreen[T]):
         """(``Ahead`` finds a form's fields once; a book has nothing to find.)"""
         return {}
 
-    #: ``Ahead`` builds the next book only over the dashboard, never while a book is
-    #: read (a build is ~50-100 ms of the UI thread, and its frame repaints the book).
-    is_loaded = False
+    # No ``is_loaded`` (a form's "what it needs has come"): ``Ahead`` takes a screen
+    # without it for one to wait under until the screens change, so it builds nothing while
+    # a book is open (a build is ~50-100 ms of the UI thread, and its frame repaints the
+    # book), and arms no timer meanwhile either.
 
     def _on_screen_resume(self, event) -> None:
         """Shown (Textual's own handler runs after this one): a book built ahead had the

@@ -27,6 +27,15 @@ from common import PYTHON, PtyApp, ensure_demo, label, parser, table
 MARKS = ("run", "compose", "first data shown", "frame")
 
 
+def _stop(marks: dict[str, float], start: float, out: str) -> None:
+    """At the first frame: the marks into ``out``, and the app gone at once."""
+    marks["frame"] = time.thread_time()
+    marks["process CPU"] = time.process_time() - start
+    with open(out, "w") as handle:
+        json.dump(marks, handle)
+    os._exit(0)
+
+
 def desk(db: str, out: str) -> None:
     """Runs inside the pty: the desk, marked, until its first frame."""
     start = time.process_time()
@@ -66,15 +75,8 @@ def desk(db: str, out: str) -> None:
         marks.setdefault("first data shown", time.thread_time())
         return show_first(self, *args)
 
-    def stop() -> None:
-        marks["frame"] = time.thread_time()
-        marks["process CPU"] = time.process_time() - start
-        with open(out, "w") as handle:
-            json.dump(marks, handle)
-        os._exit(0)
-
     def marked_first_frame(self) -> None:
-        self.call_after_refresh(stop)  # before what waited for the first frame
+        self.call_after_refresh(_stop, marks, start, out)  # before what waited for it
         first_frame(self)
 
     DashboardScreen.compose = marked_compose
@@ -91,15 +93,7 @@ def bare(out: str) -> None:
     import bare_app
 
     marks = {"run": time.thread_time()}
-
-    def stop() -> None:
-        marks["frame"] = time.thread_time()
-        marks["process CPU"] = time.process_time() - start
-        with open(out, "w") as handle:
-            json.dump(marks, handle)
-        os._exit(0)
-
-    bare_app.BareApp.on_mount = lambda self: self.call_after_refresh(stop)
+    bare_app.BareApp.on_mount = lambda self: self.call_after_refresh(_stop, marks, start, out)
     bare_app.BareApp().run()
 
 
